@@ -1,0 +1,39 @@
+# geosim: the two commands a new user needs are `make demo` and `make test`.
+# Both build .venv with a Python >= 3.12 found by tools/find_python.sh (PATH, then pyenv),
+# or with PYTHON=/path/to/python if given.
+
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+DEMO_OUT ?= results/demo
+DEMO_RUNS ?= 2000
+
+.PHONY: demo test bench lint clean venv
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@set -e; \
+	if [ -n "$(PYTHON)" ]; then py="$(PYTHON)"; else py=$$(sh tools/find_python.sh); fi; \
+	echo "Building $(VENV) with $$py"; \
+	rm -rf $(VENV); "$$py" -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	@touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/geosim run scenarios/baseline.yaml --runs $(DEMO_RUNS) --seed 2025 --out $(DEMO_OUT)
+	@echo "Results in $(DEMO_OUT): runs.parquet, metadata.json, summary.md, figures/"
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q -p no:cacheprovider
+
+bench: $(STAMP)
+	$(BIN)/python -m pytest benchmarks -q -p no:cacheprovider --benchmark-only
+
+lint: $(STAMP)
+	$(BIN)/ruff check sim analysis tests benchmarks
+	$(BIN)/mypy sim analysis
+
+clean:
+	rm -rf $(VENV) results .pytest_cache
