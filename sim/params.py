@@ -1,0 +1,254 @@
+"""Model parameters: every default with its range, meaning and source, as data.
+
+Sources cite the article file and paragraph (¶N = the Nth non-empty line of the file in
+``../shared/seeds``, listed in ``seeds/SOURCES.md``), a named public source, or
+"assumption: reason". ``geosim run --explain`` prints them.
+
+Lens weights (``w_*``) scale the mechanisms; a lens file overrides them. The neutral lens keeps
+these defaults.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+def _p(default: float, ge: float, le: float, meaning: str, source: str) -> Any:
+    return Field(default, ge=ge, le=le, description=meaning, json_schema_extra={"source": source})
+
+
+class Parameters(BaseModel):
+    """All numeric parameters of the model (validated, immutable)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+    # --- decisions -------------------------------------------------------------------------
+    rationality: float = _p(
+        4.0, 0.0, 50.0,
+        "logit rationality lambda: P(move) ∝ exp(lambda·U(move)); 0 = random, large = best reply",
+        "assumption: moderate rationality so that strong pulls decide within a few quarters "
+        "while weak ones leave visible noise (DESIGN.md, Decisions)",
+    )
+    move_cost: float = _p(
+        0.3, 0.0, 5.0,
+        "inertia cost c of any move (warm or cool) in utility units",
+        "assumption: diplomatic moves have a cost, so 'hold' wins when pulls are small",
+    )
+    step_size: float = _p(
+        0.04, 0.0, 0.5,
+        "alignment change delta of one warm/cool step per quarter",
+        "assumption: a full swing from 0 to 0.8 takes about five years of steady moves, the "
+        "pace of NK-Russia's rise from 2022 to 2024 (000 ¶7, 001 ¶10)",
+    )
+    upkeep: float = _p(
+        1.0, 0.0, 10.0,
+        "kappa: marginal cost of closeness per unit alignment (pull -= kappa·A)",
+        "assumption: relations need upkeep and hostility is costly, so each dyad has an "
+        "interior equilibrium that shifts by (change in pull)/kappa",
+    )
+    instrument_cost: float = _p(
+        0.15, 0.0, 5.0,
+        "cost per unit level of any instrument (arms supply, transfer, aid, reassurance, hedge)",
+        "assumption: instruments consume resources and attention",
+    )
+
+    # --- lens weights (mechanism strengths) ---------------------------------------------------
+    w_transactional: float = _p(
+        1.0, 0.0, 5.0, "weight of transactional exchange (arms for technology, fuel, food)",
+        "000 ¶6, ¶13-14; 003 ¶6, ¶10",
+    )
+    w_hedging: float = _p(
+        0.5, 0.0, 5.0, "weight of the lifeline-concentration (Herfindahl) penalty",
+        "000 ¶15, ¶27 (triple-pole strategy)",
+    )
+    w_channel: float = _p(
+        0.5, 0.0, 5.0, "weight of keeping a channel open to the other camp",
+        "000 ¶27 (door to dialogue with the US or South Korea)",
+    )
+    channel_floor: float = _p(
+        -0.5, -1.0, 0.0, "alignment below which an actor pushes to keep a channel open",
+        "assumption: hostile but talking; NK-US hostility near -0.8 sits below it",
+    )
+    w_buffer: float = _p(
+        0.8, 0.0, 5.0, "weight of China's value of a stable NK aligned with China",
+        "000 ¶11, ¶23; 002 ¶9, ¶11",
+    )
+    w_drift: float = _p(
+        0.8, 0.0, 5.0, "weight of China's loss when NK drifts toward Russia past China",
+        "000 ¶21, ¶24",
+    )
+    w_entrapment: float = _p(
+        0.6, 0.0, 5.0, "weight of China's entrapment cost when NK provokes",
+        "000 ¶11; 002 ¶9, ¶17",
+    )
+    w_sanctions_risk: float = _p(
+        0.8, 0.0, 5.0, "weight of China's secondary-sanctions cost of closeness to Russia",
+        "002 ¶11, ¶17",
+    )
+    w_autonomy: float = _p(
+        0.8, 0.0, 5.0, "China's autonomy cost of a binding (formal) alliance",
+        "002 ¶5; 004 ¶16 (Deng's non-alliance policy)",
+    )
+    w_pressure: float = _p(
+        0.5, 0.0, 5.0, "weight of Western pressure in China-Russia cohesion",
+        "004 ¶7-8, ¶16",
+    )
+    w_balance: float = _p(
+        0.4, 0.0, 5.0, "weight of the structural-balance triad term",
+        "001 ¶7, ¶20-22",
+    )
+    w_constant: float = _p(
+        0.4, 0.0, 5.0, "weight of China as the constant: NK-Russia moves with China-Russia",
+        "001 ¶3, ¶7, ¶24",
+    )
+    w_divide: float = _p(
+        0.4, 0.0, 5.0, "weight of divide-and-rule when China and Russia are rivals",
+        "001 ¶7 (1961 treaties with both)",
+    )
+    w_reliability: float = _p(
+        1.0, 0.0, 5.0, "weight of patron reliability: fear of abandonment pulls to able patrons",
+        "003 ¶2-4, ¶11; 000 ¶19-20",
+    )
+    w_threat: float = _p(
+        0.6, 0.0, 5.0, "weight of threat in alignment choices (provocation, exercises, crises)",
+        "001 ¶17; 003 ¶11; all articles",
+    )
+
+    # --- mechanism constants -------------------------------------------------------------------
+    western_share_of_row: float = _p(
+        0.4, 0.0, 1.0, "share of China's rest-of-world trade with Western-aligned economies",
+        "assumption: EU, Japan, Australia and other US partners, roughly 2024 customs shares",
+    )
+    alliance_protection_bonus: float = _p(
+        0.5, 0.0, 2.0, "extra expected protection from a formal alliance (defence clause)",
+        "assumption: a treaty clause raises but does not guarantee delivery (003 ¶4)",
+    )
+    reassurance_exercise_threat: float = _p(
+        0.2, 0.0, 1.0, "threat to NK added by full US reassurance of allies (exercises)",
+        "001 ¶17; 003 ¶11",
+    )
+    provocation_threat: float = _p(
+        0.5, 0.0, 1.0, "threat to the US and ROK per unit of NK provocation",
+        "001 ¶17 (record launches 2022)",
+    )
+    taiwan_threat: float = _p(
+        0.5, 0.0, 1.0, "threat to China per unit of Taiwan tension",
+        "000 ¶24; 004 ¶3",
+    )
+    war_threat: float = _p(
+        0.3, 0.0, 1.0, "threat to Russia per unit of the Ukraine war",
+        "assumption: the war is Russia's main security concern",
+    )
+    hostility_threat: float = _p(
+        1.0, 0.0, 5.0, "threat per unit of hostile alignment times the rival's capability",
+        "assumption: threat grows with hostility and with the rival's power",
+    )
+
+    # --- slow variables --------------------------------------------------------------------------
+    dependence_rate: float = _p(
+        0.08, 0.0, 1.0, "rho: share of the gap to the target lifeline closed per quarter",
+        "assumption: trade reroutes over years (000 ¶10: flows slow to recover)",
+    )
+    dependence_alignment: float = _p(
+        1.0, 0.0, 5.0, "beta: lifeline target ∝ base·exp(beta·alignment)",
+        "assumption: closer partners trade more",
+    )
+    inflow_dependence: float = _p(
+        0.5, 0.0, 5.0, "gamma: lifeline target grows by (1 + gamma·inflow) with aid and fuel",
+        "000 ¶14; 003 ¶6",
+    )
+    sanctions_squeeze: float = _p(
+        1.5, 0.0, 5.0, "how hard sanctions enforcement squeezes NK's rest-of-world lifeline",
+        "001 ¶14, ¶18 (workers despite sanctions; Panel of Experts ended)",
+    )
+    secondary_sanctions_decoupling: float = _p(
+        0.5, 0.0, 5.0, "how much secondary sanctions cut China's Western trade target",
+        "002 ¶11",
+    )
+    strain_rate: float = _p(
+        0.15, 0.0, 1.0, "share of the gap to target strain closed per quarter", "assumption",
+    )
+    war_burden: float = _p(
+        0.5, 0.0, 1.0, "Russia's strain from the Ukraine war at full intensity",
+        "003 ¶3-4 (military, economic and diplomatic bandwidth absorbed)",
+    )
+    munitions_relief: float = _p(
+        0.1, 0.0, 1.0, "Russia's strain relieved by full NK munitions supply",
+        "000 ¶6; 003 ¶10",
+    )
+    stability_rate: float = _p(
+        0.08, 0.0, 1.0, "share of the gap to target stability closed per quarter",
+        "assumption: regimes recover from shocks over years",
+    )
+    strain_destabilizes: float = _p(
+        0.3, 0.0, 2.0, "stability lost per unit of strain", "003 ¶3, ¶13",
+    )
+    aid_stabilizes: float = _p(
+        0.15, 0.0, 2.0, "NK stability gained per unit of aid or fuel-and-food inflow",
+        "000 ¶14; 003 ¶6",
+    )
+    sanctions_destabilize: float = _p(
+        0.1, 0.0, 2.0, "NK stability lost per unit of effective sanctions", "000 ¶13",
+    )
+    threat_rate: float = _p(
+        0.25, 0.0, 1.0, "share of the gap to target threat closed per quarter",
+        "assumption: crises fade over about a year",
+    )
+    provocation_rate: float = _p(
+        0.25, 0.0, 1.0, "share of the gap to NK's baseline provocation closed per quarter",
+        "assumption: a test's shock fades over about a year",
+    )
+    shock_half_life: float = _p(
+        4.0, 0.5, 400.0, "half-life in quarters of transient environment shocks from events",
+        "assumption: crises fade over about a year",
+    )
+    threat_under_attack: float = _p(
+        0.6, 0.0, 1.0, "NK threat above which NK counts as 'under threat' (for delivery)",
+        "003 ¶4",
+    )
+    delivery_share: float = _p(
+        0.5, 0.0, 1.0,
+        "Russia 'delivered' if its protection covers this share of NK's threat on average",
+        "assumption: decisive support means covering a substantial part of the threat (003 ¶2)",
+    )
+
+    # --- commitments -------------------------------------------------------------------------
+    partnership_up: float = _p(
+        0.5, -1.0, 1.0, "alignment to sustain for an upgrade to strategic partnership",
+        "assumption",
+    )
+    partnership_down: float = _p(
+        -0.2, -1.0, 1.0, "alignment below which a partnership lapses", "assumption",
+    )
+    alliance_up: float = _p(
+        0.8, -1.0, 1.0, "alignment to sustain for an upgrade to formal alliance",
+        "assumption: only the closest ties become treaties (004 ¶5)",
+    )
+    alliance_down: float = _p(
+        0.1, -1.0, 1.0, "alignment below which a formal alliance lapses",
+        "assumption: treaties outlast cool periods (001 ¶6: the 1961 treaty survives)",
+    )
+    commitment_quarters: int = Field(
+        4, ge=1, le=40,
+        description="quarters alignment must stay past a threshold before a commitment changes",
+        json_schema_extra={"source": "assumption: hysteresis, a year of sustained ties"},
+    )
+    default_autonomy: float = _p(
+        0.3, 0.0, 5.0, "autonomy cost of a formal alliance for actors other than China",
+        "assumption",
+    )
+
+
+PARAMETER_NAMES: tuple[str, ...] = tuple(Parameters.model_fields)
+
+
+def parameter_provenance() -> list[tuple[str, Any, str, str]]:
+    """Rows ``(name, default, meaning, source)`` for every parameter."""
+    rows = []
+    for name, field in Parameters.model_fields.items():
+        extra = field.json_schema_extra or {}
+        source = extra.get("source", "") if isinstance(extra, dict) else ""
+        rows.append((name, field.default, field.description or "", str(source)))
+    return rows

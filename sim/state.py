@@ -1,0 +1,108 @@
+"""The world state: arrays with a leading run axis of length N.
+
+The same container serves the vectorized core (N runs) and the Mesa model (N = 1). Besides the
+state variables of DESIGN.md it carries per-run calibration constants (``affinity``,
+``trade_base`` and the ``*_base`` levels) computed once at the start so that the starting state
+is a stationary point of the dynamics under the starting environment (see ``sim.calibration``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields, replace
+
+import numpy as np
+from numpy.typing import NDArray
+
+from sim.actors import ACTORS, CHN, PRK, ROK, RUS, USA
+
+ENVIRONMENT: tuple[str, ...] = (
+    "western_pressure",  # sanctions, blocs, chip controls against China and Russia (004 ¶3, ¶8)
+    "ukraine_war",  # intensity of the war in Ukraine, 0 = over (000 ¶6, 003 ¶3)
+    "taiwan_tension",  # tension over Taiwan (000 ¶24, 004 ¶3)
+    "us_reliability",  # credibility of US commitments to its allies (000 ¶16, 003 ¶11)
+    "sanctions_enforcement",  # global enforcement of UN sanctions on NK (001 ¶18)
+    "secondary_sanctions",  # Western sanctions on Chinese firms for helping Russia (002 ¶11)
+)
+ENV = {name: k for k, name in enumerate(ENVIRONMENT)}
+
+FLOWS: tuple[str, ...] = (
+    "munitions",  # PRK -> RUS shells and missiles (000 ¶6)
+    "troops",  # PRK -> RUS soldiers (000 ¶7, 003 ¶10)
+    "technology",  # RUS -> PRK technology, fuel and food (000 ¶6, 003 ¶6)
+    "chinese_aid",  # CHN -> PRK aid and tolerated trade (000 ¶10, 001 ¶14)
+)
+FLOW = {name: k for k, name in enumerate(FLOWS)}
+
+# Each country's own instruments, chosen each quarter over LEVELS (DESIGN.md, Decisions).
+INSTRUMENTS: tuple[tuple[int, str], ...] = (
+    (PRK, "arms_supply"),
+    (RUS, "technology_transfer"),
+    (CHN, "aid"),
+    (CHN, "sanctions_enforcement"),
+    (USA, "reassurance"),
+    (ROK, "hedge"),
+)
+INSTRUMENT_NAMES: tuple[str, ...] = tuple(f"{ACTORS[a]}.{n}" for a, n in INSTRUMENTS)
+INSTRUMENT = {name: k for k, name in enumerate(INSTRUMENT_NAMES)}
+LEVELS: NDArray[np.float64] = np.array([0.0, 0.5, 1.0])
+
+
+@dataclass
+class World:
+    """All state of N runs. Every field's first axis is the run axis."""
+
+    alignment: NDArray[np.float64]  # (N,5,5) symmetric, diag 1, in [-1,1]
+    dependence: NDArray[np.float64]  # (N,5,6) rows sum to 1
+    commitment: NDArray[np.int8]  # (N,5,5) symmetric in {0,1,2}
+    commitment_clock: NDArray[np.int16]  # (N,5,5) quarters a threshold has been passed
+    capability: NDArray[np.float64]  # (N,5) > 0
+    strain: NDArray[np.float64]  # (N,5) in [0,1]
+    stability: NDArray[np.float64]  # (N,5) in [0,1]
+    threat: NDArray[np.float64]  # (N,5) in [0,1]
+    provocation: NDArray[np.float64]  # (N,) NK provocation level in [0,1]
+    instruments: NDArray[np.float64]  # (N,I) last chosen levels
+    flows: NDArray[np.float64]  # (N,F) >= 0
+    environment: NDArray[np.float64]  # (N,M) in [0,1], this quarter's effective values
+    env_shift: NDArray[np.float64]  # (N,M) permanent event offsets
+    env_shock: NDArray[np.float64]  # (N,M) transient event offsets (decay)
+    fired_quarter: NDArray[np.int16]  # (N,E) quarter each event first fired, -1 if not
+    # calibration constants (per run, fixed after the start)
+    affinity: NDArray[np.float64]  # (N,5,5) unmodelled pull making the start stationary
+    trade_base: NDArray[np.float64]  # (N,5,6) lifeline target base
+    strain_base: NDArray[np.float64]  # (N,5)
+    stability_base: NDArray[np.float64]  # (N,5)
+    threat_base: NDArray[np.float64]  # (N,5)
+    provocation_base: NDArray[np.float64]  # (N,)
+
+    @property
+    def n_runs(self) -> int:
+        """Number of runs N."""
+        return int(self.alignment.shape[0])
+
+    def copy(self) -> World:
+        """Deep copy of every array."""
+        return replace(self, **{f.name: getattr(self, f.name).copy() for f in fields(self)})
+
+    def take(self, rows: NDArray[np.intp] | slice) -> World:
+        """The sub-batch of the given runs (copies)."""
+        return replace(
+            self, **{f.name: np.array(getattr(self, f.name)[rows]) for f in fields(self)}
+        )
+
+    def arrays(self) -> dict[str, NDArray[np.generic]]:
+        """Every field by name (views, not copies)."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+STATE_FIELDS: tuple[str, ...] = tuple(
+    f.name
+    for f in fields(World)
+    if f.name
+    not in {"affinity", "trade_base", "strain_base", "stability_base", "threat_base",
+            "provocation_base"}
+)
+
+__all__ = [
+    "CHN", "ENV", "ENVIRONMENT", "FLOW", "FLOWS", "INSTRUMENT", "INSTRUMENTS",
+    "INSTRUMENT_NAMES", "LEVELS", "PRK", "ROK", "RUS", "STATE_FIELDS", "USA", "World",
+]
