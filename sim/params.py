@@ -205,8 +205,8 @@ class Parameters(BaseModel):
         "assumption: crises fade over about a year",
     )
     threat_under_attack: float = _p(
-        0.6, 0.0, 1.0, "NK threat above which NK counts as 'under threat' (for delivery)",
-        "003 ¶4",
+        0.75, 0.0, 1.0, "NK threat above which NK counts as 'under threat' (for delivery)",
+        "003 ¶4; assumption: well above NK's 2025 level (0.6)",
     )
     delivery_share: float = _p(
         0.5, 0.0, 1.0,

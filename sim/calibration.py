@@ -1,0 +1,41 @@
+"""Calibration to the starting state: the start is a stationary point of the dynamics.
+
+geosim is calibrated to its base quarter, as computable general-equilibrium models are to their
+base year: with the starting environment and instruments held fixed, no variable has an
+expected drift. What the articles' mechanisms then decide is how the world responds to
+*changes* (a war ending, a collapse, rising pressure), which is what the authors argue about;
+the starting levels are observations (``sim/data/initial_state.yaml``), not outputs.
+
+- ``affinity[i, j] = g* - (Σ_mechanisms pull[i, j] - upkeep · A[i, j])``: the unmodelled part of
+  each relation (history, ideology, geography), set so that every pull equals ``g*``, the pull
+  at which a dyad has zero expected change under the logit rule
+  (:func:`sim.decisions.stationary_pull`).
+- ``trade_base``, ``strain_base``, ``stability_base``, ``threat_base`` and
+  ``provocation_base``: the unmodelled level of each slow variable, so that each target equals
+  its starting value.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.decisions import stationary_pull
+from sim.dynamics import flow_levels, lifeline_factors, modelled_stability, modelled_strain
+from sim.mechanisms import mechanism_pulls
+from sim.mechanisms.threat import threat_target
+from sim.params import Parameters
+from sim.state import World
+
+
+def calibrate(world: World, params: Parameters) -> None:
+    """Fill the world's calibration constants from its current state, in place."""
+    world.flows[:] = flow_levels(world)
+    modelled = mechanism_pulls(world, params) - params.upkeep * world.alignment
+    affinity = stationary_pull(params) - modelled
+    affinity[:, np.arange(5), np.arange(5)] = 0.0
+    world.affinity[:] = affinity
+    world.trade_base[:] = world.dependence / lifeline_factors(world, params)
+    world.strain_base[:] = world.strain - modelled_strain(world, params)
+    world.stability_base[:] = world.stability - modelled_stability(world, params)
+    world.threat_base[:] = world.threat - threat_target(world, params)
+    world.provocation_base[:] = world.provocation

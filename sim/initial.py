@@ -1,0 +1,191 @@
+"""The starting world, built from ``sim/data/initial_state.yaml`` plus a scenario's overrides.
+
+Every number keeps its source; :func:`provenance` returns them as rows the CLI prints
+(``geosim run --explain``). Capabilities come from COW NMC v6.0 (CINC, 2016), normalised over the
+five actors.
+"""
+
+from __future__ import annotations
+
+import csv
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+import yaml
+from sim.actors import ACTORS, N_ACTORS, PARTNERS, actor_index, parse_dyad, partner_index
+from sim.events import event_names
+from sim.state import ENVIRONMENT, FLOWS, INSTRUMENT, INSTRUMENT_NAMES, World
+
+COW_YEAR = 2016
+
+
+@cache
+def _initial_data() -> dict[str, Any]:
+    text = resources.files("sim").joinpath("data/initial_state.yaml").read_text("utf-8")
+    data: dict[str, Any] = yaml.safe_load(text)
+    return data
+
+
+@cache
+def cow_cinc(year: int = COW_YEAR) -> dict[str, float]:
+    """CINC of the five actors in ``year`` from the bundled COW NMC v6.0 extract."""
+    text = resources.files("sim").joinpath("data/cow_nmc_v6_northeast_asia.csv").read_text()
+    rows = csv.DictReader(text.splitlines())
+    cinc = {r["stateabb"]: float(r["cinc"]) for r in rows if int(r["year"]) == year}
+    return {a: cinc[a] for a in ACTORS}
+
+
+def cow_capability(year: int = COW_YEAR) -> NDArray[np.float64]:
+    """Capabilities as shares of the five actors' total CINC, shape ``(5,)``."""
+    cinc = cow_cinc(year)
+    values = np.array([cinc[a] for a in ACTORS])
+    return values / values.sum()
+
+
+def _symmetric(entries: dict[str, Any], fill: float, dtype: type = float) -> NDArray[Any]:
+    m = np.full((N_ACTORS, N_ACTORS), fill, dtype=dtype)
+    for key, value in entries.items():
+        i, j = parse_dyad(key)
+        m[i, j] = m[j, i] = value
+    return m
+
+
+def _values(section: dict[str, Any]) -> dict[str, Any]:
+    return {k: (v["value"] if isinstance(v, dict) and "value" in v else v)
+            for k, v in section.items()}
+
+
+def _merged(overrides: dict[str, Any] | None) -> dict[str, Any]:
+    """Default values with the scenario's overrides laid over them (plain values)."""
+    data = _initial_data()
+    merged: dict[str, Any] = {}
+    for section in ("alignment", "dependence", "commitment", "strain", "stability", "threat",
+                    "instruments"):
+        merged[section] = _values(data[section])
+    merged["provocation"] = data["provocation"]["value"]
+    merged["capability"] = dict(zip(ACTORS, cow_capability().tolist(), strict=True))
+    for section, value in (overrides or {}).items():
+        if value is None:
+            continue
+        if isinstance(value, dict):
+            merged[section] = {**merged[section], **value}
+        else:
+            merged[section] = value
+    return merged
+
+
+def initial_arrays(overrides: dict[str, Any] | None = None) -> dict[str, NDArray[Any]]:
+    """The starting state of one run as plain arrays (no run axis)."""
+    m = _merged(overrides)
+    alignment = _symmetric(m["alignment"], 0.0)
+    np.fill_diagonal(alignment, 1.0)
+    dependence = np.zeros((N_ACTORS, len(PARTNERS)))
+    for actor, row in m["dependence"].items():
+        i = actor_index(actor)
+        dependence[i] = 0.0
+        for partner, share in row.items():
+            dependence[i, partner_index(partner)] = share
+    commitment = _symmetric(m["commitment"], 0, np.int8)
+    np.fill_diagonal(commitment, 0)
+    per_actor = {
+        name: np.array([m[name][a] for a in ACTORS], dtype=float)
+        for name in ("strain", "stability", "threat", "capability")
+    }
+    instruments = np.array([m["instruments"][n] for n in INSTRUMENT_NAMES], dtype=float)
+    return {
+        "alignment": alignment,
+        "dependence": dependence,
+        "commitment": commitment,
+        "provocation": np.array(float(m["provocation"])),
+        "instruments": instruments,
+        **per_actor,
+    }
+
+
+def initial_world(
+    n_runs: int, base_env: NDArray[np.float64], overrides: dict[str, Any] | None = None
+) -> World:
+    """A world of ``n_runs`` identical starting states (calibration not yet applied).
+
+    Args:
+        n_runs: N, the run axis length.
+        base_env: the scenario's environment at the first quarter, shape ``(M,)``.
+        overrides: a scenario's ``initial`` section as plain values.
+    """
+    one = initial_arrays(overrides)
+
+    def tile(x: NDArray[Any]) -> NDArray[Any]:
+        return np.broadcast_to(x, (n_runs, *np.shape(x))).copy()
+
+    n_env, n_events = len(ENVIRONMENT), len(event_names())
+    zeros5 = np.zeros((n_runs, N_ACTORS))
+    return World(
+        alignment=tile(one["alignment"]),
+        dependence=tile(one["dependence"]),
+        commitment=tile(one["commitment"]),
+        commitment_clock=np.zeros((n_runs, N_ACTORS, N_ACTORS), dtype=np.int16),
+        capability=tile(one["capability"]),
+        strain=tile(one["strain"]),
+        stability=tile(one["stability"]),
+        threat=tile(one["threat"]),
+        provocation=tile(one["provocation"]),
+        instruments=tile(one["instruments"]),
+        flows=np.zeros((n_runs, len(FLOWS))),
+        environment=tile(np.asarray(base_env, dtype=float)),
+        env_shift=np.zeros((n_runs, n_env)),
+        env_shock=np.zeros((n_runs, n_env)),
+        fired_quarter=np.full((n_runs, n_events), -1, dtype=np.int16),
+        affinity=np.zeros((n_runs, N_ACTORS, N_ACTORS)),
+        trade_base=np.zeros_like(tile(one["dependence"])),
+        strain_base=zeros5.copy(),
+        stability_base=zeros5.copy(),
+        threat_base=zeros5.copy(),
+        provocation_base=np.zeros(n_runs),
+    )
+
+
+def provenance(overrides: dict[str, Any] | None = None,
+               scenario_file: str | None = None) -> list[tuple[str, str, str]]:
+    """Rows ``(quantity, value, source)`` for every starting number."""
+    data = _initial_data()
+    rows: list[tuple[str, str, str]] = []
+    over = overrides or {}
+    for section in ("alignment", "dependence", "commitment", "strain", "stability", "threat",
+                    "instruments"):
+        for key, entry in data[section].items():
+            rows.append((f"{section}.{key}", str(entry["value"]), entry["source"]))
+    rows.append(("provocation", str(data["provocation"]["value"]), data["provocation"]["source"]))
+    cinc = cow_cinc()
+    for actor, share in zip(ACTORS, cow_capability(), strict=True):
+        rows.append((f"capability.{actor}", f"{share:.4f}",
+                     f"COW NMC v6.0, cinc {COW_YEAR} = {cinc[actor]:.6f}, share of the five"))
+    where = scenario_file or "the scenario"
+    for section, value in over.items():
+        if value is None:
+            continue
+        if isinstance(value, dict):
+            for key, v in value.items():
+                rows.append((f"{section}.{key}", str(v), f"override in {where}"))
+        else:
+            rows.append((section, str(value), f"override in {where}"))
+    return rows
+
+
+__all__ = ["INSTRUMENT", "cow_capability", "cow_cinc", "initial_arrays", "initial_world",
+           "provenance"]
+
+
+def default_environment() -> dict[str, float]:
+    """Starting value of each environment variable (used where a scenario sets none)."""
+    data = _initial_data()["environment"]
+    return {name: float(data[name]["value"]) for name in ENVIRONMENT}
+
+
+def environment_provenance() -> list[tuple[str, str, str]]:
+    """Rows ``(variable, value, source)`` for the default environment."""
+    data = _initial_data()["environment"]
+    return [(f"environment.{k}", str(v["value"]), v["source"]) for k, v in data.items()]

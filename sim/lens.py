@@ -1,0 +1,548 @@
+"""Author lenses: each source article's thesis as parameter overrides and checkable predictions.
+
+A lens file (``seeds/<name>.yaml`` in the repository) holds, for one article: the title, author
+and source file, the thesis and claims in our own words with paragraph pointers, the parameter
+overrides (``weights``) the thesis implies with one reason per override, and the author's
+predictions as statements over simulated outcomes in named scenarios. ``neutral.yaml`` overrides
+nothing: it is the model's defaults. ``seeds/SOURCES.md`` lists the articles.
+
+Paragraph pointers read ``"000 ¶20"``, ``"003 ¶2-4"`` or ``"000 ¶15, ¶27"``: the three-digit
+prefix of the article file and ¶N, the N-th non-empty line of that file.
+
+Prediction statements follow a small grammar (predictions are data here; they are evaluated
+elsewhere)::
+
+    statement  := "P(" condition ")" op number  |  "mean(" outcome ")" op number
+    condition  := comparison ( "and" comparison )*  |  comparison ( "or" comparison )*
+    comparison := outcome op number
+    op         := "<" | "<=" | ">" | ">="
+    outcome    := a letter, then letters, digits and "_" "." "-"   (e.g. align_PRK-RUS_final)
+
+A probability threshold must lie in [0, 1].
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import InitErrorDetails, PydanticCustomError
+
+import sim
+from sim.errors import InputError, format_field
+from sim.params import Parameters
+
+#: The source articles by three-digit prefix (the texts are not shipped; see seeds/SOURCES.md).
+ARTICLES: dict[str, str] = {
+    "000": "000_9092b25d20a9be57.txt",
+    "001": "001_c87d61a97d527c9f.txt",
+    "002": "002_5036c3c8d59e0a9e.txt",
+    "003": "003_a6f5724ef4184618.txt",
+    "004": "004_ec8e54a2fbe59c58.txt",
+}
+
+#: Non-empty lines per article, counted from ../shared/seeds (a ¶ pointer may not go past them).
+ARTICLE_PARAGRAPHS: dict[str, int] = {"000": 31, "001": 24, "002": 22, "003": 13, "004": 19}
+
+OPERATORS: tuple[str, ...] = ("<", "<=", ">", ">=")
+
+_NAME = r"[a-z][a-z0-9_]*"
+_OUTCOME = r"[A-Za-z][A-Za-z0-9_.-]*"
+_OP = r"<=|>=|<|>"
+_NUMBER = r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?"
+_STATEMENT = re.compile(
+    rf"^\s*(?:P\((?P<condition>.*)\)|mean\(\s*(?P<outcome>{_OUTCOME})\s*\))"
+    rf"\s*(?P<op>{_OP})\s*(?P<threshold>{_NUMBER})\s*$"
+)
+_COMPARISON = re.compile(rf"^\s*(?P<outcome>{_OUTCOME})\s*(?P<op>{_OP})\s*(?P<value>{_NUMBER})\s*$")
+_CONNECTIVE = re.compile(r"\s+(and|or)\s+")
+_RESERVED = frozenset({"P", "mean", "and", "or"})
+
+_PARAGRAPH_ITEM = r"¶\d+(?:-\d+)?"
+_POINTER = re.compile(rf"^\d{{3}} {_PARAGRAPH_ITEM}(?:, {_PARAGRAPH_ITEM})*$")
+# In free text: "000 ¶" names the article for the ¶ items that follow it.
+_POINTER_TOKEN = re.compile(r"(?:\b(?P<article>\d{3}) )?¶(?P<first>\d+)(?:-(?P<last>\d+))?")
+
+
+# --- prediction statements ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """``outcome op value`` inside ``P(...)``."""
+
+    outcome: str
+    op: str
+    value: float
+
+
+@dataclass(frozen=True)
+class Statement:
+    """A parsed prediction statement.
+
+    Attributes:
+        kind: ``"P"`` (probability that ``conditions`` hold) or ``"mean"`` (mean of ``outcome``).
+        op: comparison of the probability or mean with ``threshold``.
+        threshold: the number on the right-hand side.
+        conditions: for ``P``, the comparisons joined by ``connective``; empty for ``mean``.
+        connective: ``"and"``, ``"or"`` or None (a single comparison, or ``mean``).
+        outcome: for ``mean``, the outcome averaged; None for ``P``.
+    """
+
+    kind: Literal["P", "mean"]
+    op: str
+    threshold: float
+    conditions: tuple[Comparison, ...] = ()
+    connective: Literal["and", "or"] | None = None
+    outcome: str | None = None
+
+    @property
+    def outcomes(self) -> tuple[str, ...]:
+        """Outcome names the statement reads, in order of appearance."""
+        if self.kind == "mean":
+            return (self.outcome,) if self.outcome else ()
+        return tuple(c.outcome for c in self.conditions)
+
+
+def _number(text: str, where: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"{where}: {text!r} is not a finite number")
+    return value
+
+
+def _check_outcome(name: str) -> str:
+    if name in _RESERVED:
+        raise ValueError(f"{name!r} is a keyword, not an outcome name")
+    return name
+
+
+def parse_statement(text: str) -> Statement:
+    """Parse a prediction statement (see the module docstring for the grammar).
+
+    Args:
+        text: e.g. ``"P(nk_tilt_final < 0) > 0.7"`` or ``"mean(nk_comovement) >= 0"``.
+
+    Returns:
+        The parsed :class:`Statement`.
+
+    Raises:
+        ValueError: if the text does not follow the grammar.
+    """
+    match = _STATEMENT.match(text)
+    if match is None:
+        raise ValueError(
+            f"statement {text!r} does not follow the grammar "
+            "'P(<outcome> <op> <number> [and|or ...]) <op> <number>' or "
+            "'mean(<outcome>) <op> <number>' with <op> one of < <= > >="
+        )
+    op = match["op"]
+    threshold = _number(match["threshold"], "threshold")
+    if match["outcome"] is not None:
+        return Statement("mean", op, threshold, outcome=_check_outcome(match["outcome"]))
+
+    if not 0.0 <= threshold <= 1.0:
+        raise ValueError(f"a probability threshold must lie in [0, 1], got {threshold}")
+    parts = _CONNECTIVE.split(match["condition"])
+    comparisons, connectives = parts[0::2], set(parts[1::2])
+    if len(connectives) > 1:
+        raise ValueError("a condition may join comparisons with 'and' or with 'or', not both")
+    conditions = []
+    for part in comparisons:
+        cmp = _COMPARISON.match(part)
+        if cmp is None:
+            raise ValueError(
+                f"condition {part.strip()!r} in statement {text!r} is not '<outcome> <op> <number>'"
+            )
+        conditions.append(
+            Comparison(_check_outcome(cmp["outcome"]), cmp["op"], _number(cmp["value"], "value"))
+        )
+    connective = connectives.pop() if connectives else None
+    return Statement("P", op, threshold, tuple(conditions), connective)  # type: ignore[arg-type]
+
+
+# --- paragraph pointers ---------------------------------------------------------------------------
+
+
+def pointer_paragraphs(text: str) -> list[tuple[str, int, int]]:
+    """Every ``(article, first, last)`` paragraph range cited in ``text``.
+
+    ``"000 ¶15, ¶27 and 003 ¶2-4"`` gives ``[("000", 15, 15), ("000", 27, 27), ("003", 2, 4)]``.
+
+    Raises:
+        ValueError: for a ¶ without an article before it, an unknown article, or a paragraph
+            outside the article.
+    """
+    found: list[tuple[str, int, int]] = []
+    article: str | None = None
+    for token in _POINTER_TOKEN.finditer(text):
+        article = token["article"] or article
+        if article is None:
+            raise ValueError(f"¶{token['first']} has no article prefix (write e.g. '000 ¶20')")
+        if article not in ARTICLES:
+            raise ValueError(
+                f"unknown article {article!r} in {token[0]!r}; articles: " + ", ".join(ARTICLES)
+            )
+        first = int(token["first"])
+        last = int(token["last"]) if token["last"] else first
+        count = ARTICLE_PARAGRAPHS[article]
+        if not 1 <= first <= last <= count:
+            raise ValueError(
+                f"{article} ¶{token[0].split('¶')[1]} is outside article {article} "
+                f"(¶1-{count}, the non-empty lines of {ARTICLES[article]})"
+            )
+        found.append((article, first, last))
+    return found
+
+
+def _check_pointer(value: str) -> str:
+    if not _POINTER.match(value):
+        raise ValueError(f"paragraph pointer {value!r} is not like '000 ¶20', '003 ¶2-4' or "
+                         "'000 ¶15, ¶27'")
+    pointer_paragraphs(value)
+    return value
+
+
+def _check_pointers(value: list[str]) -> list[str]:
+    for item in value:
+        _check_pointer(item)
+    return value
+
+
+# --- the lens model -------------------------------------------------------------------------------
+
+
+class Claim(BaseModel):
+    """One claim of the article, paraphrased, with where it is argued."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+    text: str = Field(min_length=1, description="the claim in our own words")
+    paragraphs: list[str] = Field(
+        min_length=1, description="pointers such as '000 ¶20' or '003 ¶2-4'"
+    )
+
+    _paragraphs = field_validator("paragraphs")(_check_pointers)
+
+
+class Prediction(BaseModel):
+    """A prediction of the author, as a checkable statement over outcomes in a scenario."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", description="unique within the lens")
+    text: str = Field(min_length=1, description="the prediction in our own words")
+    scenario: str = Field(pattern=rf"^{_NAME}$", description="scenario name, e.g. russian_collapse")
+    statement: str = Field(description="e.g. 'P(nk_tilt_final < 0) > 0.7'")
+    paragraphs: list[str] = Field(min_length=1, description="pointers such as '000 ¶20'")
+
+    _paragraphs = field_validator("paragraphs")(_check_pointers)
+
+    @field_validator("statement")
+    @classmethod
+    def _statement(cls, value: str) -> str:
+        parse_statement(value)
+        return value
+
+    def parsed(self) -> Statement:
+        """The statement parsed (see :func:`parse_statement`)."""
+        return parse_statement(self.statement)
+
+
+def _problem(kind: str, message: str, loc: tuple[str | int, ...], value: Any) -> InitErrorDetails:
+    return InitErrorDetails(
+        type=PydanticCustomError(kind, "{message}", {"message": message}), loc=loc, input=value
+    )
+
+
+def _unknown_parameter(name: str, value: Any) -> InitErrorDetails:
+    close = difflib.get_close_matches(name, Parameters.model_fields, n=3)
+    hint = f"; did you mean {', '.join(close)}?" if close else "; see sim/params.py"
+    return _problem("unknown_parameter", f"unknown parameter {name!r}{hint}", (name,), value)
+
+
+class Lens(BaseModel):
+    """An author's view of the system: parameter overrides plus predictions."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+    name: str = Field(pattern=rf"^{_NAME}$", description="the lens name (= the file stem)")
+    title: str = Field(min_length=1, description="the article's title, or a name for the lens")
+    author: str = Field(min_length=1, description="the author as the article gives it")
+    source_file: str | None = Field(
+        description="article file name (see seeds/SOURCES.md); null for the neutral lens"
+    )
+    thesis: str = Field(min_length=1, description="the thesis in our own words, with ¶ pointers")
+    claims: list[Claim] = Field(default_factory=list)
+    weights: dict[str, float] = Field(
+        default_factory=dict,
+        description="parameter overrides: names and bounds as in sim.params.Parameters",
+    )
+    weight_reasons: dict[str, str] = Field(
+        default_factory=dict, description="for each weight, why the thesis implies it (with ¶)"
+    )
+    predictions: list[Prediction] = Field(default_factory=list)
+
+    @field_validator("source_file")
+    @classmethod
+    def _source_file(cls, value: str | None) -> str | None:
+        if value is not None and value not in ARTICLES.values():
+            raise ValueError(
+                f"unknown article file {value!r}; expected null or one of "
+                + ", ".join(ARTICLES.values())
+            )
+        return value
+
+    @field_validator("weights", mode="before")
+    @classmethod
+    def _no_bool_or_text(cls, value: Any) -> Any:
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if isinstance(item, bool | str):
+                    raise ValidationError.from_exception_data(
+                        "weights", [_problem("number_type", "a weight must be a number",
+                                             (key,), item)],
+                    )
+        return value
+
+    @field_validator("weights")
+    @classmethod
+    def _weights(cls, value: dict[str, float]) -> dict[str, float]:
+        unknown = [_unknown_parameter(k, v) for k, v in value.items()
+                   if k not in Parameters.model_fields]
+        if unknown:
+            raise ValidationError.from_exception_data("weights", unknown)
+        Parameters.model_validate({**Parameters().model_dump(), **value})
+        return value
+
+    @model_validator(mode="after")
+    def _reasons_and_ids(self) -> Lens:
+        problems: list[InitErrorDetails] = []
+        for key in self.weights:
+            reason = self.weight_reasons.get(key, "")
+            if not reason.strip():
+                message = f"weight {key!r} has no reason: say why the thesis implies it"
+            else:
+                try:
+                    cited = pointer_paragraphs(reason)
+                except ValueError as exc:
+                    message = f"the reason for {key!r}: {exc}"
+                else:
+                    message = "" if cited else (
+                        f"the reason for {key!r} cites no paragraph (write e.g. '000 ¶20')"
+                    )
+            if message:
+                problems.append(_problem("bad_reason", message, ("weight_reasons", key), reason))
+        for key, reason in self.weight_reasons.items():
+            if key not in self.weights:
+                problems.append(_problem(
+                    "reason_without_weight", f"a reason for {key!r}, which is not in weights",
+                    ("weight_reasons", key), reason,
+                ))
+        seen: set[str] = set()
+        for index, prediction in enumerate(self.predictions):
+            if prediction.id in seen:
+                problems.append(_problem(
+                    "duplicate_id", f"prediction id {prediction.id!r} is used twice",
+                    ("predictions", index, "id"), prediction.id,
+                ))
+            seen.add(prediction.id)
+        if problems:
+            raise ValidationError.from_exception_data("Lens", problems)
+        return self
+
+
+# --- loading --------------------------------------------------------------------------------------
+
+
+def _node_at(root: yaml.Node, loc: tuple[str | int, ...]) -> yaml.Node:
+    """The deepest YAML node along ``loc``; a key's own node when ``loc`` ends on a scalar."""
+    node = root
+    for depth, part in enumerate(loc):
+        last = depth == len(loc) - 1
+        if isinstance(node, yaml.MappingNode):
+            match = next(((k, v) for k, v in node.value if k.value == str(part)), None)
+            if match is None:
+                return node
+            key, value = match
+            node = key if last and not isinstance(value, yaml.CollectionNode) else value
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
+            if not 0 <= part < len(node.value):
+                return node
+            node = node.value[part]
+        else:
+            return node
+    return node
+
+
+def _duplicate_keys(node: yaml.Node, path: tuple[str | int, ...] = ()) -> tuple[Any, ...] | None:
+    """``(path, key node)`` of the first key written twice in one mapping, or None."""
+    if isinstance(node, yaml.MappingNode):
+        seen: set[str] = set()
+        for key, value in node.value:
+            if key.value in seen:
+                return (*path, key.value), key
+            seen.add(key.value)
+            found = _duplicate_keys(value, (*path, key.value))
+            if found:
+                return found
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            found = _duplicate_keys(item, (*path, index))
+            if found:
+                return found
+    return None
+
+
+def _line(node: yaml.Node) -> int:
+    return node.start_mark.line + 1
+
+
+def _error_loc(error: Any) -> tuple[str | int, ...]:
+    # pydantic puts "[key]" after a dict key whose *key* failed validation
+    return tuple(part for part in error["loc"] if part != "[key]")
+
+
+def parse_lens(text: str, file: str = "<string>") -> Lens:
+    """Validate the YAML text of a lens.
+
+    Raises:
+        InputError: naming the file, line and field of the first problem.
+    """
+    loader = yaml.SafeLoader(text)
+    try:
+        root = loader.get_single_node()
+        data = loader.construct_document(root) if root is not None else None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        raise InputError(file, mark.line + 1 if mark else None, "",
+                         f"not valid YAML: {exc.problem or exc}") from None
+    except yaml.YAMLError as exc:
+        raise InputError(file, None, "", f"not valid YAML: {exc}") from None
+    finally:
+        loader.dispose()
+    if root is None or not isinstance(data, dict):
+        raise InputError(file, _line(root) if root is not None else None, "",
+                         "a lens file must be a mapping with name, title, author, source_file, "
+                         "thesis, claims, weights, weight_reasons and predictions")
+    duplicate = _duplicate_keys(root)
+    if duplicate:
+        loc, key = duplicate
+        raise InputError(file, _line(key), format_field(loc), "this key is written twice")
+    try:
+        return Lens.model_validate(data)
+    except ValidationError as exc:
+        errors = exc.errors(include_url=False)
+        first = errors[0]
+        loc = _error_loc(first)
+        message = first["msg"]
+        if message.startswith("Value error, "):
+            message = message[len("Value error, "):]
+        if first["type"] == "missing":
+            message = f"required field {loc[-1]!r} is missing"
+        if len(errors) > 1:
+            more = len(errors) - 1
+            message += f" ({more} more problem{'s' if more > 1 else ''} in this file)"
+        raise InputError(file, _line(_node_at(root, loc)), format_field(loc), message) from None
+
+
+def load_lens(path: str | Path) -> Lens:
+    """Read and validate a lens file.
+
+    Raises:
+        InputError: if the file cannot be read or is not a valid lens.
+    """
+    file = str(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise InputError(file, None, "", "the file is not UTF-8 text") from None
+    except OSError as exc:
+        raise InputError(file, None, "", f"cannot read the file: {exc.strerror or exc}") from None
+    return parse_lens(text, file)
+
+
+def seeds_dir() -> Path:
+    """The repository's ``seeds/`` folder, where the bundled lenses live."""
+    return Path(sim.__file__).resolve().parent.parent / "seeds"
+
+
+_CACHE: dict[tuple[tuple[str, int], ...], dict[str, Lens]] = {}
+
+
+def bundled_lenses() -> dict[str, Lens]:
+    """Every ``seeds/*.yaml`` lens by name (re-read when a file changes).
+
+    Raises:
+        InputError: if a file is invalid or its ``name`` differs from its file stem.
+    """
+    paths = sorted(seeds_dir().glob("*.yaml"))
+    key = tuple((str(p), p.stat().st_mtime_ns) for p in paths)
+    if key not in _CACHE:
+        lenses: dict[str, Lens] = {}
+        for path in paths:
+            lens = load_lens(path)
+            if lens.name != path.stem:
+                text = path.read_text(encoding="utf-8")
+                line = next((n for n, row in enumerate(text.splitlines(), 1)
+                             if row.startswith("name:")), None)
+                raise InputError(str(path), line, "name",
+                                 f"the lens is named {lens.name!r} but its file is "
+                                 f"{path.name!r}; a bundled lens's name is its file stem")
+            lenses[lens.name] = lens
+        _CACHE.clear()
+        _CACHE[key] = lenses
+    return dict(_CACHE[key])
+
+
+def get_lens(name: str) -> Lens:
+    """A bundled lens by name; a name ending in ``.yaml``/``.yml`` is read as a file instead.
+
+    Raises:
+        KeyError: for an unknown name, listing the bundled lenses.
+    """
+    if name.endswith((".yaml", ".yml")):
+        return load_lens(name)
+    lenses = bundled_lenses()
+    if name not in lenses:
+        known = ", ".join(sorted(lenses)) or f"none found in {seeds_dir()}"
+        raise KeyError(f"unknown lens {name!r}; bundled lenses: {known}")
+    return lenses[name]
+
+
+def lens_parameters(lens: Lens, base: Parameters | None = None) -> Parameters:
+    """``base`` (default: the model's defaults) with the lens's weights applied, validated."""
+    start = (Parameters() if base is None else base).model_dump()
+    return Parameters.model_validate({**start, **lens.weights})
+
+
+__all__ = [
+    "ARTICLES",
+    "ARTICLE_PARAGRAPHS",
+    "Claim",
+    "Comparison",
+    "Lens",
+    "Prediction",
+    "Statement",
+    "bundled_lenses",
+    "get_lens",
+    "lens_parameters",
+    "load_lens",
+    "parse_lens",
+    "parse_statement",
+    "pointer_paragraphs",
+    "seeds_dir",
+]

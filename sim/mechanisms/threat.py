@@ -1,0 +1,71 @@
+"""Threat and security: exercises, tests and crises raise threat; threat feeds every choice.
+
+Formula for the pulls:
+
+- provocation: ``g[USA, PRK]`` and ``g[ROK, PRK] -= w_threat · provocation``;
+- alliance under threat: ``g[USA, ROK]`` and ``g[ROK, USA] += w_threat · threat_ROK``;
+- Taiwan: ``g[CHN, USA]`` and ``g[USA, CHN] -= w_threat · taiwan_tension``;
+- security dilemma: ``g[i, j] -= w_threat · threat_i · (-A[i, j])⁺`` (the threatened harden
+  toward their adversaries);
+- instrument value: South Korea's hedge ``-w_threat · threat_ROK`` (a threatened ally does not
+  hedge away from its protector).
+
+Threat itself moves toward :func:`threat_target` (see ``sim.dynamics``):
+``hostility_threat · Σ_j (-A[i, j])⁺ · power_j`` plus NK provocation for the US and ROK
+(``provocation_threat``), US exercises for NK (``reassurance_exercise_threat · reassurance``),
+Taiwan tension for China (``taiwan_threat``) and the war for Russia (``war_threat``), plus a
+per-actor base fixed at the start so that the starting threat is the target.
+
+Parameters: ``w_threat``, ``hostility_threat``, ``provocation_threat``,
+``reassurance_exercise_threat``, ``taiwan_threat``, ``war_threat``.
+Sources: 001 ¶17 (record launches in 2022; US-ROK drills resumed), ¶20 (all three adversarial
+with the US); 003 ¶11 (reaffirmed alliances isolate NK); 000 ¶24, 004 ¶3 (Taiwan).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+from sim.actors import CHN, PRK, ROK, RUS, USA
+from sim.mechanisms._common import env, positive, relative_power, zeros_instruments
+from sim.params import Parameters
+from sim.state import INSTRUMENT, World
+
+NAME = "threat"
+ARTICLES = "001 ¶17, ¶20; 003 ¶11; 000 ¶24; 004 ¶3"
+
+
+def threat_target(world: World, params: Parameters) -> NDArray[np.float64]:
+    """Modelled threat of each actor before its base, shape ``(N, 5)`` (unclipped)."""
+    hostile = positive(-world.alignment) * relative_power(world)[:, None, :]
+    target = params.hostility_threat * hostile.sum(axis=2)
+    target[:, USA] += params.provocation_threat * world.provocation
+    target[:, ROK] += params.provocation_threat * world.provocation
+    target[:, PRK] += (
+        params.reassurance_exercise_threat * world.instruments[:, INSTRUMENT["USA.reassurance"]]
+    )
+    target[:, CHN] += params.taiwan_threat * env(world, "taiwan_tension")
+    target[:, RUS] += params.war_threat * env(world, "ukraine_war")
+    return target
+
+
+def pull(world: World, params: Parameters) -> NDArray[np.float64]:
+    """Threat contribution to the alignment pulls."""
+    w = params.w_threat
+    g = -w * world.threat[:, :, None] * positive(-world.alignment)
+    g[:, USA, PRK] -= w * world.provocation
+    g[:, ROK, PRK] -= w * world.provocation
+    g[:, USA, ROK] += w * world.threat[:, ROK]
+    g[:, ROK, USA] += w * world.threat[:, ROK]
+    tt = env(world, "taiwan_tension")
+    g[:, CHN, USA] -= w * tt
+    g[:, USA, CHN] -= w * tt
+    return g
+
+
+def instrument_value(world: World, params: Parameters) -> NDArray[np.float64]:
+    """Value per unit of South Korea's hedge (negative under threat)."""
+    v = zeros_instruments(world)
+    v[:, INSTRUMENT["ROK.hedge"]] = -params.w_threat * world.threat[:, ROK]
+    return v
