@@ -1,0 +1,39 @@
+"""Shared builders for tests: plans made directly from arrays, without scenario files."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pytest
+
+from sim.engine import Plan
+from sim.events import Hazard, event_names
+from sim.initial import default_environment
+from sim.params import Parameters
+from sim.state import ENVIRONMENT
+
+
+def make_plan(
+    horizon: int = 40,
+    forced: Sequence[tuple[str, int]] = (),
+    hazards: dict[str, Hazard] | None = None,
+    params: Parameters | None = None,
+    env: dict[str, float] | None = None,
+    initial: dict | None = None,
+) -> Plan:
+    """A plan with the default start state, constant environment and the given events."""
+    names = event_names()
+    base = {**default_environment(), **(env or {})}
+    base_env = np.tile(np.array([base[k] for k in ENVIRONMENT]), (horizon, 1))
+    forced_matrix = np.zeros((horizon, len(names)), dtype=bool)
+    for name, quarter in forced:
+        forced_matrix[quarter, names.index(name)] = True
+    hz = tuple((hazards or {}).get(n) for n in names)
+    return Plan("test", "2025Q1", horizon, base_env, forced_matrix, hz,
+                params or Parameters(), initial or {})
+
+
+@pytest.fixture
+def plan_factory():
+    return make_plan
