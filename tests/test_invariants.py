@@ -1,0 +1,74 @@
+"""Invariants held by every step from any valid state (hypothesis property tests)."""
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sim import rng
+from sim.calibration import calibrate
+from sim.decisions import (
+    instrument_utilities,
+    logit_probabilities,
+    move_probabilities,
+    total_pull,
+)
+from sim.events import Hazard, event_names, hazard_probabilities
+from sim.params import Parameters
+from sim.step import QuarterInputs, advance
+from sim.events import repeatable_mask
+from tests.strategies import unit, worlds
+
+P = Parameters()
+E = len(event_names())
+
+
+def _check(world):
+    a = world.alignment
+    assert np.isfinite(a).all()
+    np.testing.assert_array_equal(a, np.swapaxes(a, 1, 2))
+    assert a.min() >= -1.0 and a.max() <= 1.0
+    np.testing.assert_array_equal(a[:, np.arange(5), np.arange(5)], 1.0)
+    d = world.dependence
+    assert np.isfinite(d).all() and d.min() >= 0.0
+    np.testing.assert_allclose(d.sum(axis=2), 1.0, atol=1e-12)
+    c = world.commitment
+    assert set(np.unique(c)) <= {0, 1, 2}
+    np.testing.assert_array_equal(c, np.swapaxes(c, 1, 2))
+    for name in ("strain", "stability", "threat", "provocation", "environment", "flows"):
+        arr = getattr(world, name)
+        assert np.isfinite(arr).all(), name
+        assert arr.min() >= 0.0 and (name == "flows" or arr.max() <= 1.0), name
+    assert (world.capability > 0).all()
+
+
+@settings(max_examples=60, deadline=None)
+@given(world=worlds(), env=st.lists(unit, min_size=6, max_size=6),
+       hazard=st.floats(0.0, 1.0), seed=st.integers(0, 2**32))
+def test_steps_keep_the_state_valid(world, env, hazard, seed):
+    calibrate(world, P)
+    _check(world)
+    keys = rng.run_keys(seed, np.arange(world.n_runs))
+    hazards = tuple(Hazard(hazard, (("threat.PRK", 0.1),)) for _ in range(E))
+    for quarter in range(6):
+        forced = np.zeros(E, dtype=bool)
+        forced[quarter % E] = True
+        inputs = QuarterInputs(quarter, np.array(env), forced, hazards, repeatable_mask())
+        advance(world, P, inputs, keys)
+        _check(world)
+
+
+@settings(max_examples=60, deadline=None)
+@given(world=worlds(), rationality=st.floats(0.0, 50.0), hazard=st.floats(-1.0, 2.0))
+def test_probabilities_are_probabilities(world, rationality, hazard):
+    params = Parameters(rationality=rationality)
+    calibrate(world, params)
+    for probs in (
+        move_probabilities(total_pull(world, params), params),
+        logit_probabilities(instrument_utilities(world, params), params.rationality),
+    ):
+        assert np.isfinite(probs).all()
+        assert probs.min() >= 0.0 and probs.max() <= 1.0
+        np.testing.assert_allclose(probs.sum(axis=-1), 1.0, atol=1e-12)
+    hz = hazard_probabilities(world, tuple(Hazard(hazard, (("strain.RUS", 3.0),))
+                                           for _ in range(E)))
+    assert hz.min() >= 0.0 and hz.max() <= 1.0
