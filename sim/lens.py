@@ -174,6 +174,16 @@ def parse_statement(text: str) -> Statement:
     return Statement("P", op, threshold, tuple(conditions), connective)  # type: ignore[arg-type]
 
 
+def _defaults() -> Parameters:
+    return Parameters.model_validate({})
+
+
+def _problem(kind: str, message: str, loc: tuple[str | int, ...], value: Any) -> InitErrorDetails:
+    return InitErrorDetails(
+        type=PydanticCustomError(kind, "{message}", {"message": message}), loc=loc, input=value
+    )
+
+
 # --- paragraph pointers ---------------------------------------------------------------------------
 
 
@@ -217,8 +227,14 @@ def _check_pointer(value: str) -> str:
 
 
 def _check_pointers(value: list[str]) -> list[str]:
-    for item in value:
-        _check_pointer(item)
+    problems = []
+    for index, item in enumerate(value):
+        try:
+            _check_pointer(item)
+        except ValueError as exc:
+            problems.append(_problem("bad_pointer", str(exc), (index,), item))
+    if problems:
+        raise ValidationError.from_exception_data("paragraphs", problems)
     return value
 
 
@@ -262,12 +278,6 @@ class Prediction(BaseModel):
         return parse_statement(self.statement)
 
 
-def _problem(kind: str, message: str, loc: tuple[str | int, ...], value: Any) -> InitErrorDetails:
-    return InitErrorDetails(
-        type=PydanticCustomError(kind, "{message}", {"message": message}), loc=loc, input=value
-    )
-
-
 def _unknown_parameter(name: str, value: Any) -> InitErrorDetails:
     close = difflib.get_close_matches(name, Parameters.model_fields, n=3)
     hint = f"; did you mean {', '.join(close)}?" if close else "; see sim/params.py"
@@ -306,6 +316,12 @@ class Lens(BaseModel):
             )
         return value
 
+    @field_validator("thesis")
+    @classmethod
+    def _thesis_pointers(cls, value: str) -> str:
+        pointer_paragraphs(value)
+        return value
+
     @field_validator("weights", mode="before")
     @classmethod
     def _no_bool_or_text(cls, value: Any) -> Any:
@@ -325,7 +341,7 @@ class Lens(BaseModel):
                    if k not in Parameters.model_fields]
         if unknown:
             raise ValidationError.from_exception_data("weights", unknown)
-        Parameters.model_validate({**Parameters().model_dump(), **value})
+        Parameters.model_validate({**_defaults().model_dump(), **value})
         return value
 
     @model_validator(mode="after")
@@ -368,24 +384,38 @@ class Lens(BaseModel):
 # --- loading --------------------------------------------------------------------------------------
 
 
-def _node_at(root: yaml.Node, loc: tuple[str | int, ...]) -> yaml.Node:
-    """The deepest YAML node along ``loc``; a key's own node when ``loc`` ends on a scalar."""
+def _node_at(root: yaml.Node, loc: tuple[str | int, ...]) -> tuple[yaml.Node, bool]:
+    """The deepest YAML node along ``loc`` and whether it got to the end of ``loc``.
+
+    When ``loc`` ends on a scalar under a mapping key, the key's node is returned.
+    """
     node = root
     for depth, part in enumerate(loc):
         last = depth == len(loc) - 1
         if isinstance(node, yaml.MappingNode):
             match = next(((k, v) for k, v in node.value if k.value == str(part)), None)
             if match is None:
-                return node
+                return node, False
             key, value = match
             node = key if last and not isinstance(value, yaml.CollectionNode) else value
         elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
             if not 0 <= part < len(node.value):
-                return node
+                return node, False
             node = node.value[part]
         else:
-            return node
-    return node
+            return node, False
+    return node, True
+
+
+def _line_of(root: yaml.Node, loc: tuple[str | int, ...]) -> int | None:
+    """1-based line for an error at ``loc``; None for a top-level field that is absent."""
+    node, found = _node_at(root, loc)
+    if not found and loc[:1] == ("weight_reasons",) and len(loc) == 2:
+        # a missing reason: point at the weight that needs it
+        node, found = _node_at(root, ("weights", loc[1]))
+    if not found and len(loc) <= 1:
+        return None
+    return _line(node)
 
 
 def _duplicate_keys(node: yaml.Node, path: tuple[str | int, ...] = ()) -> tuple[Any, ...] | None:
@@ -453,10 +483,12 @@ def parse_lens(text: str, file: str = "<string>") -> Lens:
             message = message[len("Value error, "):]
         if first["type"] == "missing":
             message = f"required field {loc[-1]!r} is missing"
+        elif loc[:1] == ("weights",) and first["type"] not in ("unknown_parameter", "number_type"):
+            message = f"{message}, got {first['input']!r} (bounds are in sim/params.py)"
         if len(errors) > 1:
             more = len(errors) - 1
             message += f" ({more} more problem{'s' if more > 1 else ''} in this file)"
-        raise InputError(file, _line(_node_at(root, loc)), format_field(loc), message) from None
+        raise InputError(file, _line_of(root, loc), format_field(loc), message) from None
 
 
 def load_lens(path: str | Path) -> Lens:
@@ -525,7 +557,7 @@ def get_lens(name: str) -> Lens:
 
 def lens_parameters(lens: Lens, base: Parameters | None = None) -> Parameters:
     """``base`` (default: the model's defaults) with the lens's weights applied, validated."""
-    start = (Parameters() if base is None else base).model_dump()
+    start = (_defaults() if base is None else base).model_dump()
     return Parameters.model_validate({**start, **lens.weights})
 
 
