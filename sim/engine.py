@@ -88,18 +88,21 @@ class SimulationResult:
 
 
 class Recorder:
-    """Collects per-quarter state for one chunk."""
+    """Collects per-quarter state for one chunk (optionally only its first ``rows`` runs)."""
 
-    def __init__(self, mode: Record) -> None:
+    def __init__(self, mode: Record, rows: int | None = None) -> None:
         self.mode = mode
+        self.rows = slice(None) if rows is None else slice(0, max(rows, 0))
         self.frames: list[dict[str, NDArray[Any]]] = []
 
     def snapshot(self, world: World) -> None:
         """Record the current quarter."""
         if self.mode == "key":
-            self.frames.append({"key": key_series(world)})
+            self.frames.append({"key": key_series(world)[self.rows]})
         elif self.mode == "full":
-            self.frames.append({name: getattr(world, name).copy() for name in STATE_FIELDS})
+            self.frames.append(
+                {name: getattr(world, name)[self.rows].copy() for name in STATE_FIELDS}
+            )
 
     def trajectories(self) -> Trajectories | None:
         """Stack the frames along a quarter axis."""
@@ -110,12 +113,12 @@ class Recorder:
 
 
 def simulate_runs(plan: Plan, seed: int, run_index: NDArray[np.int64],
-                  record: Record = "none") -> SimulationResult:
-    """Simulate the given runs together (one chunk)."""
+                  record: Record = "none", record_rows: int | None = None) -> SimulationResult:
+    """Simulate the given runs together (one chunk); record the first ``record_rows`` runs."""
     world = start_world(plan, len(run_index))
     keys = rng.run_keys(seed, run_index)
     acc = OutcomeAccumulator.start(world)
-    recorder = Recorder(record)
+    recorder = Recorder(record, record_rows)
     recorder.snapshot(world)
     for quarter in range(plan.horizon):
         advance(world, plan.params, plan.inputs(quarter), keys)
@@ -128,7 +131,9 @@ def concatenate(parts: list[SimulationResult]) -> SimulationResult:
     """Join chunk results in run order."""
     outcomes = {k: np.concatenate([p.outcomes[k] for p in parts]) for k in parts[0].outcomes}
     trajectories = None
-    if parts[0].trajectories is not None:
+    if parts[0].trajectories is not None and any(
+        next(iter(p.trajectories.series.values())).shape[0] for p in parts if p.trajectories
+    ):
         names = parts[0].trajectories.series
         trajectories = Trajectories({
             n: np.concatenate([p.trajectories.series[n] for p in parts if p.trajectories])
@@ -148,6 +153,7 @@ def chunk_bounds(runs: int, chunk_size: int, first_run: int = 0) -> list[tuple[i
 def simulate(
     plan: Plan, runs: int, seed: int, *, chunk_size: int = 10_000, record: Record = "none",
     first_run: int = 0, progress: Callable[[int], None] | None = None,
+    record_runs: int | None = None,
 ) -> SimulationResult:
     """Monte Carlo of ``runs`` runs of ``plan``; runs are numbered from ``first_run``.
 
@@ -159,10 +165,14 @@ def simulate(
         record: ``"none"``, ``"key"`` (key series per quarter) or ``"full"`` (whole state).
         first_run: index of the first run.
         progress: called with the number of runs finished after each chunk.
+        record_runs: record trajectories of only the first ``record_runs`` runs (all if None),
+            to bound memory in large runs.
     """
     parts = []
     for start, stop in chunk_bounds(runs, chunk_size, first_run):
-        parts.append(simulate_runs(plan, seed, np.arange(start, stop, dtype=np.int64), record))
+        rows = None if record_runs is None else first_run + record_runs - start
+        index = np.arange(start, stop, dtype=np.int64)
+        parts.append(simulate_runs(plan, seed, index, record, rows))
         if progress is not None:
             progress(stop - start)
     return concatenate(parts)

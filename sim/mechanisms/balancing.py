@@ -5,6 +5,9 @@ Western economic exposure; ``wp`` = western_pressure):
 
 - secondary-sanctions risk: ``g[CHN, RUS] -= w_sanctions_risk · exposure · (1 - wp)``; the
   cost shrinks as Western pressure rises (less to lose once already pressed, 004 ¶7);
+- arms-to-Russia pressure: ``g[CHN, PRK] -= w_sanctions_risk · exposure · munitions``: while
+  NK arms Russia, Washington presses Beijing over it and China keeps NK at arm's length to
+  protect its Western ties (001 ¶12: lower-ranked delegations, abstention on the Panel);
 - autonomy cost: ``g[CHN, j] -= w_autonomy · near_j`` for partners j not yet formal allies,
   with ``near_j = clip((A[CHN, j] - (alliance_up - 0.2)) / 0.2, 0, 1)``: China leans away from
   a tie as it approaches the alliance threshold;
@@ -15,7 +18,7 @@ Western economic exposure; ``wp`` = western_pressure):
 
 Parameters: ``w_sanctions_risk``, ``w_autonomy``, ``western_share_of_row``, ``alliance_up``,
 ``default_autonomy``.
-Sources: 002 ¶5 (no binding alliances; room to manoeuvre), ¶11 (wary of secondary sanctions),
+Sources: 001 ¶11-12 (lower-ranked Chinese delegations explained by China's US policy); 002 ¶5 (no binding alliances; room to manoeuvre), ¶11 (wary of secondary sanctions),
 ¶15 and ¶17 (strength without overcommitting); 004 ¶7 (pressure lowers the cost of closeness),
 ¶16 (Deng's non-alliance policy); 001 ¶12 (US pressure on China over NK's arms to Russia).
 """
@@ -25,13 +28,13 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from sim.actors import CHN, N_ACTORS, ROK, ROW, RUS, USA
+from sim.actors import CHN, N_ACTORS, PRK, ROK, ROW, RUS, USA
 from sim.mechanisms._common import env, zeros_instruments, zeros_pull
 from sim.params import Parameters
-from sim.state import INSTRUMENT, World
+from sim.state import FLOW, INSTRUMENT, World
 
 NAME = "balancing"
-ARTICLES = "002 ¶5, ¶11, ¶15, ¶17; 004 ¶7, ¶16; 001 ¶12"
+ARTICLES = "002 ¶5, ¶11, ¶15, ¶17; 004 ¶7, ¶16; 001 ¶11-12"
 
 
 def western_exposure(world: World, params: Parameters) -> NDArray[np.float64]:
@@ -51,7 +54,9 @@ def pull(world: World, params: Parameters) -> NDArray[np.float64]:
     """Balancing-act contribution to the alignment pulls."""
     g = zeros_pull(world)
     wp = env(world, "western_pressure")
-    g[:, CHN, RUS] = -params.w_sanctions_risk * western_exposure(world, params) * (1.0 - wp)
+    exposure = western_exposure(world, params)
+    g[:, CHN, RUS] = -params.w_sanctions_risk * exposure * (1.0 - wp)
+    g[:, CHN, PRK] = -params.w_sanctions_risk * exposure * world.flows[:, FLOW["munitions"]]
     near = np.clip((world.alignment[:, CHN, :] - (params.alliance_up - 0.2)) / 0.2, 0.0, 1.0)
     not_allied = world.commitment[:, CHN, :] < 2
     g[:, CHN, :] -= params.w_autonomy * near * not_allied

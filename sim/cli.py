@@ -1,0 +1,231 @@
+"""The ``geosim`` command line: a thin layer over functions callable from Python.
+
+Exit codes: 0 done; 2 bad input (one paragraph naming file, line and field; no traceback);
+1 internal error (traceback, and a line asking for a report).
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+import traceback
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from sim.errors import InputError
+
+app = typer.Typer(
+    name="geosim",
+    help="Agent-based simulation of China, Russia, North Korea, the US and South Korea.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+REPORT = "This is a bug in geosim; please report it with the command you ran and the traceback."
+
+
+def _fail(err: InputError | str) -> None:
+    typer.echo(f"error: {err}", err=True)
+    raise typer.Exit(2)
+
+
+def _default_out(command: str) -> Path:
+    return Path("results") / f"{command}-{datetime.now(UTC).strftime('%Y%m%d-%H%M%S')}"
+
+
+class _Progress:
+    """A progress line with an ETA on a terminal; silent in pipes or with --quiet."""
+
+    def __init__(self, total: int, quiet: bool) -> None:
+        self.total, self.done, self.start = total, 0, time.perf_counter()
+        self.active = not quiet and sys.stderr.isatty()
+
+    def __call__(self, n: int) -> None:
+        self.done += n
+        if not self.active:
+            return
+        elapsed = time.perf_counter() - self.start
+        eta = elapsed / self.done * (self.total - self.done) if self.done else 0.0
+        width = 30
+        filled = int(width * self.done / self.total)
+        bar = "#" * filled + "-" * (width - filled)
+        sys.stderr.write(f"\r[{bar}] {self.done}/{self.total} runs  ETA {eta:5.1f}s ")
+        if self.done >= self.total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+
+def _explain_rows(scenario_file: Path, lens: str) -> list[tuple[str, str, str]]:
+    from sim.events import catalogue
+    from sim.initial import environment_provenance, provenance
+    from sim.params import parameter_provenance
+    from sim.plan import load_plan
+
+    plan = load_plan(scenario_file, lens)
+    rows = provenance(plan.initial, str(scenario_file))
+    rows += environment_provenance()
+    params = plan.params.model_dump()
+    for name, default, _meaning, source in parameter_provenance():
+        value = params[name]
+        note = source if value == default else f"{source} (default {default}; set here)"
+        rows.append((f"parameter.{name}", str(value), note))
+    for name, spec in catalogue().items():
+        rows.append((f"event.{name}", spec.description, spec.source))
+    return rows
+
+
+@app.command()
+def run(
+    scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.")],
+    lens: Annotated[str, typer.Option(help="Author lens (see 'geosim lenses').")] = "neutral",
+    runs: Annotated[int, typer.Option(min=1, help="Monte Carlo runs.")] = 1000,
+    seed: Annotated[int, typer.Option(min=0, help="Seed; with the run index it keys every draw.")] = 0,
+    engine: Annotated[str, typer.Option(help="vectorized or mesa.")] = "vectorized",
+    out: Annotated[Path | None, typer.Option(help="Results folder (must be new or empty).")] = None,
+    chunk_size: Annotated[int, typer.Option(min=1, help="Runs advanced together.")] = 10_000,
+    figures: Annotated[bool, typer.Option(help="Write figures/.")] = True,
+    explain: Annotated[bool, typer.Option(help="Print every number's source and exit.")] = False,
+    quiet: Annotated[bool, typer.Option(help="No progress bar.")] = False,
+) -> None:
+    """Monte Carlo of one scenario under one lens; writes runs.parquet, metadata.json,
+    summary.md and figures/.
+
+    Example: geosim run scenarios/baseline.yaml --runs 2000 --seed 1 --out results/base
+    """
+    try:
+        if explain:
+            for quantity, value, source in _explain_rows(scenario, lens):
+                typer.echo(f"{quantity:45s} {value:>10s}  {source}")
+            return
+        _run(scenario, lens, runs, seed, engine, out, chunk_size, figures, quiet)
+    except InputError as err:
+        _fail(err)
+
+
+def _run(scenario: Path, lens: str, runs: int, seed: int, engine: str, out: Path | None,
+         chunk_size: int, figures: bool, quiet: bool) -> None:
+    from sim.engine import simulate
+    from sim.mesa_model import simulate_mesa
+    from sim.plan import load_plan
+    from sim.results import write_results
+
+    if engine not in ("vectorized", "mesa"):
+        raise InputError("--engine", None, "--engine",
+                         f"unknown engine {engine!r}; use 'vectorized' or 'mesa'")
+    plan = load_plan(scenario, lens)
+    out_dir = out or _default_out("run")
+    if out_dir.exists() and any(out_dir.iterdir()):
+        raise InputError(str(out_dir), None, "--out",
+                         "the results folder exists and is not empty; choose another folder "
+                         "or remove it (geosim never overwrites results)")
+    record = "key" if figures else "none"
+    progress = _Progress(runs, quiet)
+    started = time.perf_counter()
+    if engine == "vectorized":
+        result = simulate(plan, runs, seed, chunk_size=chunk_size, record=record,
+                          progress=progress, record_runs=20_000)
+    else:
+        result = simulate_mesa(plan, runs, seed, record=record)
+        progress(runs)
+    wall = time.perf_counter() - started
+    path = write_results(out_dir, result, plan, seed=seed, engine=engine, wall_time=wall,
+                         figures=figures)
+    if not quiet:
+        typer.echo(f"{runs} runs of {plan.name} ({plan.lens} lens, {engine}) in {wall:.1f}s")
+        typer.echo(f"results: {path}")
+
+
+def _validate_one(path: Path) -> str:
+    from sim.lens import load_lens
+    from sim.scenario import load_scenario, read_yaml_file
+
+    doc = read_yaml_file(path)
+    data: Any = doc.data
+    if isinstance(data, dict) and "weights" in data:
+        load_lens(path)
+        return "lens"
+    load_scenario(path)
+    return "scenario"
+
+
+@app.command()
+def validate(
+    files: Annotated[list[Path], typer.Argument(help="Scenario or lens files.")],
+) -> None:
+    """Check scenario and lens files; print each problem with file, line and field.
+
+    Example: geosim validate scenarios/*.yaml seeds/*.yaml
+    """
+    bad = 0
+    for path in files:
+        try:
+            kind = _validate_one(path)
+            typer.echo(f"ok: {path} ({kind})")
+        except InputError as err:
+            bad += 1
+            typer.echo(f"error: {err}", err=True)
+    if bad:
+        raise typer.Exit(2)
+
+
+@app.command()
+def explain(
+    scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.")],
+    lens: Annotated[str, typer.Option(help="Author lens.")] = "neutral",
+) -> None:
+    """Print every starting number, environment value, parameter and event with its source.
+
+    Example: geosim explain scenarios/baseline.yaml
+    """
+    try:
+        for quantity, value, source in _explain_rows(scenario, lens):
+            typer.echo(f"{quantity:45s} {value:>10s}  {source}")
+    except InputError as err:
+        _fail(err)
+
+
+@app.command()
+def scenarios() -> None:
+    """List the bundled scenarios with one line each.
+
+    Example: geosim scenarios
+    """
+    from sim.plan import bundled_scenarios
+    from sim.scenario import load_scenario
+
+    for name, path in bundled_scenarios().items():
+        try:
+            typer.echo(f"{name:26s} {load_scenario(path).description}")
+        except InputError as err:
+            typer.echo(f"{name:26s} (invalid: {err})")
+
+
+@app.command()
+def lenses() -> None:
+    """List the bundled author lenses with one line each.
+
+    Example: geosim lenses
+    """
+    from sim.lens import bundled_lenses
+
+    for name, lens in bundled_lenses().items():
+        typer.echo(f"{name:22s} {lens.author}: {lens.title}")
+
+
+def main() -> None:
+    """Console entry point: map bad input to exit 2 and bugs to exit 1 with a report line."""
+    try:
+        app()
+    except SystemExit:
+        raise
+    except InputError as err:
+        typer.echo(f"error: {err}", err=True)
+        sys.exit(2)
+    except Exception:  # noqa: BLE001 - the last line of defence
+        traceback.print_exc()
+        typer.echo(REPORT, err=True)
+        sys.exit(1)
