@@ -1,0 +1,57 @@
+"""The starting state: COW capabilities match the source, every number has a source."""
+
+import csv
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from sim.actors import ACTORS
+from sim.initial import cow_capability, default_environment, initial_arrays, provenance
+from sim.state import ENVIRONMENT
+
+COW = Path(__file__).resolve().parent.parent / "sim" / "data" / "cow_nmc_v6_northeast_asia.csv"
+
+
+def test_capabilities_match_cow_nmc_2016():
+    with COW.open() as f:
+        cinc = {r["stateabb"]: float(r["cinc"]) for r in csv.DictReader(f)
+                if r["year"] == "2016"}
+    expected = np.array([cinc[a] for a in ACTORS])
+    np.testing.assert_allclose(cow_capability(), expected / expected.sum(), rtol=1e-12)
+    # China's CINC exceeds the US's in 2016 (population and steel weigh in the index)
+    assert cinc["CHN"] > cinc["USA"] > cinc["RUS"] > cinc["ROK"] > cinc["PRK"]
+
+
+def test_start_state_is_valid():
+    s = initial_arrays()
+    a = s["alignment"]
+    np.testing.assert_array_equal(a, a.T)
+    assert np.all(np.diag(a) == 1) and a.min() >= -1 and a.max() <= 1
+    np.testing.assert_allclose(s["dependence"].sum(axis=1), 1.0, atol=1e-9)
+    assert np.all(np.diag(s["dependence"][:, :5]) == 0)
+    # PRK's lifeline starts near 90% Chinese (article 000)
+    assert s["dependence"][ACTORS.index("PRK"), 0] == pytest.approx(0.88)
+    c = s["commitment"]
+    assert c[0, 2] == 2 and c[1, 2] == 2 and c[3, 4] == 2 and c[0, 1] == 1
+
+
+def test_every_starting_number_has_a_source():
+    rows = provenance()
+    assert len(rows) >= 10 + 5 + 4 + 15 + 1 + 6 + 5
+    for quantity, _value, source in rows:
+        assert source.strip(), quantity
+        cites_article = any(f"{n:03d} ¶" in source for n in range(5))
+        assert cites_article or "assumption" in source or "COW" in source or \
+            "public record" in source, f"{quantity}: {source}"
+    env = default_environment()
+    assert set(env) == set(ENVIRONMENT)
+
+
+def test_overrides_replace_defaults_and_say_so():
+    over = {"alignment": {"RUS-PRK": 0.3}, "strain": {"RUS": 0.1}}
+    s = initial_arrays(over)
+    assert s["alignment"][1, 2] == s["alignment"][2, 1] == 0.3
+    rows = {q: src for q, _v, src in provenance(over, "x.yaml")}
+    assert "x.yaml" in rows["alignment.RUS-PRK"] or any(
+        "x.yaml" in src for q, _, src in provenance(over, "x.yaml") if q == "alignment.RUS-PRK")
