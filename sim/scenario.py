@@ -1,0 +1,1049 @@
+"""Scenario files: the format, its loader, and errors that point at a file, line and field.
+
+A scenario names a start quarter and a horizon, optional overrides of the initial state
+(``sim/data/initial_state.yaml``), paths of the environment variables over time, events forced
+at a quarter or given a hazard, parameter overrides and the outcome columns to show first::
+
+    name: russian_collapse
+    description: Russia falls into an internal crisis in 2027
+    start: 2025Q1
+    horizon: 40
+    initial: {alignment: {PRK-RUS: 0.3}}
+    environment:
+      western_pressure: 0.7
+      ukraine_war: {points: [[2025Q1, 1.0], [2027Q3, 0.6]], interpolation: linear}
+    events:
+      forced: [{event: russian_collapse, at: 2027Q1}]
+      hazards: {nk_nuclear_test: {per_quarter: 0.02}}
+    parameters: {rationality: 3.0}
+    outcomes: [nk_tilt_final]
+
+Quarters are labels ``YYYYQn`` or whole numbers of quarters after ``start`` (0 = the start).
+
+Reading is safe (plain YAML values only: no tags, anchors or aliases) and keeps the line of
+every key and list item, so that every problem, from a YAML syntax error to a dependence row
+that does not sum to 1, becomes one :class:`~sim.errors.InputError` naming the file, the line
+and the field. The reading layer (:func:`read_yaml_file`, :func:`parse_yaml_text`,
+:func:`validate_document`) is generic and serves the other file formats too.
+"""
+
+from __future__ import annotations
+
+import codecs
+import difflib
+import hashlib
+import json
+import math
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import numpy as np
+import yaml
+from numpy.typing import NDArray
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Discriminator,
+    Field,
+    PrivateAttr,
+    Strict,
+    Tag,
+    ValidationError,
+    field_serializer,
+    field_validator,
+    model_validator,
+)
+
+from sim.actors import ACTORS, PARTNERS, actor_index, parse_dyad, partner_index
+from sim.errors import FieldError, InputError, format_field
+from sim.events import Hazard, event_names, quantity_names
+from sim.params import PARAMETER_NAMES, Parameters
+from sim.state import ENVIRONMENT, INSTRUMENT_NAMES
+
+MAX_BYTES = 1_048_576
+"""Largest input file accepted (1 MB); scenario files are a few kilobytes."""
+YEAR_MIN, YEAR_MAX = 1900, 2200
+HORIZON_MAX = 400
+SHARE_TOLERANCE = 1e-6
+
+_QUARTER_RE = re.compile(r"([0-9]{4})Q([1-4])")
+_NAME_RE = re.compile(r"[a-z0-9_]+")
+_OUTCOME_RE = re.compile(r"[A-Za-z0-9_.-]+")
+QUARTER_PATTERN = r"^[0-9]{4}Q[1-4]$"
+
+Loc = tuple[str | int, ...]
+"""A place in a document: keys and list indices from the top."""
+
+
+# --- quarters ----------------------------------------------------------------------------------
+
+
+def parse_quarter(label: str) -> int:
+    """Absolute index of a quarter label: ``"2025Q1"`` -> ``2025 * 4 + 0``.
+
+    Raises:
+        ValueError: the label is not ``YYYYQn`` with n in 1..4 and a year in 1900..2200.
+    """
+    match = _QUARTER_RE.fullmatch(label)
+    if match is None:
+        raise ValueError(
+            f"{label!r} is not a quarter; write the year and quarter as YYYYQn, e.g. 2027Q1"
+        )
+    year, quarter = int(match[1]), int(match[2])
+    if not YEAR_MIN <= year <= YEAR_MAX:
+        raise ValueError(f"the year of {label} is outside {YEAR_MIN}..{YEAR_MAX}")
+    return year * 4 + quarter - 1
+
+
+def format_quarter(index: int) -> str:
+    """Label of an absolute quarter index: ``format_quarter(8100) == "2025Q1"``."""
+    year, quarter = divmod(index, 4)
+    return f"{year}Q{quarter + 1}"
+
+
+# --- value checks used as pydantic validators --------------------------------------------------
+
+
+def _suggest(word: object, choices: tuple[str, ...]) -> str:
+    close = difflib.get_close_matches(str(word), choices, n=1)
+    return f"did you mean {close[0]!r}? " if close else ""
+
+
+def _unknown(kind: str, word: object, choices: tuple[str, ...]) -> str:
+    return f"unknown {kind} {word!r}; {_suggest(word, choices)}expected one of {', '.join(choices)}"
+
+
+def _from_key_error(check: Any, name: str) -> str:
+    try:
+        check(name)
+    except KeyError as err:
+        raise ValueError(err.args[0]) from None
+    return name
+
+
+def _actor(name: str) -> str:
+    return _from_key_error(actor_index, name)
+
+
+def _partner(name: str) -> str:
+    return _from_key_error(partner_index, name)
+
+
+def _dyad(name: str) -> str:
+    try:
+        parse_dyad(name)
+    except KeyError as err:
+        reason = err.args[0]
+        raise ValueError(reason if name in reason else f"in dyad {name!r}: {reason}") from None
+    return name
+
+
+def _one_of(kind: str, choices: tuple[str, ...]) -> Callable[[str], str]:
+    def check(name: str) -> str:
+        if name not in choices:
+            raise ValueError(_unknown(kind, name, choices))
+        return name
+
+    return check
+
+
+def _event(name: str) -> str:
+    return _one_of("event", event_names())(name)
+
+
+def _quantity(name: str) -> str:
+    if name not in quantity_names():
+        raise ValueError(
+            f"unknown quantity {name!r}; {_suggest(name, quantity_names())}expected "
+            "strain.ACTOR, stability.ACTOR, threat.ACTOR, capability.ACTOR, provocation, "
+            f"alignment.ACTOR-ACTOR or environment.VARIABLE, with ACTOR one of "
+            f"{', '.join(ACTORS)} and VARIABLE one of {', '.join(ENVIRONMENT)}"
+        )
+    return name
+
+
+def _level(value: float) -> float:
+    if value not in (0.0, 0.5, 1.0):
+        raise ValueError(f"instrument level {value} must be 0, 0.5 or 1")
+    return value
+
+
+def _scenario_name(value: str) -> str:
+    if _NAME_RE.fullmatch(value) is None:
+        raise ValueError(
+            f"name {value!r} may use only lowercase letters, digits and '_', "
+            "e.g. russian_collapse"
+        )
+    return value
+
+
+def _one_line(value: str) -> str:
+    if not value.strip():
+        raise ValueError("the description is empty; say in one line what the scenario is")
+    if value.splitlines() != [value]:
+        raise ValueError("the description must be one line (no line breaks)")
+    return value
+
+
+def _outcome(value: str) -> str:
+    if _OUTCOME_RE.fullmatch(value) is None:
+        raise ValueError(
+            f"outcome name {value!r} may use only letters, digits, '_', '.' and '-'"
+        )
+    return value
+
+
+def _label(value: str) -> str:
+    parse_quarter(value)
+    return value
+
+
+def _quarter_ref(value: Any) -> Any:
+    if isinstance(value, str):
+        parse_quarter(value)
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    raise ValueError(
+        f"expected a quarter label like 2027Q1 or a whole number of quarters after the start "
+        f"(0 = the start quarter), got {_show(value)}"
+    )
+
+
+def _point(value: Any) -> Any:
+    if not isinstance(value, list | tuple) or len(value) != 2:
+        raise ValueError(
+            f"each point is a pair [quarter, value], e.g. [2027Q1, 0.6]; got {_show(value)}"
+        )
+    return value
+
+
+def _env_constant(value: Any) -> Any:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError(
+            "expected a constant in [0, 1] or a path {points: [[quarter, value], ...], "
+            f"interpolation: linear or step}}, got {_show(value)}"
+        )
+    return value
+
+
+# --- field types -------------------------------------------------------------------------------
+
+ActorKey = Annotated[str, Strict(), AfterValidator(_actor)]
+PartnerKey = Annotated[str, Strict(), AfterValidator(_partner)]
+DyadKey = Annotated[str, Strict(), AfterValidator(_dyad)]
+EnvName = Annotated[str, Strict(), AfterValidator(_one_of("environment variable", ENVIRONMENT))]
+EventName = Annotated[str, Strict(), AfterValidator(_event)]
+QuantityName = Annotated[str, Strict(), AfterValidator(_quantity)]
+InstrumentName = Annotated[
+    str, Strict(), AfterValidator(_one_of("instrument", INSTRUMENT_NAMES))
+]
+OutcomeName = Annotated[
+    str, Strict(), AfterValidator(_outcome),
+    Field(json_schema_extra={"pattern": "^[A-Za-z0-9_.-]+$"}),
+]
+
+Share = Annotated[float, Strict(), Field(ge=0.0, le=1.0)]
+Signed = Annotated[float, Strict(), Field(ge=-1.0, le=1.0)]
+NonNegative = Annotated[float, Strict(), Field(ge=0.0)]
+Positive = Annotated[float, Strict(), Field(gt=0.0)]
+Coefficient = Annotated[float, Strict(), Field(ge=-10.0, le=10.0)]
+CommitmentLevel = Annotated[int, Strict(), Field(ge=0, le=2)]
+InstrumentLevel = Annotated[
+    float, Strict(), AfterValidator(_level), Field(json_schema_extra={"enum": [0, 0.5, 1]})
+]
+QuarterRef = Annotated[
+    Annotated[str, Field(pattern=QUARTER_PATTERN)] | int, BeforeValidator(_quarter_ref)
+]
+
+
+# --- the models --------------------------------------------------------------------------------
+
+
+class _Section(BaseModel):
+    """Base of every part of a scenario: unknown keys are errors that list the allowed ones."""
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _known_keys(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            allowed = tuple(cls.model_fields)
+            for key in data:
+                if key not in allowed:
+                    raise FieldError(
+                        (key,),
+                        f"unknown key {key!r}; {_suggest(key, allowed)}"
+                        f"allowed keys here: {', '.join(allowed)}",
+                    )
+        return data
+
+
+class Initial(_Section):
+    """Overrides of the default start state (``sim/data/initial_state.yaml``)."""
+
+    alignment: dict[DyadKey, Signed] = Field(
+        default_factory=dict,
+        description="Dyad 'A-B' -> alignment in [-1, 1] (-1 hostile, 0 indifferent, +1 allied); "
+        "symmetric, applies to both orders.",
+    )
+    dependence: dict[ActorKey, dict[PartnerKey, NonNegative]] = Field(
+        default_factory=dict,
+        description="Actor -> its whole lifeline row: partner (CHN RUS PRK USA ROK ROW) -> "
+        "share >= 0; the row sums to 1 within 1e-6; the actor's own column absent or 0.",
+    )
+    commitment: dict[DyadKey, CommitmentLevel] = Field(
+        default_factory=dict,
+        description="Dyad 'A-B' -> 0 none, 1 strategic partnership, 2 formal alliance; "
+        "symmetric.",
+    )
+    strain: dict[ActorKey, Share] = Field(
+        default_factory=dict,
+        description="Actor -> share of capacity already absorbed, in [0, 1].",
+    )
+    stability: dict[ActorKey, Share] = Field(
+        default_factory=dict, description="Actor -> regime stability, in [0, 1]."
+    )
+    threat: dict[ActorKey, Share] = Field(
+        default_factory=dict, description="Actor -> perceived threat, in [0, 1]."
+    )
+    capability: dict[ActorKey, Positive] = Field(
+        default_factory=dict,
+        description="Actor -> relative power, a share of the five actors' total (> 0).",
+    )
+    provocation: Share | None = Field(
+        default=None, description="North Korea's provocation level, in [0, 1]."
+    )
+    instruments: dict[InstrumentName, InstrumentLevel] = Field(
+        default_factory=dict,
+        description="Instrument 'ACTOR.name' (e.g. PRK.arms_supply) -> level 0, 0.5 or 1.",
+    )
+
+    @field_validator("alignment", "commitment")
+    @classmethod
+    def _one_value_per_dyad(cls, value: dict[str, float]) -> dict[str, float]:
+        seen: dict[frozenset[int], tuple[str, float]] = {}
+        for key, level in value.items():
+            pair = frozenset(parse_dyad(key))
+            if pair in seen and seen[pair][1] != level:
+                first, first_level = seen[pair]
+                raise FieldError(
+                    (key,),
+                    f"{key} and {first} are the same dyad but have different values "
+                    f"({level} and {first_level}); give it once",
+                )
+            seen[pair] = (key, level)
+        return value
+
+    @field_validator("dependence")
+    @classmethod
+    def _rows_are_shares(cls, value: dict[str, dict[str, float]]) -> dict[str, dict[str, float]]:
+        for actor, row in value.items():
+            if row.get(actor, 0.0) != 0.0:
+                raise FieldError(
+                    (actor, actor),
+                    f"{actor} cannot depend on itself; leave {actor} out of its row or set it to 0",
+                )
+            total = math.fsum(row.values())
+            if abs(total - 1.0) > SHARE_TOLERANCE:
+                raise FieldError(
+                    (actor,),
+                    f"the shares of {actor}'s lifeline sum to {total:.6g}, not 1; a row gives "
+                    f"the whole lifeline over {', '.join(PARTNERS)} (put the rest in ROW)",
+                )
+        return value
+
+
+class EnvPath(_Section):
+    """An environment variable that changes over time through given points."""
+
+    points: list[Annotated[tuple[QuarterRef, Share], BeforeValidator(_point)]] = Field(
+        min_length=1,
+        description="[[quarter, value], ...]: quarter a label YYYYQn or quarters after start; "
+        "value in [0, 1]; strictly increasing in time; may lie outside the horizon.",
+    )
+    interpolation: Literal["linear", "step"] = Field(
+        default="linear",
+        description="'linear' between points, or 'step' (hold each point's value until the "
+        "next); before the first point the first value, after the last the last value.",
+    )
+
+
+def _env_kind(value: Any) -> str:
+    return "path" if isinstance(value, dict | EnvPath) else "constant"
+
+
+EnvSetting = Annotated[
+    Annotated[Share, BeforeValidator(_env_constant), Tag("constant")]
+    | Annotated[EnvPath, Tag("path")],
+    Discriminator(_env_kind),
+]
+
+
+class ForcedEvent(_Section):
+    """An event that fires at a given quarter in every run."""
+
+    event: EventName = Field(description="Event name from the catalogue (sim/data/events.yaml).")
+    at: QuarterRef = Field(
+        description="Quarter it fires: a label YYYYQn or quarters after start; "
+        "0 <= offset < horizon."
+    )
+
+
+class HazardSpec(_Section):
+    """A probability per quarter: clip(per_quarter + sum of coef * quantity, 0, 1)."""
+
+    per_quarter: Share = Field(description="Base probability per quarter, in [0, 1].")
+    rises_with: dict[QuantityName, Coefficient] = Field(
+        default_factory=dict,
+        description="State quantity (e.g. strain.RUS, alignment.CHN-RUS, "
+        "environment.ukraine_war) -> coefficient in [-10, 10] added per unit of it.",
+    )
+
+
+class Events(_Section):
+    """Forced events and hazards."""
+
+    forced: list[ForcedEvent] = Field(
+        default_factory=list, description="Events forced at a quarter: [{event, at}, ...]."
+    )
+    hazards: dict[EventName, HazardSpec] = Field(
+        default_factory=dict,
+        description="Event name -> {per_quarter: p in [0, 1], rises_with: {quantity: coef}}.",
+    )
+
+
+@dataclass(frozen=True)
+class _Origin:
+    """Where a scenario was read from, to locate problems found after loading."""
+
+    file: str
+    lines: Mapping[Loc, int] = field(default_factory=dict)
+
+
+class Scenario(_Section):
+    """One scenario file, validated."""
+
+    name: Annotated[str, Strict(), AfterValidator(_scenario_name)] = Field(
+        description="Identifier: lowercase letters, digits and '_', e.g. russian_collapse.",
+        json_schema_extra={"pattern": "^[a-z0-9_]+$"},
+    )
+    description: Annotated[str, Strict(), AfterValidator(_one_line)] = Field(
+        description="What the scenario is, in one non-empty line.",
+    )
+    start: Annotated[str, Strict(), AfterValidator(_label)] = Field(
+        description=f"First simulated quarter, YYYYQn (n 1..4, year {YEAR_MIN}..{YEAR_MAX}).",
+        json_schema_extra={"pattern": QUARTER_PATTERN},
+    )
+    horizon: Annotated[int, Strict()] = Field(
+        ge=1, le=HORIZON_MAX, description=f"Quarters simulated, 1..{HORIZON_MAX}."
+    )
+    initial: Initial = Field(
+        default_factory=Initial,
+        description="Overrides of the default start state (sim/data/initial_state.yaml).",
+    )
+    environment: dict[EnvName, EnvSetting] = Field(
+        default_factory=dict,
+        description="Environment variable -> a constant in [0, 1] or a path "
+        "{points: [[quarter, value], ...], interpolation: linear|step}; variables not given "
+        "keep their defaults.",
+    )
+    events: Events = Field(
+        default_factory=Events,
+        description="Events forced at a quarter, and hazards (probabilities per quarter).",
+    )
+    parameters: dict[str, Annotated[float, Strict()]] = Field(
+        default_factory=dict,
+        description="Overrides of model parameters (sim/params.py), name -> value within "
+        "that parameter's bounds.",
+        json_schema_extra={"propertyNames": {"enum": list(PARAMETER_NAMES)}},
+    )
+    outcomes: list[OutcomeName] = Field(
+        default_factory=list,
+        description="Outcome columns to show first in the summary (names of letters, digits, "
+        "'_', '.', '-').",
+    )
+
+    _origin: _Origin | None = PrivateAttr(default=None)
+
+    def __eq__(self, other: object) -> bool:
+        """Equal when the contents are equal, wherever the two were read from."""
+        if not isinstance(other, Scenario):
+            return NotImplemented
+        return self.model_dump() == other.model_dump()
+
+    @field_validator("parameters")
+    @classmethod
+    def _known_parameters(cls, value: dict[str, float]) -> dict[str, float]:
+        for name in value:
+            if name not in PARAMETER_NAMES:
+                raise FieldError((name,), _unknown("parameter", name, PARAMETER_NAMES))
+        try:
+            checked = Parameters.model_validate(value)
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            raise FieldError(tuple(err["loc"][:1]), _describe(err)) from None
+        return {name: getattr(checked, name) for name in value}
+
+    @field_serializer("parameters")
+    def _keep_integers(self, value: dict[str, float]) -> dict[str, Any]:
+        return dict(value)  # commitment_quarters stays an int when written out
+
+    @model_validator(mode="after")
+    def _times_fit(self) -> Scenario:
+        self._check_forced()
+        for name, setting in self.environment.items():
+            if isinstance(setting, EnvPath):
+                self._check_points(name, setting)
+        return self
+
+    def _check_forced(self) -> None:
+        for k, forced in enumerate(self.events.forced):
+            offset = self.quarter_offset(forced.at)
+            if not 0 <= offset < self.horizon:
+                raise FieldError(("events", "forced", k, "at"), self._outside(forced.at, offset))
+
+    def _outside(self, at: str | int, offset: int) -> str:
+        what = f"quarter {at}" if isinstance(at, str) else f"offset {self._named(at)}"
+        if offset < 0:
+            return f"{what} is before the start {self.start} (offset 0)"
+        return (
+            f"{what} is past the horizon ({self.start} + {self.horizon} quarters ends at "
+            f"{self.quarter_label(self.horizon - 1)})"
+        )
+
+    def _check_points(self, name: str, path: EnvPath) -> None:
+        offsets = [self.quarter_offset(q) for q, _ in path.points]
+        for k in range(1, len(offsets)):
+            if offsets[k] <= offsets[k - 1]:
+                raise FieldError(
+                    ("environment", name, "points", k, 0),
+                    f"point {self._named(path.points[k][0])} is not after the previous point "
+                    f"{self._named(path.points[k - 1][0])}; points must go forward in time",
+                )
+
+    def _named(self, quarter: str | int) -> str:
+        if isinstance(quarter, str):
+            return quarter
+        return f"{quarter} ({self.quarter_label(quarter)})"
+
+    def quarter_label(self, offset: int) -> str:
+        """Label of the quarter ``offset`` steps after the start (0 = the start quarter)."""
+        return format_quarter(parse_quarter(self.start) + offset)
+
+    def quarter_offset(self, label_or_int: str | int) -> int:
+        """Steps from the start to a quarter given as a label or already as an offset.
+
+        Raises:
+            ValueError: not a quarter label or an integer.
+        """
+        if isinstance(label_or_int, str):
+            return parse_quarter(label_or_int) - parse_quarter(self.start)
+        if isinstance(label_or_int, int | np.integer) and not isinstance(label_or_int, bool):
+            return int(label_or_int)
+        raise ValueError(f"expected a quarter label or an offset, got {label_or_int!r}")
+
+
+# --- reading YAML with line numbers ------------------------------------------------------------
+
+_MAP, _SEQ = "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
+_STR, _TIMESTAMP = "tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp"
+_SCALAR_TAGS = frozenset(
+    f"tag:yaml.org,2002:{kind}" for kind in ("str", "int", "float", "bool", "null")
+)
+_FLOAT_1_2 = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$")
+_ANCHORS = (
+    "anchors (&name) and aliases (*name) are not allowed in these files; "
+    "write the values out in full"
+)
+
+
+class _NoAnchors(yaml.composer.ComposerError):
+    """An anchor or alias, refused (they enable 'billion laughs' expansion bombs)."""
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that refuses anchors and aliases and reads ``1e-3`` as a number."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        """Compose as SafeLoader does, after refusing any anchor or alias."""
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+            raise _NoAnchors(None, None, _ANCHORS, event.start_mark)
+        return super().compose_node(parent, index)
+
+
+class _Dumper(yaml.SafeDumper):
+    """SafeDumper that quotes strings :class:`_Loader` would read as numbers."""
+
+
+# YAML 1.1 reads 1e-3 as text; read (and so quote when writing) it as a number, as YAML 1.2 does.
+_Loader.add_implicit_resolver("tag:yaml.org,2002:float", _FLOAT_1_2, list("-+.0123456789"))
+_Dumper.add_implicit_resolver("tag:yaml.org,2002:float", _FLOAT_1_2, list("-+.0123456789"))
+
+
+@dataclass(frozen=True)
+class YamlDocument:
+    """A parsed YAML file: plain Python data and the 1-based line of every key and item.
+
+    Attributes:
+        file: The path as given, for messages.
+        data: dicts, lists, str, int, float, bool and None only.
+        lines: ``(key, index, ...)`` path -> line of that key or list item; ``()`` -> the line
+            where the top-level value starts.
+    """
+
+    file: str
+    data: Any
+    lines: Mapping[Loc, int]
+
+
+def read_yaml_file(path: str | Path) -> YamlDocument:
+    """Read and parse one YAML file of at most 1 MB.
+
+    Raises:
+        InputError: missing, unreadable, too large, not UTF-8 text, or not valid YAML.
+    """
+    file = str(path)
+    return parse_yaml_text(_decode(_read_bytes(Path(path), file), file), file)
+
+
+def parse_yaml_text(text: str, file: str = "<string>") -> YamlDocument:
+    """Parse YAML text safely, keeping lines; see :class:`YamlDocument`.
+
+    Raises:
+        InputError: too large, not text, tabs for indentation, invalid YAML, an empty document,
+            a tag, anchor or alias, or a key given twice in one mapping.
+    """
+    if len(text) > MAX_BYTES:
+        raise InputError(file, None, "", _too_large(len(text)))
+    if "\x00" in text:
+        raise InputError(file, None, "", "this is not a text file (it contains NUL characters)")
+    _refuse_tab_indentation(text, file)
+    root = _compose(text, file)
+    if root is None:
+        raise InputError(file, None, "", "the file is empty (or holds only comments)")
+    lines: dict[Loc, int] = {(): root.start_mark.line + 1}
+    data = _to_python(root, (), lines, file, yaml.constructor.SafeConstructor())
+    return YamlDocument(file, data, lines)
+
+
+def _too_large(size: int) -> str:
+    return (
+        f"the file is too large ({size:,} bytes; at most {MAX_BYTES:,} bytes, i.e. 1 MB, "
+        "are accepted); scenario files are a few kilobytes"
+    )
+
+
+def _read_bytes(path: Path, file: str) -> bytes:
+    try:
+        with path.open("rb") as stream:
+            data = stream.read(MAX_BYTES + 1)
+    except FileNotFoundError:
+        raise InputError(file, None, "", "file not found; check the path") from None
+    except IsADirectoryError:
+        raise InputError(file, None, "", "this is a directory, not a file") from None
+    except OSError as err:
+        raise InputError(file, None, "", f"cannot read the file: {err.strerror}") from None
+    if len(data) > MAX_BYTES:
+        size = path.stat().st_size if path.is_file() else len(data)
+        raise InputError(file, None, "", _too_large(size))
+    return data
+
+
+def _decode(data: bytes, file: str) -> str:
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise InputError(file, None, "", "the file is UTF-16 text; save it as UTF-8")
+    if b"\x00" in data:
+        raise InputError(
+            file, None, "", "this is not a text file (it contains NUL bytes); "
+            "a YAML text file is expected",
+        )
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = data.count(b"\n", 0, err.start) + 1
+        raise InputError(
+            file, None, "",
+            f"the file is not UTF-8 text (byte 0x{data[err.start]:02x} on line {line} is not "
+            "valid UTF-8); save it as UTF-8",
+        ) from None
+
+
+def _refuse_tab_indentation(text: str, file: str) -> None:
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.lstrip(" \t")
+        if stripped and "\t" in line[: len(line) - len(stripped)]:
+            raise InputError(
+                file, number, "",
+                "tab characters are not allowed for indentation in YAML; use spaces",
+            )
+
+
+def _compose(text: str, file: str) -> yaml.Node | None:
+    loader = None
+    try:
+        loader = _Loader(text)
+        return loader.get_single_node()
+    except yaml.reader.ReaderError as err:
+        line = text.count("\n", 0, err.position) + 1
+        message = f"the character U+{err.character:04X} is not allowed in a YAML file"
+        raise InputError(file, line, "", message) from None
+    except yaml.MarkedYAMLError as err:
+        raise InputError(file, _mark_line(err), "", _yaml_problem(err)) from None
+    except RecursionError:
+        raise InputError(file, None, "", "the YAML is nested too deeply") from None
+    finally:
+        if loader is not None:
+            loader.dispose()
+
+
+def _mark_line(err: yaml.MarkedYAMLError) -> int | None:
+    # A scanner's context mark is where the bad key or string starts; its problem mark is
+    # where the scanner gave up, often the next line or the end of the file.
+    scanning = (err.context or "").startswith("while scanning") and err.context_mark
+    mark = err.context_mark if scanning else err.problem_mark or err.context_mark
+    return None if mark is None else mark.line + 1
+
+
+def _yaml_problem(err: yaml.MarkedYAMLError) -> str:
+    if isinstance(err, _NoAnchors):
+        return _ANCHORS
+    problem = err.problem or "invalid YAML"
+    if "'\\t'" in problem:
+        return "a tab character is not allowed here in YAML; use spaces"
+    context = f" ({err.context})" if err.context else ""
+    return (
+        f"invalid YAML: {problem}{context}; check the indentation, that each key is followed "
+        "by ': ', and that brackets and quotes are closed"
+    )
+
+
+def _to_python(
+    node: yaml.Node, path: Loc, lines: dict[Loc, int], file: str,
+    constructor: yaml.constructor.SafeConstructor,
+) -> Any:
+    if isinstance(node, yaml.MappingNode):
+        return _mapping(node, path, lines, file, constructor)
+    if isinstance(node, yaml.SequenceNode):
+        _refuse_tag(node, _SEQ, file)
+        out = []
+        for index, item in enumerate(node.value):
+            lines[(*path, index)] = item.start_mark.line + 1
+            out.append(_to_python(item, (*path, index), lines, file, constructor))
+        return out
+    return _scalar(node, file, constructor)
+
+
+def _mapping(
+    node: yaml.MappingNode, path: Loc, lines: dict[Loc, int], file: str,
+    constructor: yaml.constructor.SafeConstructor,
+) -> dict[Any, Any]:
+    _refuse_tag(node, _MAP, file)
+    out: dict[Any, Any] = {}
+    for key_node, value_node in node.value:
+        line = key_node.start_mark.line + 1
+        if not isinstance(key_node, yaml.ScalarNode):
+            raise InputError(file, line, format_field(path), "a key must be a plain name")
+        key = _scalar(key_node, file, constructor)
+        if key in out:
+            raise InputError(
+                file, line, format_field((*path, key)),
+                f"the key {key!r} appears twice in the same mapping (first on line "
+                f"{lines[(*path, key)]}); keep one",
+            )
+        lines[(*path, key)] = line
+        out[key] = _to_python(value_node, (*path, key), lines, file, constructor)
+    return out
+
+
+def _refuse_tag(node: yaml.Node, expected: str, file: str) -> None:
+    if node.tag != expected:
+        raise InputError(
+            file, node.start_mark.line + 1, "",
+            f"the YAML tag {node.tag} is not allowed; these files hold plain values only",
+        )
+
+
+def _scalar(
+    node: yaml.Node, file: str, constructor: yaml.constructor.SafeConstructor
+) -> Any:
+    if node.tag == _TIMESTAMP:  # a date such as 2025-01-01: keep the text, a quarter is wanted
+        return node.value
+    if node.tag == "tag:yaml.org,2002:merge":
+        raise InputError(file, node.start_mark.line + 1, "", "merge keys (<<) are not allowed")
+    if node.tag not in _SCALAR_TAGS:
+        _refuse_tag(node, _STR, file)
+    try:
+        return constructor.construct_object(node)
+    except (ValueError, yaml.YAMLError):
+        raise InputError(
+            file, node.start_mark.line + 1, "", f"cannot read {node.value!r} as {node.tag}"
+        ) from None
+
+
+# --- validating a document and reporting pydantic's errors -------------------------------------
+
+_ABSENT = object()
+_EXPECTED = {
+    "int_type": "a whole number",
+    "int_from_float": "a whole number",
+    "int_parsing": "a whole number",
+    "float_type": "a number",
+    "float_parsing": "a number",
+    "string_type": "text",
+    "bool_type": "true or false",
+    "dict_type": "a mapping of key: value pairs",
+    "model_type": "a mapping of key: value pairs",
+    "model_attributes_type": "a mapping of key: value pairs",
+    "list_type": "a list",
+    "tuple_type": "a list",
+}
+_BOUNDS = {
+    "greater_than_equal": ("at least", "ge"),
+    "greater_than": ("greater than", "gt"),
+    "less_than_equal": ("at most", "le"),
+    "less_than": ("less than", "lt"),
+}
+
+
+def validate_document[M: BaseModel](model: type[M], doc: YamlDocument) -> M:
+    """Validate a parsed document against a model.
+
+    Raises:
+        InputError: the first problem in file order, with its line and field.
+    """
+    if not isinstance(doc.data, dict):
+        raise InputError(
+            doc.file, doc.lines.get(()), "",
+            f"the top level must be a mapping of keys ({', '.join(model.model_fields)}), "
+            f"got {_show(doc.data)}",
+        )
+    try:
+        return model.model_validate(doc.data)
+    except ValidationError as exc:
+        problems = [_input_error(err, doc) for err in exc.errors()]
+        raise min(problems, key=lambda e: math.inf if e.line is None else e.line) from None
+
+
+def _input_error(err: Any, doc: YamlDocument) -> InputError:
+    loc = tuple(err["loc"])
+    cause = (err.get("ctx") or {}).get("error")
+    reason = None
+    if isinstance(cause, FieldError):
+        loc, reason = loc + cause.loc, cause.reason
+    path, shown = _locate(loc, doc.data, missing=err["type"] == "missing")
+    message = reason or _describe(err)
+    return InputError(doc.file, _line(doc.lines, path), format_field(shown), message)
+
+
+def _locate(loc: Loc, data: Any, missing: bool) -> tuple[Loc, Loc]:
+    """The part of ``loc`` present in ``data``, and the field path to show.
+
+    Parts of a pydantic ``loc`` that are not in the data (union tags, ``[key]``) are dropped;
+    the name of a missing field is kept in the field path.
+    """
+    node, path, shown = data, [], []
+    for k, part in enumerate(loc):
+        child = _child(node, part)
+        if child is not _ABSENT:
+            shown.append(str(part) if isinstance(node, dict) else part)  # a key 1 is not [1]
+            node = child
+            path.append(part)
+        elif missing and k == len(loc) - 1:
+            shown.append(part)
+    return tuple(path), tuple(shown)
+
+
+def _child(node: Any, part: str | int) -> Any:
+    if isinstance(node, dict):
+        return node.get(part, _ABSENT)
+    if isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+        return node[part]
+    return _ABSENT
+
+
+def _line(lines: Mapping[Loc, int], path: Loc) -> int | None:
+    for end in range(len(path), 0, -1):
+        if path[:end] in lines:
+            return lines[path[:end]]
+    return None
+
+
+def _describe(err: Any) -> str:
+    kind, got = err["type"], err.get("input")
+    ctx = err.get("ctx") or {}
+    if kind == "missing":
+        return f"the required field {err['loc'][-1]!r} is missing"
+    if kind == "finite_number":
+        return f"{_show(got)} is not allowed; give a finite number"
+    if kind in _BOUNDS:
+        words, key = _BOUNDS[kind]
+        return f"{_show(got)} is out of range: it must be {words} {ctx.get(key)}"
+    if kind in _EXPECTED:
+        hint = "; remove the key or fill it in" if got is None else ""
+        return f"expected {_EXPECTED[kind]}, got {_show(got)}{hint}"
+    if kind == "literal_error":
+        return f"expected {ctx.get('expected')}, got {_show(got)}"
+    if kind == "value_error" and "error" in ctx:
+        return str(ctx["error"])
+    return f"{err['msg']} (got {_show(got)})"
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, float) and math.isnan(value):
+        return ".nan (not a number)"
+    if isinstance(value, float) and math.isinf(value):
+        return f"{'-' if value < 0 else ''}.inf (infinity)"
+    if isinstance(value, str):
+        return f"the text {value!r}"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list | tuple):
+        return f"a list of {len(value)} item{'' if len(value) == 1 else 's'}"
+    return repr(value)
+
+
+# --- the scenario API --------------------------------------------------------------------------
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read, parse and validate a scenario file.
+
+    Raises:
+        InputError: any problem, with the file, line and field (see module docstring).
+    """
+    doc = read_yaml_file(path)
+    return _with_origin(validate_document(Scenario, doc), _Origin(doc.file, doc.lines))
+
+
+def scenario_from_text(text: str, file: str = "<string>") -> Scenario:
+    """Parse and validate a scenario given as YAML text; ``file`` names it in messages.
+
+    Raises:
+        InputError: any problem, with the file, line and field.
+    """
+    doc = parse_yaml_text(text, file)
+    return _with_origin(validate_document(Scenario, doc), _Origin(file, doc.lines))
+
+
+def _with_origin(scenario: Scenario, origin: _Origin) -> Scenario:
+    scenario._origin = origin
+    return scenario
+
+
+def dump_scenario(scenario: Scenario) -> str:
+    """The scenario as YAML text that :func:`scenario_from_text` reads back equal."""
+    data = scenario.model_dump(mode="json", exclude_defaults=True)
+    return yaml.dump(
+        data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=1_000_000_000,
+        default_flow_style=None,
+    )
+
+
+def environment_path(scenario: Scenario, defaults: Mapping[str, float]) -> NDArray[np.float64]:
+    """Each environment variable's scenario value at every step, shape ``(horizon, M)``.
+
+    Args:
+        scenario: The validated scenario.
+        defaults: Value of every variable of ``sim.state.ENVIRONMENT`` the scenario leaves out.
+
+    Returns:
+        Row ``q`` holds the values at offset ``q`` from the start, columns in ENVIRONMENT
+        order. A path is interpolated linearly between its points (or held from each point
+        with ``step``) and held flat before its first and after its last point.
+    """
+    steps = np.arange(scenario.horizon, dtype=np.float64)
+    out = np.empty((scenario.horizon, len(ENVIRONMENT)))
+    for m, name in enumerate(ENVIRONMENT):
+        setting = scenario.environment.get(name)
+        if setting is None:
+            out[:, m] = defaults[name]
+        elif isinstance(setting, EnvPath):
+            out[:, m] = _follow(scenario, setting, steps)
+        else:
+            out[:, m] = setting
+    return out
+
+
+def _follow(scenario: Scenario, path: EnvPath, steps: NDArray[np.float64]) -> NDArray[np.float64]:
+    times = np.array([scenario.quarter_offset(q) for q, _ in path.points], dtype=np.float64)
+    values = np.array([v for _, v in path.points], dtype=np.float64)
+    if path.interpolation == "linear":
+        return np.interp(steps, times, values)
+    last = np.searchsorted(times, steps, side="right") - 1
+    return values[np.maximum(last, 0)]
+
+
+def forced_events(scenario: Scenario) -> NDArray[np.bool_]:
+    """``(horizon, E)``: True where an event (catalogue order) is forced at that step."""
+    index = {name: e for e, name in enumerate(event_names())}
+    out = np.zeros((scenario.horizon, len(index)), dtype=np.bool_)
+    for forced in scenario.events.forced:
+        out[scenario.quarter_offset(forced.at), index[forced.event]] = True
+    return out
+
+
+def hazards(scenario: Scenario) -> tuple[Hazard | None, ...]:
+    """Each catalogue event's hazard (``None`` if the scenario gives none), catalogue order."""
+    given = scenario.events.hazards
+    return tuple(
+        Hazard(given[name].per_quarter, tuple(given[name].rises_with.items()))
+        if name in given else None
+        for name in event_names()
+    )
+
+
+def parameters(scenario: Scenario, base: Parameters | None = None) -> Parameters:
+    """``base`` (default ``Parameters()``) with the scenario's overrides, re-validated.
+
+    Raises:
+        InputError: the combination is invalid, located at ``parameters.<name>``.
+    """
+    base = Parameters.model_validate({}) if base is None else base
+    try:
+        return Parameters.model_validate({**base.model_dump(), **scenario.parameters})
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        name = err["loc"][0] if err["loc"] else None
+        loc: Loc = ("parameters", name) if name in scenario.parameters else ("parameters",)
+        raise _located(scenario, loc, _describe(err)) from None
+
+
+def _located(scenario: Scenario, loc: Loc, message: str) -> InputError:
+    origin = scenario._origin or _Origin("<scenario>")
+    return InputError(origin.file, _line(origin.lines, loc), format_field(loc), message)
+
+
+def scenario_hash(scenario: Scenario) -> str:
+    """SHA-256 (hex) of the scenario as canonical JSON, quarters written as labels."""
+    data = scenario.model_dump(mode="json")
+    for forced in data["events"]["forced"]:
+        forced["at"] = scenario.quarter_label(scenario.quarter_offset(forced["at"]))
+    for setting in data["environment"].values():
+        if isinstance(setting, dict):
+            setting["points"] = [
+                [scenario.quarter_label(scenario.quarter_offset(q)), v]
+                for q, v in setting["points"]
+            ]
+    text = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+                      allow_nan=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+__all__ = [
+    "EnvPath", "Events", "ForcedEvent", "HazardSpec", "Initial", "MAX_BYTES", "Scenario",
+    "YamlDocument", "dump_scenario", "environment_path", "forced_events", "format_quarter",
+    "hazards", "load_scenario", "parameters", "parse_quarter", "parse_yaml_text",
+    "read_yaml_file", "scenario_from_text", "scenario_hash", "validate_document",
+]
