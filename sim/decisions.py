@@ -22,6 +22,7 @@ from sim.params import Parameters
 from sim.state import LEVELS, World
 
 MOVES: NDArray[np.int8] = np.array([-1, 0, 1], dtype=np.int8)
+assert len(LEVELS) == 3, "every choice has three options (three_way_logit)"
 
 
 def total_pull(world: World, params: Parameters) -> NDArray[np.float64]:
@@ -39,24 +40,45 @@ def logit_probabilities(utilities: NDArray[np.float64], rationality: float) -> N
     return expz / expz.sum(axis=-1, keepdims=True)
 
 
+def three_way_logit(
+    u_low: NDArray[np.float64], u_mid: NDArray[np.float64], u_high: NDArray[np.float64],
+    rationality: float,
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
+    """Logit probabilities of three options, elementwise (no reduction over a short axis).
+
+    Equal to :func:`logit_probabilities` on the stacked utilities; written out because every
+    choice in the model has exactly three options and this is the engine's hot loop.
+    """
+    a, b, c = rationality * u_low, rationality * u_mid, rationality * u_high
+    top = np.maximum(np.maximum(a, b), c)
+    ea, eb, ec = np.exp(a - top), np.exp(b - top), np.exp(c - top)
+    total = ea + eb + ec
+    return ea / total, eb / total, ec / total
+
+
+def _move_utilities(pull: NDArray[np.float64], params: Parameters):  # noqa: ANN202
+    cost = params.move_cost
+    return -pull - cost, np.zeros_like(pull), pull - cost
+
+
 def move_probabilities(pull: NDArray[np.float64], params: Parameters) -> NDArray[np.float64]:
     """P(cool), P(hold), P(warm) for each pull, shape ``pull.shape + (3,)``."""
-    utilities = MOVES * pull[..., None] - params.move_cost * np.abs(MOVES)
-    return logit_probabilities(utilities, params.rationality)
+    return np.stack(three_way_logit(*_move_utilities(pull, params), params.rationality), axis=-1)
 
 
-def sample_choice(probabilities: NDArray[np.float64], u: NDArray[np.float64]) -> NDArray[np.intp]:
-    """Index of the chosen option by inverse CDF: first k with u < Σ_{≤k} p."""
-    cdf = np.cumsum(probabilities, axis=-1)
-    choice = (u[..., None] >= cdf).sum(axis=-1)
-    return np.minimum(choice, probabilities.shape[-1] - 1)
+def sample_three(
+    p_low: NDArray[np.float64], p_mid: NDArray[np.float64], u: NDArray[np.float64]
+) -> NDArray[np.intp]:
+    """Inverse-CDF choice among three options: 0 if u < p_low, 1 if u < p_low + p_mid, else 2."""
+    return (u >= p_low).astype(np.intp) + (u >= p_low + p_mid)
 
 
 def choose_moves(
     pull: NDArray[np.float64], params: Parameters, u: NDArray[np.float64]
 ) -> NDArray[np.int8]:
     """Moves in {-1, 0, +1} for the given pulls, using uniforms ``u`` of the same shape."""
-    return MOVES[sample_choice(move_probabilities(pull, params), u)]
+    p_cool, p_hold, _ = three_way_logit(*_move_utilities(pull, params), params.rationality)
+    return MOVES[sample_three(p_cool, p_hold, u)]
 
 
 def dyad_moves(moves: NDArray[np.int8]) -> NDArray[np.int8]:
@@ -66,17 +88,24 @@ def dyad_moves(moves: NDArray[np.int8]) -> NDArray[np.int8]:
     return joint
 
 
+def instrument_values(world: World, params: Parameters) -> NDArray[np.float64]:
+    """Net value per unit level of each instrument (mechanisms minus cost), shape ``(N, I)``."""
+    return mechanism_instrument_values(world, params) - params.instrument_cost
+
+
 def instrument_utilities(world: World, params: Parameters) -> NDArray[np.float64]:
     """Utility of each level of each instrument, shape ``(N, I, L)``."""
-    value = mechanism_instrument_values(world, params) - params.instrument_cost
-    return value[..., None] * LEVELS
+    return instrument_values(world, params)[..., None] * LEVELS
 
 
 def choose_levels(
-    utilities: NDArray[np.float64], params: Parameters, u: NDArray[np.float64]
+    values: NDArray[np.float64], params: Parameters, u: NDArray[np.float64]
 ) -> NDArray[np.float64]:
-    """Chosen instrument levels for utilities ``(..., L)`` and uniforms ``(...)``."""
-    return LEVELS[sample_choice(logit_probabilities(utilities, params.rationality), u)]
+    """Chosen levels (0, 0.5, 1) given net values per unit and uniforms of the same shape."""
+    p0, p_half, _ = three_way_logit(
+        values * LEVELS[0], values * LEVELS[1], values * LEVELS[2], params.rationality
+    )
+    return LEVELS[sample_three(p0, p_half, u)]
 
 
 def stationary_pull(params: Parameters) -> float:

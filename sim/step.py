@@ -25,7 +25,7 @@ from sim.decisions import (
     choose_levels,
     choose_moves,
     dyad_moves,
-    instrument_utilities,
+    instrument_values,
     total_pull,
 )
 from sim.dynamics import update_alignment, update_slow_variables
@@ -91,12 +91,12 @@ def decide(
     u_moves = rng.uniforms(keys, quarter, rows, rng.STREAM_MOVES, 5)
     moves = choose_moves(pull, params, u_moves)
     owned = tuple(k for k, (owner, _) in enumerate(INSTRUMENTS) if owner in actors)
-    utilities = instrument_utilities(world, params)[:, list(owned), :]
+    values = instrument_values(world, params)[:, list(owned)]
     u_all = rng.uniforms(keys, quarter, rows, rng.STREAM_INSTRUMENTS, MAX_SLOTS)
     u_instr = np.stack(
         [u_all[:, rows.index(INSTRUMENTS[k][0]), INSTRUMENT_SLOTS[k]] for k in owned], axis=1
     ) if owned else np.zeros((world.n_runs, 0))
-    levels = choose_levels(utilities, params, u_instr)
+    levels = choose_levels(values, params, u_instr)
     return Decision(tuple(actors), moves, owned, levels)
 
 
