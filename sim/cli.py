@@ -216,6 +216,43 @@ def lenses() -> None:
         typer.echo(f"{name:22s} {lens.author}: {lens.title}")
 
 
+def schemas() -> dict[str, dict[str, Any]]:
+    """JSON Schemas of the file formats, by file name."""
+    from sim.lens import Lens
+    from sim.scenario import Scenario
+
+    return {
+        "scenario.schema.json": Scenario.model_json_schema(),
+        "lens.schema.json": Lens.model_json_schema(),
+    }
+
+
+def schema_text(document: dict[str, Any]) -> str:
+    """A schema as the stable text committed to the repository."""
+    import json
+
+    return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+@app.command()
+def schema(
+    out: Annotated[Path, typer.Option(help="Folder for the schema files.")] = Path(
+        "scenarios/schema"
+    ),
+) -> None:
+    """Write JSON Schemas of the scenario and lens formats (for editor YAML completion).
+
+    Example: geosim schema --out scenarios/schema
+    """
+    out.mkdir(parents=True, exist_ok=True)
+    for name, document in schemas().items():
+        target = out / name
+        tmp = target.with_suffix(".tmp")
+        tmp.write_text(schema_text(document), encoding="utf-8")
+        tmp.replace(target)
+        typer.echo(f"wrote {target}")
+
+
 def main() -> None:
     """Console entry point: map bad input to exit 2 and bugs to exit 1 with a report line."""
     try:
