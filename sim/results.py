@@ -1,0 +1,315 @@
+"""The results folder: one table of runs, its provenance, a summary and figures.
+
+:func:`write_results` writes (DESIGN.md, "The command line"; STYLE.md point 7)::
+
+    OUT/
+      runs.parquet     one row per run: scenario, lens, run, seed, then every outcome column;
+                       the full parameter set and the metadata as JSON in the schema metadata
+      metadata.json    package version, git commit, scenario and its hash, lens, seed, runs,
+                       engine, horizon, start, wall time, creation time, library versions and
+                       the full parameter set
+      summary.md       what a reader wants first (analysis.summary.summary_markdown)
+      figures/fan_chart.png   key alignments over time (only when trajectories were recorded)
+      figures/nk_tilt.png     where North Korea leans at the horizon
+
+Writing is atomic: everything goes to a hidden sibling ``.OUT.tmp-<pid>`` that is renamed to
+``OUT`` as the last step, so a crash never leaves a folder that looks finished, and a folder
+that already holds files is never written into (:class:`~sim.errors.InputError`).
+
+:func:`read_runs` and :func:`read_metadata` read a folder back for analysis code and tests.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+from datetime import UTC, datetime
+from importlib import metadata as importlib_metadata
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+from numpy.typing import NDArray
+
+import sim
+from sim.engine import KEY_SERIES, Plan, SimulationResult
+from sim.errors import InputError
+
+RUNS_FILE = "runs.parquet"
+METADATA_FILE = "metadata.json"
+SUMMARY_FILE = "summary.md"
+FIGURES_DIR = "figures"
+FAN_CHART_FILE = "fan_chart.png"
+TILT_FILE = "nk_tilt.png"
+
+#: Keys of the parquet schema metadata.
+PARAMETERS_KEY = b"geosim.parameters"
+METADATA_KEY = b"geosim.metadata"
+
+#: Columns before the outcome columns in ``runs.parquet``.
+ID_COLUMNS: tuple[str, ...] = ("scenario", "lens", "run", "seed")
+
+
+def git_commit(path: Path | None = None) -> tuple[str | None, bool | None]:
+    """``(commit, dirty)`` of the git work tree holding the package, or ``(None, None)``.
+
+    Only a work tree that tracks the package's own files counts, so an installed copy inside
+    some other repository (a virtual environment in a project folder) reports ``None``.
+    """
+    here = Path(path) if path is not None else Path(sim.__file__).resolve().parent
+
+    def git(*args: str) -> str | None:
+        try:
+            done = subprocess.run(["git", "-C", str(here), *args], capture_output=True,
+                                  text=True, timeout=10, check=False)
+        except (OSError, subprocess.SubprocessError):
+            return None
+        return done.stdout.strip() if done.returncode == 0 else None
+
+    if git("ls-files", "--error-unmatch", "__init__.py") is None:
+        return None, None
+    commit = git("rev-parse", "HEAD")
+    if not commit:
+        return None, None
+    status = git("status", "--porcelain", "--untracked-files=no")
+    return commit, (bool(status) if status is not None else None)
+
+
+def _version(dist: str) -> str | None:
+    try:
+        return importlib_metadata.version(dist)
+    except importlib_metadata.PackageNotFoundError:
+        return None
+
+
+def parameters_hash(parameters: dict[str, Any]) -> str:
+    """SHA-256 of the canonical JSON of a parameter set (the lens as numbers)."""
+    text = json.dumps(parameters, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def build_metadata(result: SimulationResult, plan: Plan, *, seed: int, engine: str,
+                   wall_time: float, extra_metadata: dict[str, Any] | None = None,
+                   files: list[str] | None = None) -> dict[str, Any]:
+    """The ``metadata.json`` record of one Monte Carlo (JSON-serialisable)."""
+    parameters = plan.params.model_dump(mode="json")
+    commit, dirty = git_commit()
+    runs = int(len(result.run_index))
+    meta: dict[str, Any] = {
+        "package": "geosim",
+        "version": sim.__version__,
+        "git_commit": commit,
+        "git_dirty": dirty,
+        "scenario": plan.name,
+        "scenario_hash": plan.scenario_hash or None,
+        "source_file": plan.source_file or None,
+        "lens": plan.lens,
+        "parameters_hash": parameters_hash(parameters),
+        "seed": int(seed),
+        "runs": runs,
+        "first_run": int(result.run_index.min()) if runs else None,
+        "engine": engine,
+        "horizon": int(plan.horizon),
+        "start": plan.start,
+        "wall_time_seconds": float(wall_time),
+        "created": datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
+        "python": platform.python_version(),
+        "numpy": np.__version__,
+        "mesa": _version("mesa"),
+        "matplotlib": _version("matplotlib"),
+        "pyarrow": pa.__version__,
+        "platform": platform.platform(),
+        "command": sys.argv[:],
+        "outcome_columns": list(result.outcomes),
+        "files": files or [],
+        "parameters": parameters,
+    }
+    if extra_metadata:
+        meta.update(extra_metadata)
+    return meta
+
+
+def runs_table(result: SimulationResult, plan: Plan, seed: int,
+               schema_metadata: dict[bytes, bytes] | None = None) -> pa.Table:
+    """One row per run: the identifying columns, then every outcome column as float64."""
+    n = len(result.run_index)
+    columns: dict[str, pa.Array] = {
+        "scenario": pa.array([plan.name] * n, type=pa.string()),
+        "lens": pa.array([plan.lens] * n, type=pa.string()),
+        "run": pa.array(np.asarray(result.run_index, dtype=np.int64)),
+        "seed": pa.array(np.full(n, seed, dtype=np.int64)),
+    }
+    for name, values in result.outcomes.items():
+        if name in columns:
+            raise ValueError(f"outcome column {name!r} clashes with an identifying column")
+        array = np.asarray(values, dtype=np.float64)
+        if array.shape != (n,):
+            raise ValueError(f"outcome {name!r} has shape {array.shape}, expected ({n},)")
+        columns[name] = pa.array(array, type=pa.float64(), from_pandas=False)
+    table = pa.table(columns)
+    return table.replace_schema_metadata(schema_metadata or {})
+
+
+def _check_destination(out_dir: Path) -> None:
+    if out_dir.exists() or out_dir.is_symlink():
+        if not out_dir.is_dir():
+            raise InputError(file=str(out_dir), line=None, field="--out",
+                             message=f"{out_dir} exists and is not a folder; choose another "
+                                     "folder")
+        if any(out_dir.iterdir()):
+            raise InputError(file=str(out_dir), line=None, field="--out",
+                             message=f"{out_dir} exists and is not empty; choose another "
+                                     "folder or remove it")
+
+
+def _forced_marks(plan: Plan) -> list[tuple[float, str]]:
+    """Vertical markers for events every run is forced to have: (quarter + 0.5, label)."""
+    from analysis.summary import quarter_label
+    from sim.events import event_names
+
+    names = event_names()
+    marks = []
+    for q, e in zip(*np.nonzero(plan.forced), strict=True):
+        label = f"{names[e].replace('_', ' ').capitalize()} ({quarter_label(plan.start, int(q))})"
+        marks.append((float(q) + 0.5, label))
+    return marks
+
+
+def _write_contents(tmp: Path, result: SimulationResult, plan: Plan, *, seed: int, engine: str,
+                    wall_time: float, extra_metadata: dict[str, Any] | None,
+                    figures: bool) -> None:
+    files = [RUNS_FILE, METADATA_FILE, SUMMARY_FILE]
+    key = result.trajectories.series.get("key") if result.trajectories is not None else None
+    if figures:
+        if key is not None:
+            files.append(f"{FIGURES_DIR}/{FAN_CHART_FILE}")
+        if "nk_tilt_final" in result.outcomes:
+            files.append(f"{FIGURES_DIR}/{TILT_FILE}")
+    meta = build_metadata(result, plan, seed=seed, engine=engine, wall_time=wall_time,
+                          extra_metadata=extra_metadata, files=files)
+    meta_text = json.dumps(meta, indent=2, ensure_ascii=False, allow_nan=False)
+
+    schema_meta = {
+        PARAMETERS_KEY: json.dumps(meta["parameters"], sort_keys=True).encode("utf-8"),
+        METADATA_KEY: json.dumps({k: v for k, v in meta.items() if k != "parameters"},
+                                 ensure_ascii=False).encode("utf-8"),
+    }
+    pq.write_table(runs_table(result, plan, seed, schema_meta), tmp / RUNS_FILE)
+    (tmp / METADATA_FILE).write_text(meta_text + "\n", encoding="utf-8")
+
+    from analysis.summary import summary_markdown
+    from sim.events import catalogue
+
+    text = summary_markdown(
+        result.outcomes, title=f"{plan.name} under the {plan.lens} lens", scenario=plan.name,
+        lens=plan.lens, seed=seed, runs=int(len(result.run_index)), engine=engine,
+        horizon=plan.horizon, start=plan.start,
+        event_descriptions={name: spec.description for name, spec in catalogue().items()},
+    )
+    (tmp / SUMMARY_FILE).write_text(text, encoding="utf-8")
+
+    if figures:
+        from analysis import figures as fig
+        from analysis.summary import quarter_label
+
+        pretty = plan.name.replace("_", " ").capitalize()
+
+        (tmp / FIGURES_DIR).mkdir()
+        if key is not None:
+            series_names = KEY_SERIES if key.shape[2] == len(KEY_SERIES) else tuple(
+                f"series_{k}" for k in range(key.shape[2]))
+            fig.fan_chart(key, series_names, plan.start, tmp / FIGURES_DIR / FAN_CHART_FILE,
+                          title=pretty,
+                          marks=_forced_marks(plan))
+        if "nk_tilt_final" in result.outcomes:
+            end = quarter_label(plan.start, plan.horizon - 1)
+            fig.tilt_distribution(
+                result.outcomes["nk_tilt_final"], tmp / FIGURES_DIR / TILT_FILE,
+                title=f"{pretty}: where North Korea leans at the end of {end}")
+
+
+def write_results(
+    out_dir: Path | str,
+    result: SimulationResult,
+    plan: Plan,
+    *,
+    seed: int,
+    engine: str,
+    wall_time: float,
+    extra_metadata: dict[str, Any] | None = None,
+    figures: bool = True,
+) -> Path:
+    """Write a complete results folder, atomically.
+
+    Args:
+        out_dir: the folder to create. It may exist only if it is empty.
+        result: what :func:`sim.engine.simulate` returned.
+        plan: the plan that was simulated (scenario, lens, parameters, start, horizon).
+        seed: the seed of the runs.
+        engine: ``"vectorized"`` or ``"mesa"``.
+        wall_time: seconds the simulation took.
+        extra_metadata: more fields for ``metadata.json`` (e.g. the lens hash or the command
+            line); they override the defaults of the same name.
+        figures: write ``figures/*.png`` (the fan chart needs ``record="key"``).
+
+    Returns:
+        The results folder.
+
+    Raises:
+        InputError: ``out_dir`` exists and is not an empty folder; nothing is written.
+    """
+    out_dir = Path(out_dir)
+    _check_destination(out_dir)
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out_dir.parent / f".{out_dir.name}.tmp-{os.getpid()}"
+    if tmp.exists():
+        shutil.rmtree(tmp)
+    tmp.mkdir()
+    try:
+        _write_contents(tmp, result, plan, seed=seed, engine=engine, wall_time=wall_time,
+                        extra_metadata=extra_metadata, figures=figures)
+        _check_destination(out_dir)  # something may have appeared while we wrote
+        if out_dir.exists():
+            out_dir.rmdir()  # empty (checked); rmdir refuses if that changed meanwhile
+        os.replace(tmp, out_dir)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return out_dir
+
+
+def read_runs(out_dir: Path | str) -> dict[str, NDArray[Any]]:
+    """The columns of ``runs.parquet`` by name (strings as object arrays, numbers as numpy)."""
+    table = pq.read_table(Path(out_dir) / RUNS_FILE)
+    return {name: table.column(name).to_numpy(zero_copy_only=False)
+            for name in table.column_names}
+
+
+def read_outcomes(out_dir: Path | str) -> dict[str, NDArray[np.float64]]:
+    """Only the outcome columns of ``runs.parquet``, as float64 arrays."""
+    return {k: np.asarray(v, dtype=np.float64) for k, v in read_runs(out_dir).items()
+            if k not in ID_COLUMNS}
+
+
+def read_metadata(out_dir: Path | str) -> dict[str, Any]:
+    """``metadata.json`` of a results folder."""
+    return json.loads((Path(out_dir) / METADATA_FILE).read_text(encoding="utf-8"))
+
+
+def read_parameters(out_dir: Path | str) -> dict[str, Any]:
+    """The parameter set stored in the schema metadata of ``runs.parquet``."""
+    schema = pq.read_schema(Path(out_dir) / RUNS_FILE)
+    return json.loads((schema.metadata or {})[PARAMETERS_KEY])
+
+
+__all__ = [
+    "ID_COLUMNS", "build_metadata", "git_commit", "parameters_hash", "read_metadata",
+    "read_outcomes", "read_parameters", "read_runs", "runs_table", "write_results",
+]

@@ -1,0 +1,179 @@
+"""The results folder contract: exactly the promised files, exact round trip, provenance,
+atomic writing, and never overwriting what is already there."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pyarrow.parquet as pq
+import pytest
+
+import sim
+from sim.engine import simulate
+from sim.errors import InputError
+from sim.results import (
+    ID_COLUMNS,
+    read_metadata,
+    read_outcomes,
+    read_parameters,
+    read_runs,
+    write_results,
+)
+from tests.conftest import make_plan
+
+RUNS = 300
+SEED = 7
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+PROMISED = {"runs.parquet", "metadata.json", "summary.md", "figures/fan_chart.png",
+            "figures/nk_tilt.png"}
+
+
+@pytest.fixture(scope="module")
+def plan():
+    return make_plan(horizon=12, forced=[("russian_collapse", 4)])
+
+
+@pytest.fixture(scope="module")
+def result(plan):
+    return simulate(plan, RUNS, seed=SEED, record="key")
+
+
+@pytest.fixture(scope="module")
+def written(tmp_path_factory, result, plan):
+    """One folder written once, read by the tests that do not change it."""
+    root = tmp_path_factory.mktemp("written")
+    out = write_results(root / "results" / "run1", result, plan, seed=SEED, engine="vectorized",
+                        wall_time=1.5, extra_metadata={"lens_hash": "abc"})
+    return root, out
+
+
+def files_under(folder):
+    return {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
+
+
+def write(out, result, plan, **kw):
+    return write_results(out, result, plan, seed=SEED, engine="vectorized", wall_time=1.5, **kw)
+
+
+def test_folder_has_exactly_the_promised_files(written):
+    root, out = written
+    assert out == root / "results" / "run1"
+    assert files_under(out) == PROMISED
+    for name in ("fan_chart.png", "nk_tilt.png"):
+        assert (out / "figures" / name).read_bytes().startswith(PNG_SIGNATURE)
+    # no temporary folder left beside it
+    assert [p.name for p in (root / "results").iterdir()] == ["run1"]
+
+
+def test_parquet_has_one_row_per_run_and_outcomes_round_trip_exactly(written, result, plan):
+    out = written[1]
+    runs = read_runs(out)
+    names = list(runs)
+    assert names[:4] == list(ID_COLUMNS)
+    assert names[4:] == list(result.outcomes)
+    assert all(len(v) == RUNS for v in runs.values())
+    np.testing.assert_array_equal(runs["run"], np.arange(RUNS))
+    assert set(runs["seed"]) == {SEED}
+    assert set(runs["scenario"]) == {plan.name}
+    assert set(runs["lens"]) == {plan.lens}
+    outcomes = read_outcomes(out)
+    for name, values in result.outcomes.items():
+        got = outcomes[name]
+        assert got.dtype == np.float64
+        # bit-for-bit, NaN in the same places
+        np.testing.assert_array_equal(got.view(np.int64),
+                                      np.asarray(values, dtype=np.float64).view(np.int64))
+    assert np.isnan(outcomes["russia_delivered"]).any()  # NaN survives as NaN, not as null
+
+
+def test_parameters_are_in_schema_metadata_not_columns(written, plan):
+    out = written[1]
+    expected = plan.params.model_dump(mode="json")
+    assert read_parameters(out) == expected
+    assert read_metadata(out)["parameters"] == expected
+    assert not set(expected) & set(pq.read_schema(out / "runs.parquet").names)
+
+
+def test_metadata_has_the_provenance_fields(written, plan):
+    out = written[1]
+    meta = read_metadata(out)
+    for field in ("version", "git_commit", "scenario", "scenario_hash", "source_file", "lens",
+                  "seed", "runs", "engine", "horizon", "start", "wall_time_seconds", "created",
+                  "python", "numpy", "mesa", "parameters"):
+        assert field in meta, field
+    assert meta["version"] == sim.__version__
+    assert meta["git_commit"] is None or len(meta["git_commit"]) == 40
+    assert (meta["scenario"], meta["lens"], meta["seed"], meta["runs"]) == (
+        plan.name, plan.lens, SEED, RUNS)
+    assert (meta["engine"], meta["horizon"], meta["start"]) == ("vectorized", 12, "2025Q1")
+    assert meta["wall_time_seconds"] == 1.5
+    assert meta["created"].endswith("Z")
+    assert meta["lens_hash"] == "abc"
+    assert sorted(meta["files"]) == sorted(PROMISED)
+    json.loads((out / "metadata.json").read_text())  # strict JSON
+
+
+def test_summary_names_the_scenario_and_key_outcomes(written, plan):
+    text = (written[1] / "summary.md").read_text()
+    assert plan.name in text
+    assert "## Key outcomes" in text
+    assert "`nk_tilt_final`" in text
+    assert "`russian_collapse`" in text  # the forced event fired in every run
+    assert "100.0%" in text
+
+
+def test_refuses_a_non_empty_folder_and_leaves_it_untouched(tmp_path, result, plan):
+    out = tmp_path / "old"
+    out.mkdir()
+    (out / "runs.parquet").write_bytes(b"precious")
+    (out / "notes.txt").write_text("keep me")
+    with pytest.raises(InputError) as info:
+        write(out, result, plan)
+    assert info.value.field == "--out"
+    assert info.value.file == str(out)
+    assert "not empty" in str(info.value)
+    assert files_under(out) == {"runs.parquet", "notes.txt"}
+    assert (out / "runs.parquet").read_bytes() == b"precious"
+    assert (out / "notes.txt").read_text() == "keep me"
+    assert [p.name for p in tmp_path.iterdir()] == ["old"]
+
+
+def test_refuses_a_file_in_the_way(tmp_path, result, plan):
+    out = tmp_path / "a_file"
+    out.write_text("x")
+    with pytest.raises(InputError):
+        write(out, result, plan)
+    assert out.read_text() == "x"
+
+
+def test_uses_an_existing_empty_folder(tmp_path, result, plan):
+    out = tmp_path / "empty"
+    out.mkdir()
+    write(out, result, plan, figures=False)
+    assert files_under(out) == {"runs.parquet", "metadata.json", "summary.md"}
+
+
+def test_a_crash_leaves_neither_the_folder_nor_a_temporary_one(tmp_path, result, plan,
+                                                                monkeypatch):
+    import analysis.figures
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(analysis.figures, "tilt_distribution", boom)
+    with pytest.raises(RuntimeError, match="disk on fire"):
+        write(tmp_path / "out", result, plan)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_without_trajectories_there_is_no_fan_chart(tmp_path, plan):
+    result = simulate(plan, 50, seed=SEED)
+    out = write(tmp_path / "out", result, plan)
+    assert files_under(out) == PROMISED - {"figures/fan_chart.png"}
+    assert set(read_metadata(out)["files"]) == PROMISED - {"figures/fan_chart.png"}
+
+
+def test_figures_can_be_switched_off(tmp_path, result, plan):
+    out = write(tmp_path / "out", result, plan, figures=False)
+    assert files_under(out) == {"runs.parquet", "metadata.json", "summary.md"}
