@@ -68,8 +68,11 @@ class Parameters(BaseModel):
         "000 ¶27 (door to dialogue with the US or South Korea)",
     )
     channel_floor: float = _p(
-        -0.5, -1.0, 0.0, "alignment below which an actor pushes to keep a channel open",
-        "assumption: hostile but talking; NK-US hostility near -0.8 sits below it",
+        -0.9, -1.0, 0.0,
+        "alignment below which an actor pushes to keep a channel open (and above which the "
+        "channel counts as open)",
+        "000 ¶27: in 2025, with NK-US at -0.8, NK keeps indirect dialogue possible, so the "
+        "door closes only near total hostility; assumption for the level",
     )
     w_buffer: float = _p(
         0.8, 0.0, 5.0, "weight of China's value of a stable NK aligned with China",

@@ -129,7 +129,8 @@ def test_hedging_keeps_a_channel_open_across_camps_only():
     w.dependence[0, :, 5] = 1.0  # no named partners: only the channel term is left
     w.alignment[0, PRK, USA] = w.alignment[0, USA, PRK] = -0.8
     w.alignment[0, PRK, RUS] = w.alignment[0, RUS, PRK] = -0.8
-    g = hedging.pull(w, P)
+    params = Parameters(channel_floor=-0.5)
+    g = hedging.pull(w, params)
     assert g[0, PRK, USA] == pytest.approx(0.5 * 0.3)  # w_channel · (floor - A)
     assert g[0, PRK, RUS] == pytest.approx(0.0)  # same camp: no channel term
 
