@@ -114,7 +114,7 @@ def _run(scenario: Path, lens: str, runs: int, seed: int, engine: str, out: Path
     from sim.results import write_results
 
     if engine not in ("vectorized", "mesa"):
-        raise InputError("--engine", None, "--engine",
+        raise InputError("command line", None, "--engine",
                          f"unknown engine {engine!r}; use 'vectorized' or 'mesa'")
     plan = load_plan(scenario, lens)
     out_dir = out or _default_out("run")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from sim.engine import Plan
+from sim.errors import InputError
 from sim.initial import default_environment
 from sim.lens import Lens, get_lens, lens_parameters
 from sim.scenario import (
@@ -43,8 +44,13 @@ def compile_plan(scenario: Scenario, lens: Lens | None = None, source_file: str 
 
 
 def load_plan(path: str | Path, lens_name: str = "neutral") -> Plan:
-    """Load, validate and compile a scenario file under a bundled lens."""
-    return compile_plan(load_scenario(path), get_lens(lens_name), str(path))
+    """Load, validate and compile a scenario file under a bundled lens (or a lens file)."""
+    scenario = load_scenario(path)
+    try:
+        lens = get_lens(lens_name)
+    except KeyError as err:
+        raise InputError("command line", None, "--lens", str(err.args[0])) from None
+    return compile_plan(scenario, lens, str(path))
 
 
 def bundled_scenarios() -> dict[str, Path]:

@@ -1,0 +1,126 @@
+"""The command line contract: outputs, exit codes, messages (DESIGN.md, The command line)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pyarrow.parquet as pq
+import pytest
+
+from sim import cli
+from sim.plan import SCENARIO_DIR
+
+BASELINE = str(SCENARIO_DIR / "baseline.yaml")
+
+
+def geosim(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", "from sim.cli import main; main()", *args],
+        capture_output=True, text=True, cwd=cwd, timeout=300,
+    )
+
+
+def test_run_writes_the_promised_results(tmp_path):
+    out = tmp_path / "base"
+    done = geosim("run", BASELINE, "--runs", "300", "--seed", "4", "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    assert sorted(p.name for p in out.iterdir()) == [
+        "figures", "metadata.json", "runs.parquet", "summary.md"]
+    assert sorted(p.name for p in (out / "figures").iterdir()) == ["fan_chart.png", "nk_tilt.png"]
+    table = pq.read_table(out / "runs.parquet")
+    assert table.num_rows == 300
+    assert {"scenario", "lens", "run", "seed", "nk_tilt_final"} <= set(table.column_names)
+    meta = json.loads((out / "metadata.json").read_text())
+    for key in ("scenario", "lens", "seed", "runs", "engine", "scenario_hash"):
+        assert key in meta
+    assert meta["seed"] == 4 and meta["runs"] == 300 and meta["engine"] == "vectorized"
+    assert "baseline" in (out / "summary.md").read_text()
+    # quiet in a pipe: no progress bar on stderr
+    assert done.stderr == ""
+
+
+def test_mesa_engine_from_the_cli_gives_the_vectorized_numbers(tmp_path):
+    a, b = tmp_path / "vec", tmp_path / "mesa"
+    assert geosim("run", BASELINE, "--runs", "3", "--seed", "9", "--out", str(a),
+                  "--no-figures").returncode == 0
+    done = geosim("run", BASELINE, "--runs", "3", "--seed", "9", "--out", str(b),
+                  "--engine", "mesa", "--no-figures")
+    assert done.returncode == 0, done.stderr
+    ta, tb = pq.read_table(a / "runs.parquet"), pq.read_table(b / "runs.parquet")
+    for name in ta.column_names:
+        if name not in ("scenario", "lens"):
+            np.testing.assert_allclose(ta[name].to_numpy(), tb[name].to_numpy(), atol=1e-9,
+                                       equal_nan=True, err_msg=name)
+
+
+def test_existing_results_are_never_overwritten(tmp_path):
+    out = tmp_path / "taken"
+    out.mkdir()
+    (out / "notes.txt").write_text("mine")
+    done = geosim("run", BASELINE, "--runs", "5", "--out", str(out))
+    assert done.returncode == 2
+    assert "not empty" in done.stderr and "Traceback" not in done.stderr
+    assert [p.name for p in out.iterdir()] == ["notes.txt"]
+    assert (out / "notes.txt").read_text() == "mine"
+
+
+@pytest.mark.parametrize("args, field", [
+    (("--lens", "nobody"), "--lens"),
+    (("--engine", "gpu"), "--engine"),
+])
+def test_bad_options_exit_2_with_one_message(tmp_path, args, field):
+    out = tmp_path / "o"
+    done = geosim("run", BASELINE, "--runs", "5", "--out", str(out), *args)
+    assert done.returncode == 2
+    assert done.stderr.startswith("error: ") and field in done.stderr
+    assert "Traceback" not in done.stderr + done.stdout
+    assert not out.exists()
+
+
+def test_internal_error_exits_1_with_traceback_and_report_line(monkeypatch, capsys, tmp_path):
+    import sim.engine
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(sim.engine, "simulate", broken)
+    monkeypatch.setattr(sys, "argv", ["geosim", "run", BASELINE, "--runs", "5",
+                                      "--out", str(tmp_path / "o")])
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main()
+    assert exit_info.value.code == 1
+    err = capsys.readouterr().err
+    assert "Traceback" in err and "RuntimeError: boom" in err and "please report" in err
+    assert not (tmp_path / "o").exists()
+
+
+def test_explain_prints_every_number_with_its_source():
+    done = geosim("explain", BASELINE)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert any(line.startswith("alignment.RUS-PRK") and "000 ¶7" in line for line in lines)
+    assert any(line.startswith("capability.CHN") and "COW NMC v6.0" in line for line in lines)
+    assert any(line.startswith("parameter.w_transactional") for line in lines)
+    assert any(line.startswith("environment.ukraine_war") for line in lines)
+    assert all(len(line.split(None, 2)) == 3 for line in lines)  # quantity, value, source
+    assert geosim("run", BASELINE, "--explain").stdout == done.stdout
+
+
+def test_every_command_has_help_with_an_example():
+    for command in ("run", "validate", "explain", "scenarios", "lenses", "schema"):
+        done = geosim(command, "--help")
+        assert done.returncode == 0
+        assert "Example: geosim" in done.stdout, command
+
+
+def test_lenses_and_validate_list_bundled_files():
+    done = geosim("lenses")
+    assert done.returncode == 0 and "neutral" in done.stdout
+    seeds = sorted(str(p) for p in (SCENARIO_DIR.parent / "seeds").glob("*.yaml"))
+    done = geosim("validate", BASELINE, *seeds)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.count("ok: ") == 1 + len(seeds)
