@@ -83,7 +83,7 @@ def run(
     scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.")],
     lens: Annotated[str, typer.Option(help="Author lens (see 'geosim lenses').")] = "neutral",
     runs: Annotated[int, typer.Option(min=1, help="Monte Carlo runs.")] = 1000,
-    seed: Annotated[int, typer.Option(min=0, help="Seed; with the run index it keys every draw.")] = 0,
+    seed: Annotated[int, typer.Option(min=0, help="Seed; with the run index it keys draws.")] = 0,
     engine: Annotated[str, typer.Option(help="vectorized or mesa.")] = "vectorized",
     out: Annotated[Path | None, typer.Option(help="Results folder (must be new or empty).")] = None,
     chunk_size: Annotated[int, typer.Option(min=1, help="Runs advanced together.")] = 10_000,
@@ -91,8 +91,9 @@ def run(
     explain: Annotated[bool, typer.Option(help="Print every number's source and exit.")] = False,
     quiet: Annotated[bool, typer.Option(help="No progress bar.")] = False,
 ) -> None:
-    """Monte Carlo of one scenario under one lens; writes runs.parquet, metadata.json,
-    summary.md and figures/.
+    """Monte Carlo of one scenario under one lens.
+
+    Writes runs.parquet, metadata.json, summary.md and figures/ into --out.
 
     Example: geosim run scenarios/baseline.yaml --runs 2000 --seed 1 --out results/base
     """
@@ -108,7 +109,7 @@ def run(
 
 def _run(scenario: Path, lens: str, runs: int, seed: int, engine: str, out: Path | None,
          chunk_size: int, figures: bool, quiet: bool) -> None:
-    from sim.engine import simulate
+    from sim.engine import Record, simulate
     from sim.mesa_model import simulate_mesa
     from sim.plan import load_plan
     from sim.results import write_results
@@ -122,7 +123,7 @@ def _run(scenario: Path, lens: str, runs: int, seed: int, engine: str, out: Path
         raise InputError(str(out_dir), None, "--out",
                          "the results folder exists and is not empty; choose another folder "
                          "or remove it (geosim never overwrites results)")
-    record = "key" if figures else "none"
+    record: Record = "key" if figures else "none"
     progress = _Progress(runs, quiet)
     started = time.perf_counter()
     if engine == "vectorized":

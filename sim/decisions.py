@@ -56,7 +56,10 @@ def three_way_logit(
     return ea / total, eb / total, ec / total
 
 
-def _move_utilities(pull: NDArray[np.float64], params: Parameters):  # noqa: ANN202
+def _move_utilities(
+    pull: NDArray[np.float64], params: Parameters
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
+    """Utilities of cool, hold, warm: ``-g - c``, ``0``, ``g - c``."""
     cost = params.move_cost
     return -pull - cost, np.zeros_like(pull), pull - cost
 

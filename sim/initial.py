@@ -13,9 +13,9 @@ from importlib import resources
 from typing import Any
 
 import numpy as np
+import yaml
 from numpy.typing import NDArray
 
-import yaml
 from sim.actors import ACTORS, N_ACTORS, PARTNERS, actor_index, parse_dyad, partner_index
 from sim.events import event_names
 from sim.state import ENVIRONMENT, FLOWS, INSTRUMENT, INSTRUMENT_NAMES, World
@@ -47,7 +47,7 @@ def cow_capability(year: int = COW_YEAR) -> NDArray[np.float64]:
 
 
 def _symmetric(entries: dict[str, Any], fill: float, dtype: type = float) -> NDArray[Any]:
-    m = np.full((N_ACTORS, N_ACTORS), fill, dtype=dtype)
+    m: NDArray[Any] = np.full((N_ACTORS, N_ACTORS), fill, dtype=dtype)
     for key, value in entries.items():
         i, j = parse_dyad(key)
         m[i, j] = m[j, i] = value

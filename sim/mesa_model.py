@@ -16,11 +16,11 @@ import mesa
 import numpy as np
 
 from sim import rng
-from sim.actors import ACTORS, ACTOR_NAMES
+from sim.actors import ACTOR_NAMES, ACTORS
 from sim.engine import (
     Plan,
-    Recorder,
     Record,
+    Recorder,
     SimulationResult,
     concatenate,
     start_world,

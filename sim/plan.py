@@ -23,8 +23,11 @@ SCENARIO_DIR = REPOSITORY / "scenarios"
 
 
 def compile_plan(scenario: Scenario, lens: Lens | None = None, source_file: str = "") -> Plan:
-    """The engines' view of a scenario under a lens (the lens first, the scenario's overrides
-    last: a scenario that fixes a parameter means it)."""
+    """The engines' view of a scenario under a lens.
+
+    The lens's weights come first and the scenario's parameter overrides last: a scenario that
+    fixes a parameter means it.
+    """
     lens = lens or get_lens("neutral")
     params = parameters(scenario, base=lens_parameters(lens))
     initial = scenario.initial.model_dump(exclude_none=True) if scenario.initial else {}

@@ -12,10 +12,9 @@ from sim.decisions import (
     move_probabilities,
     total_pull,
 )
-from sim.events import Hazard, event_names, hazard_probabilities
+from sim.events import Hazard, event_names, hazard_probabilities, repeatable_mask
 from sim.params import Parameters
 from sim.step import QuarterInputs, advance
-from sim.events import repeatable_mask
 from tests.strategies import unit, worlds
 
 P = Parameters()

@@ -10,8 +10,17 @@ from hypothesis import given, settings
 import sim.mechanisms as mechanisms
 from sim.actors import CHN, PRK, ROK, RUS, USA
 from sim.initial import initial_world
-from sim.mechanisms import REGISTRY, balancing, buffer_state, hedging, patron_reliability
-from sim.mechanisms import pressure_cohesion, structural_balance, threat, transactional
+from sim.mechanisms import (
+    REGISTRY,
+    balancing,
+    buffer_state,
+    hedging,
+    patron_reliability,
+    pressure_cohesion,
+    structural_balance,
+    threat,
+    transactional,
+)
 from sim.params import Parameters
 from sim.state import ENV, ENVIRONMENT, INSTRUMENT
 from tests.strategies import worlds

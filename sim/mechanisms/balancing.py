@@ -18,9 +18,10 @@ Western economic exposure; ``wp`` = western_pressure):
 
 Parameters: ``w_sanctions_risk``, ``w_autonomy``, ``western_share_of_row``, ``alliance_up``,
 ``default_autonomy``.
-Sources: 001 ¶11-12 (lower-ranked Chinese delegations explained by China's US policy); 002 ¶5 (no binding alliances; room to manoeuvre), ¶11 (wary of secondary sanctions),
-¶15 and ¶17 (strength without overcommitting); 004 ¶7 (pressure lowers the cost of closeness),
-¶16 (Deng's non-alliance policy); 001 ¶12 (US pressure on China over NK's arms to Russia).
+Sources: 001 ¶11-12 (lower-ranked Chinese delegations explained by China's US policy: US
+pressure over NK's arms to Russia); 002 ¶5 (no binding alliances; room to manoeuvre), ¶11 (wary
+of secondary sanctions), ¶15 and ¶17 (strength without overcommitting); 004 ¶7 (pressure
+lowers the cost of closeness), ¶16 (Deng's non-alliance policy).
 """
 
 from __future__ import annotations

@@ -1,0 +1,270 @@
+"""The bundled scenario library (issue 3).
+
+- every file in ``scenarios/`` loads and runs the same in both engines;
+- each shock scenario is the baseline's world plus its one shock;
+- ``geosim scenarios`` lists them and ``geosim schema`` reproduces the committed schemas;
+- each shock moves its defining outcome against the baseline, in the direction the articles
+  predict (paired runs, a threshold of 4 standard errors);
+- bad files fail through the command line with exit 2 and one clear line, and write nothing.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+import pytest
+from numpy.typing import NDArray
+
+from sim.cli import schema_text, schemas
+from sim.engine import simulate
+from sim.events import catalogue, event_names
+from sim.mesa_model import simulate_mesa
+from sim.plan import load_plan
+from sim.scenario import load_scenario
+from sim.state import ENVIRONMENT
+
+REPO = Path(__file__).resolve().parent.parent
+SCENARIO_DIR = REPO / "scenarios"
+BUNDLED = sorted(SCENARIO_DIR.glob("*.yaml"))
+BASELINE = SCENARIO_DIR / "baseline.yaml"
+BAD = Path(__file__).parent / "data" / "bad_scenarios"
+
+# scenario -> (the event it forces, the quarter it is forced at)
+SHOCKS: dict[str, tuple[str, str]] = {
+    "russian_collapse": ("russian_collapse", "2027Q1"),
+    "russia_loses_war": ("russian_defeat", "2027Q1"),
+    "ukraine_ceasefire": ("ukraine_ceasefire", "2027Q1"),
+    "taiwan_crisis": ("taiwan_crisis", "2027Q1"),
+    "nk_nuclear_test": ("nk_nuclear_test", "2027Q1"),
+    "korean_conflict": ("korean_conflict", "2027Q1"),
+    "us_retrenchment": ("us_retrenchment", "2027Q1"),
+    "us_alliance_reaffirmed": ("us_alliance_reaffirmed", "2027Q1"),
+    "secondary_sanctions": ("secondary_sanctions", "2027Q1"),
+    "china_russia_rift": ("china_russia_rift", "2027Q1"),
+}
+# environment variables a shock scenario sets differently from the baseline, with the reason
+OWN_ENVIRONMENT: dict[str, set[str]] = {
+    # 004 ¶3, ¶8: tension over Taiwan and Western pressure build before the crisis
+    "taiwan_crisis": {"taiwan_tension", "western_pressure"},
+}
+
+
+def _cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """``geosim ARGS`` in a fresh interpreter, as a user would run it."""
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    return subprocess.run(
+        [sys.executable, "-c", "from sim.cli import main; main()", *args],
+        cwd=cwd, env=env, capture_output=True, text=True, timeout=120, check=False,
+    )
+
+
+# --- every bundled scenario: loads, and the two engines agree ------------------------------------
+
+
+def test_the_library_is_bundled() -> None:
+    names = {p.stem for p in BUNDLED}
+    assert {"baseline", "backcast_2022", *SHOCKS} <= names
+
+
+@pytest.mark.parametrize("path", BUNDLED, ids=[p.stem for p in BUNDLED])
+def test_scenario_runs_the_same_in_both_engines(path: Path) -> None:
+    plan = load_plan(path)
+    assert plan.name == path.stem
+    vec = simulate(plan, 3, seed=17)
+    mes = simulate_mesa(plan, 3, seed=17)
+    np.testing.assert_array_equal(vec.run_index, mes.run_index)
+    assert vec.outcomes.keys() == mes.outcomes.keys()
+    for column, values in vec.outcomes.items():
+        np.testing.assert_allclose(values, mes.outcomes[column], rtol=0, atol=1e-9,
+                                   equal_nan=True, err_msg=f"{path.stem}: {column}")
+
+
+@pytest.mark.parametrize("path", BUNDLED, ids=[p.stem for p in BUNDLED])
+def test_scenario_outcomes_are_real_columns(path: Path) -> None:
+    columns = set(simulate(load_plan(BASELINE), 1, seed=0, chunk_size=1).outcomes)
+    wanted = load_scenario(path).outcomes
+    assert wanted, f"{path.name}: set `outcomes:` to the columns the scenario is about"
+    assert set(wanted) <= columns, sorted(set(wanted) - columns)
+
+
+@pytest.mark.parametrize("name", sorted(SHOCKS))
+def test_shock_scenario_is_the_baseline_plus_its_shock(name: str) -> None:
+    """Same start, horizon, parameters, environment and hazards as the baseline; one event
+    forced at its quarter; that event's hazard dropped when it can fire only once."""
+    event, quarter = SHOCKS[name]
+    base, plan = load_plan(BASELINE), load_plan(SCENARIO_DIR / f"{name}.yaml")
+    scenario = load_scenario(SCENARIO_DIR / f"{name}.yaml")
+    assert (plan.start, plan.horizon) == (base.start, base.horizon)
+    assert plan.params == base.params
+    assert plan.initial == base.initial
+    own = OWN_ENVIRONMENT.get(name, set())
+    for m, variable in enumerate(ENVIRONMENT):
+        same = np.array_equal(plan.base_env[:, m], base.base_env[:, m])
+        assert same != (variable in own), f"{name}: environment {variable}"
+    names = event_names()
+    e = names.index(event)
+    offset = scenario.quarter_offset(quarter)
+    expected = np.zeros_like(plan.forced)
+    expected[offset, e] = True
+    np.testing.assert_array_equal(plan.forced, expected)
+    repeatable = catalogue()[event].repeatable
+    for k, (mine, theirs) in enumerate(zip(plan.hazards, base.hazards, strict=True)):
+        if k == e and not repeatable:
+            assert mine is None, f"{name}: {event} is forced and fires once; drop its hazard"
+        else:
+            assert mine == theirs, f"{name}: hazard of {names[k]} differs from the baseline"
+
+
+# --- the command line lists the library and writes the committed schemas -------------------------
+
+
+def test_geosim_scenarios_lists_every_bundled_scenario(tmp_path: Path) -> None:
+    done = _cli("scenarios", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert len(lines) == len(BUNDLED)
+    for path, line in zip(BUNDLED, lines, strict=True):
+        description = load_scenario(path).description
+        assert line.split() == [path.stem, *description.split()], line
+        assert "invalid" not in line
+
+
+def test_geosim_schema_writes_the_committed_schemas(tmp_path: Path) -> None:
+    out = tmp_path / "schema"
+    done = _cli("schema", "--out", str(out), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    committed = {p.name: p.read_text(encoding="utf-8")
+                 for p in (SCENARIO_DIR / "schema").glob("*.json")}
+    written = {p.name: p.read_text(encoding="utf-8") for p in out.iterdir()}
+    assert written.keys() == committed.keys() == schemas().keys()
+    for name, text in committed.items():
+        assert written[name] == text, f"{name} is out of date: run geosim schema"
+        assert text == schema_text(schemas()[name]), name
+
+
+# --- defining effects: each shock against the baseline, paired run by run ------------------------
+#
+# The scenario and the baseline run with the same seed and run indices, so run r of both shares
+# every random draw until the shock; the per-run difference d removes the noise they share.
+# A defining effect must have mean(d) beyond 4 standard errors (SE = sd(d) / sqrt(n)) in the
+# predicted direction. If the shock had no effect, the normal approximation puts the chance of
+# such a mean at about 3e-5 per check (one-sided): a false alarm in roughly 30,000 checks.
+
+RUNS = 2000
+SEED = 2025
+Z = 4.0
+
+
+@cache
+def _outcomes(name: str) -> dict[str, NDArray[np.float64]]:
+    return simulate(load_plan(SCENARIO_DIR / f"{name}.yaml"), RUNS, SEED).outcomes
+
+
+def _paired(name: str, column: str) -> tuple[float, float, int]:
+    """Mean paired difference scenario - baseline, its standard error and the runs used."""
+    d = _outcomes(name)[column] - _outcomes("baseline")[column]
+    d = d[~np.isnan(d)]
+    assert d.size >= RUNS // 2, f"{column} is undefined in most runs"
+    return float(d.mean()), float(d.std(ddof=1) / np.sqrt(d.size)), int(d.size)
+
+
+# (scenario, outcome column, predicted sign of the change, who predicts it)
+DEFINING: list[tuple[str, str, int, str]] = [
+    ("russian_collapse", "align_RUS-PRK_final", -1, "000 ¶20: NK loses its backer"),
+    ("russian_collapse", "nk_tilt_final", -1, "000 ¶20, ¶27; 003 ¶2-3: NK leans back to China"),
+    ("russia_loses_war", "align_RUS-PRK_final", -1, "000 ¶20"),
+    ("russia_loses_war", "nk_tilt_final", -1, "000 ¶20, ¶28"),
+    ("russia_loses_war", "munitions_mean", -1, "000 ¶6, ¶26: the buyer's demand ends"),
+    ("ukraine_ceasefire", "munitions_mean", -1, "000 ¶26; 003 ¶10: demand ends with the war"),
+    ("ukraine_ceasefire", "munitions_final", -1, "000 ¶26"),
+    ("ukraine_ceasefire", "nk_tilt_final", -1, "000 ¶13, ¶26: the tie was tactical"),
+    ("taiwan_crisis", "align_CHN-RUS_max", +1, "004 ¶3, ¶8: pressure drives them together"),
+    ("taiwan_crisis", "align_CHN-PRK_max", +1, "000 ¶24: Beijing raises its support to NK"),
+    ("nk_nuclear_test", "align_PRK-USA_min", -1, "001 ¶17: the US hardens against NK"),
+    ("nk_nuclear_test", "align_CHN-PRK_min", -1, "002 ¶9, ¶17: China avoids entrapment"),
+    ("us_retrenchment", "align_USA-ROK_final", -1, "000 ¶16; 001 ¶21"),
+    ("us_alliance_reaffirmed", "align_USA-ROK_final", +1, "003 ¶11"),
+    ("us_alliance_reaffirmed", "align_PRK-USA_min", -1, "003 ¶11: NK further isolated"),
+    # 004 ¶7 (sanctions drew them together: less left to lose in the West), not 002 ¶11
+    ("secondary_sanctions", "align_CHN-RUS_final", +1, "004 ¶7-8"),
+    ("china_russia_rift", "align_CHN-RUS_final", -1, "001 ¶7: the patrons become rivals"),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "column", "sign", "source"), DEFINING,
+    ids=[f"{n}-{c}" for n, c, _, _ in DEFINING],
+)
+def test_defining_effect(name: str, column: str, sign: int, source: str) -> None:
+    mean, se, n = _paired(name, column)
+    assert sign * mean > Z * se, (
+        f"{name}: {column} should move {'up' if sign > 0 else 'down'} ({source}); "
+        f"mean paired difference {mean:+.4f}, SE {se:.4f}, n {n}"
+    )
+
+
+def test_korean_conflict_happens_and_russia_does_not_deliver() -> None:
+    """003 ¶4: with its forces in Ukraine, Russia is in no position to rescue Kim."""
+    out = _outcomes("korean_conflict")
+    assert np.all(out["korean_conflict"] == 1.0)
+    assert _outcomes("baseline")["korean_conflict"].mean() < 0.5
+    delivery_share = load_plan(SCENARIO_DIR / "korean_conflict.yaml").params.delivery_share
+    ratio = out["russia_support_ratio"]
+    defined = ~np.isnan(ratio)
+    assert defined.mean() > 0.95, "NK should count as under threat in a war in most runs"
+    short = ratio[defined] < delivery_share
+    assert short.mean() > 0.9, f"Russia covered the delivery share in {1 - short.mean():.1%}"
+    np.testing.assert_array_equal(out["russia_delivered"][defined], (~short).astype(float))
+
+
+# --- bad scenario files through the command line -------------------------------------------------
+
+# fixture -> (line, field) the message must name; None where no line or field applies
+BAD_FILES: dict[str, tuple[int | None, str | None]] = {
+    "yaml_syntax.yaml": (7, None),
+    "tab_indent.yaml": (6, None),
+    "unknown_key.yaml": (5, "evnets"),
+    "wrong_type.yaml": (4, "horizon"),
+    "probability_out_of_range.yaml": (7, "events.hazards.taiwan_crisis.per_quarter"),
+    "negative_horizon.yaml": (4, "horizon"),
+    "not_a_number.yaml": (6, "environment.western_pressure"),
+    "infinity.yaml": (7, "initial.capability.RUS"),
+    "event_past_horizon.yaml": (8, "events.forced[1].at"),
+    "unknown_actor.yaml": (7, "initial.stability.PRC"),
+    "unknown_event.yaml": (7, "events.forced[0].event"),
+    "empty.yaml": (None, None),
+    "not_text.yaml": (None, None),
+    "billion_laughs.yaml": (5, None),
+}
+
+
+@pytest.mark.parametrize("fixture", sorted(BAD_FILES))
+def test_bad_file_fails_cleanly_through_the_cli(fixture: str, tmp_path: Path) -> None:
+    path = BAD / fixture
+    line, field = BAD_FILES[fixture]
+    out = tmp_path / "out"
+    commands = {
+        "validate": ("validate", str(path)),
+        "run": ("run", str(path), "--runs", "5", "--out", str(out)),
+    }
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        done = dict(zip(commands, pool.map(lambda a: _cli(*a, cwd=tmp_path),
+                                           commands.values()), strict=True))
+    where = ", ".join([str(path)] + [f"line {line}"] * (line is not None)
+                      + [f"field {field}"] * (field is not None))
+    for command, result in done.items():
+        context = f"geosim {command} {fixture}: {result.stderr!r}"
+        assert result.returncode == 2, context
+        assert "Traceback" not in result.stdout + result.stderr, context
+        message = result.stderr.strip()
+        assert "\n" not in message, context
+        assert message.startswith(f"error: {where}: "), context
+        assert not result.stdout.strip(), context
+    assert not out.exists(), "a failed run must not create its results folder"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [], "nothing written anywhere"
