@@ -85,9 +85,14 @@ def test_scenario_runs_the_same_in_both_engines(path: Path) -> None:
                                    equal_nan=True, err_msg=f"{path.stem}: {column}")
 
 
+@cache
+def _outcome_columns() -> frozenset[str]:
+    return frozenset(simulate(load_plan(BASELINE), 1, seed=0).outcomes)
+
+
 @pytest.mark.parametrize("path", BUNDLED, ids=[p.stem for p in BUNDLED])
 def test_scenario_outcomes_are_real_columns(path: Path) -> None:
-    columns = set(simulate(load_plan(BASELINE), 1, seed=0, chunk_size=1).outcomes)
+    columns = _outcome_columns()
     wanted = load_scenario(path).outcomes
     assert wanted, f"{path.name}: set `outcomes:` to the columns the scenario is about"
     assert set(wanted) <= columns, sorted(set(wanted) - columns)
@@ -256,8 +261,11 @@ def test_bad_file_fails_cleanly_through_the_cli(fixture: str, tmp_path: Path) ->
     with ThreadPoolExecutor(max_workers=2) as pool:
         done = dict(zip(commands, pool.map(lambda a: _cli(*a, cwd=tmp_path),
                                            commands.values()), strict=True))
-    where = ", ".join([str(path)] + [f"line {line}"] * (line is not None)
-                      + [f"field {field}"] * (field is not None))
+    where = str(path)
+    if line is not None:
+        where += f", line {line}"
+    if field is not None:
+        where += f", field {field}"
     for command, result in done.items():
         context = f"geosim {command} {fixture}: {result.stderr!r}"
         assert result.returncode == 2, context
