@@ -26,8 +26,8 @@ from sim.actors import ACTORS, actor_index, parse_dyad
 from sim.state import ENV, ENVIRONMENT, World
 
 Target = Literal[
-    "alignment", "commitment", "stability", "strain", "threat", "capability", "provocation",
-    "environment",
+    "alignment", "affinity", "commitment", "stability", "strain", "threat", "capability",
+    "provocation", "environment",
 ]
 _ACTOR_TARGETS = {"stability", "strain", "threat", "capability"}
 
@@ -47,16 +47,24 @@ class Effect(BaseModel):
 
     @model_validator(mode="after")
     def _where(self) -> Effect:
+        try:
+            return self._check_where()
+        except KeyError as err:  # unknown actor or dyad: a validation error, not a crash
+            raise ValueError(str(err.args[0])) from None
+
+    def _check_where(self) -> Effect:
         if self.target in _ACTOR_TARGETS:
             if self.actor is None:
                 raise ValueError(f"target {self.target} needs 'actor'")
             actor_index(self.actor)
-        if self.target in {"alignment", "commitment"}:
+        if self.target in {"alignment", "affinity", "commitment"}:
             if self.dyad is None:
                 raise ValueError(f"target {self.target} needs 'dyad'")
             parse_dyad(self.dyad)
         if self.target == "commitment" and (self.op != "set" or self.value not in (0, 1, 2)):
             raise ValueError("commitment effects must 'set' a level 0, 1 or 2")
+        if self.target == "affinity" and self.op != "add":
+            raise ValueError("affinity effects 'add' to the relation's unmodelled pull")
         if self.target == "environment":
             if self.variable not in ENV:
                 raise ValueError(
@@ -182,7 +190,7 @@ def compiled_effects() -> tuple[CompiledEffect, ...]:
         for eff in spec.effects:
             if eff.target in _ACTOR_TARGETS:
                 index: tuple[int, ...] = (actor_index(eff.actor or ""),)
-            elif eff.target in {"alignment", "commitment"}:
+            elif eff.target in {"alignment", "affinity", "commitment"}:
                 index = parse_dyad(eff.dyad or "")
             elif eff.target == "environment":
                 index = (ENV[eff.variable or ""],)
@@ -221,6 +229,12 @@ def apply_effects(world: World, fired: NDArray[np.bool_], base_env: NDArray[np.f
             new = np.where(mask, new, world.alignment[:, i, j])
             world.alignment[:, i, j] = new
             world.alignment[:, j, i] = new
+        elif eff.target == "affinity":
+            i, j = eff.index
+            shifted = np.where(mask, world.affinity[:, i, j] + eff.value, world.affinity[:, i, j])
+            world.affinity[:, i, j] = shifted
+            world.affinity[:, j, i] = np.where(mask, world.affinity[:, j, i] + eff.value,
+                                               world.affinity[:, j, i])
         elif eff.target == "commitment":
             i, j = eff.index
             new_c = np.where(mask, np.int8(eff.value), world.commitment[:, i, j])
