@@ -5,7 +5,7 @@
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-DEMO_OUT ?= results/demo
+DEMO_OUT ?= results/demo-$(shell date +%Y%m%d-%H%M%S)
 DEMO_RUNS ?= 2000
 
 .PHONY: demo test bench lint clean venv
@@ -21,9 +21,14 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	@touch $(STAMP)
 
+# Every bundled scenario, same seed and runs, each into its own folder under DEMO_OUT.
 demo: $(STAMP)
-	$(BIN)/geosim run scenarios/baseline.yaml --runs $(DEMO_RUNS) --seed 2025 --out $(DEMO_OUT)
-	@echo "Results in $(DEMO_OUT): runs.parquet, metadata.json, summary.md, figures/"
+	@set -e; for f in scenarios/*.yaml; do \
+		name=$$(basename $$f .yaml); \
+		$(BIN)/geosim run $$f --runs $(DEMO_RUNS) --seed 2025 --out $(DEMO_OUT)/$$name --quiet; \
+		echo "  $$name -> $(DEMO_OUT)/$$name/summary.md"; \
+	done
+	@echo "Results in $(DEMO_OUT)/<scenario>/: runs.parquet, metadata.json, summary.md, figures/"
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q -p no:cacheprovider
