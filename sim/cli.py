@@ -88,6 +88,9 @@ def run(
     out: Annotated[Path | None, typer.Option(help="Results folder (must be new or empty).")] = None,
     chunk_size: Annotated[int, typer.Option(min=1, help="Runs advanced together.")] = 10_000,
     figures: Annotated[bool, typer.Option(help="Write figures/.")] = True,
+    trajectories: Annotated[int, typer.Option(
+        min=0, help="Write trajectories.parquet: the whole state, every quarter, of the first "
+                    "N runs.")] = 0,
     explain: Annotated[bool, typer.Option(help="Print every number's source and exit.")] = False,
     quiet: Annotated[bool, typer.Option(help="No progress bar.")] = False,
 ) -> None:
@@ -102,13 +105,14 @@ def run(
             for quantity, value, source in _explain_rows(scenario, lens):
                 typer.echo(f"{quantity:45s} {value:>10s}  {source}")
             return
-        _run(scenario, lens, runs, seed, engine, out, chunk_size, figures, quiet)
+        _run(scenario, lens, runs, seed, engine, out, chunk_size, figures, quiet,
+             trajectories)
     except InputError as err:
         _fail(err)
 
 
 def _run(scenario: Path, lens: str, runs: int, seed: int, engine: str, out: Path | None,
-         chunk_size: int, figures: bool, quiet: bool) -> None:
+         chunk_size: int, figures: bool, quiet: bool, trajectories: int = 0) -> None:
     from sim.engine import Record, simulate
     from sim.mesa_model import simulate_mesa
     from sim.plan import load_plan
@@ -123,14 +127,20 @@ def _run(scenario: Path, lens: str, runs: int, seed: int, engine: str, out: Path
         raise InputError(str(out_dir), None, "--out",
                          "the results folder exists and is not empty; choose another folder "
                          "or remove it (geosim never overwrites results)")
-    record: Record = "key" if figures else "none"
+    record: Record = "key" if figures or trajectories else "none"
     progress = _Progress(runs, quiet)
     started = time.perf_counter()
     if engine == "vectorized":
         result = simulate(plan, runs, seed, chunk_size=chunk_size, record=record,
-                          progress=progress, record_runs=20_000)
+                          progress=progress, record_runs=20_000, full_runs=trajectories)
     else:
-        result = simulate_mesa(plan, runs, seed, record=record)
+        mesa_record: Record = "full" if trajectories else record
+        result = simulate_mesa(plan, runs, seed, record=mesa_record)
+        if result.trajectories is not None and trajectories:
+            result.trajectories.series = {
+                name: values if name == "key" else values[:trajectories]
+                for name, values in result.trajectories.series.items()
+            }
         progress(runs)
     wall = time.perf_counter() - started
     path = write_results(out_dir, result, plan, seed=seed, engine=engine, wall_time=wall,

@@ -88,21 +88,27 @@ class SimulationResult:
 
 
 class Recorder:
-    """Collects per-quarter state for one chunk (optionally only its first ``rows`` runs)."""
+    """Collects per-quarter state for one chunk.
 
-    def __init__(self, mode: Record, rows: int | None = None) -> None:
+    ``mode`` "key" records the key series of the first ``rows`` runs (all if None); "full"
+    records the key series and every state field of those runs. ``full_rows`` adds the full
+    state of the first ``full_rows`` runs to a "key" recording.
+    """
+
+    def __init__(self, mode: Record, rows: int | None = None, full_rows: int = 0) -> None:
         self.mode = mode
         self.rows = slice(None) if rows is None else slice(0, max(rows, 0))
+        self.full = self.rows if mode == "full" else slice(0, max(full_rows, 0))
         self.frames: list[dict[str, NDArray[Any]]] = []
 
     def snapshot(self, world: World) -> None:
         """Record the current quarter."""
-        if self.mode == "key":
-            self.frames.append({"key": key_series(world)[self.rows]})
-        elif self.mode == "full":
-            self.frames.append(
-                {name: getattr(world, name)[self.rows].copy() for name in STATE_FIELDS}
-            )
+        if self.mode == "none":
+            return
+        frame = {"key": key_series(world)[self.rows]}
+        if self.mode == "full" or self.full.stop:
+            frame.update({name: getattr(world, name)[self.full].copy() for name in STATE_FIELDS})
+        self.frames.append(frame)
 
     def trajectories(self) -> Trajectories | None:
         """Stack the frames along a quarter axis."""
@@ -113,12 +119,14 @@ class Recorder:
 
 
 def simulate_runs(plan: Plan, seed: int, run_index: NDArray[np.int64],
-                  record: Record = "none", record_rows: int | None = None) -> SimulationResult:
-    """Simulate the given runs together (one chunk); record the first ``record_rows`` runs."""
+                  record: Record = "none", record_rows: int | None = None,
+                  full_rows: int = 0) -> SimulationResult:
+    """Simulate the given runs together (one chunk); record the first ``record_rows`` runs
+    (and the full state of the first ``full_rows``)."""
     world = start_world(plan, len(run_index))
     keys = rng.run_keys(seed, run_index)
     acc = OutcomeAccumulator.start(world)
-    recorder = Recorder(record, record_rows)
+    recorder = Recorder(record, record_rows, full_rows)
     recorder.snapshot(world)
     for quarter in range(plan.horizon):
         advance(world, plan.params, plan.inputs(quarter), keys)
@@ -131,14 +139,14 @@ def concatenate(parts: list[SimulationResult]) -> SimulationResult:
     """Join chunk results in run order."""
     outcomes = {k: np.concatenate([p.outcomes[k] for p in parts]) for k in parts[0].outcomes}
     trajectories = None
-    if parts[0].trajectories is not None and any(
-        next(iter(p.trajectories.series.values())).shape[0] for p in parts if p.trajectories
-    ):
+    if parts[0].trajectories is not None:
         names = parts[0].trajectories.series
-        trajectories = Trajectories({
-            n: np.concatenate([p.trajectories.series[n] for p in parts if p.trajectories])
+        series = {
+            n: np.concatenate([p.trajectories.series[n] for p in parts
+                               if p.trajectories is not None and n in p.trajectories.series])
             for n in names
-        })
+        }
+        trajectories = Trajectories({n: v for n, v in series.items() if v.shape[0]})
     return SimulationResult(np.concatenate([p.run_index for p in parts]), outcomes, trajectories)
 
 
@@ -153,7 +161,7 @@ def chunk_bounds(runs: int, chunk_size: int, first_run: int = 0) -> list[tuple[i
 def simulate(
     plan: Plan, runs: int, seed: int, *, chunk_size: int = 10_000, record: Record = "none",
     first_run: int = 0, progress: Callable[[int], None] | None = None,
-    record_runs: int | None = None,
+    record_runs: int | None = None, full_runs: int = 0,
 ) -> SimulationResult:
     """Monte Carlo of ``runs`` runs of ``plan``; runs are numbered from ``first_run``.
 
@@ -167,12 +175,15 @@ def simulate(
         progress: called with the number of runs finished after each chunk.
         record_runs: record trajectories of only the first ``record_runs`` runs (all if None),
             to bound memory in large runs.
+        full_runs: with ``record="key"``, also record the whole state of the first
+            ``full_runs`` runs.
     """
     parts = []
     for start, stop in chunk_bounds(runs, chunk_size, first_run):
         rows = None if record_runs is None else first_run + record_runs - start
         index = np.arange(start, stop, dtype=np.int64)
-        parts.append(simulate_runs(plan, seed, index, record, rows))
+        full = first_run + full_runs - start
+        parts.append(simulate_runs(plan, seed, index, record, rows, full))
         if progress is not None:
             progress(stop - start)
     return concatenate(parts)

@@ -11,6 +11,10 @@
       summary.md       what a reader wants first (analysis.summary.summary_markdown)
       figures/fan_chart.png   key alignments over time (only when trajectories were recorded)
       figures/nk_tilt.png     where North Korea leans at the horizon
+      trajectories.parquet    (only when the full state was recorded, ``--trajectories N``)
+                       one row per run and quarter: run, quarter, quarter_label, then every
+                       state variable by name (align_CHN-RUS, dependence_PRK_CHN, strain_RUS,
+                       instrument_PRK.arms_supply, flow_munitions, env_ukraine_war, ...)
 
 Writing is atomic: everything goes to a hidden sibling ``.OUT.tmp-<pid>`` that is renamed to
 ``OUT`` as the last step, so a crash never leaves a folder that looks finished, and a folder
@@ -42,6 +46,7 @@ import sim
 from sim.engine import KEY_SERIES, Plan, SimulationResult
 from sim.errors import InputError
 
+TRAJECTORIES_FILE = "trajectories.parquet"
 RUNS_FILE = "runs.parquet"
 METADATA_FILE = "metadata.json"
 SUMMARY_FILE = "summary.md"
@@ -157,6 +162,54 @@ def runs_table(result: SimulationResult, plan: Plan, seed: int,
     return table.replace_schema_metadata(schema_metadata or {})
 
 
+def trajectory_columns(series: dict[str, NDArray[Any]]) -> dict[str, NDArray[Any]]:
+    """The recorded full state as named 2-D arrays ``(runs, quarters)``."""
+    from sim.actors import ACTORS, DYADS, PARTNERS, dyad_name
+    from sim.events import event_names
+    from sim.state import ENVIRONMENT, FLOWS, INSTRUMENT_NAMES
+
+    cols: dict[str, NDArray[Any]] = {}
+    for i, j in DYADS:
+        cols[f"align_{dyad_name(i, j)}"] = series["alignment"][:, :, i, j]
+    for i, j in DYADS:
+        cols[f"commitment_{dyad_name(i, j)}"] = series["commitment"][:, :, i, j]
+    for i, actor in enumerate(ACTORS):
+        for k, partner in enumerate(PARTNERS):
+            if k != i:
+                cols[f"dependence_{actor}_{partner}"] = series["dependence"][:, :, i, k]
+    for name in ("capability", "strain", "stability", "threat"):
+        for i, actor in enumerate(ACTORS):
+            cols[f"{name}_{actor}"] = series[name][:, :, i]
+    cols["provocation_PRK"] = series["provocation"]
+    for k, name in enumerate(INSTRUMENT_NAMES):
+        cols[f"instrument_{name}"] = series["instruments"][:, :, k]
+    for k, name in enumerate(FLOWS):
+        cols[f"flow_{name}"] = series["flows"][:, :, k]
+    for k, name in enumerate(ENVIRONMENT):
+        cols[f"env_{name}"] = series["environment"][:, :, k]
+    for k, name in enumerate(event_names()):
+        cols[f"fired_{name}"] = (series["fired_quarter"][:, :, k] >= 0).astype(np.int8)
+    return cols
+
+
+def trajectories_table(result: SimulationResult, plan: Plan) -> pa.Table | None:
+    """Per-quarter state of the runs whose full state was recorded, long format; else None."""
+    if result.trajectories is None or "alignment" not in result.trajectories.series:
+        return None
+    from analysis.summary import quarter_label
+
+    cols = trajectory_columns(result.trajectories.series)
+    runs, quarters = next(iter(cols.values())).shape
+    labels = [quarter_label(plan.start, q) for q in range(quarters)]
+    table: dict[str, Any] = {
+        "run": np.repeat(np.asarray(result.run_index[:runs], dtype=np.int64), quarters),
+        "quarter": np.tile(np.arange(quarters, dtype=np.int64), runs),
+        "quarter_label": pa.array(labels * runs, type=pa.string()),
+    }
+    table.update({name: values.reshape(-1) for name, values in cols.items()})
+    return pa.table(table)
+
+
 def _check_destination(out_dir: Path) -> None:
     if out_dir.exists() or out_dir.is_symlink():
         if not out_dir.is_dir():
@@ -186,6 +239,8 @@ def _write_contents(tmp: Path, result: SimulationResult, plan: Plan, *, seed: in
                     wall_time: float, extra_metadata: dict[str, Any] | None,
                     figures: bool) -> None:
     files = [RUNS_FILE, METADATA_FILE, SUMMARY_FILE]
+    if result.trajectories is not None and "alignment" in result.trajectories.series:
+        files.append(TRAJECTORIES_FILE)
     key = result.trajectories.series.get("key") if result.trajectories is not None else None
     if figures:
         if key is not None:
@@ -202,6 +257,9 @@ def _write_contents(tmp: Path, result: SimulationResult, plan: Plan, *, seed: in
                                  ensure_ascii=False).encode("utf-8"),
     }
     pq.write_table(runs_table(result, plan, seed, schema_meta), tmp / RUNS_FILE)
+    trajectories = trajectories_table(result, plan)
+    if trajectories is not None:
+        pq.write_table(trajectories, tmp / TRAJECTORIES_FILE)
     (tmp / METADATA_FILE).write_text(meta_text + "\n", encoding="utf-8")
 
     from analysis.summary import summary_markdown

@@ -124,3 +124,26 @@ def test_lenses_and_validate_list_bundled_files():
     done = geosim("validate", BASELINE, *seeds)
     assert done.returncode == 0, done.stderr
     assert done.stdout.count("ok: ") == 1 + len(seeds)
+
+
+@pytest.mark.parametrize("engine", ["vectorized", "mesa"])
+def test_trajectories_on_request(tmp_path, engine):
+    out = tmp_path / engine
+    done = geosim("run", BASELINE, "--runs", "4", "--seed", "8", "--out", str(out),
+                  "--trajectories", "2", "--engine", engine, "--no-figures")
+    assert done.returncode == 0, done.stderr
+    traj = pq.read_table(out / "trajectories.parquet").to_pydict()
+    runs = pq.read_table(out / "runs.parquet").to_pydict()
+    horizon = 40
+    assert len(traj["run"]) == 2 * (horizon + 1)
+    assert traj["quarter_label"][0] == "2025Q1" and traj["quarter"][horizon] == horizon
+    for column in ("align_RUS-PRK", "dependence_PRK_CHN", "strain_RUS", "flow_munitions",
+                   "instrument_PRK.arms_supply", "env_ukraine_war", "fired_nk_nuclear_test"):
+        assert column in traj
+    for r in range(2):
+        last = r * (horizon + 1) + horizon
+        assert traj["run"][last] == r
+        assert traj["align_RUS-PRK"][last] == runs["align_RUS-PRK_final"][r]
+        assert traj["align_RUS-PRK"][r * (horizon + 1)] == 0.7  # the start state
+    meta = json.loads((out / "metadata.json").read_text())
+    assert "trajectories.parquet" in meta["files"]
