@@ -121,8 +121,11 @@ class Recorder:
 def simulate_runs(plan: Plan, seed: int, run_index: NDArray[np.int64],
                   record: Record = "none", record_rows: int | None = None,
                   full_rows: int = 0) -> SimulationResult:
-    """Simulate the given runs together (one chunk); record the first ``record_rows`` runs
-    (and the full state of the first ``full_rows``)."""
+    """Simulate the given runs together (one chunk).
+
+    Trajectories: the key series of the first ``record_rows`` runs and the full state of the
+    first ``full_rows``.
+    """
     world = start_world(plan, len(run_index))
     keys = rng.run_keys(seed, run_index)
     acc = OutcomeAccumulator.start(world)
