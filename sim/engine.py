@@ -57,6 +57,7 @@ class Plan:
     lens: str = "neutral"
     scenario_hash: str = ""
     source_file: str = ""
+    outcomes: tuple[str, ...] = ()  # the scenario's outcomes of interest, first in summaries
 
     def inputs(self, quarter: int) -> QuarterInputs:
         """What the scenario fixes for step ``quarter``."""

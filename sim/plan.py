@@ -43,6 +43,7 @@ def compile_plan(scenario: Scenario, lens: Lens | None = None, source_file: str 
         lens=lens.name,
         scenario_hash=scenario_hash(scenario),
         source_file=source_file,
+        outcomes=tuple(scenario.outcomes or ()),
     )
 
 

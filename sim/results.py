@@ -268,7 +268,7 @@ def _write_contents(tmp: Path, result: SimulationResult, plan: Plan, *, seed: in
     text = summary_markdown(
         result.outcomes, title=f"{plan.name} under the {plan.lens} lens", scenario=plan.name,
         lens=plan.lens, seed=seed, runs=int(len(result.run_index)), engine=engine,
-        horizon=plan.horizon, start=plan.start,
+        horizon=plan.horizon, start=plan.start, first=list(plan.outcomes),
         event_descriptions={name: spec.description for name, spec in catalogue().items()},
     )
     (tmp / SUMMARY_FILE).write_text(text, encoding="utf-8")

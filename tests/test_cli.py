@@ -147,3 +147,14 @@ def test_trajectories_on_request(tmp_path, engine):
         assert traj["align_RUS-PRK"][r * (horizon + 1)] == 0.7  # the start state
     meta = json.loads((out / "metadata.json").read_text())
     assert "trajectories.parquet" in meta["files"]
+
+
+def test_the_scenarios_outcomes_lead_the_summary(tmp_path):
+    out = tmp_path / "bc"
+    scenario = str(SCENARIO_DIR / "backcast_2022.yaml")
+    assert geosim("run", scenario, "--runs", "20", "--out", str(out), "--no-figures",
+                  "--quiet").returncode == 0
+    rows = [line for line in (out / "summary.md").read_text().splitlines()
+            if line.startswith("| `")]
+    assert rows[0].startswith("| `align_RUS-PRK_final`")
+    assert rows[1].startswith("| `align_CHN-PRK_final`")
