@@ -91,3 +91,16 @@ def test_same_seed_same_bytes_other_seed_other_data():
     assert _digest(a) == _digest(b)
     assert _digest(a) != _digest(c)
     assert not np.array_equal(a.outcomes["nk_tilt_final"], c.outcomes["nk_tilt_final"])
+
+
+def test_baseline_scenario_runs_0_to_19_agree_every_quarter():
+    """The issue's wording: the bundled baseline, its runs 0..19, every quarter, to 1e-9."""
+    from sim.plan import SCENARIO_DIR, load_plan
+
+    plan = load_plan(SCENARIO_DIR / "baseline.yaml")
+    vec = simulate(plan, 20, seed=2025, record="full")
+    mes = simulate_mesa(plan, 20, seed=2025, record="full")
+    for name in STATE_FIELDS:
+        np.testing.assert_allclose(vec.trajectories.series[name].astype(float),
+                                   mes.trajectories.series[name].astype(float),
+                                   rtol=0, atol=1e-9, err_msg=name)
