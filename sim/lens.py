@@ -30,7 +30,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -42,8 +41,9 @@ from pydantic import (
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 import sim
-from sim.errors import InputError, format_field
+from sim.errors import InputError
 from sim.params import Parameters
+from sim.yamlfiles import parse_yaml_text, read_yaml_file, validate_document
 
 #: The source articles by three-digit prefix (the texts are not shipped; see seeds/SOURCES.md).
 ARTICLES: dict[str, str] = {
@@ -384,127 +384,22 @@ class Lens(BaseModel):
 # --- loading --------------------------------------------------------------------------------------
 
 
-def _node_at(root: yaml.Node, loc: tuple[str | int, ...]) -> tuple[yaml.Node, bool]:
-    """The deepest YAML node along ``loc`` and whether it got to the end of ``loc``.
-
-    When ``loc`` ends on a scalar under a mapping key, the key's node is returned.
-    """
-    node = root
-    for depth, part in enumerate(loc):
-        last = depth == len(loc) - 1
-        if isinstance(node, yaml.MappingNode):
-            match = next(((k, v) for k, v in node.value if k.value == str(part)), None)
-            if match is None:
-                return node, False
-            key, value = match
-            node = key if last and not isinstance(value, yaml.CollectionNode) else value
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
-            if not 0 <= part < len(node.value):
-                return node, False
-            node = node.value[part]
-        else:
-            return node, False
-    return node, True
-
-
-def _line_of(root: yaml.Node, loc: tuple[str | int, ...]) -> int | None:
-    """1-based line for an error at ``loc``; None for a top-level field that is absent."""
-    node, found = _node_at(root, loc)
-    if not found and loc[:1] == ("weight_reasons",) and len(loc) == 2:
-        # a missing reason: point at the weight that needs it
-        node, found = _node_at(root, ("weights", loc[1]))
-    if not found and len(loc) <= 1:
-        return None
-    return _line(node)
-
-
-def _duplicate_keys(node: yaml.Node, path: tuple[str | int, ...] = ()) -> tuple[Any, ...] | None:
-    """``(path, key node)`` of the first key written twice in one mapping, or None."""
-    if isinstance(node, yaml.MappingNode):
-        seen: set[str] = set()
-        for key, value in node.value:
-            if key.value in seen:
-                return (*path, key.value), key
-            seen.add(key.value)
-            found = _duplicate_keys(value, (*path, key.value))
-            if found:
-                return found
-    elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            found = _duplicate_keys(item, (*path, index))
-            if found:
-                return found
-    return None
-
-
-def _line(node: yaml.Node) -> int:
-    return node.start_mark.line + 1
-
-
-def _error_loc(error: Any) -> tuple[str | int, ...]:
-    # pydantic puts "[key]" after a dict key whose *key* failed validation
-    return tuple(part for part in error["loc"] if part != "[key]")
-
-
 def parse_lens(text: str, file: str = "<string>") -> Lens:
     """Validate the YAML text of a lens.
 
     Raises:
         InputError: naming the file, line and field of the first problem.
     """
-    loader = yaml.SafeLoader(text)
-    try:
-        root = loader.get_single_node()
-        data = loader.construct_document(root) if root is not None else None
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        raise InputError(file, mark.line + 1 if mark else None, "",
-                         f"not valid YAML: {exc.problem or exc}") from None
-    except yaml.YAMLError as exc:
-        raise InputError(file, None, "", f"not valid YAML: {exc}") from None
-    finally:
-        loader.dispose()
-    if root is None or not isinstance(data, dict):
-        raise InputError(file, _line(root) if root is not None else None, "",
-                         "a lens file must be a mapping with name, title, author, source_file, "
-                         "thesis, claims, weights, weight_reasons and predictions")
-    duplicate = _duplicate_keys(root)
-    if duplicate:
-        loc, key = duplicate
-        raise InputError(file, _line(key), format_field(loc), "this key is written twice")
-    try:
-        return Lens.model_validate(data)
-    except ValidationError as exc:
-        errors = exc.errors(include_url=False)
-        first = errors[0]
-        loc = _error_loc(first)
-        message = first["msg"]
-        if message.startswith("Value error, "):
-            message = message[len("Value error, "):]
-        if first["type"] == "missing":
-            message = f"required field {loc[-1]!r} is missing"
-        elif loc[:1] == ("weights",) and first["type"] not in ("unknown_parameter", "number_type"):
-            message = f"{message}, got {first['input']!r} (bounds are in sim/params.py)"
-        if len(errors) > 1:
-            more = len(errors) - 1
-            message += f" ({more} more problem{'s' if more > 1 else ''} in this file)"
-        raise InputError(file, _line_of(root, loc), format_field(loc), message) from None
+    return validate_document(Lens, parse_yaml_text(text, file))
 
 
 def load_lens(path: str | Path) -> Lens:
-    """Read and validate a lens file.
+    """Read and validate a lens file (with the same defences as every input file).
 
     Raises:
         InputError: if the file cannot be read or is not a valid lens.
     """
-    file = str(path)
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise InputError(file, None, "", "the file is not UTF-8 text") from None
-    except OSError as exc:
-        raise InputError(file, None, "", f"cannot read the file: {exc.strerror or exc}") from None
-    return parse_lens(text, file)
+    return validate_document(Lens, read_yaml_file(path))
 
 
 def seeds_dir() -> Path:

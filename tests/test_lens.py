@@ -199,12 +199,13 @@ def test_the_good_example_loads(tmp_path: Path):
     ("old", "new", "field", "line", "words"),
     [
         ("  w_hedging: 1.0\n", "  w_hedgeing: 1.0\n", "weights.w_hedgeing", 10, "unknown"),
-        ("  w_hedging: 1.0\n", "  w_hedging: 7.5\n", "weights.w_hedging", 10, "less than"),
-        ("  w_hedging: 1.0\n", "  w_hedging: -1\n", "weights.w_hedging", 10, "greater than"),
+        ("  w_hedging: 1.0\n", "  w_hedging: 7.5\n", "weights.w_hedging", 10, "at most 5.0"),
+        ("  w_hedging: 1.0\n", "  w_hedging: -1\n", "weights.w_hedging", 10, "at least 0.0"),
         ("  w_hedging: 1.0\n", "  w_hedging: .nan\n", "weights.w_hedging", 10, "finite"),
         ("  w_hedging: 1.0\n", "  w_hedging: true\n", "weights.w_hedging", 10, "number"),
+        # the reasons block is where the missing reason must be added
         ("  w_hedging: Hedging is stressed (000 ¶27).\n", "  {}\n", "weight_reasons.w_hedging",
-         10, "no reason"),
+         11, "no reason"),
         ("(000 ¶27)", "", "weight_reasons.w_hedging", 12, "cites no paragraph"),
         ("(000 ¶27)", "(000 ¶99)", "weight_reasons.w_hedging", 12, "outside"),
         ('["000 ¶13"]', '["000 ¶32"]', "claims[0].paragraphs[0]", 8, "outside"),
@@ -331,3 +332,23 @@ def test_parsed_statement_structure():
     mean = parse_statement("mean(nk_comovement) >= 0")
     assert (mean.kind, mean.outcome, mean.op, mean.threshold) == ("mean", "nk_comovement", ">=", 0)
     assert mean.outcomes == ("nk_comovement",)
+
+
+@pytest.mark.parametrize("text, words", [
+    ("a: &x [1, 2]\nb: *x\n", "aliases"),
+    ("name: x\n\tweights: {}\n", "tab"),
+    ("name: !!python/object:os.system x\n", "tag"),
+])
+def test_lens_files_get_the_same_defences_as_scenarios(tmp_path, text, words):
+    path = write(tmp_path, text)
+    with pytest.raises(InputError) as info:
+        load_lens(path)
+    assert words in info.value.message
+
+
+def test_a_binary_lens_file_is_refused(tmp_path):
+    path = tmp_path / "bin.yaml"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
+    with pytest.raises(InputError) as info:
+        load_lens(path)
+    assert "not a text file" in info.value.message
