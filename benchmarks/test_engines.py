@@ -85,8 +85,9 @@ def test_peak_memory_vectorized(benchmark, runs):
     report = {}
 
     def probe() -> None:
-        # through sh: a child forked straight from pytest would inherit pytest's peak RSS
-        out = subprocess.run(["sh", "-c", 'exec "$0" -c "$1" "$2" 10000', sys.executable,
+        # sh forks the child: a process forked from pytest and exec'd would report
+        # pytest's peak RSS as its own (the kernel keeps the high-water mark across exec)
+        out = subprocess.run(["sh", "-c", '"$0" -c "$1" "$2" 10000', sys.executable,
                               _MEMORY_PROBE, str(runs)],
                              check=True, capture_output=True, text=True)
         report.update(json.loads(out.stdout))
