@@ -23,7 +23,8 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from numpy.typing import ArrayLike, NDArray
 
-from analysis.summary import dyad_title, quarter_label
+from analysis.summary import dyad_title
+from sim.quarters import quarter_label
 
 DEFAULT_FAN_SERIES: tuple[str, ...] = (
     "align_RUS-PRK", "align_CHN-PRK", "align_CHN-RUS", "align_USA-ROK",

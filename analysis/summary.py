@@ -23,6 +23,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from sim.actors import ACTORS
 from sim.outcomes import OUTCOME_DESCRIPTIONS
+from sim.quarters import quarter_label
 
 Z95 = 1.959963984540054  # standard normal quantile for a two-sided 95% interval
 
@@ -130,13 +131,6 @@ def happened_within_horizon(quarters: ArrayLike) -> NDArray[np.float64]:
     """
     q = np.asarray(quarters, dtype=float)
     return np.where(np.isnan(q), np.nan, (q > 0).astype(float))
-
-
-def quarter_label(start: str, offset: int) -> str:
-    """Calendar label ``offset`` quarters after ``start``: ``("2025Q1", 5)`` -> ``"2026Q2"``."""
-    year, q = start.upper().split("Q")
-    index = int(year) * 4 + int(q) - 1 + int(offset)
-    return f"{index // 4}Q{index % 4 + 1}"
 
 
 def describe(name: str) -> str:

@@ -196,7 +196,7 @@ def trajectories_table(result: SimulationResult, plan: Plan) -> pa.Table | None:
     """Per-quarter state of the runs whose full state was recorded, long format; else None."""
     if result.trajectories is None or "alignment" not in result.trajectories.series:
         return None
-    from analysis.summary import quarter_label
+    from sim.quarters import quarter_label
 
     cols = trajectory_columns(result.trajectories.series)
     runs, quarters = next(iter(cols.values())).shape
@@ -224,8 +224,8 @@ def _check_destination(out_dir: Path) -> None:
 
 def _forced_marks(plan: Plan) -> list[tuple[float, str]]:
     """Vertical markers for events every run is forced to have: (quarter + 0.5, label)."""
-    from analysis.summary import quarter_label
     from sim.events import event_names
+    from sim.quarters import quarter_label
 
     names = event_names()
     marks = []
@@ -275,7 +275,7 @@ def _write_contents(tmp: Path, result: SimulationResult, plan: Plan, *, seed: in
 
     if figures:
         from analysis import figures as fig
-        from analysis.summary import quarter_label
+        from sim.quarters import quarter_label
 
         pretty = plan.name.replace("_", " ").capitalize()
 

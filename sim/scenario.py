@@ -62,6 +62,7 @@ from sim.actors import ACTORS, PARTNERS, actor_index, parse_dyad, partner_index
 from sim.errors import FieldError, InputError, format_field
 from sim.events import Hazard, event_names, quantity_names
 from sim.params import PARAMETER_NAMES, Parameters
+from sim.quarters import YEAR_MAX, YEAR_MIN, format_quarter, parse_quarter
 from sim.state import ENVIRONMENT, INSTRUMENT_NAMES
 from sim.yamlfiles import (  # re-exported: the reading layer began in this module
     MAX_BYTES,
@@ -76,11 +77,9 @@ from sim.yamlfiles import describe_error as _describe
 from sim.yamlfiles import line_at as _line
 from sim.yamlfiles import show_value as _show
 
-YEAR_MIN, YEAR_MAX = 1900, 2200
 HORIZON_MAX = 400
 SHARE_TOLERANCE = 1e-6
 
-_QUARTER_RE = re.compile(r"([0-9]{4})Q([1-4])")
 _NAME_RE = re.compile(r"[a-z0-9_]+")
 _OUTCOME_RE = re.compile(r"[A-Za-z0-9_.-]+")
 QUARTER_PATTERN = r"^[0-9]{4}Q[1-4]$"
@@ -88,29 +87,6 @@ QUARTER_PATTERN = r"^[0-9]{4}Q[1-4]$"
 
 
 # --- quarters ----------------------------------------------------------------------------------
-
-
-def parse_quarter(label: str) -> int:
-    """Absolute index of a quarter label: ``"2025Q1"`` -> ``2025 * 4 + 0``.
-
-    Raises:
-        ValueError: the label is not ``YYYYQn`` with n in 1..4 and a year in 1900..2200.
-    """
-    match = _QUARTER_RE.fullmatch(label)
-    if match is None:
-        raise ValueError(
-            f"{label!r} is not a quarter; write the year and quarter as YYYYQn, e.g. 2027Q1"
-        )
-    year, quarter = int(match[1]), int(match[2])
-    if not YEAR_MIN <= year <= YEAR_MAX:
-        raise ValueError(f"the year of {label} is outside {YEAR_MIN}..{YEAR_MAX}")
-    return year * 4 + quarter - 1
-
-
-def format_quarter(index: int) -> str:
-    """Label of an absolute quarter index: ``format_quarter(8100) == "2025Q1"``."""
-    year, quarter = divmod(index, 4)
-    return f"{year}Q{quarter + 1}"
 
 
 # --- value checks used as pydantic validators --------------------------------------------------
