@@ -135,13 +135,12 @@ def _run(scenario: Path, lens: str, runs: int, seed: int, engine: str, out: Path
                           progress=progress, record_runs=20_000, full_runs=trajectories)
     else:
         mesa_record: Record = "full" if trajectories else record
-        result = simulate_mesa(plan, runs, seed, record=mesa_record)
+        result = simulate_mesa(plan, runs, seed, record=mesa_record, progress=progress)
         if result.trajectories is not None and trajectories:
             result.trajectories.series = {
                 name: values if name == "key" else values[:trajectories]
                 for name, values in result.trajectories.series.items()
             }
-        progress(runs)
     wall = time.perf_counter() - started
     path = write_results(out_dir, result, plan, seed=seed, engine=engine, wall_time=wall,
                          figures=figures)

@@ -12,6 +12,8 @@ model's dynamics.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import mesa
 import numpy as np
 
@@ -87,12 +89,18 @@ class GeoModel(mesa.Model):
 
 
 def simulate_mesa(plan: Plan, runs: int, seed: int, *, record: Record = "none",
-                  first_run: int = 0) -> SimulationResult:
-    """Run ``runs`` Mesa models one after another; same result layout as the vectorized core."""
+                  first_run: int = 0,
+                  progress: Callable[[int], None] | None = None) -> SimulationResult:
+    """Run ``runs`` Mesa models one after another; same result layout as the vectorized core.
+
+    ``progress`` is called with 1 after each run.
+    """
     parts = []
     for run in range(first_run, first_run + runs):
         model = GeoModel(plan, seed, run, record)
         while model.running:
             model.step()
         parts.append(model.result())
+        if progress is not None:
+            progress(1)
     return concatenate(parts)
