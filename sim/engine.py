@@ -55,6 +55,7 @@ class Plan:
     params: Parameters
     initial: dict[str, Any] = field(default_factory=dict)
     lens: str = "neutral"
+    lens_hash: str = ""
     scenario_hash: str = ""
     source_file: str = ""
     outcomes: tuple[str, ...] = ()  # the scenario's outcomes of interest, first in summaries

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 from sim.engine import Plan
@@ -41,6 +42,7 @@ def compile_plan(scenario: Scenario, lens: Lens | None = None, source_file: str 
         params=params,
         initial=initial,
         lens=lens.name,
+        lens_hash=hashlib.sha256(lens.model_dump_json().encode("utf-8")).hexdigest(),
         scenario_hash=scenario_hash(scenario),
         source_file=source_file,
         outcomes=tuple(scenario.outcomes or ()),

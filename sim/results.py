@@ -116,6 +116,7 @@ def build_metadata(result: SimulationResult, plan: Plan, *, seed: int, engine: s
         "scenario_hash": plan.scenario_hash or None,
         "source_file": plan.source_file or None,
         "lens": plan.lens,
+        "lens_hash": plan.lens_hash or None,
         "parameters_hash": parameters_hash(parameters),
         "seed": int(seed),
         "runs": runs,

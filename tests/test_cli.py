@@ -35,8 +35,10 @@ def test_run_writes_the_promised_results(tmp_path):
     assert table.num_rows == 300
     assert {"scenario", "lens", "run", "seed", "nk_tilt_final"} <= set(table.column_names)
     meta = json.loads((out / "metadata.json").read_text())
-    for key in ("scenario", "lens", "seed", "runs", "engine", "scenario_hash"):
+    for key in ("scenario", "lens", "seed", "runs", "engine", "scenario_hash", "lens_hash",
+                "version", "git_commit", "wall_time_seconds", "parameters"):
         assert key in meta
+    assert len(meta["scenario_hash"]) == len(meta["lens_hash"]) == 64
     assert meta["seed"] == 4 and meta["runs"] == 300 and meta["engine"] == "vectorized"
     assert "baseline" in (out / "summary.md").read_text()
     # quiet in a pipe: no progress bar on stderr
