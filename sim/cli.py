@@ -116,17 +116,14 @@ def _run(scenario: Path, lens: str, runs: int, seed: int, engine: str, out: Path
     from sim.engine import Record, simulate
     from sim.mesa_model import simulate_mesa
     from sim.plan import load_plan
-    from sim.results import write_results
+    from sim.results import check_destination, write_results
 
     if engine not in ("vectorized", "mesa"):
         raise InputError("command line", None, "--engine",
                          f"unknown engine {engine!r}; use 'vectorized' or 'mesa'")
     plan = load_plan(scenario, lens)
     out_dir = out or _default_out("run")
-    if out_dir.exists() and any(out_dir.iterdir()):
-        raise InputError(str(out_dir), None, "--out",
-                         "the results folder exists and is not empty; choose another folder "
-                         "or remove it (geosim never overwrites results)")
+    check_destination(out_dir)  # fail before the runs, not after them
     record: Record = "key" if figures or trajectories else "none"
     progress = _Progress(runs, quiet)
     started = time.perf_counter()

@@ -211,7 +211,12 @@ def trajectories_table(result: SimulationResult, plan: Plan) -> pa.Table | None:
     return pa.table(table)
 
 
-def _check_destination(out_dir: Path) -> None:
+def check_destination(out_dir: Path) -> None:
+    """Refuse an output path that is a file or a folder holding anything (nothing is lost).
+
+    Raises:
+        InputError: naming ``--out``.
+    """
     if out_dir.exists() or out_dir.is_symlink():
         if not out_dir.is_dir():
             raise InputError(file=str(out_dir), line=None, field="--out",
@@ -325,7 +330,7 @@ def write_results(
         InputError: ``out_dir`` exists and is not an empty folder; nothing is written.
     """
     out_dir = Path(out_dir)
-    _check_destination(out_dir)
+    check_destination(out_dir)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = out_dir.parent / f".{out_dir.name}.tmp-{os.getpid()}"
     if tmp.exists():
@@ -334,7 +339,7 @@ def write_results(
     try:
         _write_contents(tmp, result, plan, seed=seed, engine=engine, wall_time=wall_time,
                         extra_metadata=extra_metadata, figures=figures)
-        _check_destination(out_dir)  # something may have appeared while we wrote
+        check_destination(out_dir)  # something may have appeared while we wrote
         if out_dir.exists():
             out_dir.rmdir()  # empty (checked); rmdir refuses if that changed meanwhile
         os.replace(tmp, out_dir)

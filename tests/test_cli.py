@@ -70,6 +70,15 @@ def test_existing_results_are_never_overwritten(tmp_path):
     assert (out / "notes.txt").read_text() == "mine"
 
 
+def test_an_output_path_that_is_a_file_is_bad_input(tmp_path):
+    target = tmp_path / "results.txt"
+    target.write_text("keep me")
+    done = geosim("run", BASELINE, "--runs", "5", "--out", str(target))
+    assert done.returncode == 2
+    assert "--out" in done.stderr and "Traceback" not in done.stderr + done.stdout
+    assert target.read_text() == "keep me"
+
+
 @pytest.mark.parametrize("args, field", [
     (("--lens", "nobody"), "--lens"),
     (("--engine", "gpu"), "--engine"),
