@@ -127,17 +127,13 @@ def _run(scenario: Path, lens: str, runs: int, seed: int, engine: str, out: Path
     record: Record = "key" if figures or trajectories else "none"
     progress = _Progress(runs, quiet)
     started = time.perf_counter()
+    # key series of at most 20,000 runs for the fan chart; whole state of the first N on request
     if engine == "vectorized":
-        result = simulate(plan, runs, seed, chunk_size=chunk_size, record=record,
-                          progress=progress, record_runs=20_000, full_runs=trajectories)
+        result = simulate(plan, runs, seed, chunk_size=chunk_size, progress=progress,
+                          record=record, record_runs=20_000, full_runs=trajectories)
     else:
-        mesa_record: Record = "full" if trajectories else record
-        result = simulate_mesa(plan, runs, seed, record=mesa_record, progress=progress)
-        if result.trajectories is not None and trajectories:
-            result.trajectories.series = {
-                name: values if name == "key" else values[:trajectories]
-                for name, values in result.trajectories.series.items()
-            }
+        result = simulate_mesa(plan, runs, seed, progress=progress,
+                               record=record, record_runs=20_000, full_runs=trajectories)
     wall = time.perf_counter() - started
     path = write_results(out_dir, result, plan, seed=seed, engine=engine, wall_time=wall,
                          figures=figures)

@@ -89,49 +89,57 @@ class SimulationResult:
     trajectories: Trajectories | None = None
 
 
-class Recorder:
-    """Collects per-quarter state for one chunk.
+def recorded_rows(record: Record, record_runs: int | None, full_runs: int, offset: int,
+                  size: int) -> tuple[int, int]:
+    """How many runs of a batch get their key series and their whole state recorded.
 
-    ``mode`` "key" records the key series of the first ``rows`` runs (all if None); "full"
-    records the key series and every state field of those runs. ``full_rows`` adds the full
-    state of the first ``full_rows`` runs to a "key" recording.
+    The batch holds ``size`` runs starting ``offset`` runs after the first run of the
+    simulation. ``record`` "key" records the key series of the first ``record_runs`` runs
+    (all if None), "full" their whole state too; ``full_runs`` adds the whole state of the
+    first ``full_runs`` runs. Both engines cut their batches with this one rule.
+    """
+    key_limit = 0 if record == "none" else offset + size if record_runs is None else record_runs
+    full_limit = max(full_runs, key_limit if record == "full" else 0)
+    return (max(0, min(size, key_limit - offset)), max(0, min(size, full_limit - offset)))
+
+
+class Recorder:
+    """Per-quarter records of a batch.
+
+    The key series of its first ``key_rows`` runs and the whole state of its first
+    ``full_rows`` runs.
     """
 
-    def __init__(self, mode: Record, rows: int | None = None, full_rows: int = 0) -> None:
-        self.mode = mode
-        self.rows = slice(None) if rows is None else slice(0, max(rows, 0))
-        self.full = self.rows if mode == "full" else slice(0, max(full_rows, 0))
+    def __init__(self, key_rows: int = 0, full_rows: int = 0) -> None:
+        self.key_rows, self.full_rows = key_rows, full_rows
         self.frames: list[dict[str, NDArray[Any]]] = []
 
     def snapshot(self, world: World) -> None:
         """Record the current quarter."""
-        if self.mode == "none":
-            return
-        frame = {"key": key_series(world)[self.rows]}
-        if self.mode == "full" or self.full.stop:
-            frame.update({name: getattr(world, name)[self.full].copy() for name in STATE_FIELDS})
-        self.frames.append(frame)
+        frame: dict[str, NDArray[Any]] = {}
+        if self.key_rows:
+            frame["key"] = key_series(world)[: self.key_rows]
+        if self.full_rows:
+            frame.update({name: getattr(world, name)[: self.full_rows].copy()
+                          for name in STATE_FIELDS})
+        if frame:
+            self.frames.append(frame)
 
     def trajectories(self) -> Trajectories | None:
-        """Stack the frames along a quarter axis."""
-        if self.mode == "none":
+        """Stack the frames along a quarter axis (None if nothing was recorded)."""
+        if not self.frames:
             return None
         names = self.frames[0].keys()
         return Trajectories({n: np.stack([f[n] for f in self.frames], axis=1) for n in names})
 
 
 def simulate_runs(plan: Plan, seed: int, run_index: NDArray[np.int64],
-                  record: Record = "none", record_rows: int | None = None,
-                  full_rows: int = 0) -> SimulationResult:
-    """Simulate the given runs together (one chunk).
-
-    Trajectories: the key series of the first ``record_rows`` runs and the full state of the
-    first ``full_rows``.
-    """
+                  rows: tuple[int, int] = (0, 0)) -> SimulationResult:
+    """Simulate the given runs together (one chunk); ``rows`` as :func:`recorded_rows`."""
     world = start_world(plan, len(run_index))
     keys = rng.run_keys(seed, run_index)
     acc = OutcomeAccumulator.start(world)
-    recorder = Recorder(record, record_rows, full_rows)
+    recorder = Recorder(*rows)
     recorder.snapshot(world)
     for quarter in range(plan.horizon):
         advance(world, plan.params, plan.inputs(quarter), keys)
@@ -141,17 +149,15 @@ def simulate_runs(plan: Plan, seed: int, run_index: NDArray[np.int64],
 
 
 def concatenate(parts: list[SimulationResult]) -> SimulationResult:
-    """Join chunk results in run order."""
+    """Join batch results in run order; trajectories of the batches that recorded some."""
     outcomes = {k: np.concatenate([p.outcomes[k] for p in parts]) for k in parts[0].outcomes}
+    recorded = [p.trajectories.series for p in parts if p.trajectories is not None]
     trajectories = None
-    if parts[0].trajectories is not None:
-        names = parts[0].trajectories.series
-        series = {
-            n: np.concatenate([p.trajectories.series[n] for p in parts
-                               if p.trajectories is not None and n in p.trajectories.series])
-            for n in names
-        }
-        trajectories = Trajectories({n: v for n, v in series.items() if v.shape[0]})
+    if recorded:
+        trajectories = Trajectories({
+            name: np.concatenate([series[name] for series in recorded if name in series])
+            for name in recorded[0]
+        })
     return SimulationResult(np.concatenate([p.run_index for p in parts]), outcomes, trajectories)
 
 
@@ -180,15 +186,13 @@ def simulate(
         progress: called with the number of runs finished after each chunk.
         record_runs: record trajectories of only the first ``record_runs`` runs (all if None),
             to bound memory in large runs.
-        full_runs: with ``record="key"``, also record the whole state of the first
-            ``full_runs`` runs.
+        full_runs: also record the whole state of the first ``full_runs`` runs.
     """
     parts = []
     for start, stop in chunk_bounds(runs, chunk_size, first_run):
-        rows = None if record_runs is None else first_run + record_runs - start
         index = np.arange(start, stop, dtype=np.int64)
-        full = first_run + full_runs - start
-        parts.append(simulate_runs(plan, seed, index, record, rows, full))
+        rows = recorded_rows(record, record_runs, full_runs, start - first_run, stop - start)
+        parts.append(simulate_runs(plan, seed, index, rows))
         if progress is not None:
             progress(stop - start)
     return concatenate(parts)

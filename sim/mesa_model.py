@@ -25,6 +25,7 @@ from sim.engine import (
     Recorder,
     SimulationResult,
     concatenate,
+    recorded_rows,
     start_world,
 )
 from sim.outcomes import OutcomeAccumulator
@@ -51,17 +52,18 @@ class Country(mesa.Agent):
 class GeoModel(mesa.Model):
     """The five-country world for one run of a plan."""
 
-    def __init__(self, plan: Plan, seed: int, run: int = 0, record: Record = "none") -> None:
+    def __init__(self, plan: Plan, seed: int, run: int = 0, record: Record = "none",
+                 *, rows: tuple[int, int] | None = None) -> None:
+        """One run; ``record`` as in the vectorized core, or ``rows`` from ``recorded_rows``."""
         super().__init__(rng=seed)
         self.plan = plan
-        self.seed_value = seed
         self.run_index = run
         self.world = start_world(plan, 1)
         self.keys = rng.run_keys(seed, [run])
         self.quarter = 0
         self.countries = [Country(self, actor) for actor in range(len(ACTORS))]
         self.accumulator = OutcomeAccumulator.start(self.world)
-        self.recorder = Recorder(record)
+        self.recorder = Recorder(*(rows or recorded_rows(record, None, 0, 0, 1)))
         self.recorder.snapshot(self.world)
         self.running = plan.horizon > 0
 
@@ -89,15 +91,19 @@ class GeoModel(mesa.Model):
 
 
 def simulate_mesa(plan: Plan, runs: int, seed: int, *, record: Record = "none",
-                  first_run: int = 0,
-                  progress: Callable[[int], None] | None = None) -> SimulationResult:
-    """Run ``runs`` Mesa models one after another; same result layout as the vectorized core.
+                  first_run: int = 0, progress: Callable[[int], None] | None = None,
+                  record_runs: int | None = None, full_runs: int = 0) -> SimulationResult:
+    """Run ``runs`` Mesa models one after another.
+
+    Same arguments (but the chunking) and the same result layout as
+    :func:`sim.engine.simulate`.
 
     ``progress`` is called with 1 after each run.
     """
     parts = []
     for run in range(first_run, first_run + runs):
-        model = GeoModel(plan, seed, run, record)
+        rows = recorded_rows(record, record_runs, full_runs, run - first_run, 1)
+        model = GeoModel(plan, seed, run, rows=rows)
         while model.running:
             model.step()
         parts.append(model.result())

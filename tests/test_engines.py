@@ -104,3 +104,29 @@ def test_baseline_scenario_runs_0_to_19_agree_every_quarter():
         np.testing.assert_allclose(vec.trajectories.series[name].astype(float),
                                    mes.trajectories.series[name].astype(float),
                                    rtol=0, atol=1e-9, err_msg=name)
+
+
+@pytest.mark.parametrize("args, expected", [
+    (("none", None, 0, 0, 10), (0, 0)),
+    (("key", None, 0, 0, 10), (10, 0)),
+    (("full", None, 0, 20, 10), (10, 10)),
+    (("key", 25, 12, 20, 10), (5, 0)),     # chunk 20..29: key rows 20..24, full none
+    (("key", 25, 12, 10, 10), (10, 2)),    # chunk 10..19: full rows 10, 11
+    (("full", 3, 0, 0, 10), (3, 3)),
+    (("key", 0, 4, 0, 10), (0, 4)),
+])
+def test_recorded_rows_cut_each_batch_by_run_number(args, expected):
+    from sim.engine import recorded_rows
+
+    assert recorded_rows(*args) == expected
+
+
+def test_both_engines_record_the_same_runs():
+    plan = _busy_plan()
+    kwargs = {"record": "key", "record_runs": 3, "full_runs": 2}
+    vec = simulate(plan, 5, seed=4, chunk_size=2, **kwargs).trajectories.series
+    mes = simulate_mesa(plan, 5, seed=4, **kwargs).trajectories.series
+    assert vec.keys() == mes.keys()
+    assert vec["key"].shape[0] == 3 and vec["alignment"].shape[0] == 2
+    for name in vec:
+        np.testing.assert_allclose(vec[name].astype(float), mes[name].astype(float), atol=1e-9)
