@@ -200,9 +200,12 @@ def compiled_effects() -> tuple[CompiledEffect, ...]:
     return tuple(out)
 
 
+@cache
 def repeatable_mask() -> NDArray[np.bool_]:
-    """``(E,)`` whether each event may fire more than once."""
-    return np.array([spec.repeatable for spec in catalogue().values()])
+    """``(E,)`` whether each event may fire more than once (read-only, computed once)."""
+    mask = np.array([spec.repeatable for spec in catalogue().values()])
+    mask.flags.writeable = False
+    return mask
 
 
 def _apply_op(current: NDArray[np.float64], op: str, value: float) -> NDArray[np.float64]:

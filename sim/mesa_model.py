@@ -72,8 +72,7 @@ class GeoModel(mesa.Model):
         begin_quarter(self.world, self.plan.inputs(self.quarter), self.keys)
         self.agents.do("step")
         decisions = [c.decision for c in self.countries if c.decision is not None]
-        moves, levels = combine(decisions, 1, self.world.instruments.shape[1],
-                                self.world.instruments)
+        moves, levels = combine(decisions, self.world.instruments)
         end_quarter(self.world, self.plan.params, moves, levels)
         self.quarter += 1
         self.accumulator.record(self.world, self.plan.params, self.quarter)

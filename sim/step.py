@@ -100,16 +100,18 @@ def decide(
     return Decision(tuple(actors), moves, owned, levels)
 
 
-def combine(decisions: list[Decision], n_runs: int, n_instruments: int,
-            previous_levels: NDArray[np.float64]) -> tuple[NDArray[np.int8], NDArray[np.float64]]:
-    """Assemble the moves matrix ``(N, 5, 5)`` and instrument levels ``(N, I)``."""
-    moves = np.zeros((n_runs, 5, 5), dtype=np.int8)
+def combine(decisions: list[Decision], previous_levels: NDArray[np.float64]
+            ) -> tuple[NDArray[np.int8], NDArray[np.float64]]:
+    """Assemble the moves matrix ``(N, 5, 5)`` and instrument levels ``(N, I)``.
+
+    Instruments that no decision sets keep their previous level.
+    """
+    moves = np.zeros((previous_levels.shape[0], 5, 5), dtype=np.int8)
     levels = previous_levels.copy()
     for d in decisions:
         moves[:, list(d.actors), :] = d.moves
         if d.instruments:
             levels[:, list(d.instruments)] = d.levels
-    assert levels.shape[1] == n_instruments
     return moves, levels
 
 
@@ -129,7 +131,6 @@ def advance(
     """One whole quarter for every run at once (the vectorized core's step)."""
     fired = begin_quarter(world, inputs, keys)
     decision = decide(world, params, keys, inputs.quarter, (0, 1, 2, 3, 4))
-    moves, levels = combine([decision], world.n_runs, world.instruments.shape[1],
-                            world.instruments)
+    moves, levels = combine([decision], world.instruments)
     end_quarter(world, params, moves, levels)
     return fired
