@@ -32,22 +32,14 @@ def total_pull(world: World, params: Parameters) -> NDArray[np.float64]:
     return g
 
 
-def logit_probabilities(utilities: NDArray[np.float64], rationality: float) -> NDArray[np.float64]:
-    """Softmax of ``rationality · utilities`` over the last axis (numerically stable)."""
-    z = rationality * utilities
-    z = z - z.max(axis=-1, keepdims=True)
-    expz = np.exp(z)
-    return expz / expz.sum(axis=-1, keepdims=True)
-
-
 def three_way_logit(
     u_low: NDArray[np.float64], u_mid: NDArray[np.float64], u_high: NDArray[np.float64],
     rationality: float,
 ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
     """Logit probabilities of three options, elementwise (no reduction over a short axis).
 
-    Equal to :func:`logit_probabilities` on the stacked utilities; written out because every
-    choice in the model has exactly three options and this is the engine's hot loop.
+    The softmax of ``rationality · (u_low, u_mid, u_high)``, written out elementwise because
+    every choice in the model has exactly three options and this is the engine's hot loop.
     """
     a, b, c = rationality * u_low, rationality * u_mid, rationality * u_high
     top = np.maximum(np.maximum(a, b), c)
@@ -96,18 +88,19 @@ def instrument_values(world: World, params: Parameters) -> NDArray[np.float64]:
     return mechanism_instrument_values(world, params) - params.instrument_cost
 
 
-def instrument_utilities(world: World, params: Parameters) -> NDArray[np.float64]:
-    """Utility of each level of each instrument, shape ``(N, I, L)``."""
-    return instrument_values(world, params)[..., None] * LEVELS
+def level_probabilities(
+    values: NDArray[np.float64], params: Parameters
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
+    """P(level 0), P(0.5), P(1) of instruments whose net value per unit is ``values``."""
+    return three_way_logit(values * LEVELS[0], values * LEVELS[1], values * LEVELS[2],
+                           params.rationality)
 
 
 def choose_levels(
     values: NDArray[np.float64], params: Parameters, u: NDArray[np.float64]
 ) -> NDArray[np.float64]:
     """Chosen levels (0, 0.5, 1) given net values per unit and uniforms of the same shape."""
-    p0, p_half, _ = three_way_logit(
-        values * LEVELS[0], values * LEVELS[1], values * LEVELS[2], params.rationality
-    )
+    p0, p_half, _ = level_probabilities(values, params)
     return LEVELS[sample_three(p0, p_half, u)]
 
 

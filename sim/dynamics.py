@@ -91,7 +91,8 @@ def lifeline_target(world: World, params: Parameters) -> NDArray[np.float64]:
     return raw / raw.sum(axis=2, keepdims=True)
 
 
-def relax(current: NDArray[np.float64], target: NDArray[np.float64], rate: float):  # noqa: ANN201
+def relax(current: NDArray[np.float64], target: NDArray[np.float64],
+          rate: float) -> NDArray[np.float64]:
     """Move ``current`` the share ``rate`` of the way to ``target``."""
     return current + rate * (target - current)
 
@@ -121,5 +122,3 @@ def update_alignment(world: World, joint_moves: NDArray[np.int8], params: Parame
     a[:, np.arange(5), np.arange(5)] = 1.0
     world.alignment[:] = a
 
-
-__all__ = ["ROK", "USA", "update_alignment", "update_slow_variables"]

@@ -18,7 +18,7 @@ from numpy.typing import NDArray
 
 from sim.actors import ACTORS, N_ACTORS, PARTNERS, actor_index, parse_dyad, partner_index
 from sim.events import event_names
-from sim.state import ENVIRONMENT, FLOWS, INSTRUMENT, INSTRUMENT_NAMES, World
+from sim.state import ENVIRONMENT, FLOWS, INSTRUMENT_NAMES, World
 
 COW_YEAR = 2016
 
@@ -173,10 +173,6 @@ def provenance(overrides: dict[str, Any] | None = None,
         else:
             rows.append((section, str(value), f"override in {where}"))
     return rows
-
-
-__all__ = ["INSTRUMENT", "cow_capability", "cow_cinc", "initial_arrays", "initial_world",
-           "provenance"]
 
 
 def default_environment() -> dict[str, float]:

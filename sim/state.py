@@ -101,8 +101,3 @@ STATE_FIELDS: tuple[str, ...] = tuple(
     not in {"affinity", "trade_base", "strain_base", "stability_base", "threat_base",
             "provocation_base"}
 )
-
-__all__ = [
-    "CHN", "ENV", "ENVIRONMENT", "FLOW", "FLOWS", "INSTRUMENT", "INSTRUMENTS",
-    "INSTRUMENT_NAMES", "LEVELS", "PRK", "ROK", "RUS", "STATE_FIELDS", "USA", "World",
-]

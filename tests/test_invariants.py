@@ -7,9 +7,10 @@ from hypothesis import strategies as st
 from sim import rng
 from sim.calibration import calibrate
 from sim.decisions import (
-    instrument_utilities,
-    logit_probabilities,
+    instrument_values,
+    level_probabilities,
     move_probabilities,
+    three_way_logit,
     total_pull,
 )
 from sim.events import Hazard, event_names, hazard_probabilities, repeatable_mask
@@ -63,7 +64,7 @@ def test_probabilities_are_probabilities(world, rationality, hazard):
     calibrate(world, params)
     for probs in (
         move_probabilities(total_pull(world, params), params),
-        logit_probabilities(instrument_utilities(world, params), params.rationality),
+        np.stack(level_probabilities(instrument_values(world, params), params), axis=-1),
     ):
         assert np.isfinite(probs).all()
         assert probs.min() >= 0.0 and probs.max() <= 1.0
@@ -71,3 +72,13 @@ def test_probabilities_are_probabilities(world, rationality, hazard):
     hz = hazard_probabilities(world, tuple(Hazard(hazard, (("strain.RUS", 3.0),))
                                            for _ in range(E)))
     assert hz.min() >= 0.0 and hz.max() <= 1.0
+
+
+@settings(max_examples=100, deadline=None)
+@given(u=st.lists(st.floats(-50, 50), min_size=3, max_size=3), rationality=st.floats(0.0, 50.0))
+def test_three_way_logit_is_the_softmax(u, rationality):
+    """The engine's elementwise logit equals a plain softmax written independently."""
+    z = rationality * np.array(u)
+    expected = np.exp(z - z.max()) / np.exp(z - z.max()).sum()
+    got = np.array([p[0] for p in three_way_logit(*(np.array([x]) for x in u), rationality)])
+    np.testing.assert_allclose(got, expected, rtol=1e-12, atol=1e-300)
