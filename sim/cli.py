@@ -60,22 +60,9 @@ class _Progress:
 
 
 def _explain_rows(scenario_file: Path, lens: str) -> list[tuple[str, str, str]]:
-    from sim.events import catalogue
-    from sim.initial import environment_provenance, provenance
-    from sim.params import parameter_provenance
-    from sim.plan import load_plan
+    from sim.plan import explain_rows
 
-    plan = load_plan(scenario_file, lens)
-    rows = provenance(plan.initial, str(scenario_file))
-    rows += environment_provenance()
-    params = plan.params.model_dump()
-    for name, default, _meaning, source in parameter_provenance():
-        value = params[name]
-        note = source if value == default else f"{source} (default {default}; set here)"
-        rows.append((f"parameter.{name}", str(value), note))
-    for name, spec in catalogue().items():
-        rows.append((f"event.{name}", spec.description, spec.source))
-    return rows
+    return explain_rows(scenario_file, lens)
 
 
 @app.command()

@@ -148,30 +148,48 @@ def initial_world(
     )
 
 
+def _canonical(section: str, key: str) -> str:
+    """A dyad written either way round (``PRK-RUS``, ``RUS-PRK``) as one name."""
+    if section in ("alignment", "commitment"):
+        i, j = sorted(parse_dyad(key))
+        return f"{ACTORS[i]}-{ACTORS[j]}"
+    return key
+
+
 def provenance(overrides: dict[str, Any] | None = None,
                scenario_file: str | None = None) -> list[tuple[str, str, str]]:
-    """Rows ``(quantity, value, source)`` for every starting number."""
+    """Rows ``(quantity, value, source)``: every starting number once, as the run uses it.
+
+    A quantity the scenario overrides shows the scenario's value and says so; the others show
+    the default with its source.
+    """
     data = _initial_data()
+    over = {k: v for k, v in (overrides or {}).items() if v is not None}
+    where = f"set in {scenario_file or 'the scenario'}"
     rows: list[tuple[str, str, str]] = []
-    over = overrides or {}
     for section in ("alignment", "dependence", "commitment", "strain", "stability", "threat",
                     "instruments"):
+        given = {_canonical(section, k): v for k, v in (over.get(section) or {}).items()}
         for key, entry in data[section].items():
-            rows.append((f"{section}.{key}", str(entry["value"]), entry["source"]))
-    rows.append(("provocation", str(data["provocation"]["value"]), data["provocation"]["source"]))
+            name = _canonical(section, key)
+            if name in given:
+                rows.append((f"{section}.{name}", str(given.pop(name)), where))
+            else:
+                rows.append((f"{section}.{name}", str(entry["value"]), entry["source"]))
+        rows += [(f"{section}.{name}", str(value), where) for name, value in given.items()]
+    if "provocation" in over:
+        rows.append(("provocation", str(over["provocation"]), where))
+    else:
+        rows.append(("provocation", str(data["provocation"]["value"]),
+                     data["provocation"]["source"]))
     cinc = cow_cinc()
+    given_capability = over.get("capability") or {}
     for actor, share in zip(ACTORS, cow_capability(), strict=True):
-        rows.append((f"capability.{actor}", f"{share:.4f}",
-                     f"COW NMC v6.0, cinc {COW_YEAR} = {cinc[actor]:.6f}, share of the five"))
-    where = scenario_file or "the scenario"
-    for section, value in over.items():
-        if value is None:
-            continue
-        if isinstance(value, dict):
-            for key, v in value.items():
-                rows.append((f"{section}.{key}", str(v), f"override in {where}"))
+        if actor in given_capability:
+            rows.append((f"capability.{actor}", str(given_capability[actor]), where))
         else:
-            rows.append((section, str(value), f"override in {where}"))
+            rows.append((f"capability.{actor}", f"{share:.4f}",
+                         f"COW NMC v6.0, cinc {COW_YEAR} = {cinc[actor]:.6f}, share of the five"))
     return rows
 
 

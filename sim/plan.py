@@ -62,3 +62,48 @@ def load_plan(path: str | Path, lens_name: str = "neutral") -> Plan:
 def bundled_scenarios() -> dict[str, Path]:
     """Bundled scenario files by name (file stem), sorted."""
     return {p.stem: p for p in sorted(SCENARIO_DIR.glob("*.yaml"))}
+
+
+def explain_rows(path: str | Path, lens_name: str = "neutral") -> list[tuple[str, str, str]]:
+    """Rows ``(quantity, value, source)`` of everything a run of this scenario stands on.
+
+    Starting state, environment at the start, parameters and events, each once, with the
+    value the run uses and where it comes from (an article paragraph, a named source, an
+    assumption, the scenario file or the lens).
+    """
+    from sim.events import catalogue
+    from sim.initial import environment_provenance, provenance
+    from sim.params import parameter_provenance
+    from sim.scenario import EnvPath
+    from sim.state import ENV
+
+    scenario = load_scenario(path)
+    plan = load_plan(path, lens_name)
+    where = f"set in {path}"
+    rows = provenance(plan.initial, str(path))
+    for quantity, value, source in environment_provenance():
+        name = quantity.split(".", 1)[1]
+        setting = scenario.environment.get(name)
+        if setting is None:
+            rows.append((quantity, value, source))
+            continue
+        start = f"{plan.base_env[0, ENV[name]]:g}"
+        if isinstance(setting, EnvPath):
+            points = ", ".join(f"{q} {v:g}" for q, v in setting.points)
+            rows.append((quantity, start, f"{where}: path {points} ({setting.interpolation})"))
+        else:
+            rows.append((quantity, start, where))
+    params = plan.params.model_dump()
+    lens = get_lens(lens_name)
+    for name, default, _meaning, source in parameter_provenance():
+        value = params[name]
+        if name in scenario.parameters:
+            note = f"{where} (default {default}: {source})"
+        elif name in lens.weights:
+            note = f"lens {lens.name}: {lens.weight_reasons.get(name, '')} (default {default})"
+        else:
+            note = source
+        rows.append((f"parameter.{name}", str(value), note))
+    for name, spec in catalogue().items():
+        rows.append((f"event.{name}", spec.description, spec.source))
+    return rows

@@ -121,6 +121,19 @@ def test_explain_prints_every_number_with_its_source():
     assert geosim("run", BASELINE, "--explain").stdout == done.stdout
 
 
+def test_explain_shows_what_the_scenario_and_lens_set():
+    scenario = str(SCENARIO_DIR / "backcast_2022.yaml")
+    done = geosim("explain", scenario, "--lens", "rusi_004")
+    assert done.returncode == 0, done.stderr
+    rows = [line.split(None, 2) for line in done.stdout.splitlines()]
+    names = [r[0] for r in rows]
+    assert len(names) == len(set(names)), "a quantity is listed twice"
+    by_name = {r[0]: (r[1], r[2]) for r in rows}
+    assert by_name["alignment.RUS-PRK"] == ("0.3", f"set in {scenario}")
+    assert by_name["environment.ukraine_war"] == ("0", f"set in {scenario}")
+    assert by_name["parameter.w_pressure"][1].startswith("lens rusi_004:")
+
+
 def test_every_command_has_help_with_an_example():
     for command in ("run", "validate", "explain", "scenarios", "lenses", "schema"):
         done = geosim(command, "--help")

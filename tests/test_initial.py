@@ -49,9 +49,14 @@ def test_every_starting_number_has_a_source():
 
 
 def test_overrides_replace_defaults_and_say_so():
-    over = {"alignment": {"RUS-PRK": 0.3}, "strain": {"RUS": 0.1}}
+    over = {"alignment": {"PRK-RUS": 0.3}, "strain": {"RUS": 0.1}, "provocation": 0.9}
     s = initial_arrays(over)
     assert s["alignment"][1, 2] == s["alignment"][2, 1] == 0.3
-    rows = {q: src for q, _v, src in provenance(over, "x.yaml")}
-    assert "x.yaml" in rows["alignment.RUS-PRK"] or any(
-        "x.yaml" in src for q, _, src in provenance(over, "x.yaml") if q == "alignment.RUS-PRK")
+    rows = provenance(over, "x.yaml")
+    names = [q for q, _v, _src in rows]
+    assert len(names) == len(set(names)), "a quantity is listed twice"
+    by_name = {q: (v, src) for q, v, src in rows}
+    assert by_name["alignment.RUS-PRK"] == ("0.3", "set in x.yaml")  # either order of the dyad
+    assert by_name["strain.RUS"] == ("0.1", "set in x.yaml")
+    assert by_name["provocation"] == ("0.9", "set in x.yaml")
+    assert by_name["strain.CHN"][1].startswith("assumption")
