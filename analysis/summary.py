@@ -21,7 +21,7 @@ from typing import NamedTuple
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from sim.actors import ACTORS
+from sim.actors import ACTORS, SHORT_NAMES
 from sim.outcomes import OUTCOME_DESCRIPTIONS
 from sim.quarters import quarter_label
 
@@ -46,10 +46,6 @@ QUARTER_COLUMNS: dict[str, str] = {
     "nk_tilt_first_negative": "NK leans back to China (tilt < 0) within the horizon",
     "nk_tilt_first_positive": "NK leans to Russia (tilt > 0) within the horizon",
     "chn_rus_alliance_quarter": "a China-Russia formal alliance forms within the horizon",
-}
-
-SHORT_NAMES: dict[str, str] = {
-    "CHN": "China", "RUS": "Russia", "PRK": "North Korea", "USA": "US", "ROK": "South Korea",
 }
 
 

@@ -19,6 +19,8 @@ ACTOR_NAMES: dict[str, str] = {
     "USA": "United States",
     "ROK": "South Korea",
 }
+# As printed in tables and figure titles, where space is short.
+SHORT_NAMES: dict[str, str] = {**ACTOR_NAMES, "USA": "US"}
 
 # The two camps of article 001 (paragraph 19 of its non-empty lines): the China-NK-Russia and
 # the US-ROK(-Japan) triangles. Used by hedging ("keep a channel open to the other camp").

@@ -130,15 +130,16 @@ def _run(scenario: Path, lens: str, runs: int, seed: int, engine: str, out: Path
 
 
 def _validate_one(path: Path) -> str:
-    from sim.lens import load_lens
-    from sim.scenario import load_scenario, read_yaml_file
+    """Parse a file once and validate it as the format it is (a lens has weights)."""
+    from sim.lens import Lens
+    from sim.scenario import scenario_from_document
+    from sim.yamlfiles import read_yaml_file, validate_document
 
     doc = read_yaml_file(path)
-    data: Any = doc.data
-    if isinstance(data, dict) and "weights" in data:
-        load_lens(path)
+    if isinstance(doc.data, dict) and "weights" in doc.data:
+        validate_document(Lens, doc)
         return "lens"
-    load_scenario(path)
+    scenario_from_document(doc)
     return "scenario"
 
 

@@ -542,7 +542,15 @@ def load_scenario(path: str | Path) -> Scenario:
     Raises:
         InputError: any problem, with the file, line and field (see module docstring).
     """
-    doc = read_yaml_file(path)
+    return scenario_from_document(read_yaml_file(path))
+
+
+def scenario_from_document(doc: YamlDocument) -> Scenario:
+    """Validate an already parsed document as a scenario (keeping its lines for messages).
+
+    Raises:
+        InputError: any problem, with the file, line and field.
+    """
     return _with_origin(validate_document(Scenario, doc), _Origin(doc.file, doc.lines))
 
 
@@ -552,8 +560,7 @@ def scenario_from_text(text: str, file: str = "<string>") -> Scenario:
     Raises:
         InputError: any problem, with the file, line and field.
     """
-    doc = parse_yaml_text(text, file)
-    return _with_origin(validate_document(Scenario, doc), _Origin(file, doc.lines))
+    return scenario_from_document(parse_yaml_text(text, file))
 
 
 def _with_origin(scenario: Scenario, origin: _Origin) -> Scenario:
