@@ -23,7 +23,6 @@ A probability threshold must lie in [0, 1].
 
 from __future__ import annotations
 
-import difflib
 import math
 import re
 from dataclasses import dataclass
@@ -42,7 +41,7 @@ from pydantic_core import InitErrorDetails, PydanticCustomError
 
 import sim
 from sim.errors import InputError
-from sim.params import Parameters
+from sim.params import ParameterOverrides, Parameters, check_overrides
 from sim.yamlfiles import parse_yaml_text, read_yaml_file, validate_document
 
 #: The source articles by three-digit prefix (the texts are not shipped; see seeds/SOURCES.md).
@@ -174,10 +173,6 @@ def parse_statement(text: str) -> Statement:
     return Statement("P", op, threshold, tuple(conditions), connective)  # type: ignore[arg-type]
 
 
-def _defaults() -> Parameters:
-    return Parameters.model_validate({})
-
-
 def _problem(kind: str, message: str, loc: tuple[str | int, ...], value: Any) -> InitErrorDetails:
     return InitErrorDetails(
         type=PydanticCustomError(kind, "{message}", {"message": message}), loc=loc, input=value
@@ -278,12 +273,6 @@ class Prediction(BaseModel):
         return parse_statement(self.statement)
 
 
-def _unknown_parameter(name: str, value: Any) -> InitErrorDetails:
-    close = difflib.get_close_matches(name, Parameters.model_fields, n=3)
-    hint = f"; did you mean {', '.join(close)}?" if close else "; see sim/params.py"
-    return _problem("unknown_parameter", f"unknown parameter {name!r}{hint}", (name,), value)
-
-
 class Lens(BaseModel):
     """An author's view of the system: parameter overrides plus predictions."""
 
@@ -297,7 +286,7 @@ class Lens(BaseModel):
     )
     thesis: str = Field(min_length=1, description="the thesis in our own words, with ¶ pointers")
     claims: list[Claim] = Field(default_factory=list)
-    weights: dict[str, float] = Field(
+    weights: ParameterOverrides = Field(
         default_factory=dict,
         description="parameter overrides: names and bounds as in sim.params.Parameters",
     )
@@ -322,27 +311,10 @@ class Lens(BaseModel):
         pointer_paragraphs(value)
         return value
 
-    @field_validator("weights", mode="before")
-    @classmethod
-    def _no_bool_or_text(cls, value: Any) -> Any:
-        if isinstance(value, dict):
-            for key, item in value.items():
-                if isinstance(item, bool | str):
-                    raise ValidationError.from_exception_data(
-                        "weights", [_problem("number_type", "a weight must be a number",
-                                             (key,), item)],
-                    )
-        return value
-
     @field_validator("weights")
     @classmethod
     def _weights(cls, value: dict[str, float]) -> dict[str, float]:
-        unknown = [_unknown_parameter(k, v) for k, v in value.items()
-                   if k not in Parameters.model_fields]
-        if unknown:
-            raise ValidationError.from_exception_data("weights", unknown)
-        Parameters.model_validate({**_defaults().model_dump(), **value})
-        return value
+        return check_overrides(value)
 
     @model_validator(mode="after")
     def _reasons_and_ids(self) -> Lens:
@@ -452,7 +424,7 @@ def get_lens(name: str) -> Lens:
 
 def lens_parameters(lens: Lens, base: Parameters | None = None) -> Parameters:
     """``base`` (default: the model's defaults) with the lens's weights applied, validated."""
-    start = (_defaults() if base is None else base).model_dump()
+    start = (Parameters() if base is None else base).model_dump()
     return Parameters.model_validate({**start, **lens.weights})
 
 

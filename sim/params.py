@@ -10,9 +10,12 @@ these defaults.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, Strict, ValidationError
+
+from sim.errors import FieldError
+from sim.yamlfiles import describe_error, unknown_name
 
 
 def _p(default: float, ge: float, le: float, meaning: str, source: str) -> Any:
@@ -255,3 +258,26 @@ def parameter_provenance() -> list[tuple[str, Any, str, str]]:
         source = extra.get("source", "") if isinstance(extra, dict) else ""
         rows.append((name, field.default, field.description or "", str(source)))
     return rows
+
+
+ParameterOverrides = dict[str, Annotated[float, Strict()]]
+"""A file's parameter overrides (a scenario's ``parameters``, a lens's ``weights``)."""
+
+
+def check_overrides(values: dict[str, float]) -> dict[str, float]:
+    """The overrides, if every name is a parameter and every value within its bounds.
+
+    Integer parameters come back as integers.
+
+    Raises:
+        FieldError: located at the first offending name.
+    """
+    for name in values:
+        if name not in PARAMETER_NAMES:
+            raise FieldError((name,), unknown_name("parameter", name, PARAMETER_NAMES))
+    try:
+        checked = Parameters.model_validate(values)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        raise FieldError(tuple(err["loc"][:1]), describe_error(err)) from None
+    return {name: getattr(checked, name) for name in values}

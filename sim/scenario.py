@@ -29,7 +29,6 @@ and the field. The reading layer (:func:`read_yaml_file`, :func:`parse_yaml_text
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import json
 import math
@@ -61,7 +60,7 @@ from pydantic import (
 from sim.actors import ACTORS, PARTNERS, actor_index, parse_dyad, partner_index
 from sim.errors import FieldError, InputError, format_field
 from sim.events import Hazard, event_names, quantity_names
-from sim.params import PARAMETER_NAMES, Parameters
+from sim.params import PARAMETER_NAMES, ParameterOverrides, Parameters, check_overrides
 from sim.quarters import YEAR_MAX, YEAR_MIN, format_quarter, parse_quarter
 from sim.state import ENVIRONMENT, INSTRUMENT_NAMES
 from sim.yamlfiles import (  # re-exported: the reading layer began in this module
@@ -71,6 +70,8 @@ from sim.yamlfiles import (  # re-exported: the reading layer began in this modu
     YamlDumper,
     parse_yaml_text,
     read_yaml_file,
+    suggestion,
+    unknown_name,
     validate_document,
 )
 from sim.yamlfiles import describe_error as _describe
@@ -92,13 +93,6 @@ QUARTER_PATTERN = r"^[0-9]{4}Q[1-4]$"
 # --- value checks used as pydantic validators --------------------------------------------------
 
 
-def _suggest(word: object, choices: tuple[str, ...]) -> str:
-    close = difflib.get_close_matches(str(word), choices, n=1)
-    return f"did you mean {close[0]!r}? " if close else ""
-
-
-def _unknown(kind: str, word: object, choices: tuple[str, ...]) -> str:
-    return f"unknown {kind} {word!r}; {_suggest(word, choices)}expected one of {', '.join(choices)}"
 
 
 def _from_key_error(check: Any, name: str) -> str:
@@ -129,7 +123,7 @@ def _dyad(name: str) -> str:
 def _one_of(kind: str, choices: tuple[str, ...]) -> Callable[[str], str]:
     def check(name: str) -> str:
         if name not in choices:
-            raise ValueError(_unknown(kind, name, choices))
+            raise ValueError(unknown_name(kind, name, choices))
         return name
 
     return check
@@ -142,7 +136,7 @@ def _event(name: str) -> str:
 def _quantity(name: str) -> str:
     if name not in quantity_names():
         raise ValueError(
-            f"unknown quantity {name!r}; {_suggest(name, quantity_names())}expected "
+            f"unknown quantity {name!r}; {suggestion(name, quantity_names())}expected "
             "strain.ACTOR, stability.ACTOR, threat.ACTOR, capability.ACTOR, provocation, "
             f"alignment.ACTOR-ACTOR or environment.VARIABLE, with ACTOR one of "
             f"{', '.join(ACTORS)} and VARIABLE one of {', '.join(ENVIRONMENT)}"
@@ -262,7 +256,7 @@ class _Section(BaseModel):
                 if key not in allowed:
                     raise FieldError(
                         (key,),
-                        f"unknown key {key!r}; {_suggest(key, allowed)}"
+                        f"unknown key {key!r}; {suggestion(key, allowed)}"
                         f"allowed keys here: {', '.join(allowed)}",
                     )
         return data
@@ -441,7 +435,7 @@ class Scenario(_Section):
         default_factory=Events,
         description="Events forced at a quarter, and hazards (probabilities per quarter).",
     )
-    parameters: dict[str, Annotated[float, Strict()]] = Field(
+    parameters: ParameterOverrides = Field(
         default_factory=dict,
         description="Overrides of model parameters (sim/params.py), name -> value within "
         "that parameter's bounds.",
@@ -464,15 +458,7 @@ class Scenario(_Section):
     @field_validator("parameters")
     @classmethod
     def _known_parameters(cls, value: dict[str, float]) -> dict[str, float]:
-        for name in value:
-            if name not in PARAMETER_NAMES:
-                raise FieldError((name,), _unknown("parameter", name, PARAMETER_NAMES))
-        try:
-            checked = Parameters.model_validate(value)
-        except ValidationError as exc:
-            err = exc.errors()[0]
-            raise FieldError(tuple(err["loc"][:1]), _describe(err)) from None
-        return {name: getattr(checked, name) for name in value}
+        return check_overrides(value)
 
     @field_serializer("parameters")
     def _keep_integers(self, value: dict[str, float]) -> dict[str, Any]:

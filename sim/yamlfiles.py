@@ -10,6 +10,7 @@ field of the first problem in file order.
 from __future__ import annotations
 
 import codecs
+import difflib
 import math
 import re
 from collections.abc import Mapping
@@ -352,6 +353,18 @@ def _child(node: Any, part: str | int) -> Any:
     if isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
         return node[part]
     return _ABSENT
+
+
+def suggestion(word: object, choices: tuple[str, ...]) -> str:
+    """``"did you mean 'w_hedging'? "`` for the closest choice, or ``""``."""
+    close = difflib.get_close_matches(str(word), choices, n=1)
+    return f"did you mean {close[0]!r}? " if close else ""
+
+
+def unknown_name(kind: str, word: object, choices: tuple[str, ...]) -> str:
+    """``unknown parameter 'w_hedgeing'; did you mean 'w_hedging'? expected one of ...``."""
+    return f"unknown {kind} {word!r}; {suggestion(word, choices)}expected one of " + ", ".join(
+        choices)
 
 
 def line_at(lines: Mapping[Loc, int], path: Loc) -> int | None:
