@@ -424,7 +424,7 @@ def get_lens(name: str) -> Lens:
 
 def lens_parameters(lens: Lens, base: Parameters | None = None) -> Parameters:
     """``base`` (default: the model's defaults) with the lens's weights applied, validated."""
-    start = (Parameters() if base is None else base).model_dump()
+    start = (Parameters.model_validate({}) if base is None else base).model_dump()
     return Parameters.model_validate({**start, **lens.weights})
 
 
