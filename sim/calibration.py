@@ -10,6 +10,8 @@ the starting levels are observations (``sim/data/initial_state.yaml``), not outp
   each relation (history, ideology, geography), set so that every pull equals ``g*``, the pull
   at which a dyad has zero expected change under the logit rule
   (:func:`sim.decisions.stationary_pull`).
+- ``instrument_base``: the unmodelled part of each instrument's marginal value, so that each
+  instrument's best level (:func:`sim.decisions.best_levels`) is its starting level;
 - ``trade_base``, ``strain_base``, ``stability_base``, ``threat_base`` and
   ``provocation_base``: the unmodelled level of each slow variable, so that each target equals
   its starting value.
@@ -21,16 +23,20 @@ import numpy as np
 
 from sim.decisions import stationary_pull
 from sim.dynamics import flow_levels, lifeline_factors, modelled_stability, modelled_strain
-from sim.mechanisms import mechanism_pulls
+from sim.mechanisms import mechanism_instrument_values, mechanism_pulls
 from sim.mechanisms.threat import threat_target
 from sim.params import Parameters
+from sim.quantities import derive
 from sim.state import World
 
 
 def calibrate(world: World, params: Parameters) -> None:
     """Fill the world's calibration constants from its current state, in place."""
     world.flows[:] = flow_levels(world)
-    modelled = mechanism_pulls(world, params) - params.upkeep * world.alignment
+    q = derive(world, params)
+    world.instrument_base[:] = (params.instrument_cost * world.instruments
+                                - mechanism_instrument_values(world, q, params))
+    modelled = mechanism_pulls(world, q, params) - params.upkeep * world.alignment
     affinity = stationary_pull(params) - modelled
     affinity[:, np.arange(5), np.arange(5)] = 0.0
     world.affinity[:] = affinity

@@ -6,8 +6,13 @@ move_cost · |m|`` and is chosen with ``P(m) ∝ exp(rationality · U(m))``. The
 ``step_size · min(m[i, j], m[j, i])``: it warms only as fast as its less willing side and cools
 as fast as its more hostile side.
 
-Instruments. Each instrument level ``ℓ ∈ LEVELS`` has utility ``ℓ · (value - instrument_cost)``
-with ``value`` the mechanisms' summed value per unit, and is chosen by the same logit rule.
+Instruments. An instrument's level ``ℓ ∈ [0, 1]`` has utility ``ℓ · (value + base) -
+instrument_cost · ℓ² / 2``, with ``value`` the mechanisms' summed marginal value and ``base`` its
+unmodelled part fixed at the start (``sim.calibration``); the best level is ``ℓ* = clip((value +
+base) / instrument_cost, 0, 1)`` and the level moves ``instrument_rate`` of the way to it each
+quarter. Instruments are deterministic given the state: their levels are continuous, so the
+calibrated start is exactly stationary (a logit draw over a few levels would make a level at
+its bound drift inward), and the randomness of the world comes from the moves and the events.
 
 Random draws come in as uniforms (inverse-CDF sampling); nothing here draws.
 """
@@ -19,15 +24,17 @@ from numpy.typing import NDArray
 
 from sim.mechanisms import mechanism_instrument_values, mechanism_pulls
 from sim.params import Parameters
-from sim.state import LEVELS, World
+from sim.quantities import Quantities
+from sim.state import World
 
 MOVES: NDArray[np.int8] = np.array([-1, 0, 1], dtype=np.int8)
-assert len(LEVELS) == 3, "every choice has three options (three_way_logit)"
 
 
-def total_pull(world: World, params: Parameters) -> NDArray[np.float64]:
+def total_pull(world: World, q: Quantities, params: Parameters) -> NDArray[np.float64]:
     """``g[i, j]`` for every ordered pair, shape ``(N, 5, 5)``, zero diagonal."""
-    g = world.affinity + mechanism_pulls(world, params) - params.upkeep * world.alignment
+    g = mechanism_pulls(world, q, params)
+    g += world.affinity
+    g -= params.upkeep * world.alignment
     g[:, np.arange(5), np.arange(5)] = 0.0
     return g
 
@@ -83,25 +90,20 @@ def dyad_moves(moves: NDArray[np.int8]) -> NDArray[np.int8]:
     return joint
 
 
-def instrument_values(world: World, params: Parameters) -> NDArray[np.float64]:
-    """Net value per unit level of each instrument (mechanisms minus cost), shape ``(N, I)``."""
-    return mechanism_instrument_values(world, params) - params.instrument_cost
+def instrument_values(world: World, q: Quantities, params: Parameters) -> NDArray[np.float64]:
+    """Marginal value of each instrument's level (mechanisms plus base), shape ``(N, I)``."""
+    return mechanism_instrument_values(world, q, params) + world.instrument_base
 
 
-def level_probabilities(
-    values: NDArray[np.float64], params: Parameters
-) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
-    """P(level 0), P(0.5), P(1) of instruments whose net value per unit is ``values``."""
-    return three_way_logit(values * LEVELS[0], values * LEVELS[1], values * LEVELS[2],
-                           params.rationality)
+def best_levels(values: NDArray[np.float64], params: Parameters) -> NDArray[np.float64]:
+    """``clip(value / instrument_cost, 0, 1)``: the level that maximises ``ℓ · value - c·ℓ²/2``."""
+    return np.clip(values / params.instrument_cost, 0.0, 1.0)
 
 
-def choose_levels(
-    values: NDArray[np.float64], params: Parameters, u: NDArray[np.float64]
-) -> NDArray[np.float64]:
-    """Chosen levels (0, 0.5, 1) given net values per unit and uniforms of the same shape."""
-    p0, p_half, _ = level_probabilities(values, params)
-    return LEVELS[sample_three(p0, p_half, u)]
+def adjust_levels(current: NDArray[np.float64], best: NDArray[np.float64],
+                  params: Parameters) -> NDArray[np.float64]:
+    """Move each level ``instrument_rate`` of the way toward its best level."""
+    return current + params.instrument_rate * (best - current)
 
 
 def stationary_pull(params: Parameters) -> float:

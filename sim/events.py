@@ -27,9 +27,10 @@ from sim.state import ENV, ENVIRONMENT, World
 
 Target = Literal[
     "alignment", "affinity", "commitment", "stability", "strain", "threat", "capability",
-    "provocation", "environment",
+    "nuclear", "reputation", "provocation", "environment",
 ]
-_ACTOR_TARGETS = {"stability", "strain", "threat", "capability"}
+_ACTOR_TARGETS_ORDER = ("strain", "stability", "threat", "capability", "nuclear", "reputation")
+_ACTOR_TARGETS = frozenset(_ACTOR_TARGETS_ORDER)
 
 
 class Effect(BaseModel):
@@ -105,8 +106,7 @@ def event_names() -> tuple[str, ...]:
 
 def quantity_names() -> tuple[str, ...]:
     """Every name a hazard may depend on."""
-    names = [f"{var}.{a}" for var in ("strain", "stability", "threat", "capability")
-             for a in ACTORS]
+    names = [f"{var}.{a}" for var in _ACTOR_TARGETS_ORDER for a in ACTORS]
     names.append("provocation")
     names += [f"alignment.{ACTORS[i]}-{ACTORS[j]}" for i in range(5) for j in range(5) if i != j]
     names += [f"environment.{v}" for v in ENVIRONMENT]
@@ -118,7 +118,7 @@ def state_quantity(world: World, name: str) -> NDArray[np.float64]:
     if name == "provocation":
         return world.provocation
     kind, _, where = name.partition(".")
-    if kind in ("strain", "stability", "threat", "capability"):
+    if kind in _ACTOR_TARGETS:
         return getattr(world, kind)[:, actor_index(where)]
     if kind == "alignment":
         i, j = parse_dyad(where)

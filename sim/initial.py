@@ -22,6 +22,12 @@ from sim.state import ENVIRONMENT, FLOWS, INSTRUMENT_NAMES, World
 
 COW_YEAR = 2016
 
+# Sections of initial_state.yaml whose entries each carry a value and a source.
+ACTOR_SECTIONS: tuple[str, ...] = (
+    "alignment", "dependence", "commitment", "strain", "stability", "threat", "nuclear",
+    "reputation", "instruments",
+)
+
 
 @cache
 def _initial_data() -> dict[str, Any]:
@@ -63,8 +69,7 @@ def _merged(overrides: dict[str, Any] | None) -> dict[str, Any]:
     """Default values with the scenario's overrides laid over them (plain values)."""
     data = _initial_data()
     merged: dict[str, Any] = {}
-    for section in ("alignment", "dependence", "commitment", "strain", "stability", "threat",
-                    "instruments"):
+    for section in ACTOR_SECTIONS:
         merged[section] = _values(data[section])
     merged["provocation"] = data["provocation"]["value"]
     merged["capability"] = dict(zip(ACTORS, cow_capability().tolist(), strict=True))
@@ -93,7 +98,7 @@ def initial_arrays(overrides: dict[str, Any] | None = None) -> dict[str, NDArray
     np.fill_diagonal(commitment, 0)
     per_actor = {
         name: np.array([m[name][a] for a in ACTORS], dtype=float)
-        for name in ("strain", "stability", "threat", "capability")
+        for name in ("strain", "stability", "threat", "nuclear", "reputation", "capability")
     }
     instruments = np.array([m["instruments"][n] for n in INSTRUMENT_NAMES], dtype=float)
     return {
@@ -132,6 +137,8 @@ def initial_world(
         strain=tile(one["strain"]),
         stability=tile(one["stability"]),
         threat=tile(one["threat"]),
+        nuclear=tile(one["nuclear"]),
+        reputation=tile(one["reputation"]),
         provocation=tile(one["provocation"]),
         instruments=tile(one["instruments"]),
         flows=np.zeros((n_runs, len(FLOWS))),
@@ -141,6 +148,7 @@ def initial_world(
         fired_quarter=np.full((n_runs, n_events), -1, dtype=np.int16),
         affinity=np.zeros((n_runs, N_ACTORS, N_ACTORS)),
         trade_base=np.zeros_like(tile(one["dependence"])),
+        instrument_base=np.zeros_like(tile(one["instruments"])),
         strain_base=zeros5.copy(),
         stability_base=zeros5.copy(),
         threat_base=zeros5.copy(),
@@ -167,8 +175,7 @@ def provenance(overrides: dict[str, Any] | None = None,
     over = {k: v for k, v in (overrides or {}).items() if v is not None}
     where = f"set in {scenario_file or 'the scenario'}"
     rows: list[tuple[str, str, str]] = []
-    for section in ("alignment", "dependence", "commitment", "strain", "stability", "threat",
-                    "instruments"):
+    for section in ACTOR_SECTIONS:
         given = {_canonical(section, k): v for k, v in (over.get(section) or {}).items()}
         for key, entry in data[section].items():
             name = _canonical(section, key)

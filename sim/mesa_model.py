@@ -29,6 +29,7 @@ from sim.engine import (
     start_world,
 )
 from sim.outcomes import OutcomeAccumulator
+from sim.quantities import Quantities, derive
 from sim.step import Decision, begin_quarter, combine, decide, end_quarter
 
 
@@ -46,7 +47,7 @@ class Country(mesa.Agent):
         """Choose this quarter's moves toward every partner and this country's instruments."""
         model: GeoModel = self.model
         self.decision = decide(model.world, model.plan.params, model.keys, model.quarter,
-                               (self.actor,))
+                               (self.actor,), model.quantities)
 
 
 class GeoModel(mesa.Model):
@@ -61,6 +62,7 @@ class GeoModel(mesa.Model):
         self.world = start_world(plan, 1)
         self.keys = rng.run_keys(seed, [run])
         self.quarter = 0
+        self.quantities: Quantities = derive(self.world, plan.params)
         self.countries = [Country(self, actor) for actor in range(len(ACTORS))]
         self.accumulator = OutcomeAccumulator.start(self.world)
         self.recorder = Recorder(*(rows or recorded_rows(record, None, 0, 0, 1)))
@@ -70,10 +72,11 @@ class GeoModel(mesa.Model):
     def step(self) -> None:
         """One quarter: events, each country's decision, adjudication."""
         begin_quarter(self.world, self.plan.inputs(self.quarter), self.keys)
+        self.quantities = derive(self.world, self.plan.params)
         self.agents.do("step")
         decisions = [c.decision for c in self.countries if c.decision is not None]
         moves, levels = combine(decisions, self.world.instruments)
-        end_quarter(self.world, self.plan.params, moves, levels)
+        end_quarter(self.world, self.plan.params, moves, levels, self.quantities)
         self.quarter += 1
         self.accumulator.record(self.world, self.plan.params, self.quarter)
         self.recorder.snapshot(self.world)

@@ -10,14 +10,21 @@ Columns (DESIGN.md, Outcomes):
 - ``prk_dependence_chn_final``, ``nk_hedge_entropy_final`` (bits, entropy of NK's lifeline),
   ``nk_channel_open_final`` (1 if max(A[PRK,USA], A[PRK,ROK]) ≥ channel_floor);
 - ``chn_rus_alliance`` (1 if a CHN-RUS formal alliance forms) and ``chn_rus_alliance_quarter``;
-- ``nk_comovement``: correlation over quarters of the changes of A[PRK,RUS] and A[PRK,CHN]
-  (article 001's zero-sum test; NaN when either never moves);
+- ``rus_prk_partnership_quarter`` and ``rus_prk_alliance_quarter``: first quarter the
+  Russia-NK commitment is at least a partnership / a formal alliance (0 if so at the start, -1
+  never); ``troops_first_quarter``: first quarter NK troops fight for Russia (flow ≥ 0.1);
+- ``nk_comovement``: correlation, over the run, of the four-quarter changes of A[PRK,RUS] and
+  A[PRK,CHN] (article 001's zero-sum test: negative if NK's ties with one patron rise as those
+  with the other fall, positive if they move together; four-quarter changes show the trends a
+  reader of 001 means rather than quarter-to-quarter noise; NaN when either never moves);
 - ``prk_threat_quarters`` (quarters NK's threat ≥ threat_under_attack), ``russia_support_ratio``
-  (mean over those quarters of Russia's protection / NK's threat; NaN if none) and
-  ``russia_delivered`` (1 if the ratio ≥ delivery_share, 0 if not, NaN if NK never under
+  (mean over those quarters of the support Russia would deliver over NK's need beyond its own
+  deterrent, from Russia's capability, strain, stability, closeness and commitment; NaN if none)
+  and ``russia_delivered`` (1 if the ratio ≥ delivery_share, 0 if not, NaN if NK never under
   threat) (article 003);
-- ``prk_stability_final|min``, ``korean_conflict`` (0/1), ``munitions_mean``,
-  ``munitions_final``;
+- ``prk_stability_final|min``, ``prk_dependence_rus_final``, ``rus_reputation_final``,
+  ``korean_conflict`` (0/1), ``munitions_mean|final``, ``troops_mean``,
+  ``technology_mean``, ``chinese_aid_mean|final``, ``china_enforcement_mean``;
 - ``event_<name>_quarter`` for every catalogue event (first quarter fired, 1-based; -1 never).
 """
 
@@ -30,9 +37,12 @@ from numpy.typing import NDArray
 
 from sim.actors import CHN, DYADS, PRK, ROK, RUS, USA, dyad_name
 from sim.events import event_names
-from sim.mechanisms.patron_reliability import protection
 from sim.params import Parameters
-from sim.state import FLOW, World
+from sim.quantities import delivery_ratio
+from sim.state import FLOW, INSTRUMENT, World
+
+TREND_QUARTERS = 4  # the span of the changes nk_comovement correlates
+TROOPS_SEEN = 0.1  # troop flow above which NK troops count as fighting for Russia
 
 _I = np.array([i for i, _ in DYADS])
 _J = np.array([j for _, j in DYADS])
@@ -60,13 +70,16 @@ class OutcomeAccumulator:
     tilt_first_positive: NDArray[np.int16]
     tilt_first_negative: NDArray[np.int16]
     alliance_quarter: NDArray[np.int16]
-    prev_prk_rus: NDArray[np.float64]
-    prev_prk_chn: NDArray[np.float64]
-    co_sums: NDArray[np.float64]  # (N,5): Σx, Σy, Σxy, Σx², Σy²
+    rus_prk_partnership: NDArray[np.int16]
+    rus_prk_alliance: NDArray[np.int16]
+    troops_first: NDArray[np.int16]
+    history: NDArray[np.float64]  # (N, 2, TREND_QUARTERS): last NK-Russia and NK-China values
+    co_sums: NDArray[np.float64]  # (N,5): Σx, Σy, Σxy, Σx², Σy² of the trend changes
     threat_quarters: NDArray[np.int16]
     support_sum: NDArray[np.float64]
     stability_min: NDArray[np.float64]
-    munitions_sum: NDArray[np.float64]
+    flow_sums: NDArray[np.float64]  # (N, F)
+    enforcement_sum: NDArray[np.float64]
     quarters: int = 0
 
     @classmethod
@@ -75,19 +88,30 @@ class OutcomeAccumulator:
         n = world.n_runs
         pairs = world.alignment[:, _I, _J]
         tilt = nk_tilt(world.alignment)
+        c = world.commitment
+
+        def since_start(condition: NDArray[np.bool_]) -> NDArray[np.int16]:
+            return np.where(condition, 0, -1).astype(np.int16)
+
+        history = np.empty((n, 2, TREND_QUARTERS))
+        history[:, 0, :] = world.alignment[:, PRK, RUS, None]
+        history[:, 1, :] = world.alignment[:, PRK, CHN, None]
         return cls(
             align_min=pairs.copy(), align_max=pairs.copy(),
             tilt_min=tilt.copy(), tilt_max=tilt.copy(),
-            tilt_first_positive=np.where(tilt > 0, 0, -1).astype(np.int16),
-            tilt_first_negative=np.where(tilt < 0, 0, -1).astype(np.int16),
-            alliance_quarter=np.where(world.commitment[:, CHN, RUS] == 2, 0, -1).astype(np.int16),
-            prev_prk_rus=world.alignment[:, PRK, RUS].copy(),
-            prev_prk_chn=world.alignment[:, PRK, CHN].copy(),
+            tilt_first_positive=since_start(tilt > 0),
+            tilt_first_negative=since_start(tilt < 0),
+            alliance_quarter=since_start(c[:, CHN, RUS] == 2),
+            rus_prk_partnership=since_start(c[:, RUS, PRK] >= 1),
+            rus_prk_alliance=since_start(c[:, RUS, PRK] == 2),
+            troops_first=since_start(world.flows[:, FLOW["troops"]] >= TROOPS_SEEN),
+            history=history,
             co_sums=np.zeros((n, 5)),
             threat_quarters=np.zeros(n, dtype=np.int16),
             support_sum=np.zeros(n),
             stability_min=world.stability[:, PRK].copy(),
-            munitions_sum=np.zeros(n),
+            flow_sums=np.zeros((n, world.flows.shape[1])),
+            enforcement_sum=np.zeros(n),
         )
 
     def record(self, world: World, params: Parameters, quarter: int) -> None:
@@ -101,19 +125,27 @@ class OutcomeAccumulator:
         np.maximum(self.tilt_max, tilt, out=self.tilt_max)
         self.tilt_first_positive[(self.tilt_first_positive < 0) & (tilt > 0)] = quarter
         self.tilt_first_negative[(self.tilt_first_negative < 0) & (tilt < 0)] = quarter
-        allied = world.commitment[:, CHN, RUS] == 2
-        self.alliance_quarter[(self.alliance_quarter < 0) & allied] = quarter
-        dx = a[:, PRK, RUS] - self.prev_prk_rus
-        dy = a[:, PRK, CHN] - self.prev_prk_chn
-        self.co_sums += np.stack([dx, dy, dx * dy, dx * dx, dy * dy], axis=1)
-        self.prev_prk_rus = a[:, PRK, RUS].copy()
-        self.prev_prk_chn = a[:, PRK, CHN].copy()
+        c = world.commitment
+        for first, happened in (
+            (self.alliance_quarter, c[:, CHN, RUS] == 2),
+            (self.rus_prk_partnership, c[:, RUS, PRK] >= 1),
+            (self.rus_prk_alliance, c[:, RUS, PRK] == 2),
+            (self.troops_first, world.flows[:, FLOW["troops"]] >= TROOPS_SEEN),
+        ):
+            first[(first < 0) & happened] = quarter
+        slot = quarter % TREND_QUARTERS
+        now = np.stack([a[:, PRK, RUS], a[:, PRK, CHN]], axis=1)
+        if quarter >= TREND_QUARTERS:
+            dx, dy = (now - self.history[:, :, slot]).T
+            self.co_sums += np.stack([dx, dy, dx * dy, dx * dx, dy * dy], axis=1)
+        self.history[:, :, slot] = now
         threatened = world.threat[:, PRK] >= params.threat_under_attack
-        support = protection(world, params)[:, PRK, RUS] / np.maximum(world.threat[:, PRK], 1e-9)
+        support = delivery_ratio(world, params, PRK, RUS)
         self.threat_quarters += threatened
         self.support_sum += np.where(threatened, support, 0.0)
         np.minimum(self.stability_min, world.stability[:, PRK], out=self.stability_min)
-        self.munitions_sum += world.flows[:, FLOW["munitions"]]
+        self.flow_sums += world.flows
+        self.enforcement_sum += world.instruments[:, INSTRUMENT["CHN.sanctions_enforcement"]]
         self.quarters = quarter
 
     def table(self, world: World, params: Parameters) -> dict[str, NDArray[np.float64]]:
@@ -136,7 +168,11 @@ class OutcomeAccumulator:
         out["nk_channel_open_final"] = (channel >= params.channel_floor).astype(float)
         out["chn_rus_alliance"] = (self.alliance_quarter >= 0).astype(float)
         out["chn_rus_alliance_quarter"] = self.alliance_quarter.astype(float)
-        out["nk_comovement"] = _correlation(self.co_sums, max(self.quarters, 1))
+        out["rus_prk_partnership_quarter"] = self.rus_prk_partnership.astype(float)
+        out["rus_prk_alliance_quarter"] = self.rus_prk_alliance.astype(float)
+        out["troops_first_quarter"] = self.troops_first.astype(float)
+        trends = max(self.quarters - TREND_QUARTERS + 1, 1)
+        out["nk_comovement"] = _correlation(self.co_sums, trends)
         tq = self.threat_quarters.astype(float)
         ratio = np.where(tq > 0, self.support_sum / np.maximum(tq, 1.0), np.nan)
         out["prk_threat_quarters"] = tq
@@ -146,11 +182,20 @@ class OutcomeAccumulator:
         )
         out["prk_stability_final"] = world.stability[:, PRK]
         out["prk_stability_min"] = self.stability_min
+        out["prk_dependence_rus_final"] = world.dependence[:, PRK, RUS]
+        out["rus_reputation_final"] = world.reputation[:, RUS]
         names = event_names()
         out["korean_conflict"] = (world.fired_quarter[:, names.index("korean_conflict")] >= 0
                                   ).astype(float)
-        out["munitions_mean"] = self.munitions_sum / max(self.quarters, 1)
+        quarters = max(self.quarters, 1)
+        mean_flow = self.flow_sums / quarters
+        out["munitions_mean"] = mean_flow[:, FLOW["munitions"]]
         out["munitions_final"] = world.flows[:, FLOW["munitions"]]
+        out["troops_mean"] = mean_flow[:, FLOW["troops"]]
+        out["technology_mean"] = mean_flow[:, FLOW["technology"]]
+        out["chinese_aid_mean"] = mean_flow[:, FLOW["chinese_aid"]]
+        out["chinese_aid_final"] = world.flows[:, FLOW["chinese_aid"]]
+        out["china_enforcement_mean"] = self.enforcement_sum / quarters
         for e, name in enumerate(names):
             q = world.fired_quarter[:, e].astype(float)
             out[f"event_{name}_quarter"] = np.where(q >= 0, q + 1.0, -1.0)

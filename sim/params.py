@@ -40,10 +40,11 @@ class Parameters(BaseModel):
         "assumption: diplomatic moves have a cost, so 'hold' wins when pulls are small",
     )
     step_size: float = _p(
-        0.04, 0.0, 0.5,
+        0.08, 0.0, 0.5,
         "alignment change delta of one warm/cool step per quarter",
-        "assumption: a full swing from 0 to 0.8 takes about five years of steady moves, the "
-        "pace of NK-Russia's rise from 2022 to 2024 (000 ¶7, 001 ¶10)",
+        "fitted on 2022Q1-2023Q4 only (python -m analysis.backcast_fit): NK-Russia reaching "
+        "summit-level ties by the end of 2023 (000 ¶7, 001 ¶10); 2024-2025 are checked out of "
+        "sample",
     )
     upkeep: float = _p(
         1.0, 0.0, 10.0,
@@ -52,37 +53,42 @@ class Parameters(BaseModel):
         "interior equilibrium that shifts by (change in pull)/kappa",
     )
     instrument_cost: float = _p(
-        0.15, 0.0, 5.0,
-        "cost per unit level of any instrument (arms supply, transfer, aid, reassurance, hedge)",
-        "assumption: instruments consume resources and attention",
+        0.5, 0.01, 5.0,
+        "c: quadratic cost of an instrument level l (cost c·l²/2), so the best level is "
+        "value/c, clipped to [0, 1]",
+        "assumption: instruments consume resources and attention at a rising rate; a change "
+        "of value c moves an instrument across its whole range",
+    )
+    instrument_rate: float = _p(
+        0.25, 0.0, 1.0,
+        "share of the gap to the best instrument level closed per quarter",
+        "fitted on 2022Q1-2023Q4 only (python -m analysis.backcast_fit): NK's shells reaching "
+        "Russia from late 2022 (000 ¶6; public record: US statements, November 2022)",
     )
 
     # --- lens weights (mechanism strengths) ---------------------------------------------------
     w_transactional: float = _p(
-        1.0, 0.0, 5.0, "weight of transactional exchange (arms for technology, fuel, food)",
-        "000 ¶6, ¶13-14; 003 ¶6, ¶10",
+        1.0, 0.0, 5.0, "weight of transactional exchange (arms and troops for technology, fuel, "
+        "food and cover)", "000 ¶6-7, ¶13-14, ¶26; 003 ¶6, ¶10",
+    )
+    w_lifeline: float = _p(
+        1.0, 0.0, 5.0, "weight of the value of a partner that carries one's lifeline",
+        "002 ¶7 (Russia's lifeline); 000 ¶20, ¶27 (China indispensable); 001 ¶7, ¶24",
     )
     w_hedging: float = _p(
-        0.5, 0.0, 5.0, "weight of the lifeline-concentration (Herfindahl) penalty",
-        "000 ¶15, ¶27 (triple-pole strategy)",
+        0.5, 0.0, 5.0, "weight of the risk of relying heavily on a fragile partner",
+        "000 ¶19-20, ¶27 (not all eggs in the Russian basket)",
     )
     w_channel: float = _p(
-        0.5, 0.0, 5.0, "weight of keeping a channel open to the other camp",
-        "000 ¶27 (door to dialogue with the US or South Korea)",
-    )
-    channel_floor: float = _p(
-        -0.9, -1.0, 0.0,
-        "alignment below which an actor pushes to keep a channel open (and above which the "
-        "channel counts as open)",
-        "000 ¶27: in 2025, with NK-US at -0.8, NK keeps indirect dialogue possible, so the "
-        "door closes only near total hostility; assumption for the level",
+        0.5, 0.0, 5.0, "weight of opening a channel to the other camp as one's patrons grow risky",
+        "000 ¶16, ¶27 (door to dialogue with the US or South Korea)",
     )
     w_buffer: float = _p(
         0.8, 0.0, 5.0, "weight of China's value of a stable NK aligned with China",
         "000 ¶11, ¶23; 002 ¶9, ¶11",
     )
     w_drift: float = _p(
-        0.8, 0.0, 5.0, "weight of China's loss when NK drifts toward Russia past China",
+        0.8, 0.0, 5.0, "weight of China's reaction when NK drifts toward Russia past China",
         "000 ¶21, ¶24",
     )
     w_entrapment: float = _p(
@@ -90,8 +96,8 @@ class Parameters(BaseModel):
         "000 ¶11; 002 ¶9, ¶17",
     )
     w_sanctions_risk: float = _p(
-        0.8, 0.0, 5.0, "weight of China's secondary-sanctions cost of closeness to Russia",
-        "002 ¶11, ¶17",
+        0.8, 0.0, 5.0, "weight of China's exposure to Western sanctions and pressure",
+        "002 ¶11, ¶15, ¶17; 001 ¶12",
     )
     w_autonomy: float = _p(
         0.8, 0.0, 5.0, "China's autonomy cost of a binding (formal) alliance",
@@ -106,12 +112,20 @@ class Parameters(BaseModel):
         "001 ¶7, ¶20-22",
     )
     w_constant: float = _p(
-        0.4, 0.0, 5.0, "weight of China as the constant: NK-Russia moves with China-Russia",
+        0.4, 0.0, 5.0,
+        "weight of complementarity: while China and Russia cooperate, NK's ties with each "
+        "raise the value of its ties with the other",
         "001 ¶3, ¶7, ¶24",
     )
     w_divide: float = _p(
         0.4, 0.0, 5.0, "weight of divide-and-rule when China and Russia are rivals",
         "001 ¶7 (1961 treaties with both)",
+    )
+    w_coordination: float = _p(
+        0.4, 0.0, 5.0,
+        "weight of China-Russia pre-coordination of their Korea policy (each patron's stance "
+        "toward NK pulled toward the other's)",
+        "001 ¶3, ¶8, ¶16-18",
     )
     w_reliability: float = _p(
         1.0, 0.0, 5.0, "weight of patron reliability: fear of abandonment pulls to able patrons",
@@ -127,13 +141,87 @@ class Parameters(BaseModel):
         0.4, 0.0, 1.0, "share of China's rest-of-world trade with Western-aligned economies",
         "assumption: EU, Japan, Australia and other US partners, roughly 2024 customs shares",
     )
+    demand_strain_share: float = _p(
+        0.5, 0.0, 1.0,
+        "share of Russia's wartime need for NK's munitions and troops that grows with its "
+        "strain (need = war·(1 - share + share·strain))",
+        "003 ¶5, ¶10 (the more strained Russia is, the more it depends on Pyongyang)",
+    )
+    lifeline_strain: float = _p(
+        1.0, 0.0, 5.0,
+        "how much strain raises the value of one's lifelines (need = 1 + this·strain)",
+        "002 ¶7 (after the strain of prolonged conflict Russia sees China as a lifeline)",
+    )
+    channel_floor: float = _p(
+        -0.9, -1.0, 0.0,
+        "alignment above which a channel to the other camp counts as open (outcome "
+        "nk_channel_open_final)",
+        "000 ¶27: in 2025, with NK-US at -0.8, NK keeps indirect dialogue possible, so the "
+        "door closes only near total hostility; assumption for the level",
+    )
+    core_interest_threshold: float = _p(
+        0.5, 0.0, 1.0,
+        "Taiwan tension or NK provocation above which China's core interests are touched and "
+        "it backs a drifting NK instead of punishing it",
+        "000 ¶21 (reduce support), ¶24 (more support only if Taiwan or a nuclear crisis); "
+        "assumption for the level: above 2025's 0.4",
+    )
+    secondary_sanction_threat: float = _p(
+        0.3, 0.0, 1.0,
+        "perceived risk of Western secondary sanctions on China before any are imposed",
+        "002 ¶11 (wary of being targeted); assumption for the level",
+    )
+    autonomy_margin: float = _p(
+        0.2, 0.01, 1.0,
+        "distance below the alliance threshold at which China starts leaning away from a tie",
+        "002 ¶5, ¶13 (no irreversible steps); assumption for the width",
+    )
     alliance_protection_bonus: float = _p(
         0.5, 0.0, 2.0, "extra expected protection from a formal alliance (defence clause)",
         "assumption: a treaty clause raises but does not guarantee delivery (003 ¶4)",
     )
+    reach_exponent: float = _p(
+        0.5, 0.0, 2.0,
+        "how a patron's power share turns into protection: (power/strongest)^this; 1 = in "
+        "proportion to COW capabilities, 0 = every patron alike",
+        "assumption: nuclear-armed patrons deter beyond their share of material capabilities "
+        "(004 ¶15), so the gap is compressed",
+    )
+    nuclear_umbrella: float = _p(
+        0.7, 0.0, 1.0,
+        "reach of a nuclear-armed patron's protection whatever its conventional power "
+        "(reach = max(power term, this · nuclear))",
+        "004 ¶15 (conventionally powerful, nuclear-armed states); assumption for the level: "
+        "extended deterrence covers most, not all, of what a client needs",
+    )
+    reassurance_credibility: float = _p(
+        0.5, 0.0, 1.0,
+        "share of US credibility to its allies that depends on active reassurance",
+        "003 ¶11 (reaffirming the alliances); 000 ¶16 (a transactional US)",
+    )
+    deterrence_reliance: float = _p(
+        0.5, 0.0, 1.0,
+        "how far an actor's own nuclear deterrent lowers its need for a protector",
+        "003 ¶9 (Pyongyang believes its deterrent sets it apart from Assad's Syria)",
+    )
+    reputation_rate: float = _p(
+        0.25, 0.0, 1.0,
+        "share of the gap to the support seen delivered closed per quarter a client is "
+        "under threat (a patron's record)",
+        "003 ¶2-3, ¶12 (Assad misjudged Russian support; clients learn from failures)",
+    )
     reassurance_exercise_threat: float = _p(
         0.2, 0.0, 1.0, "threat to NK added by full US reassurance of allies (exercises)",
         "001 ¶17; 003 ¶11",
+    )
+    japan_exercise_share: float = _p(
+        0.5, 0.0, 2.0,
+        "extra weight of US reassurance on NK's threat when Japan is fully in the network",
+        "003 ¶11 (alliances with South Korea and Japan); 001 ¶20 (the US-ROK-Japan triangle)",
+    )
+    bloc_threat: float = _p(
+        0.2, 0.0, 1.0, "threat to China per unit of Japan's role in the US alliance network",
+        "004 ¶3, ¶8 (blocs such as the Quad perceived as hostile)",
     )
     provocation_threat: float = _p(
         0.5, 0.0, 1.0, "threat to the US and ROK per unit of NK provocation",
@@ -161,6 +249,12 @@ class Parameters(BaseModel):
         1.0, 0.0, 5.0, "beta: lifeline target ∝ base·exp(beta·alignment)",
         "assumption: closer partners trade more",
     )
+    supply_capacity: float = _p(
+        1.0, 0.0, 5.0,
+        "elasticity of a partner's share of one's lifeline to its capacity "
+        "((1 - strain)·stability)",
+        "000 ¶20 (a Russian crisis cuts NK's support); 003 ¶3 (capacity absorbed by war)",
+    )
     inflow_dependence: float = _p(
         0.5, 0.0, 5.0, "gamma: lifeline target grows by (1 + gamma·inflow) with aid and fuel",
         "000 ¶14; 003 ¶6",
@@ -168,6 +262,15 @@ class Parameters(BaseModel):
     sanctions_squeeze: float = _p(
         1.5, 0.0, 5.0, "how hard sanctions enforcement squeezes NK's rest-of-world lifeline",
         "001 ¶14, ¶18 (workers despite sanctions; Panel of Experts ended)",
+    )
+    china_enforcement_share: float = _p(
+        0.5, 0.0, 1.0, "share of the sanctions squeeze on NK that runs through China's borders",
+        "001 ¶14 (workers accepted in China despite sanctions); 000 ¶23 (China holds the "
+        "economic levers)",
+    )
+    cover_relief: float = _p(
+        0.5, 0.0, 1.0, "share of the sanctions squeeze removed by full Russian diplomatic cover",
+        "000 ¶26 (support at the UN, help around sanctions); 001 ¶18 (Russia's veto)",
     )
     secondary_sanctions_decoupling: float = _p(
         0.5, 0.0, 5.0, "how much secondary sanctions cut China's Western trade target",
@@ -181,8 +284,12 @@ class Parameters(BaseModel):
         "003 ¶3-4 (military, economic and diplomatic bandwidth absorbed)",
     )
     munitions_relief: float = _p(
-        0.1, 0.0, 1.0, "Russia's strain relieved by full NK munitions supply",
+        0.1, 0.0, 1.0, "Russia's strain relieved by full NK munitions and troop supply",
         "000 ¶6; 003 ¶10",
+    )
+    troops_strain: float = _p(
+        0.1, 0.0, 1.0, "NK's strain from troops fighting abroad at full deployment",
+        "000 ¶7; 003 ¶10; assumption for the size",
     )
     stability_rate: float = _p(
         0.08, 0.0, 1.0, "share of the gap to target stability closed per quarter",
@@ -211,12 +318,14 @@ class Parameters(BaseModel):
         "assumption: crises fade over about a year",
     )
     threat_under_attack: float = _p(
-        0.75, 0.0, 1.0, "NK threat above which NK counts as 'under threat' (for delivery)",
+        0.75, 0.0, 1.0,
+        "threat above which an actor counts as under threat (its patrons' delivery is "
+        "observed)",
         "003 ¶4; assumption: well above NK's 2025 level (0.6)",
     )
     delivery_share: float = _p(
         0.5, 0.0, 1.0,
-        "Russia 'delivered' if its protection covers this share of NK's threat on average",
+        "a patron 'delivered' if its support covers this share of its client's need",
         "assumption: decisive support means covering a substantial part of the threat (003 ¶2)",
     )
 
@@ -229,8 +338,9 @@ class Parameters(BaseModel):
         -0.2, -1.0, 1.0, "alignment below which a partnership lapses", "assumption",
     )
     alliance_up: float = _p(
-        0.8, -1.0, 1.0, "alignment to sustain for an upgrade to formal alliance",
-        "assumption: only the closest ties become treaties (004 ¶5)",
+        0.7, -1.0, 1.0, "alignment to sustain for an upgrade to formal alliance",
+        "assumption: only the closest ties become treaties (004 ¶5); the 2025 start holds "
+        "treaty allies at 0.7 and 0.8 and a partnership short of one at 0.6",
     )
     alliance_down: float = _p(
         0.1, -1.0, 1.0, "alignment below which a formal alliance lapses",

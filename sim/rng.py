@@ -28,7 +28,6 @@ _TO_UNIT = 1.0 / float(1 << 53)
 # Streams: one per kind of draw, so adding a draw of one kind never shifts another's numbers.
 STREAM_EVENTS = 1
 STREAM_MOVES = 2
-STREAM_INSTRUMENTS = 3
 
 
 def _mix64(z: NDArray[np.uint64]) -> NDArray[np.uint64]:

@@ -144,12 +144,6 @@ def _quantity(name: str) -> str:
     return name
 
 
-def _level(value: float) -> float:
-    if value not in (0.0, 0.5, 1.0):
-        raise ValueError(f"instrument level {value} must be 0, 0.5 or 1")
-    return value
-
-
 def _scenario_name(value: str) -> str:
     if _NAME_RE.fullmatch(value) is None:
         raise ValueError(
@@ -231,9 +225,7 @@ NonNegative = Annotated[float, Strict(), Field(ge=0.0)]
 Positive = Annotated[float, Strict(), Field(gt=0.0)]
 Coefficient = Annotated[float, Strict(), Field(ge=-10.0, le=10.0)]
 CommitmentLevel = Annotated[int, Strict(), Field(ge=0, le=2)]
-InstrumentLevel = Annotated[
-    float, Strict(), AfterValidator(_level), Field(json_schema_extra={"enum": [0, 0.5, 1]})
-]
+InstrumentLevel = Annotated[float, Strict(), Field(ge=0.0, le=1.0)]
 QuarterRef = Annotated[
     Annotated[str, Field(pattern=QUARTER_PATTERN)] | int, BeforeValidator(_quarter_ref)
 ]
@@ -290,6 +282,15 @@ class Initial(_Section):
     threat: dict[ActorKey, Share] = Field(
         default_factory=dict, description="Actor -> perceived threat, in [0, 1]."
     )
+    nuclear: dict[ActorKey, Share] = Field(
+        default_factory=dict,
+        description="Actor -> its own nuclear deterrent, in [0, 1] (0 none, 1 a full arsenal).",
+    )
+    reputation: dict[ActorKey, Share] = Field(
+        default_factory=dict,
+        description="Actor -> its record as a patron that delivers to clients under threat, "
+        "in [0, 1].",
+    )
     capability: dict[ActorKey, Positive] = Field(
         default_factory=dict,
         description="Actor -> relative power, a share of the five actors' total (> 0).",
@@ -299,7 +300,7 @@ class Initial(_Section):
     )
     instruments: dict[InstrumentName, InstrumentLevel] = Field(
         default_factory=dict,
-        description="Instrument 'ACTOR.name' (e.g. PRK.arms_supply) -> level 0, 0.5 or 1.",
+        description="Instrument 'ACTOR.name' (e.g. PRK.arms_supply) -> level in [0, 1].",
     )
 
     @field_validator("alignment", "commitment")

@@ -2,8 +2,9 @@
 
 The same container serves the vectorized core (N runs) and the Mesa model (N = 1). Besides the
 state variables of DESIGN.md it carries per-run calibration constants (``affinity``,
-``trade_base`` and the ``*_base`` levels) computed once at the start so that the starting state
-is a stationary point of the dynamics under the starting environment (see ``sim.calibration``).
+``trade_base``, ``instrument_base`` and the ``*_base`` levels) computed once at the start so
+that the starting state is a stationary point of the dynamics under the starting environment
+(see ``sim.calibration``).
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ ENVIRONMENT: tuple[str, ...] = (
     "us_reliability",  # credibility of US commitments to its allies (000 ¶16, 003 ¶11)
     "sanctions_enforcement",  # global enforcement of UN sanctions on NK (001 ¶18)
     "secondary_sanctions",  # Western sanctions on Chinese firms for helping Russia (002 ¶11)
+    "us_china_engagement",  # weight Beijing gives to better ties with Washington (001 ¶12, ¶23)
+    "japan_alliance",  # Japan's part in the US alliance network with the ROK (003 ¶11, 001 ¶20)
 )
 ENV = {name: k for k, name in enumerate(ENVIRONMENT)}
 
@@ -29,14 +32,17 @@ FLOWS: tuple[str, ...] = (
     "munitions",  # PRK -> RUS shells and missiles (000 ¶6)
     "troops",  # PRK -> RUS soldiers (000 ¶7, 003 ¶10)
     "technology",  # RUS -> PRK technology, fuel and food (000 ¶6, 003 ¶6)
+    "diplomatic_cover",  # RUS -> PRK cover at the UN and help around sanctions (000 ¶26)
     "chinese_aid",  # CHN -> PRK aid and tolerated trade (000 ¶10, 001 ¶14)
 )
 FLOW = {name: k for k, name in enumerate(FLOWS)}
 
-# Each country's own instruments, chosen each quarter over LEVELS (DESIGN.md, Decisions).
+# Each country's own instruments, levels in [0, 1] (DESIGN.md, Decisions).
 INSTRUMENTS: tuple[tuple[int, str], ...] = (
     (PRK, "arms_supply"),
+    (PRK, "troops"),
     (RUS, "technology_transfer"),
+    (RUS, "diplomatic_cover"),
     (CHN, "aid"),
     (CHN, "sanctions_enforcement"),
     (USA, "reassurance"),
@@ -44,7 +50,7 @@ INSTRUMENTS: tuple[tuple[int, str], ...] = (
 )
 INSTRUMENT_NAMES: tuple[str, ...] = tuple(f"{ACTORS[a]}.{n}" for a, n in INSTRUMENTS)
 INSTRUMENT = {name: k for k, name in enumerate(INSTRUMENT_NAMES)}
-LEVELS: NDArray[np.float64] = np.array([0.0, 0.5, 1.0])
+INSTRUMENT_OWNERS: NDArray[np.intp] = np.array([a for a, _ in INSTRUMENTS])
 
 
 @dataclass
@@ -59,16 +65,19 @@ class World:
     strain: NDArray[np.float64]  # (N,5) in [0,1]
     stability: NDArray[np.float64]  # (N,5) in [0,1]
     threat: NDArray[np.float64]  # (N,5) in [0,1]
+    nuclear: NDArray[np.float64]  # (N,5) in [0,1] own nuclear deterrent
+    reputation: NDArray[np.float64]  # (N,5) in [0,1] record as a patron that delivers
     provocation: NDArray[np.float64]  # (N,) NK provocation level in [0,1]
-    instruments: NDArray[np.float64]  # (N,I) last chosen levels
+    instruments: NDArray[np.float64]  # (N,I) levels in [0,1]
     flows: NDArray[np.float64]  # (N,F) >= 0
     environment: NDArray[np.float64]  # (N,M) in [0,1], this quarter's effective values
     env_shift: NDArray[np.float64]  # (N,M) permanent event offsets
     env_shock: NDArray[np.float64]  # (N,M) transient event offsets (decay)
     fired_quarter: NDArray[np.int16]  # (N,E) quarter each event first fired, -1 if not
-    # calibration constants (per run, fixed after the start)
+    # calibration constants (per run, fixed after the start; events may shift affinity)
     affinity: NDArray[np.float64]  # (N,5,5) unmodelled pull making the start stationary
     trade_base: NDArray[np.float64]  # (N,5,6) lifeline target base
+    instrument_base: NDArray[np.float64]  # (N,I) unmodelled value of each instrument
     strain_base: NDArray[np.float64]  # (N,5)
     stability_base: NDArray[np.float64]  # (N,5)
     threat_base: NDArray[np.float64]  # (N,5)
@@ -94,10 +103,10 @@ class World:
         return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
+CALIBRATION_FIELDS: frozenset[str] = frozenset(
+    {"affinity", "trade_base", "instrument_base", "strain_base", "stability_base",
+     "threat_base", "provocation_base"}
+)
 STATE_FIELDS: tuple[str, ...] = tuple(
-    f.name
-    for f in fields(World)
-    if f.name
-    not in {"affinity", "trade_base", "strain_base", "stability_base", "threat_base",
-            "provocation_base"}
+    f.name for f in fields(World) if f.name not in CALIBRATION_FIELDS
 )

@@ -3,8 +3,8 @@
 1. :func:`begin_quarter` (the world): this quarter's environment, event hazards, draws against
    them, and the fired events' declared effects.
 2. :func:`decide` (each country): pulls from the mechanisms, logit moves on each relation and
-   logit levels of its own instruments. The vectorized core calls it once for all five actors;
-   each Mesa agent calls it for itself with a batch of one.
+   the levels of its own instruments (best response, partial adjustment). The vectorized core
+   calls it once for all five actors; each Mesa agent calls it for itself with a batch of one.
 3. :func:`end_quarter` (the world): dyads move by the joint moves, commitments update, slow
    variables advance.
 
@@ -22,7 +22,8 @@ from numpy.typing import NDArray
 from sim import rng
 from sim.commitments import update_commitments
 from sim.decisions import (
-    choose_levels,
+    adjust_levels,
+    best_levels,
     choose_moves,
     dyad_moves,
     instrument_values,
@@ -31,16 +32,10 @@ from sim.decisions import (
 from sim.dynamics import update_alignment, update_slow_variables
 from sim.events import Hazard, apply_effects, effective_environment, fire, hazard_probabilities
 from sim.params import Parameters
-from sim.state import INSTRUMENTS, World
+from sim.quantities import Quantities, derive
+from sim.state import INSTRUMENT_OWNERS, World
 
 WORLD_ACTOR = 7  # the 'actor' coordinate of world-level draws (events)
-
-# Position of each instrument among its owner's instruments (the draw slot).
-INSTRUMENT_SLOTS: tuple[int, ...] = tuple(
-    sum(1 for owner, _ in INSTRUMENTS[:k] if owner == actor)
-    for k, (actor, _) in enumerate(INSTRUMENTS)
-)
-MAX_SLOTS = max(INSTRUMENT_SLOTS) + 1
 
 
 @dataclass(frozen=True)
@@ -83,20 +78,20 @@ class Decision:
 
 def decide(
     world: World, params: Parameters, keys: NDArray[np.uint64], quarter: int,
-    actors: tuple[int, ...],
+    actors: tuple[int, ...], q: Quantities,
 ) -> Decision:
-    """The decisions of ``actors`` this quarter (pure: the world is not changed)."""
+    """The decisions of ``actors`` this quarter (pure: the world is not changed).
+
+    ``q`` is the quarter's :func:`sim.quantities.derive` of the world after the events.
+    """
     rows = list(actors)
-    pull = total_pull(world, params)[:, rows, :]
+    pull = total_pull(world, q, params)[:, rows, :]
     u_moves = rng.uniforms(keys, quarter, rows, rng.STREAM_MOVES, 5)
     moves = choose_moves(pull, params, u_moves)
-    owned = tuple(k for k, (owner, _) in enumerate(INSTRUMENTS) if owner in actors)
-    values = instrument_values(world, params)[:, list(owned)]
-    u_all = rng.uniforms(keys, quarter, rows, rng.STREAM_INSTRUMENTS, MAX_SLOTS)
-    u_instr = np.stack(
-        [u_all[:, rows.index(INSTRUMENTS[k][0]), INSTRUMENT_SLOTS[k]] for k in owned], axis=1
-    ) if owned else np.zeros((world.n_runs, 0))
-    levels = choose_levels(values, params, u_instr)
+    owned = tuple(int(k) for k in np.flatnonzero(np.isin(INSTRUMENT_OWNERS, rows)))
+    values = instrument_values(world, q, params)[:, list(owned)]
+    levels = adjust_levels(world.instruments[:, list(owned)], best_levels(values, params),
+                           params)
     return Decision(tuple(actors), moves, owned, levels)
 
 
@@ -116,13 +111,17 @@ def combine(decisions: list[Decision], previous_levels: NDArray[np.float64]
 
 
 def end_quarter(
-    world: World, params: Parameters, moves: NDArray[np.int8], levels: NDArray[np.float64]
+    world: World, params: Parameters, moves: NDArray[np.int8], levels: NDArray[np.float64],
+    q: Quantities,
 ) -> None:
-    """Adjudicate the quarter in place: dyads, commitments, slow variables."""
+    """Adjudicate the quarter in place: dyads, commitments, slow variables.
+
+    ``q`` is the quarter's derived quantities, as the decisions saw them.
+    """
     world.instruments[:] = levels
     update_alignment(world, dyad_moves(moves), params)
     update_commitments(world, params)
-    update_slow_variables(world, params)
+    update_slow_variables(world, params, q)
 
 
 def advance(
@@ -130,7 +129,8 @@ def advance(
 ) -> NDArray[np.bool_]:
     """One whole quarter for every run at once (the vectorized core's step)."""
     fired = begin_quarter(world, inputs, keys)
-    decision = decide(world, params, keys, inputs.quarter, (0, 1, 2, 3, 4))
+    q = derive(world, params)
+    decision = decide(world, params, keys, inputs.quarter, (0, 1, 2, 3, 4), q)
     moves, levels = combine([decision], world.instruments)
-    end_quarter(world, params, moves, levels)
+    end_quarter(world, params, moves, levels, q)
     return fired

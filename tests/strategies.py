@@ -8,7 +8,7 @@ from hypothesis.extra import numpy as hnp
 
 from sim.events import event_names
 from sim.initial import initial_world
-from sim.state import ENVIRONMENT, LEVELS, World
+from sim.state import ENVIRONMENT, World
 
 unit = st.floats(0.0, 1.0, allow_nan=False, allow_infinity=False)
 signed = st.floats(-1.0, 1.0, allow_nan=False, allow_infinity=False)
@@ -32,11 +32,10 @@ def worlds(draw, max_runs: int = 3) -> World:
     c = np.triu(draw(hnp.arrays(np.int8, (n, 5, 5), elements=st.integers(0, 2))), 1)
     world.commitment[:] = c + np.swapaxes(c, 1, 2)
     world.capability[:] = draw(hnp.arrays(np.float64, (n, 5), elements=st.floats(0.01, 1.0)))
-    for name in ("strain", "stability", "threat"):
+    for name in ("strain", "stability", "threat", "nuclear", "reputation"):
         getattr(world, name)[:] = draw(hnp.arrays(np.float64, (n, 5), elements=unit))
     world.provocation[:] = draw(hnp.arrays(np.float64, (n,), elements=unit))
-    idx = draw(hnp.arrays(np.intp, world.instruments.shape, elements=st.integers(0, 2)))
-    world.instruments[:] = LEVELS[idx]
+    world.instruments[:] = draw(hnp.arrays(np.float64, world.instruments.shape, elements=unit))
     world.fired_quarter[:] = -1
     assert world.fired_quarter.shape[1] == len(event_names())
     return world

@@ -7,14 +7,16 @@ from hypothesis import strategies as st
 from sim import rng
 from sim.calibration import calibrate
 from sim.decisions import (
+    best_levels,
     instrument_values,
-    level_probabilities,
     move_probabilities,
     three_way_logit,
     total_pull,
 )
 from sim.events import Hazard, event_names, hazard_probabilities, repeatable_mask
 from sim.params import Parameters
+from sim.quantities import derive
+from sim.state import ENVIRONMENT
 from sim.step import QuarterInputs, advance
 from tests.strategies import unit, worlds
 
@@ -34,7 +36,8 @@ def _check(world):
     c = world.commitment
     assert set(np.unique(c)) <= {0, 1, 2}
     np.testing.assert_array_equal(c, np.swapaxes(c, 1, 2))
-    for name in ("strain", "stability", "threat", "provocation", "environment", "flows"):
+    for name in ("strain", "stability", "threat", "nuclear", "reputation", "provocation",
+                 "environment", "flows", "instruments"):
         arr = getattr(world, name)
         assert np.isfinite(arr).all(), name
         assert arr.min() >= 0.0 and (name == "flows" or arr.max() <= 1.0), name
@@ -42,7 +45,7 @@ def _check(world):
 
 
 @settings(max_examples=60, deadline=None)
-@given(world=worlds(), env=st.lists(unit, min_size=6, max_size=6),
+@given(world=worlds(), env=st.lists(unit, min_size=len(ENVIRONMENT), max_size=len(ENVIRONMENT)),
        hazard=st.floats(0.0, 1.0), seed=st.integers(0, 2**32))
 def test_steps_keep_the_state_valid(world, env, hazard, seed):
     calibrate(world, P)
@@ -62,13 +65,13 @@ def test_steps_keep_the_state_valid(world, env, hazard, seed):
 def test_probabilities_are_probabilities(world, rationality, hazard):
     params = Parameters(rationality=rationality)
     calibrate(world, params)
-    for probs in (
-        move_probabilities(total_pull(world, params), params),
-        np.stack(level_probabilities(instrument_values(world, params), params), axis=-1),
-    ):
-        assert np.isfinite(probs).all()
-        assert probs.min() >= 0.0 and probs.max() <= 1.0
-        np.testing.assert_allclose(probs.sum(axis=-1), 1.0, atol=1e-12)
+    q = derive(world, params)
+    probs = move_probabilities(total_pull(world, q, params), params)
+    assert np.isfinite(probs).all()
+    assert probs.min() >= 0.0 and probs.max() <= 1.0
+    np.testing.assert_allclose(probs.sum(axis=-1), 1.0, atol=1e-12)
+    levels = best_levels(instrument_values(world, q, params), params)
+    assert np.isfinite(levels).all() and levels.min() >= 0.0 and levels.max() <= 1.0
     hz = hazard_probabilities(world, tuple(Hazard(hazard, (("strain.RUS", 3.0),))
                                            for _ in range(E)))
     assert hz.min() >= 0.0 and hz.max() <= 1.0

@@ -1,15 +1,17 @@
-"""The eight mechanisms, one module each, collected in a registry.
+"""The mechanisms, one module each, collected in a registry.
 
 Every mechanism module defines:
 
 - ``NAME`` and ``ARTICLES`` (source files and paragraphs),
-- ``pull(world, params) -> (N, 5, 5)``: its contribution to ``g[i, j] = ∂U_i/∂A[i, j]``, the
-  marginal utility to actor i of warming toward j,
-- ``instrument_value(world, params) -> (N, I)``: its contribution to the value of one unit of
-  each instrument (``sim.state.INSTRUMENTS``),
+- ``pull(world, quantities, params) -> (N, 5, 5)``: its contribution to ``g[i, j] = ∂U_i/∂A[i,
+  j]``, the marginal utility to actor i of warming toward j (the module docstring writes the
+  utility term it comes from),
+- ``instrument_value(world, quantities, params) -> (N, I)``: its contribution to the marginal
+  value of each instrument's level (``sim.state.INSTRUMENTS``),
 
 and a module docstring with the formula, parameters and sources. The functions are pure: they
-read arrays with a leading run axis and return new arrays; they never draw random numbers.
+read arrays with a leading run axis (and the quarter's shared :class:`sim.quantities.Quantities`)
+and return new arrays; they never draw random numbers.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from sim.mechanisms import (
     balancing,
     buffer_state,
     hedging,
+    lifeline,
     patron_reliability,
     pressure_cohesion,
     structural_balance,
@@ -32,9 +35,10 @@ from sim.mechanisms import (
     transactional,
 )
 from sim.params import Parameters
+from sim.quantities import Quantities
 from sim.state import World
 
-PullFn = Callable[[World, Parameters], NDArray[np.float64]]
+PullFn = Callable[[World, Quantities, Parameters], NDArray[np.float64]]
 
 
 @dataclass(frozen=True)
@@ -60,6 +64,7 @@ def _register(module: ModuleType) -> Mechanism:
 
 MODULES: tuple[ModuleType, ...] = (
     transactional,
+    lifeline,
     hedging,
     buffer_state,
     balancing,
@@ -71,18 +76,19 @@ MODULES: tuple[ModuleType, ...] = (
 REGISTRY: dict[str, Mechanism] = {m.NAME: _register(m) for m in MODULES}
 
 
-def mechanism_pulls(world: World, params: Parameters) -> NDArray[np.float64]:
+def mechanism_pulls(world: World, q: Quantities, params: Parameters) -> NDArray[np.float64]:
     """Sum of every mechanism's pull, shape ``(N, 5, 5)``, zero diagonal."""
     total = np.zeros_like(world.alignment)
     for mechanism in REGISTRY.values():
-        total = total + mechanism.pull(world, params)
+        total += mechanism.pull(world, q, params)
     total[:, np.arange(5), np.arange(5)] = 0.0
     return total
 
 
-def mechanism_instrument_values(world: World, params: Parameters) -> NDArray[np.float64]:
-    """Sum of every mechanism's value per unit of each instrument, shape ``(N, I)``."""
+def mechanism_instrument_values(world: World, q: Quantities,
+                                params: Parameters) -> NDArray[np.float64]:
+    """Sum of every mechanism's marginal value of each instrument, shape ``(N, I)``."""
     total = np.zeros_like(world.instruments)
     for mechanism in REGISTRY.values():
-        total = total + mechanism.instrument_value(world, params)
+        total += mechanism.instrument_value(world, q, params)
     return total

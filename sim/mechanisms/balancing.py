@@ -1,27 +1,32 @@
-"""Balancing act: China shows unity but avoids binding alliances and secondary sanctions.
+"""Balancing act: China shows unity but avoids binding alliances and Western retaliation.
 
-Formula (``exposure = D[CHN, USA] + D[CHN, ROK] + western_share_of_row · D[CHN, ROW]``, China's
-Western economic exposure; ``wp`` = western_pressure):
+Utility terms for China (``exposure`` = China's Western trade share; ``engagement`` =
+environment us_china_engagement, the weight Beijing gives to better ties with Washington;
+``ss`` = environment secondary_sanctions):
 
-- secondary-sanctions risk: ``g[CHN, RUS] -= w_sanctions_risk · exposure · (1 - wp)``; the
-  cost shrinks as Western pressure rises (less to lose once already pressed, 004 ¶7);
-- arms-to-Russia pressure: ``g[CHN, PRK] -= w_sanctions_risk · exposure · munitions``: while
-  NK arms Russia, Washington presses Beijing over it and China keeps NK at arm's length to
-  protect its Western ties (001 ¶12: lower-ranked delegations, abstention on the Panel);
-- autonomy cost: ``g[CHN, j] -= w_autonomy · near_j`` for partners j not yet formal allies,
-  with ``near_j = clip((A[CHN, j] - (alliance_up - 0.2)) / 0.2, 0, 1)``: China leans away from
-  a tie as it approaches the alliance threshold;
+- secondary-sanctions risk: ``-w_sanctions_risk · exposure · (secondary_sanction_threat + ss)
+  · A[CHN, RUS]``: the more China trades with the West and the likelier or harsher the
+  sanctions, the costlier closeness to Russia; imposed sanctions raise the cost at once, and
+  only the slow decoupling of China's trade (``sim.dynamics``) lowers it later;
+- Washington's demands over NK's arms: ``-w_sanctions_risk · engagement · munitions ·
+  A[CHN, PRK]``: while NK arms Russia and Beijing prizes its US ties, it keeps NK at arm's length
+  (001 ¶12: lower-ranked delegations, abstention on the Panel);
+- autonomy: ``g[CHN, j] -= w_autonomy · near_j`` for partners not yet formal allies, with
+  ``near_j = clip((A[CHN, j] - alliance_up + autonomy_margin) / autonomy_margin, 0, 1)``: China
+  leans away from a tie as it nears the alliance threshold;
 - :func:`autonomy_cost` gives each actor's cost of binding itself (China ``w_autonomy``, others
   ``default_autonomy``), used by the commitment rule;
-- instrument value: China's sanctions enforcement on NK ``w_sanctions_risk · exposure · wp``
-  (enforcing appeases Washington when pressure is high, 001 ¶12).
+- instrument value: China's sanctions enforcement on NK ``w_sanctions_risk · engagement ·
+  (munitions + provocation)``: enforcing appeases Washington, which presses Beijing over NK's arms
+  and weapons.
 
-Parameters: ``w_sanctions_risk``, ``w_autonomy``, ``western_share_of_row``, ``alliance_up``,
-``default_autonomy``.
-Sources: 001 ¶11-12 (lower-ranked Chinese delegations explained by China's US policy: US
-pressure over NK's arms to Russia); 002 ¶5 (no binding alliances; room to manoeuvre), ¶11 (wary
-of secondary sanctions), ¶15 and ¶17 (strength without overcommitting); 004 ¶7 (pressure
-lowers the cost of closeness), ¶16 (Deng's non-alliance policy).
+Parameters: ``w_sanctions_risk``, ``w_autonomy``, ``secondary_sanction_threat``,
+``autonomy_margin``, ``alliance_up``, ``default_autonomy``, ``western_share_of_row``.
+Sources: 001 ¶11-12 (lower-ranked Chinese delegations explained by China's US policy: better US
+ties a top priority, US pressure over NK's arms), ¶23 (US-China ties the independent variable);
+002 ¶5 (no binding alliances; room to manoeuvre), ¶11 (wary of secondary sanctions), ¶15 and
+¶17 (strength without overcommitting; aligning too closely ties China to Moscow's conflicts);
+004 ¶16 (Deng's non-alliance policy).
 """
 
 from __future__ import annotations
@@ -29,19 +34,14 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from sim.actors import CHN, N_ACTORS, PRK, ROK, ROW, RUS, USA
-from sim.mechanisms._common import env, zeros_instruments, zeros_pull
+from sim.actors import CHN, N_ACTORS, PRK, RUS
+from sim.mechanisms._common import zeros_instruments, zeros_pull
 from sim.params import Parameters
+from sim.quantities import Quantities, env
 from sim.state import FLOW, INSTRUMENT, World
 
 NAME = "balancing"
-ARTICLES = "002 ¶5, ¶11, ¶15, ¶17; 004 ¶7, ¶16; 001 ¶11-12"
-
-
-def western_exposure(world: World, params: Parameters) -> NDArray[np.float64]:
-    """China's lifeline share with the West, shape ``(N,)``."""
-    d = world.dependence
-    return d[:, CHN, USA] + d[:, CHN, ROK] + params.western_share_of_row * d[:, CHN, ROW]
+ARTICLES = "002 ¶5, ¶11, ¶15, ¶17; 004 ¶16; 001 ¶11-12, ¶23"
 
 
 def autonomy_cost(params: Parameters) -> NDArray[np.float64]:
@@ -51,24 +51,31 @@ def autonomy_cost(params: Parameters) -> NDArray[np.float64]:
     return cost
 
 
-def pull(world: World, params: Parameters) -> NDArray[np.float64]:
+def sanctions_risk(world: World, q: Quantities, params: Parameters) -> NDArray[np.float64]:
+    """China's marginal cost of closeness to Russia from Western sanctions, shape ``(N,)``."""
+    imposed = env(world, "secondary_sanctions")
+    return params.w_sanctions_risk * q.exposure * (params.secondary_sanction_threat + imposed)
+
+
+def pull(world: World, q: Quantities, params: Parameters) -> NDArray[np.float64]:
     """Balancing-act contribution to the alignment pulls."""
     g = zeros_pull(world)
-    wp = env(world, "western_pressure")
-    exposure = western_exposure(world, params)
-    g[:, CHN, RUS] = -params.w_sanctions_risk * exposure * (1.0 - wp)
-    g[:, CHN, PRK] = -params.w_sanctions_risk * exposure * world.flows[:, FLOW["munitions"]]
-    near = np.clip((world.alignment[:, CHN, :] - (params.alliance_up - 0.2)) / 0.2, 0.0, 1.0)
+    engagement = env(world, "us_china_engagement")
+    g[:, CHN, RUS] = -sanctions_risk(world, q, params)
+    g[:, CHN, PRK] = (-params.w_sanctions_risk * engagement
+                      * world.flows[:, FLOW["munitions"]])
+    margin = params.autonomy_margin
+    near = np.clip((world.alignment[:, CHN, :] - params.alliance_up + margin) / margin, 0.0, 1.0)
     not_allied = world.commitment[:, CHN, :] < 2
     g[:, CHN, :] -= params.w_autonomy * near * not_allied
     return g
 
 
-def instrument_value(world: World, params: Parameters) -> NDArray[np.float64]:
+def instrument_value(world: World, q: Quantities, params: Parameters) -> NDArray[np.float64]:
     """Value per unit of China's sanctions enforcement on NK."""
     v = zeros_instruments(world)
-    wp = env(world, "western_pressure")
+    pressed = world.flows[:, FLOW["munitions"]] + world.provocation
     v[:, INSTRUMENT["CHN.sanctions_enforcement"]] = (
-        params.w_sanctions_risk * western_exposure(world, params) * wp
+        params.w_sanctions_risk * env(world, "us_china_engagement") * pressed
     )
     return v

@@ -1,20 +1,27 @@
-"""Buffer state: China values a stable NK leaning to China, and fears entrapment.
+"""Buffer state: China values a stable NK leaning to China, reacts to drift, fears entrapment.
 
-Formula (``drift = (A[PRK, RUS] - A[PRK, CHN])⁺``, ``instability = 1 - stability_PRK``):
+Utility terms for China (``drift``, ``core_gap`` from ``sim.quantities``; ``instability = 1 -
+stability_PRK``; ``provocation`` is NK's):
 
-- ``g[CHN, PRK] += w_buffer · (threat_CHN + instability) + w_drift · drift
-  - w_entrapment · provocation``: the buffer is worth more when China feels threatened and when
-  NK wobbles; NK drifting to Russia past China calls China back; provocation pushes it away;
-- instrument values: China's aid ``w_buffer · (instability + provocation / 2) + w_drift ·
-  drift`` (control from afar through the lifeline, even in a nuclear crisis); China's sanctions
-  enforcement on NK ``-(w_buffer · instability + w_drift · drift)`` (squeezing NK costs the
-  buffer).
+- buffer: ``w_buffer · (threat_CHN + instability) · A[CHN, PRK]``: the buffer is worth more
+  when China feels threatened and when NK wobbles on its border;
+- drift, conditional: ``response = w_drift · drift · core_gap``. Calm (``core_gap < 0``): an NK
+  leaning to Russia past China is quietly punished, China cools and cuts its economic support
+  (000 ¶21, ¶23: sit still, hold the economic levers). Core interests touched (Taiwan tension
+  or a genuine nuclear crisis above ``core_interest_threshold``): China instead steps up its
+  support to keep NK from drifting (000 ¶24). ``g[CHN, PRK] += response``;
+- entrapment: ``-w_entrapment · provocation · A[CHN, PRK]``: closeness to a provoking NK drags
+  China into its confrontations (002 ¶9, ¶17);
+- instrument values: China's aid ``w_buffer · instability + response - w_entrapment ·
+  provocation``; China's sanctions enforcement on NK ``-(w_buffer · instability + response)``
+  (squeezing NK costs the buffer; squeezing a drifting NK in calm times is the punishment).
 
-Parameters: ``w_buffer``, ``w_drift``, ``w_entrapment``.
+Parameters: ``w_buffer``, ``w_drift``, ``w_entrapment``, ``core_interest_threshold``.
 Sources: 000 ¶11 (buffer zone; not an absolute patron; avoid the confrontation's vortex), ¶21
-(too pro-Russian an NK draws a Chinese reaction), ¶23-24 (sit-still, control from afar; more
-support if Taiwan is threatened or NK triggers a nuclear crisis); 002 ¶9 (instability on the
-border; not drawn into NK's confrontations), ¶11 (buffer state), ¶17 (overextension).
+(too pro-Russian an NK draws a reaction: diplomacy or quietly reduced economic support), ¶23
+(sit still, control from afar), ¶24 (more support only if Taiwan or a nuclear crisis touches
+core interests); 002 ¶9 (instability on the border; not drawn into NK's confrontations), ¶11
+(buffer state), ¶17 (excessive support draws backlash).
 """
 
 from __future__ import annotations
@@ -22,41 +29,41 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from sim.actors import CHN, PRK, RUS
-from sim.mechanisms._common import positive, zeros_instruments, zeros_pull
+from sim.actors import CHN, PRK
+from sim.mechanisms._common import zeros_instruments, zeros_pull
 from sim.params import Parameters
+from sim.quantities import Quantities
 from sim.state import INSTRUMENT, World
 
 NAME = "buffer_state"
 ARTICLES = "000 ¶11, ¶21, ¶23-24; 002 ¶9, ¶11, ¶17"
 
 
-def drift_to_russia(world: World) -> NDArray[np.float64]:
-    """How far NK leans to Russia past China: (A[PRK,RUS] - A[PRK,CHN])⁺, shape ``(N,)``."""
-    return positive(world.alignment[:, PRK, RUS] - world.alignment[:, PRK, CHN])
+def drift_response(q: Quantities, params: Parameters) -> NDArray[np.float64]:
+    """China's reaction to NK's drift: negative (punish) in calm, positive (support) when its
+    core interests are touched, shape ``(N,)``."""
+    return params.w_drift * q.drift * q.core_gap
 
 
-def pull(world: World, params: Parameters) -> NDArray[np.float64]:
+def pull(world: World, q: Quantities, params: Parameters) -> NDArray[np.float64]:
     """Buffer-state contribution to the alignment pulls."""
     g = zeros_pull(world)
     instability = 1.0 - world.stability[:, PRK]
     g[:, CHN, PRK] = (
         params.w_buffer * (world.threat[:, CHN] + instability)
-        + params.w_drift * drift_to_russia(world)
+        + drift_response(q, params)
         - params.w_entrapment * world.provocation
     )
     return g
 
 
-def instrument_value(world: World, params: Parameters) -> NDArray[np.float64]:
+def instrument_value(world: World, q: Quantities, params: Parameters) -> NDArray[np.float64]:
     """Value per unit of China's aid to NK and of its sanctions enforcement."""
     v = zeros_instruments(world)
     instability = 1.0 - world.stability[:, PRK]
-    drift = drift_to_russia(world)
+    response = drift_response(q, params)
     v[:, INSTRUMENT["CHN.aid"]] = (
-        params.w_buffer * (instability + 0.5 * world.provocation) + params.w_drift * drift
+        params.w_buffer * instability + response - params.w_entrapment * world.provocation
     )
-    v[:, INSTRUMENT["CHN.sanctions_enforcement"]] = -(
-        params.w_buffer * instability + params.w_drift * drift
-    )
+    v[:, INSTRUMENT["CHN.sanctions_enforcement"]] = -(params.w_buffer * instability + response)
     return v

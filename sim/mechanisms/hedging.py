@@ -1,19 +1,24 @@
-"""Hedging (the triple pole): no single basket for one's lifeline, and a door left open.
+"""Hedging (the triple pole): no heavy reliance on a fragile basket, and a door left open.
 
-Formula (``D`` dependence, ``HHI_i = Σ_{j ∈ actors} D[i, j]²``: concentration over the named
-partners, the rest of the world counting as diffuse):
+Utility terms (``reliance[i, j] = D[i, j] + A[i, j]⁺`` and ``risk_i = ½ Σ_j reliance[i, j]² ·
+(1 - capacity_j)`` from ``sim.quantities``):
 
-- lifeline concentration: ``g[i, j] += 2 · w_hedging · (HHI_i - D[i, j])``: an actor leans away
-  from partners whose share exceeds its concentration and toward minor ones;
-- open channel: ``g[i, j] += w_channel · (channel_floor - A[i, j])⁺`` for j in the other camp
-  (China-Russia-NK versus US-ROK, 001 ¶20);
-- South Korea's hedge instrument ``h``: value ``2 · w_hedging · D[ROK, CHN]`` (the Chinese
-  trade at stake), and it adds ``w_hedging · h`` to ``g[ROK, CHN]``.
+- basket risk: ``U_i -= w_hedging · risk_i``: leaning on a partner costs in proportion to how
+  much one already leans on it and how fragile it is (strained or unstable), so the pull
+  ``g[i, j] -= w_hedging · reliance[i, j] · (1 - capacity_j)`` where ``A[i, j] > 0``. For NK in
+  2025 this weighs on Russia (at war, strained) far more than on China, and more so if Russia
+  falls into crisis;
+- open door: ``U_i += w_channel · risk_i · Σ_{j in the other camp} A[i, j]``: the riskier
+  one's own baskets, the more a channel to the other camp is worth, so ``g[i, j] += w_channel ·
+  risk_i`` for j in the other camp (China-Russia-NK versus US-ROK, 001 ¶20);
+- South Korea's hedge instrument ``h`` (value ``w_hedging · D[ROK, CHN]``, the Chinese trade
+  at stake) adds ``w_hedging · h`` to ``g[ROK, CHN]``.
 
-Parameters: ``w_hedging``, ``w_channel``, ``channel_floor``.
-Sources: 000 ¶15 (leverage without leaving China), ¶27 (triple-pole: Russia for leverage, China
-at a safe level, dialogue with the US or ROK kept possible); 001 ¶21 (China-ROK ties weighed
-against the ROK-US alliance).
+Parameters: ``w_hedging``, ``w_channel``.
+Sources: 000 ¶15 (leverage from Moscow while keeping China), ¶19-20 (relying on an isolated
+Russia at war is a one-way gamble), ¶27 (not all the eggs in the Russian basket; China kept at a
+safe level; indirect dialogue with the US or ROK kept possible), ¶16 (experimenting with a more
+flexible doctrine); 001 ¶20-21 (two camps; China-ROK ties weighed against the ROK-US alliance).
 """
 
 from __future__ import annotations
@@ -22,35 +27,32 @@ import numpy as np
 from numpy.typing import NDArray
 
 from sim.actors import CHN, N_ACTORS, NORTHERN_CAMP, ROK
-from sim.mechanisms._common import positive, zeros_instruments
+from sim.mechanisms._common import zeros_instruments
 from sim.params import Parameters
+from sim.quantities import Quantities
 from sim.state import INSTRUMENT, World
 
 NAME = "hedging"
-ARTICLES = "000 ¶15, ¶27; 001 ¶21"
+ARTICLES = "000 ¶15-16, ¶19-20, ¶27; 001 ¶20-21"
 
-_OTHER_CAMP = np.array(
+OTHER_CAMP = np.array(
     [[(i in NORTHERN_CAMP) != (j in NORTHERN_CAMP) for j in range(N_ACTORS)]
      for i in range(N_ACTORS)]
 )
 
 
-def concentration(dependence: NDArray[np.float64]) -> NDArray[np.float64]:
-    """Herfindahl index of each actor's lifeline over the named partners, shape ``(N, 5)``."""
-    return np.sum(dependence[:, :, :N_ACTORS] ** 2, axis=2)
-
-
-def pull(world: World, params: Parameters) -> NDArray[np.float64]:
+def pull(world: World, q: Quantities, params: Parameters) -> NDArray[np.float64]:
     """Hedging contribution to the alignment pulls."""
-    hhi = concentration(world.dependence)
-    g = 2.0 * params.w_hedging * (hhi[:, :, None] - world.dependence[:, :, :N_ACTORS])
-    g = g + params.w_channel * positive(params.channel_floor - world.alignment) * _OTHER_CAMP
+    fragility = 1.0 - q.capacity
+    leaning = world.alignment > 0.0
+    g = -params.w_hedging * q.reliance * fragility[:, None, :] * leaning
+    g += params.w_channel * q.risk[:, :, None] * OTHER_CAMP
     g[:, ROK, CHN] += params.w_hedging * world.instruments[:, INSTRUMENT["ROK.hedge"]]
     return g
 
 
-def instrument_value(world: World, params: Parameters) -> NDArray[np.float64]:
+def instrument_value(world: World, q: Quantities, params: Parameters) -> NDArray[np.float64]:
     """Value per unit of South Korea's hedge toward China."""
     v = zeros_instruments(world)
-    v[:, INSTRUMENT["ROK.hedge"]] = 2.0 * params.w_hedging * world.dependence[:, ROK, CHN]
+    v[:, INSTRUMENT["ROK.hedge"]] = params.w_hedging * world.dependence[:, ROK, CHN]
     return v

@@ -1,6 +1,6 @@
-"""Threat and security: exercises, tests and crises raise threat; threat feeds every choice.
+"""Threat and security: exercises, tests, crises and blocs raise threat; threat feeds choices.
 
-Formula for the pulls:
+Utility terms (pulls):
 
 - provocation: ``g[USA, PRK]`` and ``g[ROK, PRK] -= w_threat · provocation``;
 - alliance under threat: ``g[USA, ROK]`` and ``g[ROK, USA] += w_threat · threat_ROK``;
@@ -12,14 +12,18 @@ Formula for the pulls:
 
 Threat itself moves toward :func:`threat_target` (see ``sim.dynamics``):
 ``hostility_threat · Σ_j (-A[i, j])⁺ · power_j`` plus NK provocation for the US and ROK
-(``provocation_threat``), US exercises for NK (``reassurance_exercise_threat · reassurance``),
-Taiwan tension for China (``taiwan_threat``) and the war for Russia (``war_threat``), plus a
-per-actor base fixed at the start so that the starting threat is the target.
+(``provocation_threat``), US exercises for NK (``reassurance_exercise_threat · reassurance ·
+(1 + japan_exercise_share · japan_alliance)``: drills with South Korea and Japan), Taiwan
+tension and US blocs with Japan for China (``taiwan_threat``, ``bloc_threat``) and the war for
+Russia (``war_threat``), plus a per-actor base fixed at the start so that the starting threat is
+the target.
 
 Parameters: ``w_threat``, ``hostility_threat``, ``provocation_threat``,
-``reassurance_exercise_threat``, ``taiwan_threat``, ``war_threat``.
+``reassurance_exercise_threat``, ``japan_exercise_share``, ``taiwan_threat``, ``bloc_threat``,
+``war_threat``.
 Sources: 001 ¶17 (record launches in 2022; US-ROK drills resumed), ¶20 (all three adversarial
-with the US); 003 ¶11 (reaffirmed alliances isolate NK); 000 ¶24, 004 ¶3 (Taiwan).
+with the US; the US-ROK-Japan triangle); 003 ¶11 (reaffirmed alliances with South Korea and
+Japan isolate NK); 000 ¶24, 004 ¶3, ¶8 (Taiwan; blocs such as the Quad).
 """
 
 from __future__ import annotations
@@ -28,29 +32,32 @@ import numpy as np
 from numpy.typing import NDArray
 
 from sim.actors import CHN, PRK, ROK, RUS, USA
-from sim.mechanisms._common import env, positive, relative_power, zeros_instruments
+from sim.mechanisms._common import zeros_instruments
 from sim.params import Parameters
+from sim.quantities import Quantities, env, positive, relative_power
 from sim.state import INSTRUMENT, World
 
 NAME = "threat"
-ARTICLES = "001 ¶17, ¶20; 003 ¶11; 000 ¶24; 004 ¶3"
+ARTICLES = "001 ¶17, ¶20; 003 ¶11; 000 ¶24; 004 ¶3, ¶8"
 
 
 def threat_target(world: World, params: Parameters) -> NDArray[np.float64]:
     """Modelled threat of each actor before its base, shape ``(N, 5)`` (unclipped)."""
-    hostile = positive(-world.alignment) * relative_power(world)[:, None, :]
-    target = params.hostility_threat * hostile.sum(axis=2)
+    hostile = positive(-world.alignment) @ relative_power(world)[:, :, None]
+    target = params.hostility_threat * hostile[:, :, 0]
     target[:, USA] += params.provocation_threat * world.provocation
     target[:, ROK] += params.provocation_threat * world.provocation
-    target[:, PRK] += (
-        params.reassurance_exercise_threat * world.instruments[:, INSTRUMENT["USA.reassurance"]]
-    )
-    target[:, CHN] += params.taiwan_threat * env(world, "taiwan_tension")
+    japan = env(world, "japan_alliance")
+    exercises = world.instruments[:, INSTRUMENT["USA.reassurance"]]
+    target[:, PRK] += (params.reassurance_exercise_threat * exercises
+                       * (1.0 + params.japan_exercise_share * japan))
+    target[:, CHN] += (params.taiwan_threat * env(world, "taiwan_tension")
+                       + params.bloc_threat * japan)
     target[:, RUS] += params.war_threat * env(world, "ukraine_war")
     return target
 
 
-def pull(world: World, params: Parameters) -> NDArray[np.float64]:
+def pull(world: World, q: Quantities, params: Parameters) -> NDArray[np.float64]:
     """Threat contribution to the alignment pulls."""
     w = params.w_threat
     g = -w * world.threat[:, :, None] * positive(-world.alignment)
@@ -64,7 +71,7 @@ def pull(world: World, params: Parameters) -> NDArray[np.float64]:
     return g
 
 
-def instrument_value(world: World, params: Parameters) -> NDArray[np.float64]:
+def instrument_value(world: World, q: Quantities, params: Parameters) -> NDArray[np.float64]:
     """Value per unit of South Korea's hedge (negative under threat)."""
     v = zeros_instruments(world)
     v[:, INSTRUMENT["ROK.hedge"]] = -params.w_threat * world.threat[:, ROK]

@@ -1,0 +1,404 @@
+"""Each mechanism pushes the way the paragraph it cites says (issue 6, item 2).
+
+Every test builds a state, changes one cause, and checks the sign of the response of the
+mechanism (or of the actor's whole pull, where the paragraph speaks of the choice). The
+paragraph is quoted in our words in the docstring. A test fails if the mechanism's sign is
+wrong, so each of these would have caught one of the reversed mechanisms of the first release.
+"""
+
+import numpy as np
+import pytest
+
+from sim.actors import CHN, PRK, ROK, RUS, USA
+from sim.decisions import instrument_values, total_pull
+from sim.dynamics import flow_levels, lifeline_target, sanctions_squeeze, update_reputation
+from sim.engine import simulate, start_world
+from sim.initial import default_environment
+from sim.lens import get_lens, lens_parameters
+from sim.mechanisms import (
+    balancing,
+    buffer_state,
+    hedging,
+    lifeline,
+    patron_reliability,
+    pressure_cohesion,
+    structural_balance,
+    threat,
+    transactional,
+)
+from sim.params import Parameters
+from sim.quantities import derive
+from sim.state import ENV, FLOW, INSTRUMENT
+from tests.conftest import make_plan
+
+P = Parameters()
+
+
+def start(params=P, **env):
+    """The calibrated 2025 start (one run) under ``env`` overrides of the default environment."""
+    values = {**default_environment(), **env}
+    plan = make_plan(horizon=1, params=params, env=values)
+    return start_world(plan, 1)
+
+
+def set_env(world, **values):
+    for name, value in values.items():
+        world.environment[:, ENV[name]] = value
+
+
+def pull(module, world, params=P):
+    return module.pull(world, derive(world, params), params)[0]
+
+
+def value(module, world, instrument, params=P):
+    return module.instrument_value(world, derive(world, params), params)[0, INSTRUMENT[instrument]]
+
+
+def set_align(world, i, j, a):
+    world.alignment[:, i, j] = world.alignment[:, j, i] = a
+
+
+# --- hedging: 000 ¶27 -----------------------------------------------------------------------
+
+
+def test_hedging_weighs_on_the_russian_basket_not_the_chinese_one():
+    """000 ¶27: putting all the eggs in the *Russian* basket is risky; China is kept at a safe
+    level. With NK's lifeline 88% Chinese, hedging pushes NK away from Russia more than from
+    China, and a more fragile Russia (a crisis) pushes it further away from Russia only."""
+    w = start()
+    g = pull(hedging, w)
+    assert g[PRK, RUS] < g[PRK, CHN] <= 0.0
+    before = g.copy()
+    w.stability[:, RUS] = 0.3  # Russian crisis
+    after = pull(hedging, w)
+    assert after[PRK, RUS] < before[PRK, RUS]
+    assert after[PRK, CHN] == pytest.approx(before[PRK, CHN])
+
+
+def test_the_door_to_washington_opens_as_nks_baskets_grow_risky():
+    """000 ¶27 (and ¶16): NK keeps indirect dialogue with the US or ROK possible as part of its
+    hedge; the riskier its patrons, the more that door is worth. ``w_channel`` carries it."""
+    w = start()
+    calm = pull(hedging, w)[PRK, USA]
+    w.stability[:, RUS] = 0.3
+    risky = pull(hedging, w)[PRK, USA]
+    assert risky > calm
+    inert = Parameters(w_channel=0.0)
+    assert pull(hedging, w, inert)[PRK, USA] == pytest.approx(0.0)
+
+
+# --- balancing: 002 ¶11, ¶15, ¶17 ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lens", ["neutral", "singh_002"])
+def test_secondary_sanctions_cool_china_on_russia(lens):
+    """002 ¶11, ¶15, ¶17: China, tied to world markets, is wary of secondary sanctions; being
+    targeted raises the cost of closeness to Moscow. The secondary_sanctions event (sanctions
+    imposed, pressure up) lowers China's whole pull toward Russia under a lens that weights
+    sanctions risk, and under the neutral one."""
+    params = lens_parameters(get_lens(lens))
+    w = start(params)
+    before = total_pull(w, derive(w, params), params)[0, CHN, RUS]
+    set_env(w, secondary_sanctions=1.0,
+            western_pressure=default_environment()["western_pressure"] + 0.15)
+    after = total_pull(w, derive(w, params), params)[0, CHN, RUS]
+    assert after < before
+
+
+def test_under_rusi_pressure_outweighs_the_sanctions_brake():
+    """004 ¶7: sanctions lowered the cost of closeness, as each side had less to fear from the
+    West. Under the RUSI lens the same event warms China's pull toward Russia: the lenses
+    disagree here, through their weights, not through the event."""
+    params = lens_parameters(get_lens("rusi_004"))
+    w = start(params)
+    before = total_pull(w, derive(w, params), params)[0, CHN, RUS]
+    set_env(w, secondary_sanctions=1.0,
+            western_pressure=default_environment()["western_pressure"] + 0.15)
+    assert total_pull(w, derive(w, params), params)[0, CHN, RUS] > before
+
+
+def test_washington_presses_beijing_over_nks_arms():
+    """001 ¶12: with better US ties its priority, Beijing keeps NK at arm's length while NK arms
+    Russia; the more Beijing prizes engagement, the stronger the effect (001 ¶23: US-China
+    ties the independent variable)."""
+    w = start()
+    low = pull(balancing, w)[CHN, PRK]
+    set_env(w, us_china_engagement=0.9)
+    assert pull(balancing, w)[CHN, PRK] < low
+    assert value(balancing, w, "CHN.sanctions_enforcement") > 0.0
+    w.flows[:, FLOW["munitions"]] = 0.0
+    assert pull(balancing, w)[CHN, PRK] == pytest.approx(0.0)
+
+
+def test_china_leans_away_from_a_tie_nearing_an_alliance():
+    """002 ¶5: Beijing avoids binding alliances that limit its autonomy."""
+    w = start()
+    set_align(w, CHN, RUS, 0.55)
+    far = pull(balancing, w)[CHN, RUS]
+    set_align(w, CHN, RUS, 0.68)
+    assert pull(balancing, w)[CHN, RUS] < far
+
+
+# --- pressure cohesion: 004 ¶7-8, ¶16 --------------------------------------------------------
+
+
+def test_pressure_draws_china_and_russia_together_whatever_the_war():
+    """004 ¶7-8: Western pressure deepens China-Russia ties; 004 ¶16: the tie endures whatever
+    happens in Ukraine, so ending the war does not change this term."""
+    w = start()
+    base = pull(pressure_cohesion, w)
+    set_env(w, western_pressure=1.0)
+    more = pull(pressure_cohesion, w)
+    assert more[CHN, RUS] > base[CHN, RUS] and more[RUS, CHN] > base[RUS, CHN]
+    set_env(w, ukraine_war=0.0)
+    np.testing.assert_allclose(pull(pressure_cohesion, w), more)
+
+
+def test_under_rusi_the_partnership_outlasts_a_ceasefire():
+    """004 ¶16 under its own lens: the China-Russia relationship endures whatever happens in
+    the war. Six years after a ceasefire the tie is still above the partnership threshold on
+    average (the first release's RUSI lens cut it from 0.60 to 0.22). 1,000 runs; the mean
+    must clear the threshold by 5 standard errors."""
+    params = lens_parameters(get_lens("rusi_004"))
+    cease = simulate(make_plan(horizon=24, params=params, forced=[("ukraine_ceasefire", 0)]),
+                     1000, seed=4).outcomes["align_CHN-RUS_final"]
+    se = cease.std(ddof=1) / np.sqrt(cease.size)
+    assert cease.mean() - 5 * se > params.partnership_up
+
+
+# --- patron reliability: 003 ¶2-4, ¶9, ¶11-12 ------------------------------------------------
+
+
+def test_fear_pulls_toward_patrons_never_toward_the_adversary():
+    """003 ¶11: reaffirmed US alliances isolate NK and feed its fear of abandonment; fear pulls
+    a client toward patrons able to protect it, not toward the power that threatens it."""
+    w = start()
+    w.threat[:, PRK] = 1.0
+    q = derive(w, P)
+    assert q.fear[0, PRK] > 0
+    g = patron_reliability.pull(w, q, P)[0]
+    assert g[PRK, USA] == 0.0 and g[PRK, ROK] == 0.0
+    assert g[PRK, CHN] > 0.0 and g[PRK, RUS] > 0.0
+
+
+def test_reaffirmed_alliances_cool_nk_on_the_us():
+    """003 ¶11 under Rostker's lens: full US reassurance with Japan in the network raises NK's
+    threat (trilateral drills), and a more threatened NK pulls further away from the US."""
+    params = lens_parameters(get_lens("rostker_003"))
+    w = start(params)
+    calm_target = threat.threat_target(w, params)[0, PRK]
+    calm_pull = total_pull(w, derive(w, params), params)[0, PRK, USA]
+    w.instruments[:, INSTRUMENT["USA.reassurance"]] = 1.0
+    set_env(w, japan_alliance=0.9)
+    raised = threat.threat_target(w, params)[0, PRK]
+    assert raised > calm_target
+    w.threat[:, PRK] += raised - calm_target
+    assert total_pull(w, derive(w, params), params)[0, PRK, USA] < calm_pull
+
+
+def test_a_patron_that_fails_a_client_loses_every_clients_trust():
+    """003 ¶2-3, ¶12: Moscow could not save Assad; a patron's failure with one client is seen
+    by all. A threatened client left without support lowers the patron's reputation, and every
+    client then expects less of it."""
+    w = start()
+    w.threat[:, PRK] = 1.0  # NK under threat
+    w.strain[:, RUS] = 0.95  # Russia cannot deliver
+    q = derive(w, P)
+    before = w.reputation[0, RUS]
+    update_reputation(w, q, P)
+    assert w.reputation[0, RUS] < before
+    expected_by_china = derive(w, P).protection[0, CHN, RUS]
+    assert expected_by_china < q.protection[0, CHN, RUS]
+
+
+def test_a_deterrent_of_its_own_lowers_nks_need_for_a_protector():
+    """003 ¶9, ¶13: Pyongyang counts on its deterrent to set it apart; the more of one it has,
+    the less protection it needs and the weaker its fear's pull toward patrons."""
+    w = start()
+    w.threat[:, PRK] = 1.0
+    weak = patron_reliability.pull(w, derive(w, P), P)[0, PRK, CHN]
+    w.nuclear[:, PRK] = 1.0
+    strong = patron_reliability.pull(w, derive(w, P), P)[0, PRK, CHN]
+    assert strong < weak
+
+
+# --- buffer state: 000 ¶21, ¶23-24; 002 ¶9 ---------------------------------------------------
+
+
+def test_china_punishes_drift_in_calm_and_supports_when_core_interests_are_touched():
+    """000 ¶21: an NK too close to Moscow draws a Chinese reaction, diplomacy or quietly
+    reduced support; 000 ¶24: China would raise its support only if Taiwan or a nuclear crisis
+    touched its core interests."""
+    w = start(taiwan_tension=0.3)
+    w.provocation[:] = 0.3
+    set_align(w, PRK, CHN, 0.45)
+    set_align(w, PRK, RUS, 0.45)
+    no_drift_aid = value(buffer_state, w, "CHN.aid")
+    no_drift_pull = pull(buffer_state, w)[CHN, PRK]
+    set_align(w, PRK, RUS, 0.85)  # NK drifts past China
+    assert value(buffer_state, w, "CHN.aid") < no_drift_aid
+    assert pull(buffer_state, w)[CHN, PRK] < no_drift_pull
+    set_env(w, taiwan_tension=0.9)  # a Taiwan crisis: core interests touched
+    assert value(buffer_state, w, "CHN.aid") > no_drift_aid
+    assert pull(buffer_state, w)[CHN, PRK] > no_drift_pull
+
+
+def test_china_steadies_a_wobbling_buffer_and_recoils_from_provocation():
+    """002 ¶9: supporting NK prevents instability on China's border, but Beijing is not to be
+    drawn into NK's confrontations (entrapment)."""
+    w = start()
+    steady = pull(buffer_state, w)[CHN, PRK]
+    w.stability[:, PRK] = 0.3
+    assert pull(buffer_state, w)[CHN, PRK] > steady
+    w = start()
+    w.provocation[:] = 1.0
+    assert pull(buffer_state, w)[CHN, PRK] < steady
+
+
+# --- transactional: 000 ¶6-7, ¶13-14, ¶20, ¶26; 003 ¶5-6, ¶10 --------------------------------
+
+
+def test_the_trade_needs_the_war_and_a_russia_able_to_pay():
+    """000 ¶6, ¶13-14: NK sells munitions while Russia's war needs them; 000 ¶20: a Russian
+    crisis ends what it can pay."""
+    w = start()
+    at_war = value(transactional, w, "PRK.arms_supply")
+    w.stability[:, RUS] = 0.3
+    assert value(transactional, w, "PRK.arms_supply") < at_war
+    w = start()
+    set_env(w, ukraine_war=0.0)
+    assert value(transactional, w, "PRK.arms_supply") == 0.0
+    assert value(transactional, w, "RUS.technology_transfer") == 0.0
+
+
+def test_troops_are_part_of_the_exchange_under_the_treaty():
+    """000 ¶7, 003 ¶10: NK troops fight for Russia after the 2024 treaty, securing resources and
+    Russia's dependence: troops have value only under the alliance, and raise Russia's pull."""
+    w = start()
+    assert value(transactional, w, "PRK.troops") > 0.0
+    russia = pull(transactional, w)[RUS, PRK]
+    w.flows[:, FLOW["troops"]] += 0.5
+    assert pull(transactional, w)[RUS, PRK] > russia
+    w.commitment[:, PRK, RUS] = w.commitment[:, RUS, PRK] = 1
+    assert value(transactional, w, "PRK.troops") == 0.0
+
+
+def test_russias_cover_at_the_un_eases_sanctions_and_draws_nk_closer():
+    """000 ¶26, 001 ¶14, ¶18: Russian support at the UN and help around sanctions (the Panel's
+    end) ease the squeeze on NK and make the tie worth more to Pyongyang."""
+    w = start()
+    squeeze = sanctions_squeeze(w, P)[0]
+    nk = pull(transactional, w)[PRK, RUS]
+    w.instruments[:, INSTRUMENT["RUS.diplomatic_cover"]] = 1.0
+    w.flows[:] = flow_levels(w)
+    assert sanctions_squeeze(w, P)[0] < squeeze
+    assert pull(transactional, w)[PRK, RUS] > nk
+
+
+# --- a patron's capacity (issue 6, item 4): 000 ¶20, 003 ¶3 ----------------------------------
+
+
+def test_a_patron_in_crisis_delivers_less_even_in_peacetime():
+    """000 ¶20, 003 ¶3: a Russia in crisis cannot support its client; what it delivers (the
+    technology, the trade, the protection) falls whatever the war."""
+    w = start(ukraine_war=0.0)
+    flows, target = flow_levels(w)[0], lifeline_target(w, P)[0, PRK, RUS]
+    protection = derive(w, P).protection[0, PRK, RUS]
+    w.stability[:, RUS] = 0.35
+    w.strain[:, RUS] = 0.8
+    assert flow_levels(w)[0, FLOW["technology"]] < flows[FLOW["technology"]]
+    assert lifeline_target(w, P)[0, PRK, RUS] < target
+    assert derive(w, P).protection[0, PRK, RUS] < protection
+
+
+def test_a_collapse_in_peacetime_moves_the_clients_alignment_and_lifeline():
+    """The same, through the whole model: a Russian collapse forced in a world without war
+    lowers NK-Russia alignment and NK's dependence on Russia against the same world without it
+    (paired runs, 1,000 each, 4 paired standard errors)."""
+    peace = {**default_environment(), "ukraine_war": 0.0}
+    calm = simulate(make_plan(horizon=20, env=peace), 1000, seed=9).outcomes
+    crisis = simulate(make_plan(horizon=20, env=peace, forced=[("russian_collapse", 0)]),
+                      1000, seed=9).outcomes
+    for column in ("align_RUS-PRK_final", "prk_dependence_rus_final"):
+        diff = crisis[column] - calm[column]
+        assert diff.mean() < -4 * diff.std(ddof=1) / np.sqrt(diff.size), column
+
+
+# --- lifeline: 002 ¶7 -------------------------------------------------------------------------
+
+
+def test_a_strained_russia_values_its_chinese_lifeline_more():
+    """002 ¶7: after the strain of prolonged conflict Russia sees China as a lifeline."""
+    w = start()
+    calm = pull(lifeline, w)[RUS, CHN]
+    w.strain[:, RUS] = 0.9
+    assert pull(lifeline, w)[RUS, CHN] > calm
+
+
+# --- structural balance: 001 ¶3, ¶7, ¶8, ¶16-18 -------------------------------------------------
+
+
+def test_nks_ties_complement_while_the_patrons_cooperate_and_compete_when_they_are_rivals():
+    """001 ¶7: when China and Russia cooperate NK gains from both at once (warmer ties with one
+    raise the value of the other); when they are rivals it plays them off (the ties become
+    substitutes)."""
+    w = start()
+    before = pull(structural_balance, w)[PRK, RUS]
+    set_align(w, PRK, CHN, 0.7)
+    assert pull(structural_balance, w)[PRK, RUS] > before
+    w = start()
+    set_align(w, CHN, RUS, -0.6)
+    before = pull(structural_balance, w)[PRK, RUS]
+    set_align(w, PRK, CHN, 0.7)
+    assert pull(structural_balance, w)[PRK, RUS] < before
+
+
+def test_rival_patrons_bid_for_nk():
+    """001 ¶7: with rival patrons (the 1961 treaties with both) NK extracts from each."""
+    w = start()
+    friendly = value(structural_balance, w, "RUS.technology_transfer")
+    set_align(w, CHN, RUS, -0.6)
+    assert value(structural_balance, w, "RUS.technology_transfer") > friendly
+    assert value(structural_balance, w, "CHN.aid") > 0.0
+
+
+def test_cooperating_patrons_coordinate_their_korea_line():
+    """001 ¶8, ¶16-18: since 2023 Beijing and Moscow pre-coordinate their Korea policy (joint
+    statements; the Panel ended by a Russian veto and a Chinese abstention): Russia warming to
+    NK draws China's stance up, and Russia's cover lowers China's enforcement."""
+    w = start()
+    before = pull(structural_balance, w)[CHN, PRK]
+    set_align(w, RUS, PRK, 0.9)
+    assert pull(structural_balance, w)[CHN, PRK] > before
+    w = start()
+    low = value(structural_balance, w, "CHN.sanctions_enforcement")
+    w.flows[:, FLOW["diplomatic_cover"]] += 0.3
+    assert value(structural_balance, w, "CHN.sanctions_enforcement") < low
+
+
+# --- threat: 001 ¶17, ¶20; 004 ¶3, ¶8 ----------------------------------------------------------
+
+
+def test_provocation_and_blocs_raise_threat_and_harden_the_threatened():
+    """001 ¶17: NK's launches raise the US and ROK's threat and cool them on NK; 004 ¶3, ¶8:
+    blocs with Japan raise China's threat."""
+    w = start()
+    quiet = pull(threat, w)
+    w.provocation[:] = 1.0
+    loud = pull(threat, w)
+    assert loud[USA, PRK] < quiet[USA, PRK] and loud[ROK, PRK] < quiet[ROK, PRK]
+    china = threat.threat_target(w, P)[0, CHN]
+    set_env(w, japan_alliance=1.0)
+    assert threat.threat_target(w, P)[0, CHN] > china
+
+
+# --- instruments together: the start state's values ----------------------------------------------
+
+
+def test_instrument_values_combine_every_mechanism():
+    """The value an actor sees is the mechanisms' sum plus the calibrated base."""
+    w = start()
+    q = derive(w, P)
+    total = instrument_values(w, q, P)
+    assert total.shape == w.instruments.shape
+    np.testing.assert_allclose(total / P.instrument_cost, w.instruments, atol=1e-12)
