@@ -1,4 +1,5 @@
-"""Dependencies run one way: the command line on top, then ``analysis``, then the model ``sim``.
+"""Dependencies run one way: the command line on top, then ``analysis``, then the model ``sim``;
+inside the model, the compiler (``sim.plan``) on top of the scenario format (``sim.scenario``).
 
 No module of ``sim`` except the command line (``sim/cli.py``) imports ``analysis``, so the model
 can be used, tested and shipped without the reports.
@@ -38,3 +39,9 @@ def test_the_model_does_not_import_the_analysis() -> None:
 def test_the_command_line_is_where_the_two_meet() -> None:
     # the check above must be able to see an import inside a function, as cli.py has one
     assert "analysis.report" in imported_modules(SIM / "cli.py")
+
+
+def test_the_scenario_format_does_not_import_the_compiler() -> None:
+    # sim.plan compiles a Scenario into arrays and imports sim.scenario; never the reverse
+    assert "sim.scenario" in imported_modules(SIM / "plan.py")
+    assert "sim.plan" not in imported_modules(SIM / "scenario.py")

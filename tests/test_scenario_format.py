@@ -1,4 +1,5 @@
-"""The scenario file format: loading, clear errors with file/line/field, and the engine inputs."""
+"""The scenario file format: loading, clear errors with file/line/field, and the engine inputs
+compiled from it (sim.plan)."""
 
 from __future__ import annotations
 
@@ -15,17 +16,14 @@ from sim.actors import ACTORS, PARTNERS
 from sim.errors import InputError, format_field
 from sim.events import Hazard, event_names, quantity_names
 from sim.params import PARAMETER_NAMES, Parameters
+from sim.plan import environment_path, forced_events, hazards, parameters
 from sim.scenario import (
     MAX_BYTES,
     EnvPath,
     Scenario,
     dump_scenario,
-    environment_path,
-    forced_events,
     format_quarter,
-    hazards,
     load_scenario,
-    parameters,
     parse_quarter,
     scenario_from_text,
     scenario_hash,
