@@ -23,8 +23,8 @@ Quarters are labels ``YYYYQn`` or whole numbers of quarters after ``start`` (0 =
 Reading is safe (plain YAML values only: no tags, anchors or aliases) and keeps the line of
 every key and list item, so that every problem, from a YAML syntax error to a dependence row
 that does not sum to 1, becomes one :class:`~sim.errors.InputError` naming the file, the line
-and the field. The reading layer (:func:`read_yaml_file`, :func:`parse_yaml_text`,
-:func:`validate_document`) is generic and serves the other file formats too.
+and the field. The reading layer is generic and serves the other file formats too
+(:mod:`sim.yamlfiles`).
 """
 
 from __future__ import annotations
@@ -61,19 +61,18 @@ from sim.events import event_names, quantity_names
 from sim.params import PARAMETER_NAMES, ParameterOverrides, check_overrides
 from sim.quarters import YEAR_MAX, YEAR_MIN, format_quarter, parse_quarter
 from sim.state import ENVIRONMENT, INSTRUMENT_NAMES
-from sim.yamlfiles import (  # re-exported: the reading layer began in this module
-    MAX_BYTES,
+from sim.yamlfiles import (
     Loc,
     YamlDocument,
     YamlDumper,
+    line_at,
     parse_yaml_text,
     read_yaml_file,
+    show_value,
     suggestion,
     unknown_name,
     validate_document,
 )
-from sim.yamlfiles import line_at as _line
-from sim.yamlfiles import show_value as _show
 
 HORIZON_MAX = 400
 SHARE_TOLERANCE = 1e-6
@@ -185,14 +184,14 @@ def _quarter_ref(value: Any) -> Any:
         return value
     raise ValueError(
         f"expected a quarter label like 2027Q1 or a whole number of quarters after the start "
-        f"(0 = the start quarter), got {_show(value)}"
+        f"(0 = the start quarter), got {show_value(value)}"
     )
 
 
 def _point(value: Any) -> Any:
     if not isinstance(value, list | tuple) or len(value) != 2:
         raise ValueError(
-            f"each point is a pair [quarter, value], e.g. [2027Q1, 0.6]; got {_show(value)}"
+            f"each point is a pair [quarter, value], e.g. [2027Q1, 0.6]; got {show_value(value)}"
         )
     return value
 
@@ -201,7 +200,7 @@ def _env_constant(value: Any) -> Any:
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise ValueError(
             "expected a constant in [0, 1] or a path {points: [[quarter, value], ...], "
-            f"interpolation: linear or step}}, got {_show(value)}"
+            f"interpolation: linear or step}}, got {show_value(value)}"
         )
     return value
 
@@ -567,7 +566,7 @@ def located_error(scenario: Scenario, loc: Loc, message: str) -> InputError:
     scenario built in Python, not read from a file, is named ``<scenario>``.
     """
     origin = scenario._origin or _Origin("<scenario>")
-    return InputError(origin.file, _line(origin.lines, loc), format_field(loc), message)
+    return InputError(origin.file, line_at(origin.lines, loc), format_field(loc), message)
 
 
 def scenario_hash(scenario: Scenario) -> str:
@@ -587,8 +586,7 @@ def scenario_hash(scenario: Scenario) -> str:
 
 
 __all__ = [
-    "EnvPath", "Events", "ForcedEvent", "HazardSpec", "Initial", "MAX_BYTES", "Scenario",
-    "YamlDocument", "dump_scenario", "format_quarter", "load_scenario", "located_error",
-    "parse_quarter", "parse_yaml_text", "read_yaml_file", "scenario_from_text",
-    "scenario_hash", "validate_document",
+    "EnvPath", "Events", "ForcedEvent", "HazardSpec", "Initial", "Scenario", "dump_scenario",
+    "load_scenario", "located_error", "scenario_from_document", "scenario_from_text",
+    "scenario_hash",
 ]

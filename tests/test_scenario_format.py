@@ -17,18 +17,17 @@ from sim.errors import InputError, format_field
 from sim.events import Hazard, event_names, quantity_names
 from sim.params import PARAMETER_NAMES, Parameters
 from sim.plan import environment_path, forced_events, hazards, parameters
+from sim.quarters import format_quarter, parse_quarter
 from sim.scenario import (
-    MAX_BYTES,
     EnvPath,
     Scenario,
     dump_scenario,
-    format_quarter,
     load_scenario,
-    parse_quarter,
     scenario_from_text,
     scenario_hash,
 )
 from sim.state import ENVIRONMENT, INSTRUMENT_NAMES
+from sim.yamlfiles import MAX_BYTES
 
 DATA = Path(__file__).parent / "data"
 BAD = DATA / "bad_scenarios"
