@@ -127,14 +127,21 @@ def compile_plan(scenario: Scenario, lens: Lens | None = None, source_file: str 
     )
 
 
-def load_plan(path: str | Path, lens_name: str = "neutral") -> Plan:
-    """Load, validate and compile a scenario file under a bundled lens (or a lens file)."""
-    scenario = load_scenario(path)
+def lens_option(name: str) -> Lens:
+    """The lens a ``--lens`` option names: a bundled lens or a lens file.
+
+    Raises:
+        InputError: unknown lens, located at ``--lens``.
+    """
     try:
-        lens = get_lens(lens_name)
+        return get_lens(name)
     except KeyError as err:
         raise InputError("command line", None, "--lens", str(err.args[0])) from None
-    return compile_plan(scenario, lens, str(path))
+
+
+def load_plan(path: str | Path, lens_name: str = "neutral") -> Plan:
+    """Load, validate and compile a scenario file under a bundled lens (or a lens file)."""
+    return compile_plan(load_scenario(path), lens_option(lens_name), str(path))
 
 
 def bundled_scenarios() -> dict[str, Path]:
@@ -155,7 +162,8 @@ def explain_rows(path: str | Path, lens_name: str = "neutral") -> list[tuple[str
     from sim.state import ENV
 
     scenario = load_scenario(path)
-    plan = load_plan(path, lens_name)
+    lens = lens_option(lens_name)
+    plan = compile_plan(scenario, lens, str(path))
     where = f"set in {path}"
     rows = provenance(plan.initial, str(path))
     for quantity, value, source in environment_provenance():
@@ -171,7 +179,6 @@ def explain_rows(path: str | Path, lens_name: str = "neutral") -> list[tuple[str
         else:
             rows.append((quantity, start, where))
     params = plan.params.model_dump()
-    lens = get_lens(lens_name)
     for name, default, _meaning, source in parameter_provenance():
         value = params[name]
         if name in scenario.parameters:
