@@ -189,8 +189,7 @@ def scenarios() -> None:
 
     Example: geosim scenarios
     """
-    from sim.plan import bundled_scenarios
-    from sim.scenario import load_scenario
+    from sim.scenario import bundled_scenarios, load_scenario
 
     for name, path in bundled_scenarios().items():
         try:

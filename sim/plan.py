@@ -27,9 +27,6 @@ from sim.scenario import EnvPath, Scenario, load_scenario, located_error, scenar
 from sim.state import ENVIRONMENT
 from sim.yamlfiles import Loc, describe_error
 
-REPOSITORY = Path(__file__).resolve().parent.parent
-SCENARIO_DIR = REPOSITORY / "scenarios"
-
 
 def environment_path(scenario: Scenario, defaults: Mapping[str, float]) -> NDArray[np.float64]:
     """Each environment variable's scenario value at every step, shape ``(horizon, M)``.
@@ -142,11 +139,6 @@ def lens_option(name: str) -> Lens:
 def load_plan(path: str | Path, lens_name: str = "neutral") -> Plan:
     """Load, validate and compile a scenario file under a bundled lens (or a lens file)."""
     return compile_plan(load_scenario(path), lens_option(lens_name), str(path))
-
-
-def bundled_scenarios() -> dict[str, Path]:
-    """Bundled scenario files by name (file stem), sorted."""
-    return {p.stem: p for p in sorted(SCENARIO_DIR.glob("*.yaml"))}
 
 
 def explain_rows(path: str | Path, lens_name: str = "neutral") -> list[tuple[str, str, str]]:

@@ -74,6 +74,9 @@ from sim.yamlfiles import (
     validate_document,
 )
 
+SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
+"""The bundled scenario library."""
+
 HORIZON_MAX = 400
 SHARE_TOLERANCE = 1e-6
 
@@ -518,6 +521,12 @@ class Scenario(_Section):
 # --- the scenario API --------------------------------------------------------------------------
 
 
+def bundled_scenarios() -> dict[str, Path]:
+    """Bundled scenario files by name (file stem), sorted."""
+    return {p.stem: p for p in sorted(SCENARIO_DIR.glob("*.yaml"))}
+
+
+
 def load_scenario(path: str | Path) -> Scenario:
     """Read, parse and validate a scenario file.
 
@@ -586,7 +595,7 @@ def scenario_hash(scenario: Scenario) -> str:
 
 
 __all__ = [
-    "EnvPath", "Events", "ForcedEvent", "HazardSpec", "Initial", "Scenario", "dump_scenario",
-    "load_scenario", "located_error", "scenario_from_document", "scenario_from_text",
-    "scenario_hash",
+    "EnvPath", "Events", "ForcedEvent", "HazardSpec", "Initial", "SCENARIO_DIR", "Scenario",
+    "bundled_scenarios", "dump_scenario", "load_scenario", "located_error",
+    "scenario_from_document", "scenario_from_text", "scenario_hash",
 ]
