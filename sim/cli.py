@@ -213,10 +213,10 @@ def lenses() -> None:
 def schemas() -> dict[str, dict[str, Any]]:
     """JSON Schemas of the file formats, by file name."""
     from sim.lens import Lens
-    from sim.scenario import Scenario
+    from sim.scenario import scenario_json_schema
 
     return {
-        "scenario.schema.json": Scenario.model_json_schema(),
+        "scenario.schema.json": scenario_json_schema(),
         "lens.schema.json": Lens.model_json_schema(),
     }
 
