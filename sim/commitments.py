@@ -3,9 +3,9 @@
 Levels: 0 none, 1 strategic partnership, 2 formal alliance with a defence clause.
 
 Each quarter a dyad's *warranted* level is read off its alignment: 2 if alignment ≥
-``alliance_up`` and both sides are willing to bind themselves (``threat_i + cohesion_need_i >
-autonomy_cost_i``: China's autonomy cost is ``w_autonomy``, 002 ¶5; pressure can outweigh it,
-004 ¶16), else 1 if alignment ≥ ``partnership_up``, else the current level held by hysteresis
+``alliance_up`` and both sides are willing to bind themselves (their need for a treaty,
+``threat_i`` plus the Western pressure they are under, exceeds their autonomy cost: China's is
+``w_autonomy``, 002 ¶5; pressure can outweigh it, 004 ¶16), else 1 if alignment ≥ ``partnership_up``, else the current level held by hysteresis
 (a treaty lapses only below ``alliance_down``, a partnership below ``partnership_down``). When
 the warranted level differs from the current one for ``commitment_quarters`` quarters in a row,
 the commitment moves to the warranted level, possibly two levels at once (the 2024 NK-Russia
@@ -18,14 +18,15 @@ import numpy as np
 from numpy.typing import NDArray
 
 from sim.mechanisms.balancing import autonomy_cost
-from sim.mechanisms.pressure_cohesion import cohesion_need
+from sim.mechanisms.pressure_cohesion import western_pressure_on
 from sim.params import Parameters
 from sim.state import World
 
 
 def alliance_willingness(world: World, params: Parameters) -> NDArray[np.bool_]:
     """Whether each actor is willing to bind itself in a formal alliance, shape ``(N, 5)``."""
-    return world.threat + cohesion_need(world, params) > autonomy_cost(params)[None, :]
+    need = world.threat + western_pressure_on(world)
+    return need > autonomy_cost(params)[None, :]
 
 
 def warranted_level(world: World, params: Parameters) -> NDArray[np.int8]:

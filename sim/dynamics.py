@@ -6,8 +6,9 @@ the starting environment and instruments the starting state is where each variab
 
 - flows (what is delivered, so a patron's capacity limits it whatever its intentions):
   munitions = arms_supply · war; troops = troops · war · [PRK-RUS alliance]; technology =
-  Russia's transfer · capacity_RUS; diplomatic_cover = Russia's cover · stability_RUS;
-  chinese_aid = China's aid · capacity_CHN.
+  Russia's transfer · stability_RUS and diplomatic_cover = Russia's cover · stability_RUS
+  (small sums for Russia, spared even at war, but not in a political crisis); chinese_aid =
+  China's aid · capacity_CHN.
 - strain: target = base + war_burden · war − munitions_relief · (munitions + troops) for Russia,
   + troops_strain · troops for NK.
 - stability: target = base − strain_destabilizes · strain, plus for NK aid_stabilizes ·
@@ -45,7 +46,7 @@ def flow_levels(world: World) -> NDArray[np.float64]:
     allied = world.commitment[:, PRK, RUS] == 2
     flows[:, FLOW["troops"]] = level[:, INSTRUMENT["PRK.troops"]] * war * allied
     flows[:, FLOW["technology"]] = (
-        level[:, INSTRUMENT["RUS.technology_transfer"]] * cap[:, RUS])
+        level[:, INSTRUMENT["RUS.technology_transfer"]] * world.stability[:, RUS])
     flows[:, FLOW["diplomatic_cover"]] = (
         level[:, INSTRUMENT["RUS.diplomatic_cover"]] * world.stability[:, RUS])
     flows[:, FLOW["chinese_aid"]] = level[:, INSTRUMENT["CHN.aid"]] * cap[:, CHN]

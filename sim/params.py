@@ -40,17 +40,18 @@ class Parameters(BaseModel):
         "assumption: diplomatic moves have a cost, so 'hold' wins when pulls are small",
     )
     step_size: float = _p(
-        0.08, 0.0, 0.5,
+        0.035, 0.0, 0.5,
         "alignment change delta of one warm/cool step per quarter",
-        "fitted on 2022Q1-2023Q4 only (python -m analysis.backcast_fit): NK-Russia reaching "
-        "summit-level ties by the end of 2023 (000 ¶7, 001 ¶10); 2024-2025 are checked out of "
+        "fitted on 2022Q1-2023Q4 only (geosim backcast --fit): NK-Russia at summit-level "
+        "ties (partnership_up) in 2023Q3 (000 ¶7, 001 ¶10); 2024-2025 are checked out of "
         "sample",
     )
     upkeep: float = _p(
-        1.0, 0.0, 10.0,
+        2.0, 0.0, 10.0,
         "kappa: marginal cost of closeness per unit alignment (pull -= kappa·A)",
         "assumption: relations need upkeep and hostility is costly, so each dyad has an "
-        "interior equilibrium that shifts by (change in pull)/kappa",
+        "interior equilibrium that shifts by (change in pull)/kappa; 2 keeps the largest "
+        "pulls (an actor's whole lifeline, a war's trade, about 1 to 1.5) within the scale",
     )
     instrument_cost: float = _p(
         0.5, 0.01, 5.0,
@@ -60,10 +61,10 @@ class Parameters(BaseModel):
         "of value c moves an instrument across its whole range",
     )
     instrument_rate: float = _p(
-        0.25, 0.0, 1.0,
+        0.17, 0.0, 1.0,
         "share of the gap to the best instrument level closed per quarter",
-        "fitted on 2022Q1-2023Q4 only (python -m analysis.backcast_fit): NK's shells reaching "
-        "Russia from late 2022 (000 ¶6; public record: US statements, November 2022)",
+        "fitted on 2022Q1-2023Q4 only (geosim backcast --fit): NK's arms supply at half its "
+        "full level in 2022Q4 (000 ¶6; public record: US statements, November 2022)",
     )
 
     # --- lens weights (mechanism strengths) ---------------------------------------------------
@@ -100,8 +101,12 @@ class Parameters(BaseModel):
         "002 ¶11, ¶15, ¶17; 001 ¶12",
     )
     w_autonomy: float = _p(
-        0.8, 0.0, 5.0, "China's autonomy cost of a binding (formal) alliance",
-        "002 ¶5; 004 ¶16 (Deng's non-alliance policy)",
+        2.0, 0.0, 5.0,
+        "China's autonomy cost: of binding itself in a formal alliance (against its need: threat "
+        "+ Western pressure + Taiwan tension) and of being tied to a partner's war",
+        "002 ¶5, ¶17; 004 ¶5, ¶16 (Deng's non-alliance policy); assumption for the level: in "
+        "2025 China refuses an alliance although its need stands at 1.5 (0.4 + 0.7 + 0.4), so "
+        "the cost is above it; a rise of a third (0.5) in need tips it",
     )
     w_pressure: float = _p(
         0.5, 0.0, 5.0, "weight of Western pressure in China-Russia cohesion",
@@ -171,10 +176,11 @@ class Parameters(BaseModel):
         "perceived risk of Western secondary sanctions on China before any are imposed",
         "002 ¶11 (wary of being targeted); assumption for the level",
     )
-    autonomy_margin: float = _p(
-        0.2, 0.01, 1.0,
-        "distance below the alliance threshold at which China starts leaning away from a tie",
-        "002 ¶5, ¶13 (no irreversible steps); assumption for the width",
+    war_entanglement: float = _p(
+        0.05, 0.0, 1.0,
+        "China's cost of closeness to Russia per unit of Russia's war, per unit of w_autonomy",
+        "002 ¶13 (Beijing avoids entanglements that could escalate), ¶17 (aligning too closely "
+        "ties China to Moscow's conflicts); assumption for the size",
     )
     alliance_protection_bonus: float = _p(
         0.5, 0.0, 2.0, "extra expected protection from a formal alliance (defence clause)",
@@ -338,9 +344,11 @@ class Parameters(BaseModel):
         -0.2, -1.0, 1.0, "alignment below which a partnership lapses", "assumption",
     )
     alliance_up: float = _p(
-        0.7, -1.0, 1.0, "alignment to sustain for an upgrade to formal alliance",
-        "assumption: only the closest ties become treaties (004 ¶5); the 2025 start holds "
-        "treaty allies at 0.7 and 0.8 and a partnership short of one at 0.6",
+        0.6, -1.0, 1.0,
+        "alignment to sustain for an upgrade to formal alliance (both sides willing)",
+        "assumption: the closeness of treaty allies; the 2025 start holds treaty allies at 0.7 "
+        "and 0.8, and a China-Russia tie at 0.6 that China's non-alliance policy, not a lack "
+        "of closeness, keeps short of a treaty (002 ¶5; 004 ¶5)",
     )
     alliance_down: float = _p(
         0.1, -1.0, 1.0, "alignment below which a formal alliance lapses",
@@ -352,8 +360,10 @@ class Parameters(BaseModel):
         json_schema_extra={"source": "assumption: hysteresis, a year of sustained ties"},
     )
     default_autonomy: float = _p(
-        0.3, 0.0, 5.0, "autonomy cost of a formal alliance for actors other than China",
-        "assumption",
+        0.3, 0.0, 5.0,
+        "autonomy cost of a formal alliance for actors other than China (against their need: "
+        "threat, and Western pressure for Russia)",
+        "assumption: below the 2025 need of every treaty ally",
     )
 
 

@@ -10,7 +10,7 @@ from sim.params import Parameters
 from sim.state import ENV
 from tests.conftest import make_plan
 
-P = Parameters()  # partnership up 0.5 / down -0.2, alliance up 0.8 / down 0.1, 4 quarters
+P = Parameters()  # partnership up 0.5 / down -0.2, alliance up 0.6 / down 0.1, 4 quarters
 
 
 def _world(level, alignment, i=CHN, j=RUS):
@@ -44,10 +44,18 @@ def test_a_dip_resets_the_clock():
     assert _levels(world, 4, PRK, RUS) == [0, 0, 0, 1]
 
 
-@pytest.mark.parametrize("alignment", [0.0, 0.3, 0.79])
+@pytest.mark.parametrize("alignment", [0.0, 0.3, 0.59, 0.9])
 def test_hysteresis_band_holds_a_partnership(alignment):
+    """Between the floor and the alliance threshold, or above it without China's will."""
     world = _world(1, alignment)
     assert _levels(world, 12) == [1] * 12
+
+
+def test_a_treaty_can_come_without_a_prior_partnership():
+    """000 ¶7: the 2024 NK-Russia treaty made allies of two states with no partnership."""
+    world = _world(0, 0.65, PRK, RUS)
+    world.threat[0, [PRK, RUS]] = 0.6
+    assert _levels(world, 5, PRK, RUS) == [0, 0, 0, 2, 2]
 
 
 def test_partnership_lapses_below_its_floor():
@@ -67,14 +75,14 @@ def test_china_binds_itself_only_under_enough_pressure():
     calm.environment[0, ENV["western_pressure"]] = 0.0
     calm.environment[0, ENV["taiwan_tension"]] = 0.0
     calm.threat[0, CHN] = 0.1
-    assert not alliance_willingness(calm, P)[0, CHN]  # 0.1 + 0 < autonomy cost 0.8
+    assert not alliance_willingness(calm, P)[0, CHN]  # 0.1 + 0 < autonomy cost 2.0
     assert _levels(calm, 8) == [1] * 8
     pressed = _world(1, 0.9)
     pressed.environment[0, ENV["western_pressure"]] = 1.0
     pressed.environment[0, ENV["taiwan_tension"]] = 1.0
     pressed.threat[0, CHN] = 0.5
     pressed.threat[0, RUS] = 0.5
-    assert alliance_willingness(pressed, P)[0, [CHN, RUS]].all()  # 0.5 + 0.5·2 > 0.8
+    assert alliance_willingness(pressed, P)[0, [CHN, RUS]].all()  # 0.5 + 2 > 2.0
     assert _levels(pressed, 4) == [1, 1, 1, 2]
 
 

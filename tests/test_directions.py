@@ -105,16 +105,20 @@ def test_secondary_sanctions_cool_china_on_russia(lens):
     assert after < before
 
 
-def test_under_rusi_pressure_outweighs_the_sanctions_brake():
-    """004 ¶7: sanctions lowered the cost of closeness, as each side had less to fear from the
-    West. Under the RUSI lens the same event warms China's pull toward Russia: the lenses
-    disagree here, through their weights, not through the event."""
-    params = lens_parameters(get_lens("rusi_004"))
-    w = start(params)
-    before = total_pull(w, derive(w, params), params)[0, CHN, RUS]
-    set_env(w, secondary_sanctions=1.0,
-            western_pressure=default_environment()["western_pressure"] + 0.15)
-    assert total_pull(w, derive(w, params), params)[0, CHN, RUS] > before
+def test_the_lenses_disagree_on_secondary_sanctions_through_their_weights():
+    """004 ¶7 against 002 ¶11: for RUSI, sanctions lowered the cost of closeness (less to fear
+    from the West); for Singh, China fears being targeted. The same event cools China on Russia
+    far less under RUSI's weights than under Singh's: the disagreement is in the lenses, not
+    in the event."""
+    drop = {}
+    for lens in ("singh_002", "rusi_004"):
+        params = lens_parameters(get_lens(lens))
+        w = start(params)
+        before = total_pull(w, derive(w, params), params)[0, CHN, RUS]
+        set_env(w, secondary_sanctions=1.0,
+                western_pressure=default_environment()["western_pressure"] + 0.15)
+        drop[lens] = before - total_pull(w, derive(w, params), params)[0, CHN, RUS]
+    assert drop["rusi_004"] < drop["singh_002"] / 4
 
 
 def test_washington_presses_beijing_over_nks_arms():
@@ -130,13 +134,32 @@ def test_washington_presses_beijing_over_nks_arms():
     assert pull(balancing, w)[CHN, PRK] == pytest.approx(0.0)
 
 
-def test_china_leans_away_from_a_tie_nearing_an_alliance():
-    """002 ¶5: Beijing avoids binding alliances that limit its autonomy."""
+def test_a_partner_at_war_entangles_china():
+    """002 ¶13, ¶17: aligning too closely with Russia ties China to Moscow's conflicts; the end
+    of the war lifts that cost, more for an author who weights China's autonomy."""
     w = start()
-    set_align(w, CHN, RUS, 0.55)
-    far = pull(balancing, w)[CHN, RUS]
-    set_align(w, CHN, RUS, 0.68)
-    assert pull(balancing, w)[CHN, RUS] < far
+    at_war = pull(balancing, w)[CHN, RUS]
+    set_env(w, ukraine_war=0.0)
+    assert pull(balancing, w)[CHN, RUS] > at_war
+    singh = lens_parameters(get_lens("singh_002"))
+    w = start(singh)
+    cost = pull(balancing, w, singh)[CHN, RUS]
+    set_env(w, ukraine_war=0.0)
+    assert pull(balancing, w, singh)[CHN, RUS] - cost > pull(balancing, start(), P)[CHN, RUS] \
+        - pull(balancing, start(ukraine_war=0.0), P)[CHN, RUS]
+
+
+def test_china_will_not_bind_itself_in_2025_but_a_crisis_can_tip_it():
+    """002 ¶5, 004 ¶5: in 2025 Beijing keeps out of a formal alliance; 004 ¶3, ¶16: enough
+    pressure (a Taiwan crisis) can make one acceptable; under Singh's weights it still is not."""
+    from sim.commitments import alliance_willingness
+
+    w = start()
+    assert not alliance_willingness(w, P)[0, CHN]
+    crisis = start(taiwan_tension=0.9, western_pressure=0.9)
+    crisis.threat[:, CHN] += 0.3
+    assert alliance_willingness(crisis, P)[0, CHN]
+    assert not alliance_willingness(crisis, lens_parameters(get_lens("singh_002")))[0, CHN]
 
 
 # --- pressure cohesion: 004 ¶7-8, ¶16 --------------------------------------------------------

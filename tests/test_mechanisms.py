@@ -124,7 +124,7 @@ def test_contract_batch_size_does_not_change_a_row(name, world):
 
 
 def test_transactional_by_hand():
-    w = _world(ukraine_war=1.0)
+    w = _world(ukraine_war=1.0, sanctions_enforcement=0.4)
     w.strain[:, RUS] = 0.5
     w.stability[:, RUS] = 0.8
     w.commitment[:, PRK, RUS] = w.commitment[:, RUS, PRK] = 2
@@ -132,12 +132,13 @@ def test_transactional_by_hand():
     w.flows[0, [FLOW["munitions"], FLOW["troops"]]] = [0.8, 0.5]
     q = derive(w, P)
     g = transactional.pull(w, q, P)
-    assert g[0, PRK, RUS] == pytest.approx(0.2 + 0.5)  # what NK receives
     war_need = 1.0 * (0.5 + 0.5 * 0.5)
-    assert g[0, RUS, PRK] == pytest.approx(war_need * (0.8 + 0.5))  # need · what NK supplies
+    shield = 0.5 * 0.5 * 0.4  # cover_relief · cover · sanctions enforcement
+    assert g[0, PRK, RUS] == pytest.approx(war_need * (0.8 + 1.3) + shield)
+    assert g[0, RUS, PRK] == pytest.approx(war_need * (1 + 1.3))
     v = transactional.instrument_value(w, q, P)
-    assert v[0, INSTRUMENT["PRK.arms_supply"]] == pytest.approx(0.5 * 0.8)  # war · capacity
-    assert v[0, INSTRUMENT["PRK.troops"]] == pytest.approx(0.5 * 0.8)
+    assert v[0, INSTRUMENT["PRK.arms_supply"]] == pytest.approx(war_need * 0.8)
+    assert v[0, INSTRUMENT["PRK.troops"]] == pytest.approx(war_need * 0.8)
     assert v[0, INSTRUMENT["RUS.technology_transfer"]] == pytest.approx(war_need * 1.3)
     w.commitment[:, PRK, RUS] = w.commitment[:, RUS, PRK] = 1  # no treaty, no troops
     assert transactional.instrument_value(w, derive(w, P), P)[0, INSTRUMENT["PRK.troops"]] == 0
@@ -187,28 +188,22 @@ def test_buffer_state_by_hand():
 
 
 def test_balancing_by_hand():
-    w = _world(western_pressure=0.7, us_china_engagement=0.5)
+    w = _world(western_pressure=0.7, us_china_engagement=0.5, ukraine_war=1.0)
     w.dependence[0, CHN] = [0, 0.04, 0.002, 0.11, 0.05, 0.798]
     _set(w, CHN, RUS, 0.5)
     w.flows[0, FLOW["munitions"]] = 0.8
     q = derive(w, P)
     exposure = 0.11 + 0.05 + 0.4 * 0.798
+    entanglement = 2.0 * 0.05 * 1.0  # w_autonomy · war_entanglement · war
     assert q.exposure[0] == pytest.approx(exposure)
     g = balancing.pull(w, q, P)
-    assert g[0, CHN, RUS] == pytest.approx(-0.8 * exposure * 0.3)
+    assert g[0, CHN, RUS] == pytest.approx(-0.8 * exposure * 0.3 - entanglement)
     assert g[0, CHN, PRK] == pytest.approx(-0.8 * 0.5 * 0.8)
     # imposed secondary sanctions add to the threat of them
     w.environment[0, ENV["secondary_sanctions"]] = 1.0
     assert balancing.pull(w, derive(w, P), P)[0, CHN, RUS] == pytest.approx(
-        -0.8 * exposure * 1.3)
-    # autonomy cost bites as the tie nears the alliance threshold (0.7): near = 0.5 at 0.6
-    w.environment[0, ENV["secondary_sanctions"]] = 0.0
-    _set(w, CHN, RUS, 0.6)
-    assert balancing.pull(w, derive(w, P), P)[0, CHN, RUS] == pytest.approx(
-        -0.8 * exposure * 0.3 - 0.8 * 0.5)
-    w.commitment[0, CHN, RUS] = 2  # already allied: no autonomy cost left to pay
-    assert balancing.pull(w, derive(w, P), P)[0, CHN, RUS] == pytest.approx(
-        -0.8 * exposure * 0.3)
+        -0.8 * exposure * 1.3 - entanglement)
+    assert list(balancing.autonomy_cost(P)) == [2.0, 0.3, 0.3, 0.3, 0.3]
 
 
 def test_pressure_cohesion_by_hand():

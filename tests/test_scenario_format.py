@@ -101,7 +101,7 @@ BAD_CASES: dict[str, tuple[int | None, str, tuple[str, ...]]] = {
     ),
     "python_tag.yaml": (5, "", ("python/object", "not allowed")),
     "instrument_level.yaml": (
-        7, "initial.instruments.PRK.arms_supply", ("0.7", "0, 0.5 or 1")
+        7, "initial.instruments.PRK.arms_supply", ("1.5", "at most 1.0")
     ),
     "bad_quarter.yaml": (3, "start", ("'2025q5' is not a quarter", "yyyyqn")),
     "multiline_description.yaml": (2, "description", ("one line",)),

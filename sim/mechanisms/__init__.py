@@ -2,7 +2,8 @@
 
 Every mechanism module defines:
 
-- ``NAME`` and ``ARTICLES`` (source files and paragraphs),
+- ``NAME``, ``ARTICLES`` (source files and paragraphs) and ``WEIGHTS`` (its lens weights: all
+  at 0 switch the mechanism off, which is how ablations are run),
 - ``pull(world, quantities, params) -> (N, 5, 5)``: its contribution to ``g[i, j] = ∂U_i/∂A[i,
   j]``, the marginal utility to actor i of warming toward j (the module docstring writes the
   utility term it comes from),
@@ -47,6 +48,7 @@ class Mechanism:
 
     name: str
     articles: str
+    weights: tuple[str, ...]
     doc: str
     pull: PullFn
     instrument_value: PullFn
@@ -56,6 +58,7 @@ def _register(module: ModuleType) -> Mechanism:
     return Mechanism(
         name=module.NAME,
         articles=module.ARTICLES,
+        weights=module.WEIGHTS,
         doc=module.__doc__ or "",
         pull=module.pull,
         instrument_value=module.instrument_value,

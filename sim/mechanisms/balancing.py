@@ -11,21 +11,22 @@ environment us_china_engagement, the weight Beijing gives to better ties with Wa
 - Washington's demands over NK's arms: ``-w_sanctions_risk · engagement · munitions ·
   A[CHN, PRK]``: while NK arms Russia and Beijing prizes its US ties, it keeps NK at arm's length
   (001 ¶12: lower-ranked delegations, abstention on the Panel);
-- autonomy: ``g[CHN, j] -= w_autonomy · near_j`` for partners not yet formal allies, with
-  ``near_j = clip((A[CHN, j] - alliance_up + autonomy_margin) / autonomy_margin, 0, 1)``: China
-  leans away from a tie as it nears the alliance threshold;
+- entanglement: ``-w_autonomy · war_entanglement · war · A[CHN, RUS]``: closeness to a
+  partner at war ties China to its conflicts and limits its freedom of action;
 - :func:`autonomy_cost` gives each actor's cost of binding itself (China ``w_autonomy``, others
-  ``default_autonomy``), used by the commitment rule;
+  ``default_autonomy``), which the commitment rule (``sim.commitments``) weighs against its
+  need for a treaty;
 - instrument value: China's sanctions enforcement on NK ``w_sanctions_risk · engagement ·
   (munitions + provocation)``: enforcing appeases Washington, which presses Beijing over NK's arms
   and weapons.
 
 Parameters: ``w_sanctions_risk``, ``w_autonomy``, ``secondary_sanction_threat``,
-``autonomy_margin``, ``alliance_up``, ``default_autonomy``, ``western_share_of_row``.
+``war_entanglement``, ``default_autonomy``, ``western_share_of_row``.
 Sources: 001 ¶11-12 (lower-ranked Chinese delegations explained by China's US policy: better US
 ties a top priority, US pressure over NK's arms), ¶23 (US-China ties the independent variable);
-002 ¶5 (no binding alliances; room to manoeuvre), ¶11 (wary of secondary sanctions), ¶15 and
-¶17 (strength without overcommitting; aligning too closely ties China to Moscow's conflicts);
+002 ¶5 (no binding alliances; room to manoeuvre), ¶11 (wary of secondary sanctions), ¶13
+(entanglements that could escalate), ¶15 and ¶17 (strength without overcommitting; aligning too
+closely ties China to Moscow's conflicts);
 004 ¶16 (Deng's non-alliance policy).
 """
 
@@ -41,7 +42,8 @@ from sim.quantities import Quantities, env
 from sim.state import FLOW, INSTRUMENT, World
 
 NAME = "balancing"
-ARTICLES = "002 ¶5, ¶11, ¶15, ¶17; 004 ¶16; 001 ¶11-12, ¶23"
+ARTICLES = "002 ¶5, ¶11, ¶13, ¶15, ¶17; 004 ¶16; 001 ¶11-12, ¶23"
+WEIGHTS = ("w_sanctions_risk", "w_autonomy")  # all 0: switched off
 
 
 def autonomy_cost(params: Parameters) -> NDArray[np.float64]:
@@ -61,13 +63,10 @@ def pull(world: World, q: Quantities, params: Parameters) -> NDArray[np.float64]
     """Balancing-act contribution to the alignment pulls."""
     g = zeros_pull(world)
     engagement = env(world, "us_china_engagement")
-    g[:, CHN, RUS] = -sanctions_risk(world, q, params)
+    entanglement = params.w_autonomy * params.war_entanglement * env(world, "ukraine_war")
+    g[:, CHN, RUS] = -sanctions_risk(world, q, params) - entanglement
     g[:, CHN, PRK] = (-params.w_sanctions_risk * engagement
                       * world.flows[:, FLOW["munitions"]])
-    margin = params.autonomy_margin
-    near = np.clip((world.alignment[:, CHN, :] - params.alliance_up + margin) / margin, 0.0, 1.0)
-    not_allied = world.commitment[:, CHN, :] < 2
-    g[:, CHN, :] -= params.w_autonomy * near * not_allied
     return g
 
 

@@ -37,6 +37,7 @@ from sim.state import INSTRUMENT, World
 
 NAME = "buffer_state"
 ARTICLES = "000 ¶11, ¶21, ¶23-24; 002 ¶9, ¶11, ¶17"
+WEIGHTS = ("w_buffer", "w_drift", "w_entrapment")  # all 0: switched off
 
 
 def drift_response(q: Quantities, params: Parameters) -> NDArray[np.float64]:

@@ -34,6 +34,7 @@ from sim.state import INSTRUMENT, World
 
 NAME = "hedging"
 ARTICLES = "000 ¶15-16, ¶19-20, ¶27; 001 ¶20-21"
+WEIGHTS = ("w_hedging", "w_channel")  # all 0: switched off
 
 OTHER_CAMP = np.array(
     [[(i in NORTHERN_CAMP) != (j in NORTHERN_CAMP) for j in range(N_ACTORS)]

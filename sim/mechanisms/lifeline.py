@@ -28,6 +28,7 @@ from sim.state import World
 
 NAME = "lifeline"
 ARTICLES = "002 ¶7; 000 ¶20, ¶27; 001 ¶3, ¶7, ¶24"
+WEIGHTS = ("w_lifeline",)  # all 0: switched off
 
 
 def pull(world: World, q: Quantities, params: Parameters) -> NDArray[np.float64]:

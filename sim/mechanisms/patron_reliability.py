@@ -39,6 +39,7 @@ from sim.state import INSTRUMENT, World
 
 NAME = "patron_reliability"
 ARTICLES = "003 ¶2-4, ¶9, ¶11-12; 000 ¶19-20"
+WEIGHTS = ("w_reliability",)  # all 0: switched off
 
 
 def pull(world: World, q: Quantities, params: Parameters) -> NDArray[np.float64]:

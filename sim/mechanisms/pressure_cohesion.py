@@ -6,10 +6,9 @@ Utility terms (``wp`` western_pressure, ``tt`` taiwan_tension):
   The pulls ``g[CHN, RUS] += w_pressure · (wp + tt)`` and ``g[RUS, CHN] += w_pressure · wp``
   depend on Western pressure only, not on the war: in this account the tie endures whatever
   happens in Ukraine (004 ¶16). Russia's wartime need for China is its lifeline (``lifeline``);
-- :func:`cohesion_need` gives each actor's pressure-driven need for a binding partner
-  (China ``w_pressure · (wp + tt)``, Russia ``w_pressure · wp``, others 0), used by the
-  commitment rule: enough pressure outweighs China's autonomy cost and makes a formal alliance
-  acceptable.
+- :func:`western_pressure_on` gives the pressure each actor is under (China ``wp + tt``, Russia
+  ``wp``, others 0); the commitment rule adds it to threat as the need for a treaty, so enough
+  pressure outweighs China's autonomy cost and makes a formal alliance acceptable (004 ¶16).
 
 Parameters: ``w_pressure``.
 Sources: 004 ¶3 (Taiwan, chips and blocs test the non-alliance line), ¶4 (the war forces a
@@ -31,23 +30,24 @@ from sim.state import World
 
 NAME = "pressure_cohesion"
 ARTICLES = "004 ¶3-4, ¶7-8, ¶10, ¶16"
+WEIGHTS = ("w_pressure",)  # all 0: switched off
 
 
-def cohesion_need(world: World, params: Parameters) -> NDArray[np.float64]:
-    """Each actor's pressure-driven need for a binding partner, shape ``(N, 5)``."""
-    need = np.zeros_like(world.threat)
+def western_pressure_on(world: World) -> NDArray[np.float64]:
+    """The Western pressure each actor is under, shape ``(N, 5)`` (China also Taiwan's)."""
+    pressure = np.zeros_like(world.threat)
     wp = env(world, "western_pressure")
-    need[:, CHN] = params.w_pressure * (wp + env(world, "taiwan_tension"))
-    need[:, RUS] = params.w_pressure * wp
-    return need
+    pressure[:, CHN] = wp + env(world, "taiwan_tension")
+    pressure[:, RUS] = wp
+    return pressure
 
 
 def pull(world: World, q: Quantities, params: Parameters) -> NDArray[np.float64]:
     """Pressure-cohesion contribution to the alignment pulls."""
     g = zeros_pull(world)
-    need = cohesion_need(world, params)
-    g[:, CHN, RUS] = need[:, CHN]
-    g[:, RUS, CHN] = need[:, RUS]
+    pressure = western_pressure_on(world)
+    g[:, CHN, RUS] = params.w_pressure * pressure[:, CHN]
+    g[:, RUS, CHN] = params.w_pressure * pressure[:, RUS]
     return g
 
 

@@ -43,6 +43,7 @@ from sim.state import FLOW, INSTRUMENT, World
 
 NAME = "structural_balance"
 ARTICLES = "001 ¶3, ¶6-8, ¶16-18, ¶20-22, ¶24"
+WEIGHTS = ("w_balance", "w_constant", "w_divide", "w_coordination")  # all 0: switched off
 
 
 def triad_support(alignment: NDArray[np.float64]) -> NDArray[np.float64]:

@@ -39,6 +39,7 @@ from sim.state import INSTRUMENT, World
 
 NAME = "threat"
 ARTICLES = "001 ¶17, ¶20; 003 ¶11; 000 ¶24; 004 ¶3, ¶8"
+WEIGHTS = ("w_threat",)  # all 0: switched off
 
 
 def threat_target(world: World, params: Parameters) -> NDArray[np.float64]:

@@ -1,0 +1,2 @@
+"""Validation of the model itself: the backcast (fitted on 2022-2023, checked on 2024-2025),
+the scenarios' defining effects, and ablations that switch each mechanism off in turn."""
