@@ -361,5 +361,5 @@ def summary_markdown(
 __all__ = [
     "BinarySummary", "DEFAULT_KEY_OUTCOMES", "QUARTER_COLUMNS", "binary_summary",
     "continuous_summary", "describe", "dyad_title", "happened_within_horizon", "is_binary",
-    "quarter_label", "summary_markdown",
+    "summary_markdown",
 ]

@@ -2,6 +2,9 @@
 
 Exit codes: 0 done; 2 bad input (one paragraph naming file, line and field; no traceback);
 1 internal error (traceback, and a line asking for a report).
+
+This is the top layer: it puts the model (``sim``) and the reports (``analysis``) together, so it
+is the one module of ``sim`` that may import ``analysis``.
 """
 
 from __future__ import annotations
@@ -100,10 +103,11 @@ def run(
 
 def _run(scenario: Path, lens: str, runs: int, seed: int, engine: str, out: Path | None,
          chunk_size: int, figures: bool, quiet: bool, trajectories: int = 0) -> None:
+    from analysis.report import write_results
     from sim.engine import Record, simulate
     from sim.mesa_model import simulate_mesa
     from sim.plan import load_plan
-    from sim.results import check_destination, write_results
+    from sim.results import check_destination
 
     if engine not in ("vectorized", "mesa"):
         raise InputError("command line", None, "--engine",

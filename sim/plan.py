@@ -1,26 +1,104 @@
-"""Compile a validated scenario and a lens into a :class:`sim.engine.Plan`."""
+"""Compile a validated scenario and a lens into a :class:`sim.engine.Plan`.
+
+The scenario file format lives in :mod:`sim.scenario`; this module turns a loaded
+:class:`~sim.scenario.Scenario` into the engines' arrays: the environment at every step
+(:func:`environment_path`), the forced events (:func:`forced_events`), the hazards
+(:func:`hazards`) and the parameters (:func:`parameters`), and puts them together with a lens
+(:func:`compile_plan`). It imports :mod:`sim.scenario`, never the reverse.
+"""
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from pathlib import Path
+
+import numpy as np
+from numpy.typing import NDArray
+from pydantic import ValidationError
 
 from sim.engine import Plan
 from sim.errors import InputError
+from sim.events import Hazard, event_names
 from sim.initial import default_environment
 from sim.lens import Lens, get_lens, lens_parameters
-from sim.scenario import (
-    Scenario,
-    environment_path,
-    forced_events,
-    hazards,
-    load_scenario,
-    parameters,
-    scenario_hash,
-)
+from sim.params import Parameters
+from sim.scenario import EnvPath, Scenario, load_scenario, located_error, scenario_hash
+from sim.state import ENVIRONMENT
+from sim.yamlfiles import Loc, describe_error
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 SCENARIO_DIR = REPOSITORY / "scenarios"
+
+
+def environment_path(scenario: Scenario, defaults: Mapping[str, float]) -> NDArray[np.float64]:
+    """Each environment variable's scenario value at every step, shape ``(horizon, M)``.
+
+    Args:
+        scenario: The validated scenario.
+        defaults: Value of every variable of ``sim.state.ENVIRONMENT`` the scenario leaves out.
+
+    Returns:
+        Row ``q`` holds the values at offset ``q`` from the start, columns in ENVIRONMENT
+        order. A path is interpolated linearly between its points (or held from each point
+        with ``step``) and held flat before its first and after its last point.
+    """
+    steps = np.arange(scenario.horizon, dtype=np.float64)
+    out = np.empty((scenario.horizon, len(ENVIRONMENT)))
+    for m, name in enumerate(ENVIRONMENT):
+        setting = scenario.environment.get(name)
+        if setting is None:
+            out[:, m] = defaults[name]
+        elif isinstance(setting, EnvPath):
+            out[:, m] = _follow(scenario, setting, steps)
+        else:
+            out[:, m] = setting
+    return out
+
+
+def _follow(scenario: Scenario, path: EnvPath, steps: NDArray[np.float64]) -> NDArray[np.float64]:
+    times = np.array([scenario.quarter_offset(q) for q, _ in path.points], dtype=np.float64)
+    values = np.array([v for _, v in path.points], dtype=np.float64)
+    if path.interpolation == "linear":
+        return np.interp(steps, times, values)
+    last = np.searchsorted(times, steps, side="right") - 1
+    return values[np.maximum(last, 0)]
+
+
+def forced_events(scenario: Scenario) -> NDArray[np.bool_]:
+    """``(horizon, E)``: True where an event (catalogue order) is forced at that step."""
+    index = {name: e for e, name in enumerate(event_names())}
+    out = np.zeros((scenario.horizon, len(index)), dtype=np.bool_)
+    for forced in scenario.events.forced:
+        out[scenario.quarter_offset(forced.at), index[forced.event]] = True
+    return out
+
+
+def hazards(scenario: Scenario) -> tuple[Hazard | None, ...]:
+    """Each catalogue event's hazard (``None`` if the scenario gives none), catalogue order."""
+    given = scenario.events.hazards
+    return tuple(
+        Hazard(given[name].per_quarter, tuple(given[name].rises_with.items()))
+        if name in given else None
+        for name in event_names()
+    )
+
+
+def parameters(scenario: Scenario, base: Parameters | None = None) -> Parameters:
+    """``base`` (default ``Parameters()``) with the scenario's overrides, re-validated.
+
+    Raises:
+        InputError: the combination is invalid, located at ``parameters.<name>``.
+    """
+    base = Parameters.model_validate({}) if base is None else base
+    try:
+        return Parameters.model_validate({**base.model_dump(), **scenario.parameters})
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        name = err["loc"][0] if err["loc"] else None
+        loc: Loc = ("parameters", name) if name in scenario.parameters else ("parameters",)
+        raise located_error(scenario, loc, describe_error(err)) from None
+
 
 
 def compile_plan(scenario: Scenario, lens: Lens | None = None, source_file: str = "") -> Plan:
@@ -49,14 +127,21 @@ def compile_plan(scenario: Scenario, lens: Lens | None = None, source_file: str 
     )
 
 
-def load_plan(path: str | Path, lens_name: str = "neutral") -> Plan:
-    """Load, validate and compile a scenario file under a bundled lens (or a lens file)."""
-    scenario = load_scenario(path)
+def lens_option(name: str) -> Lens:
+    """The lens a ``--lens`` option names: a bundled lens or a lens file.
+
+    Raises:
+        InputError: unknown lens, located at ``--lens``.
+    """
     try:
-        lens = get_lens(lens_name)
+        return get_lens(name)
     except KeyError as err:
         raise InputError("command line", None, "--lens", str(err.args[0])) from None
-    return compile_plan(scenario, lens, str(path))
+
+
+def load_plan(path: str | Path, lens_name: str = "neutral") -> Plan:
+    """Load, validate and compile a scenario file under a bundled lens (or a lens file)."""
+    return compile_plan(load_scenario(path), lens_option(lens_name), str(path))
 
 
 def bundled_scenarios() -> dict[str, Path]:
@@ -74,11 +159,11 @@ def explain_rows(path: str | Path, lens_name: str = "neutral") -> list[tuple[str
     from sim.events import catalogue
     from sim.initial import environment_provenance, provenance
     from sim.params import parameter_provenance
-    from sim.scenario import EnvPath
     from sim.state import ENV
 
     scenario = load_scenario(path)
-    plan = load_plan(path, lens_name)
+    lens = lens_option(lens_name)
+    plan = compile_plan(scenario, lens, str(path))
     where = f"set in {path}"
     rows = provenance(plan.initial, str(path))
     for quantity, value, source in environment_provenance():
@@ -94,7 +179,6 @@ def explain_rows(path: str | Path, lens_name: str = "neutral") -> list[tuple[str
         else:
             rows.append((quantity, start, where))
     params = plan.params.model_dump()
-    lens = get_lens(lens_name)
     for name, default, _meaning, source in parameter_provenance():
         value = params[name]
         if name in scenario.parameters:

@@ -1,24 +1,31 @@
-"""The results folder: one table of runs, its provenance, a summary and figures.
+"""The results folder: its atomic mechanics and the data files of a run.
 
-:func:`write_results` writes (DESIGN.md, "The command line"; STYLE.md point 7)::
+A results folder holds (DESIGN.md, "The command line"; STYLE.md point 7)::
 
     OUT/
       runs.parquet     one row per run: scenario, lens, run, seed, then every outcome column;
                        the full parameter set and the metadata as JSON in the schema metadata
       metadata.json    package version, git commit, scenario and its hash, lens, seed, runs,
-                       engine, horizon, start, wall time, creation time, library versions and
-                       the full parameter set
-      summary.md       what a reader wants first (analysis.summary.summary_markdown)
-      figures/fan_chart.png   key alignments over time (only when trajectories were recorded)
-      figures/nk_tilt.png     where North Korea leans at the horizon
+                       engine, horizon, start, wall time, creation time, library versions, the
+                       files of the folder and the full parameter set
       trajectories.parquet    (only when the full state was recorded, ``--trajectories N``)
                        one row per run and quarter: run, quarter, quarter_label, then every
                        state variable by name (align_CHN-RUS, dependence_PRK_CHN, strain_RUS,
                        instrument_PRK.arms_supply, flow_munitions, env_ukraine_war, ...)
+      summary.md, figures/    the report, written by :mod:`analysis.report`
 
-Writing is atomic: everything goes to a hidden sibling ``.OUT.tmp-<pid>`` that is renamed to
-``OUT`` as the last step, so a crash never leaves a folder that looks finished, and a folder
-that already holds files is never written into (:class:`~sim.errors.InputError`).
+This module writes the data files and knows nothing of the report: the model (``sim``) sits
+below the analysis, which reads results, and the command line on top puts the two together
+(:func:`analysis.report.write_results`).
+
+Writing is atomic (:func:`results_folder`): everything goes to a hidden sibling
+``.OUT.tmp-<pid>`` that is renamed to ``OUT`` as the last step, so a crash never leaves a folder
+that looks finished, and a folder that already holds files is never written into
+(:class:`~sim.errors.InputError`). A writer of a new kind of results does::
+
+    with results_folder(out_dir) as folder:
+        ...                                  # write files into folder
+        write_metadata(folder, meta)         # last: lists every file written
 
 :func:`read_runs` and :func:`read_metadata` read a folder back for analysis code and tests.
 """
@@ -32,6 +39,8 @@ import platform
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from importlib import metadata as importlib_metadata
 from pathlib import Path
@@ -43,16 +52,12 @@ import pyarrow.parquet as pq
 from numpy.typing import NDArray
 
 import sim
-from sim.engine import KEY_SERIES, Plan, SimulationResult
+from sim.engine import Plan, SimulationResult
 from sim.errors import InputError
 
 TRAJECTORIES_FILE = "trajectories.parquet"
 RUNS_FILE = "runs.parquet"
 METADATA_FILE = "metadata.json"
-SUMMARY_FILE = "summary.md"
-FIGURES_DIR = "figures"
-FAN_CHART_FILE = "fan_chart.png"
-TILT_FILE = "nk_tilt.png"
 
 #: Keys of the parquet schema metadata.
 PARAMETERS_KEY = b"geosim.parameters"
@@ -101,9 +106,12 @@ def parameters_hash(parameters: dict[str, Any]) -> str:
 
 
 def build_metadata(result: SimulationResult, plan: Plan, *, seed: int, engine: str,
-                   wall_time: float, extra_metadata: dict[str, Any] | None = None,
-                   files: list[str] | None = None) -> dict[str, Any]:
-    """The ``metadata.json`` record of one Monte Carlo (JSON-serialisable)."""
+                   wall_time: float,
+                   extra_metadata: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The ``metadata.json`` record of one Monte Carlo (JSON-serialisable).
+
+    :func:`write_metadata` adds the list of files when it writes the record.
+    """
     parameters = plan.params.model_dump(mode="json")
     commit, dirty = git_commit()
     runs = int(len(result.run_index))
@@ -134,7 +142,6 @@ def build_metadata(result: SimulationResult, plan: Plan, *, seed: int, engine: s
         "platform": platform.platform(),
         "command": sys.argv[:],
         "outcome_columns": list(result.outcomes),
-        "files": files or [],
         "parameters": parameters,
     }
     if extra_metadata:
@@ -228,106 +235,28 @@ def check_destination(out_dir: Path) -> None:
                                      "folder or remove it")
 
 
-def _forced_marks(plan: Plan) -> list[tuple[float, str]]:
-    """Vertical markers for events every run is forced to have: (quarter + 0.5, label)."""
-    from sim.events import event_names
-    from sim.quarters import quarter_label
+@contextmanager
+def results_folder(out_dir: Path | str) -> Iterator[Path]:
+    """A temporary folder to write results into, renamed to ``out_dir`` when the block ends.
 
-    names = event_names()
-    marks = []
-    for q, e in zip(*np.nonzero(plan.forced), strict=True):
-        label = f"{names[e].replace('_', ' ').capitalize()} ({quarter_label(plan.start, int(q))})"
-        marks.append((float(q) + 0.5, label))
-    return marks
-
-
-def _write_contents(tmp: Path, result: SimulationResult, plan: Plan, *, seed: int, engine: str,
-                    wall_time: float, extra_metadata: dict[str, Any] | None,
-                    figures: bool) -> None:
-    files = [RUNS_FILE, METADATA_FILE, SUMMARY_FILE]
-    if result.trajectories is not None and "alignment" in result.trajectories.series:
-        files.append(TRAJECTORIES_FILE)
-    key = result.trajectories.series.get("key") if result.trajectories is not None else None
-    if figures:
-        if key is not None:
-            files.append(f"{FIGURES_DIR}/{FAN_CHART_FILE}")
-        if "nk_tilt_final" in result.outcomes:
-            files.append(f"{FIGURES_DIR}/{TILT_FILE}")
-    meta = build_metadata(result, plan, seed=seed, engine=engine, wall_time=wall_time,
-                          extra_metadata=extra_metadata, files=files)
-    meta_text = json.dumps(meta, indent=2, ensure_ascii=False, allow_nan=False)
-
-    schema_meta = {
-        PARAMETERS_KEY: json.dumps(meta["parameters"], sort_keys=True).encode("utf-8"),
-        METADATA_KEY: json.dumps({k: v for k, v in meta.items() if k != "parameters"},
-                                 ensure_ascii=False).encode("utf-8"),
-    }
-    pq.write_table(runs_table(result, plan, seed, schema_meta), tmp / RUNS_FILE)
-    trajectories = trajectories_table(result, plan)
-    if trajectories is not None:
-        pq.write_table(trajectories, tmp / TRAJECTORIES_FILE)
-    (tmp / METADATA_FILE).write_text(meta_text + "\n", encoding="utf-8")
-
-    from analysis.summary import summary_markdown
-    from sim.events import catalogue
-
-    text = summary_markdown(
-        result.outcomes, title=f"{plan.name} under the {plan.lens} lens", scenario=plan.name,
-        lens=plan.lens, seed=seed, runs=int(len(result.run_index)), engine=engine,
-        horizon=plan.horizon, start=plan.start, first=list(plan.outcomes),
-        event_descriptions={name: spec.description for name, spec in catalogue().items()},
-    )
-    (tmp / SUMMARY_FILE).write_text(text, encoding="utf-8")
-
-    if figures:
-        from analysis import figures as fig
-        from sim.quarters import quarter_label
-
-        pretty = plan.name.replace("_", " ").capitalize()
-
-        (tmp / FIGURES_DIR).mkdir()
-        if key is not None:
-            series_names = KEY_SERIES if key.shape[2] == len(KEY_SERIES) else tuple(
-                f"series_{k}" for k in range(key.shape[2]))
-            fig.fan_chart(key, series_names, plan.start, tmp / FIGURES_DIR / FAN_CHART_FILE,
-                          title=pretty,
-                          marks=_forced_marks(plan))
-        if "nk_tilt_final" in result.outcomes:
-            end = quarter_label(plan.start, plan.horizon - 1)
-            fig.tilt_distribution(
-                result.outcomes["nk_tilt_final"], tmp / FIGURES_DIR / TILT_FILE,
-                title=f"{pretty}: where North Korea leans at the end of {end}")
-
-
-def write_results(
-    out_dir: Path | str,
-    result: SimulationResult,
-    plan: Plan,
-    *,
-    seed: int,
-    engine: str,
-    wall_time: float,
-    extra_metadata: dict[str, Any] | None = None,
-    figures: bool = True,
-) -> Path:
-    """Write a complete results folder, atomically.
+    The destination is checked before anything is done, and again just before the rename
+    (something may have appeared while the block wrote). If the block raises, or the second
+    check fails, the temporary folder is removed and nothing is left behind.
 
     Args:
         out_dir: the folder to create. It may exist only if it is empty.
-        result: what :func:`sim.engine.simulate` returned.
-        plan: the plan that was simulated (scenario, lens, parameters, start, horizon).
-        seed: the seed of the runs.
-        engine: ``"vectorized"`` or ``"mesa"``.
-        wall_time: seconds the simulation took.
-        extra_metadata: more fields for ``metadata.json`` (e.g. the lens hash or the command
-            line); they override the defaults of the same name.
-        figures: write ``figures/*.png`` (the fan chart needs ``record="key"``).
 
-    Returns:
-        The results folder.
+    Yields:
+        The hidden temporary sibling ``.NAME.tmp-<pid>`` of ``out_dir``, empty.
 
     Raises:
-        InputError: ``out_dir`` exists and is not an empty folder; nothing is written.
+        InputError: ``out_dir`` exists and is not an empty folder (before the block runs, or
+            when the block has finished); nothing is written.
+
+    Example:
+        >>> with results_folder(out) as folder:  # doctest: +SKIP
+        ...     (folder / "notes.md").write_text("...")
+        ...     write_metadata(folder, {"scenario": "baseline"})
     """
     out_dir = Path(out_dir)
     check_destination(out_dir)
@@ -337,16 +266,73 @@ def write_results(
         shutil.rmtree(tmp)
     tmp.mkdir()
     try:
-        _write_contents(tmp, result, plan, seed=seed, engine=engine, wall_time=wall_time,
-                        extra_metadata=extra_metadata, figures=figures)
-        check_destination(out_dir)  # something may have appeared while we wrote
+        yield tmp
+        check_destination(out_dir)
         if out_dir.exists():
             out_dir.rmdir()  # empty (checked); rmdir refuses if that changed meanwhile
         os.replace(tmp, out_dir)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    return out_dir
+
+
+def folder_files(folder: Path) -> list[str]:
+    """Every file under ``folder`` as a sorted relative POSIX path (``figures/nk_tilt.png``)."""
+    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
+
+
+def write_data(folder: Path, result: SimulationResult, plan: Plan,
+               metadata: dict[str, Any]) -> list[str]:
+    """Write the data files of a run: ``runs.parquet`` and, if recorded, ``trajectories.parquet``.
+
+    Args:
+        folder: where to write (the folder of :func:`results_folder`).
+        result: what :func:`sim.engine.simulate` returned.
+        plan: the plan that was simulated.
+        metadata: the record of :func:`build_metadata`; its parameters and the rest of it
+            go into the schema metadata of ``runs.parquet``.
+
+    Returns:
+        The names of the files written.
+    """
+    schema_meta = {
+        PARAMETERS_KEY: json.dumps(metadata["parameters"], sort_keys=True).encode("utf-8"),
+        METADATA_KEY: json.dumps(
+            {k: v for k, v in metadata.items() if k not in ("parameters", "files")},
+            ensure_ascii=False).encode("utf-8"),
+    }
+    pq.write_table(runs_table(result, plan, int(metadata["seed"]), schema_meta),
+                   folder / RUNS_FILE)
+    written = [RUNS_FILE]
+    trajectories = trajectories_table(result, plan)
+    if trajectories is not None:
+        pq.write_table(trajectories, folder / TRAJECTORIES_FILE)
+        written.append(TRAJECTORIES_FILE)
+    return written
+
+
+def write_metadata(folder: Path, metadata: dict[str, Any]) -> Path:
+    """Write ``metadata.json``, with ``files`` listing every file in the folder, itself included.
+
+    Write it last, so that the list is what the folder holds.
+
+    Args:
+        folder: the folder of :func:`results_folder`.
+        metadata: the record (e.g. from :func:`build_metadata`); a ``files`` entry in it is
+            replaced by the folder's listing.
+
+    Returns:
+        The path of ``metadata.json``.
+    """
+    files = sorted({*folder_files(folder), METADATA_FILE})
+    record = {k: v for k, v in metadata.items() if k not in ("files", "parameters")}
+    record["files"] = files
+    if "parameters" in metadata:
+        record["parameters"] = metadata["parameters"]  # last: the longest entry
+    text = json.dumps(record, indent=2, ensure_ascii=False, allow_nan=False)
+    path = folder / METADATA_FILE
+    path.write_text(text + "\n", encoding="utf-8")
+    return path
 
 
 def read_runs(out_dir: Path | str) -> dict[str, NDArray[Any]]:
@@ -374,6 +360,7 @@ def read_parameters(out_dir: Path | str) -> dict[str, Any]:
 
 
 __all__ = [
-    "ID_COLUMNS", "build_metadata", "git_commit", "parameters_hash", "read_metadata",
-    "read_outcomes", "read_parameters", "read_runs", "runs_table", "write_results",
+    "ID_COLUMNS", "build_metadata", "check_destination", "folder_files", "git_commit",
+    "parameters_hash", "read_metadata", "read_outcomes", "read_parameters", "read_runs",
+    "results_folder", "runs_table", "trajectories_table", "write_data", "write_metadata",
 ]

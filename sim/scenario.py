@@ -23,8 +23,8 @@ Quarters are labels ``YYYYQn`` or whole numbers of quarters after ``start`` (0 =
 Reading is safe (plain YAML values only: no tags, anchors or aliases) and keeps the line of
 every key and list item, so that every problem, from a YAML syntax error to a dependence row
 that does not sum to 1, becomes one :class:`~sim.errors.InputError` naming the file, the line
-and the field. The reading layer (:func:`read_yaml_file`, :func:`parse_yaml_text`,
-:func:`validate_document`) is generic and serves the other file formats too.
+and the field. The reading layer is generic and serves the other file formats too
+(:mod:`sim.yamlfiles`).
 """
 
 from __future__ import annotations
@@ -40,7 +40,6 @@ from typing import Annotated, Any, Literal
 
 import numpy as np
 import yaml
-from numpy.typing import NDArray
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -51,7 +50,6 @@ from pydantic import (
     PrivateAttr,
     Strict,
     Tag,
-    ValidationError,
     field_serializer,
     field_validator,
     model_validator,
@@ -59,24 +57,22 @@ from pydantic import (
 
 from sim.actors import ACTORS, PARTNERS, actor_index, parse_dyad, partner_index
 from sim.errors import FieldError, InputError, format_field
-from sim.events import Hazard, event_names, quantity_names
-from sim.params import PARAMETER_NAMES, ParameterOverrides, Parameters, check_overrides
+from sim.events import event_names, quantity_names
+from sim.params import PARAMETER_NAMES, ParameterOverrides, check_overrides
 from sim.quarters import YEAR_MAX, YEAR_MIN, format_quarter, parse_quarter
 from sim.state import ENVIRONMENT, INSTRUMENT_NAMES
-from sim.yamlfiles import (  # re-exported: the reading layer began in this module
-    MAX_BYTES,
+from sim.yamlfiles import (
     Loc,
     YamlDocument,
     YamlDumper,
+    line_at,
     parse_yaml_text,
     read_yaml_file,
+    show_value,
     suggestion,
     unknown_name,
     validate_document,
 )
-from sim.yamlfiles import describe_error as _describe
-from sim.yamlfiles import line_at as _line
-from sim.yamlfiles import show_value as _show
 
 HORIZON_MAX = 400
 SHARE_TOLERANCE = 1e-6
@@ -188,14 +184,14 @@ def _quarter_ref(value: Any) -> Any:
         return value
     raise ValueError(
         f"expected a quarter label like 2027Q1 or a whole number of quarters after the start "
-        f"(0 = the start quarter), got {_show(value)}"
+        f"(0 = the start quarter), got {show_value(value)}"
     )
 
 
 def _point(value: Any) -> Any:
     if not isinstance(value, list | tuple) or len(value) != 2:
         raise ValueError(
-            f"each point is a pair [quarter, value], e.g. [2027Q1, 0.6]; got {_show(value)}"
+            f"each point is a pair [quarter, value], e.g. [2027Q1, 0.6]; got {show_value(value)}"
         )
     return value
 
@@ -204,7 +200,7 @@ def _env_constant(value: Any) -> Any:
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise ValueError(
             "expected a constant in [0, 1] or a path {points: [[quarter, value], ...], "
-            f"interpolation: linear or step}}, got {_show(value)}"
+            f"interpolation: linear or step}}, got {show_value(value)}"
         )
     return value
 
@@ -563,78 +559,14 @@ def dump_scenario(scenario: Scenario) -> str:
     )
 
 
-def environment_path(scenario: Scenario, defaults: Mapping[str, float]) -> NDArray[np.float64]:
-    """Each environment variable's scenario value at every step, shape ``(horizon, M)``.
+def located_error(scenario: Scenario, loc: Loc, message: str) -> InputError:
+    """An :class:`InputError` at the file and line where ``loc`` of ``scenario`` was written.
 
-    Args:
-        scenario: The validated scenario.
-        defaults: Value of every variable of ``sim.state.ENVIRONMENT`` the scenario leaves out.
-
-    Returns:
-        Row ``q`` holds the values at offset ``q`` from the start, columns in ENVIRONMENT
-        order. A path is interpolated linearly between its points (or held from each point
-        with ``step``) and held flat before its first and after its last point.
+    For problems found after loading (e.g. a parameter override that clashes with a lens); a
+    scenario built in Python, not read from a file, is named ``<scenario>``.
     """
-    steps = np.arange(scenario.horizon, dtype=np.float64)
-    out = np.empty((scenario.horizon, len(ENVIRONMENT)))
-    for m, name in enumerate(ENVIRONMENT):
-        setting = scenario.environment.get(name)
-        if setting is None:
-            out[:, m] = defaults[name]
-        elif isinstance(setting, EnvPath):
-            out[:, m] = _follow(scenario, setting, steps)
-        else:
-            out[:, m] = setting
-    return out
-
-
-def _follow(scenario: Scenario, path: EnvPath, steps: NDArray[np.float64]) -> NDArray[np.float64]:
-    times = np.array([scenario.quarter_offset(q) for q, _ in path.points], dtype=np.float64)
-    values = np.array([v for _, v in path.points], dtype=np.float64)
-    if path.interpolation == "linear":
-        return np.interp(steps, times, values)
-    last = np.searchsorted(times, steps, side="right") - 1
-    return values[np.maximum(last, 0)]
-
-
-def forced_events(scenario: Scenario) -> NDArray[np.bool_]:
-    """``(horizon, E)``: True where an event (catalogue order) is forced at that step."""
-    index = {name: e for e, name in enumerate(event_names())}
-    out = np.zeros((scenario.horizon, len(index)), dtype=np.bool_)
-    for forced in scenario.events.forced:
-        out[scenario.quarter_offset(forced.at), index[forced.event]] = True
-    return out
-
-
-def hazards(scenario: Scenario) -> tuple[Hazard | None, ...]:
-    """Each catalogue event's hazard (``None`` if the scenario gives none), catalogue order."""
-    given = scenario.events.hazards
-    return tuple(
-        Hazard(given[name].per_quarter, tuple(given[name].rises_with.items()))
-        if name in given else None
-        for name in event_names()
-    )
-
-
-def parameters(scenario: Scenario, base: Parameters | None = None) -> Parameters:
-    """``base`` (default ``Parameters()``) with the scenario's overrides, re-validated.
-
-    Raises:
-        InputError: the combination is invalid, located at ``parameters.<name>``.
-    """
-    base = Parameters.model_validate({}) if base is None else base
-    try:
-        return Parameters.model_validate({**base.model_dump(), **scenario.parameters})
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        name = err["loc"][0] if err["loc"] else None
-        loc: Loc = ("parameters", name) if name in scenario.parameters else ("parameters",)
-        raise _located(scenario, loc, _describe(err)) from None
-
-
-def _located(scenario: Scenario, loc: Loc, message: str) -> InputError:
     origin = scenario._origin or _Origin("<scenario>")
-    return InputError(origin.file, _line(origin.lines, loc), format_field(loc), message)
+    return InputError(origin.file, line_at(origin.lines, loc), format_field(loc), message)
 
 
 def scenario_hash(scenario: Scenario) -> str:
@@ -654,8 +586,7 @@ def scenario_hash(scenario: Scenario) -> str:
 
 
 __all__ = [
-    "EnvPath", "Events", "ForcedEvent", "HazardSpec", "Initial", "MAX_BYTES", "Scenario",
-    "YamlDocument", "dump_scenario", "environment_path", "forced_events", "format_quarter",
-    "hazards", "load_scenario", "parameters", "parse_quarter", "parse_yaml_text",
-    "read_yaml_file", "scenario_from_text", "scenario_hash", "validate_document",
+    "EnvPath", "Events", "ForcedEvent", "HazardSpec", "Initial", "Scenario", "dump_scenario",
+    "load_scenario", "located_error", "scenario_from_document", "scenario_from_text",
+    "scenario_hash",
 ]

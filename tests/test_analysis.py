@@ -16,10 +16,10 @@ from analysis.summary import (
     dyad_title,
     happened_within_horizon,
     is_binary,
-    quarter_label,
     summary_markdown,
 )
 from sim.engine import KEY_SERIES, simulate
+from sim.quarters import quarter_label
 from tests.conftest import make_plan
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"

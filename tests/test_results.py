@@ -1,5 +1,5 @@
 """The results folder contract: exactly the promised files, exact round trip, provenance,
-atomic writing, and never overwriting what is already there."""
+atomic writing (sim.results.results_folder), and never overwriting what is already there."""
 
 from __future__ import annotations
 
@@ -10,15 +10,18 @@ import pyarrow.parquet as pq
 import pytest
 
 import sim
+from analysis.report import write_results
 from sim.engine import simulate
 from sim.errors import InputError
 from sim.results import (
     ID_COLUMNS,
+    folder_files,
     read_metadata,
     read_outcomes,
     read_parameters,
     read_runs,
-    write_results,
+    results_folder,
+    write_metadata,
 )
 from tests.conftest import make_plan
 
@@ -177,3 +180,62 @@ def test_without_trajectories_there_is_no_fan_chart(tmp_path, plan):
 def test_figures_can_be_switched_off(tmp_path, result, plan):
     out = write(tmp_path / "out", result, plan, figures=False)
     assert files_under(out) == {"runs.parquet", "metadata.json", "summary.md"}
+
+
+# --- results_folder: the atomic mechanics any writer of results uses ---------------------------
+
+
+def test_results_folder_writes_into_a_hidden_sibling_and_renames_it_last(tmp_path):
+    out = tmp_path / "res"
+    with results_folder(out) as folder:
+        assert folder.parent == tmp_path and folder.name.startswith(".res.tmp-")
+        assert list(folder.iterdir()) == []
+        (folder / "sub").mkdir()
+        (folder / "sub" / "a.txt").write_text("a")
+        assert not out.exists()  # nothing looks finished before the block ends
+    assert not folder.exists()
+    assert folder_files(out) == ["sub/a.txt"]
+    assert [p.name for p in tmp_path.iterdir()] == ["res"]
+
+
+def test_results_folder_removes_everything_when_the_block_fails(tmp_path):
+    with pytest.raises(KeyboardInterrupt):
+        with results_folder(tmp_path / "res") as folder:
+            (folder / "half.parquet").write_bytes(b"half")
+            raise KeyboardInterrupt
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_results_folder_refuses_a_non_empty_folder_before_the_block_runs(tmp_path):
+    out = tmp_path / "old"
+    out.mkdir()
+    (out / "keep.txt").write_text("keep me")
+    entered = False
+    with pytest.raises(InputError, match="not empty"):
+        with results_folder(out):
+            entered = True
+    assert not entered
+    assert folder_files(out) == ["keep.txt"]
+    assert [p.name for p in tmp_path.iterdir()] == ["old"]
+
+
+def test_results_folder_checks_again_before_the_rename(tmp_path):
+    out = tmp_path / "res"
+    with pytest.raises(InputError, match="not empty"):
+        with results_folder(out) as folder:
+            (folder / "mine.txt").write_text("mine")
+            out.mkdir()
+            (out / "theirs.txt").write_text("theirs")  # someone else wrote meanwhile
+    assert folder_files(out) == ["theirs.txt"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["res"]
+
+
+def test_write_metadata_lists_every_file_of_the_folder_itself_included(tmp_path):
+    with results_folder(tmp_path / "res") as folder:
+        (folder / "figures").mkdir()
+        (folder / "figures" / "x.png").write_bytes(b"x")
+        (folder / "table.parquet").write_bytes(b"t")
+        write_metadata(folder, {"scenario": "s", "files": ["stale"], "parameters": {"a": 1}})
+    meta = read_metadata(tmp_path / "res")
+    assert meta["files"] == ["figures/x.png", "metadata.json", "table.parquet"]
+    assert meta["scenario"] == "s" and meta["parameters"] == {"a": 1}

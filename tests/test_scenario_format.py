@@ -1,4 +1,5 @@
-"""The scenario file format: loading, clear errors with file/line/field, and the engine inputs."""
+"""The scenario file format: loading, clear errors with file/line/field, and the engine inputs
+compiled from it (sim.plan)."""
 
 from __future__ import annotations
 
@@ -15,22 +16,18 @@ from sim.actors import ACTORS, PARTNERS
 from sim.errors import InputError, format_field
 from sim.events import Hazard, event_names, quantity_names
 from sim.params import PARAMETER_NAMES, Parameters
+from sim.plan import environment_path, forced_events, hazards, parameters
+from sim.quarters import format_quarter, parse_quarter
 from sim.scenario import (
-    MAX_BYTES,
     EnvPath,
     Scenario,
     dump_scenario,
-    environment_path,
-    forced_events,
-    format_quarter,
-    hazards,
     load_scenario,
-    parameters,
-    parse_quarter,
     scenario_from_text,
     scenario_hash,
 )
 from sim.state import ENVIRONMENT, INSTRUMENT_NAMES
+from sim.yamlfiles import MAX_BYTES
 
 DATA = Path(__file__).parent / "data"
 BAD = DATA / "bad_scenarios"

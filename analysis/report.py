@@ -1,0 +1,129 @@
+"""The report of a run (``summary.md`` and ``figures/``) and the whole results folder.
+
+Layers run one way: the model (``sim``) at the bottom, the analysis above it, the command line on
+top. :mod:`sim.results` owns the folder (written atomically by
+:func:`sim.results.results_folder`) and the data files; this module adds the report a reader
+opens first, and :func:`write_results` puts the two together for the command line and for
+notebooks::
+
+    OUT/runs.parquet, trajectories.parquet    sim.results.write_data
+    OUT/summary.md                            analysis.summary.summary_markdown
+    OUT/figures/fan_chart.png                 analysis.figures.fan_chart (key series recorded)
+    OUT/figures/nk_tilt.png                   analysis.figures.tilt_distribution
+    OUT/metadata.json                         sim.results.write_metadata, last: lists the files
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from analysis import figures as fig
+from analysis.summary import summary_markdown
+from sim.engine import KEY_SERIES, Plan, SimulationResult
+from sim.events import catalogue, event_names
+from sim.quarters import quarter_label
+from sim.results import build_metadata, results_folder, write_data, write_metadata
+
+SUMMARY_FILE = "summary.md"
+FIGURES_DIR = "figures"
+FAN_CHART_FILE = "fan_chart.png"
+TILT_FILE = "nk_tilt.png"
+
+
+def forced_marks(plan: Plan) -> list[tuple[float, str]]:
+    """Vertical markers for events every run is forced to have: ``(quarter + 0.5, label)``."""
+    names = event_names()
+    marks = []
+    for q, e in zip(*np.nonzero(plan.forced), strict=True):
+        label = f"{names[e].replace('_', ' ').capitalize()} ({quarter_label(plan.start, int(q))})"
+        marks.append((float(q) + 0.5, label))
+    return marks
+
+
+def write_summary(folder: Path, result: SimulationResult, plan: Plan, *, seed: int,
+                  engine: str) -> Path:
+    """Write ``summary.md``: the scenario's outcomes of interest first, then the key outcomes.
+
+    Returns:
+        The path written.
+    """
+    text = summary_markdown(
+        result.outcomes, title=f"{plan.name} under the {plan.lens} lens", scenario=plan.name,
+        lens=plan.lens, seed=seed, runs=int(len(result.run_index)), engine=engine,
+        horizon=plan.horizon, start=plan.start, first=list(plan.outcomes),
+        event_descriptions={name: spec.description for name, spec in catalogue().items()},
+    )
+    path = folder / SUMMARY_FILE
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def write_figures(folder: Path, result: SimulationResult, plan: Plan) -> list[Path]:
+    """Write ``figures/``: the fan chart (when key series were recorded) and North Korea's tilt.
+
+    Returns:
+        The paths written (none when neither figure applies).
+    """
+    key = result.trajectories.series.get("key") if result.trajectories is not None else None
+    tilt = result.outcomes.get("nk_tilt_final")
+    if key is None and tilt is None:
+        return []
+    pretty = plan.name.replace("_", " ").capitalize()
+    (folder / FIGURES_DIR).mkdir()
+    written = []
+    if key is not None:
+        names = KEY_SERIES if key.shape[2] == len(KEY_SERIES) else tuple(
+            f"series_{k}" for k in range(key.shape[2]))
+        written.append(fig.fan_chart(key, names, plan.start,
+                                     folder / FIGURES_DIR / FAN_CHART_FILE, title=pretty,
+                                     marks=forced_marks(plan)))
+    if tilt is not None:
+        end = quarter_label(plan.start, plan.horizon - 1)
+        written.append(fig.tilt_distribution(
+            tilt, folder / FIGURES_DIR / TILT_FILE,
+            title=f"{pretty}: where North Korea leans at the end of {end}"))
+    return written
+
+
+def write_results(
+    out_dir: Path | str,
+    result: SimulationResult,
+    plan: Plan,
+    *,
+    seed: int,
+    engine: str,
+    wall_time: float,
+    extra_metadata: dict[str, Any] | None = None,
+    figures: bool = True,
+) -> Path:
+    """Write a complete results folder of one Monte Carlo, atomically.
+
+    Args:
+        out_dir: the folder to create. It may exist only if it is empty.
+        result: what :func:`sim.engine.simulate` returned.
+        plan: the plan that was simulated (scenario, lens, parameters, start, horizon).
+        seed: the seed of the runs.
+        engine: ``"vectorized"`` or ``"mesa"``.
+        wall_time: seconds the simulation took.
+        extra_metadata: more fields for ``metadata.json`` (e.g. the lens hash or the command
+            line); they override the defaults of the same name.
+        figures: write ``figures/*.png`` (the fan chart needs ``record="key"``).
+
+    Returns:
+        The results folder.
+
+    Raises:
+        InputError: ``out_dir`` exists and is not an empty folder; nothing is written.
+    """
+    with results_folder(out_dir) as folder:
+        meta = build_metadata(result, plan, seed=seed, engine=engine, wall_time=wall_time,
+                              extra_metadata=extra_metadata)
+        write_data(folder, result, plan, meta)
+        write_summary(folder, result, plan, seed=seed, engine=engine)
+        if figures:
+            write_figures(folder, result, plan)
+        write_metadata(folder, meta)
+    return Path(out_dir)
