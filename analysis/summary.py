@@ -175,7 +175,9 @@ def _cell(text: str) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
 
 
-def _table(header: Iterable[str], rows: Iterable[Iterable[str]], align: str = "") -> list[str]:
+def markdown_table(header: Iterable[str], rows: Iterable[Iterable[str]],
+                   align: str = "") -> list[str]:
+    """Lines of a Markdown table; ``align`` holds one ``l`` or ``r`` per column (or is empty)."""
     header = list(header)
     marks = [(":" if align and align[k] == "l" else "") + "---" +
              (":" if align and align[k] == "r" else "") for k in range(len(header))]
@@ -320,7 +322,7 @@ def summary_markdown(
         "mean], median, and the range holding the middle 90% of runs (5th to 95th percentile).",
         "",
     ]
-    lines += _table(["outcome", "meaning", "runs", "estimate [95% interval]", "median",
+    lines += markdown_table(["outcome", "meaning", "runs", "estimate [95% interval]", "median",
                      "5% to 95%"], _key_rows(cols, key, runs, start), "llrrrr")
     lines += [
         "",
@@ -330,14 +332,15 @@ def summary_markdown(
         f"## Final alignment of each pair (end of {end})",
         "",
     ]
-    lines += _table(["pair", "code", "median", "5% to 95%"], _dyad_rows(cols), "llrr")
+    lines += markdown_table(["pair", "code", "median", "5% to 95%"], _dyad_rows(cols),
+                            "llrr")
     fired, never = _event_rows(cols, start, event_descriptions or {})
     lines += ["", "## Events fired", ""]
     if fired:
         lines += ["Share of runs in which each event fired, and the median quarter of its first "
                   "firing in those runs (quarter 1 is the first quarter simulated).", ""]
-        lines += _table(["event", "what", "share of runs", "median quarter when fired"],
-                        fired, "llrr")
+        lines += markdown_table(["event", "what", "share of runs",
+                                 "median quarter when fired"], fired, "llrr")
     else:
         lines.append("No event fired in any run.")
     if never:
@@ -361,5 +364,6 @@ def summary_markdown(
 __all__ = [
     "BinarySummary", "DEFAULT_KEY_OUTCOMES", "QUARTER_COLUMNS", "binary_summary",
     "continuous_summary", "describe", "dyad_title", "happened_within_horizon", "is_binary",
+    "markdown_table",
     "summary_markdown",
 ]
