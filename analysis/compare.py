@@ -88,6 +88,7 @@ def prediction_lines(rows: Iterable[Mapping[str, Any]]) -> tuple[list[str], list
                 versus=row.get("versus") or None, statement=str(row["statement"]),
                 text=str(row.get("text") or ""), finding=row.get("finding") or None)
         lines[key].by_lens[str(row["lens"])] = row
+        lines[key].finding = lines[key].finding or row.get("finding") or None
     return lenses, list(lines.values())
 
 
