@@ -23,6 +23,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from sim.actors import ACTORS, SHORT_NAMES
 from sim.outcomes import OUTCOME_DESCRIPTIONS
+from sim.predictions import wilson_interval
 from sim.quarters import quarter_label
 
 Z95 = 1.959963984540054  # standard normal quantile for a two-sided 95% interval
@@ -77,12 +78,9 @@ def binary_summary(values: ArrayLike) -> BinarySummary:
     n = int(x.size)
     if n == 0:
         return BinarySummary(math.nan, math.nan, math.nan, 0)
-    p = float(np.count_nonzero(x) / n)
-    z2 = Z95 * Z95
-    denom = 1.0 + z2 / n
-    centre = (p + z2 / (2 * n)) / denom
-    half = Z95 * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / denom
-    return BinarySummary(p, max(0.0, centre - half), min(1.0, centre + half), n)
+    successes = int(np.count_nonzero(x))
+    lo, hi = wilson_interval(successes, n, Z95)
+    return BinarySummary(successes / n, lo, hi, n)
 
 
 def continuous_summary(values: ArrayLike) -> dict[str, float]:
