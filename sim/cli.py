@@ -163,6 +163,10 @@ def compare(
         _fail(err)
 
 
+def _count(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else many or one + 's'}"
+
+
 def _compare(scenarios: list[str] | None, lenses: list[str] | None, runs: int, seed: int,
              out: Path | None, figures: bool, quiet: bool) -> None:
     from analysis.compare import write_comparison
@@ -179,10 +183,11 @@ def _compare(scenarios: list[str] | None, lenses: list[str] | None, runs: int, s
     if not quiet:
         own = [s for s in comparison.scores if s.own]
         holding = sum(s.score.verdict == "holds" for s in own)
-        typer.echo(f"{len(comparison.predictions)} predictions scored under "
-                   f"{len(comparison.lenses)} lenses on {len(comparison.scenarios)} scenarios "
-                   f"({runs} runs each) in {comparison.wall_time:.1f}s; {holding} of "
-                   f"{len(own)} hold under their author's own lens")
+        typer.echo(f"{_count(len(comparison.predictions), 'prediction')} scored under "
+                   f"{_count(len(comparison.lenses), 'lens', 'lenses')} on "
+                   f"{_count(len(comparison.scenarios), 'scenario')} ({runs} runs each) in "
+                   f"{comparison.wall_time:.1f}s; {holding} of {len(own)} hold under their "
+                   "author's own lens")
         if comparison.left_out:
             typer.echo(f"not scored (scenario not selected): {len(comparison.left_out)}")
         typer.echo(f"results: {path}")
