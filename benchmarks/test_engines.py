@@ -15,7 +15,8 @@ import pytest
 
 from sim.engine import simulate
 from sim.mesa_model import simulate_mesa
-from sim.plan import SCENARIO_DIR, load_plan
+from sim.plan import load_plan
+from sim.scenario import SCENARIO_DIR
 
 PLAN = load_plan(SCENARIO_DIR / "baseline.yaml")
 VECTOR_RUNS = 5_000
@@ -60,7 +61,8 @@ def test_engines_side_by_side(benchmark):
 _MEMORY_PROBE = """
 import json, resource, sys, time, tracemalloc
 from sim.engine import simulate
-from sim.plan import SCENARIO_DIR, load_plan
+from sim.plan import load_plan
+from sim.scenario import SCENARIO_DIR
 runs, chunk = int(sys.argv[1]), int(sys.argv[2])
 plan = load_plan(SCENARIO_DIR / "baseline.yaml")
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

@@ -249,8 +249,7 @@ def scenarios() -> None:
 
     Example: geosim scenarios
     """
-    from sim.plan import bundled_scenarios
-    from sim.scenario import load_scenario
+    from sim.scenario import bundled_scenarios, load_scenario
 
     for name, path in bundled_scenarios().items():
         try:
@@ -274,10 +273,10 @@ def lenses() -> None:
 def schemas() -> dict[str, dict[str, Any]]:
     """JSON Schemas of the file formats, by file name."""
     from sim.lens import Lens
-    from sim.scenario import Scenario
+    from sim.scenario import scenario_json_schema
 
     return {
-        "scenario.schema.json": Scenario.model_json_schema(),
+        "scenario.schema.json": scenario_json_schema(),
         "lens.schema.json": Lens.model_json_schema(),
     }
 

@@ -8,6 +8,7 @@ five actors.
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -157,28 +158,41 @@ def _canonical(section: str, key: str) -> str:
 
 
 def provenance(overrides: dict[str, Any] | None = None,
-               scenario_file: str | None = None) -> list[tuple[str, str, str]]:
+               scenario_file: str | Callable[[tuple[str, ...]], str] | None = None,
+               ) -> list[tuple[str, str, str]]:
     """Rows ``(quantity, value, source)``: every starting number once, as the run uses it.
 
     A quantity the scenario overrides shows the scenario's value and says so; the others show
     the default with its source.
+
+    Args:
+        overrides: the scenario's ``initial`` section (``Scenario.initial`` dumped).
+        scenario_file: the file that set the overrides; or, for a scenario built on another,
+            a function from a key's place in ``initial`` (``("alignment", "PRK-RUS")``,
+            ``("provocation",)``) to the file that set it.
     """
     data = _initial_data()
     over = {k: v for k, v in (overrides or {}).items() if v is not None}
-    where = f"set in {scenario_file or 'the scenario'}"
+
+    def where(*loc: str) -> str:
+        file = scenario_file(loc) if callable(scenario_file) else scenario_file
+        return f"set in {file or 'the scenario'}"
+
     rows: list[tuple[str, str, str]] = []
     for section in ("alignment", "dependence", "commitment", "strain", "stability", "threat",
                     "instruments"):
-        given = {_canonical(section, k): v for k, v in (over.get(section) or {}).items()}
+        given = {_canonical(section, k): (k, v) for k, v in (over.get(section) or {}).items()}
         for key, entry in data[section].items():
             name = _canonical(section, key)
             if name in given:
-                rows.append((f"{section}.{name}", str(given.pop(name)), where))
+                written, value = given.pop(name)
+                rows.append((f"{section}.{name}", str(value), where(section, written)))
             else:
                 rows.append((f"{section}.{name}", str(entry["value"]), entry["source"]))
-        rows += [(f"{section}.{name}", str(value), where) for name, value in given.items()]
+        rows += [(f"{section}.{name}", str(value), where(section, written))
+                 for name, (written, value) in given.items()]
     if "provocation" in over:
-        rows.append(("provocation", str(over["provocation"]), where))
+        rows.append(("provocation", str(over["provocation"]), where("provocation")))
     else:
         rows.append(("provocation", str(data["provocation"]["value"]),
                      data["provocation"]["source"]))
@@ -186,7 +200,8 @@ def provenance(overrides: dict[str, Any] | None = None,
     given_capability = over.get("capability") or {}
     for actor, share in zip(ACTORS, cow_capability(), strict=True):
         if actor in given_capability:
-            rows.append((f"capability.{actor}", str(given_capability[actor]), where))
+            rows.append((f"capability.{actor}", str(given_capability[actor]),
+                         where("capability", actor)))
         else:
             rows.append((f"capability.{actor}", f"{share:.4f}",
                          f"COW NMC v6.0, cinc {COW_YEAR} = {cinc[actor]:.6f}, share of the five"))

@@ -23,12 +23,16 @@ from sim.events import Hazard, event_names
 from sim.initial import default_environment
 from sim.lens import Lens, get_lens, lens_parameters
 from sim.params import Parameters
-from sim.scenario import EnvPath, Scenario, load_scenario, located_error, scenario_hash
+from sim.scenario import (
+    EnvPath,
+    Scenario,
+    load_scenario,
+    located_error,
+    scenario_hash,
+    written_in,
+)
 from sim.state import ENVIRONMENT
 from sim.yamlfiles import Loc, describe_error
-
-REPOSITORY = Path(__file__).resolve().parent.parent
-SCENARIO_DIR = REPOSITORY / "scenarios"
 
 
 def environment_path(scenario: Scenario, defaults: Mapping[str, float]) -> NDArray[np.float64]:
@@ -144,17 +148,13 @@ def load_plan(path: str | Path, lens_name: str = "neutral") -> Plan:
     return compile_plan(load_scenario(path), lens_option(lens_name), str(path))
 
 
-def bundled_scenarios() -> dict[str, Path]:
-    """Bundled scenario files by name (file stem), sorted."""
-    return {p.stem: p for p in sorted(SCENARIO_DIR.glob("*.yaml"))}
-
-
 def explain_rows(path: str | Path, lens_name: str = "neutral") -> list[tuple[str, str, str]]:
     """Rows ``(quantity, value, source)`` of everything a run of this scenario stands on.
 
     Starting state, environment at the start, parameters and events, each once, with the
     value the run uses and where it comes from (an article paragraph, a named source, an
-    assumption, the scenario file or the lens).
+    assumption, the scenario file that set it, which for a scenario that extends another may
+    be the parent's, or the lens).
     """
     from sim.events import catalogue
     from sim.initial import environment_provenance, provenance
@@ -164,8 +164,11 @@ def explain_rows(path: str | Path, lens_name: str = "neutral") -> list[tuple[str
     scenario = load_scenario(path)
     lens = lens_option(lens_name)
     plan = compile_plan(scenario, lens, str(path))
-    where = f"set in {path}"
-    rows = provenance(plan.initial, str(path))
+
+    def where(*loc: str) -> str:
+        return f"set in {written_in(scenario, loc)}"
+
+    rows = provenance(plan.initial, lambda loc: written_in(scenario, ("initial", *loc)))
     for quantity, value, source in environment_provenance():
         name = quantity.split(".", 1)[1]
         setting = scenario.environment.get(name)
@@ -175,14 +178,15 @@ def explain_rows(path: str | Path, lens_name: str = "neutral") -> list[tuple[str
         start = f"{plan.base_env[0, ENV[name]]:g}"
         if isinstance(setting, EnvPath):
             points = ", ".join(f"{q} {v:g}" for q, v in setting.points)
-            rows.append((quantity, start, f"{where}: path {points} ({setting.interpolation})"))
+            rows.append((quantity, start, f"{where('environment', name)}: path {points} "
+                                          f"({setting.interpolation})"))
         else:
-            rows.append((quantity, start, where))
+            rows.append((quantity, start, where("environment", name)))
     params = plan.params.model_dump()
     for name, default, _meaning, source in parameter_provenance():
         value = params[name]
         if name in scenario.parameters:
-            note = f"{where} (default {default}: {source})"
+            note = f"{where('parameters', name)} (default {default}: {source})"
         elif name in lens.weights:
             note = f"lens {lens.name}: {lens.weight_reasons.get(name, '')} (default {default})"
         else:

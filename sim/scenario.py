@@ -20,6 +20,39 @@ at a quarter or given a hazard, parameter overrides and the outcome columns to s
 
 Quarters are labels ``YYYYQn`` or whole numbers of quarters after ``start`` (0 = the start).
 
+**A scenario built on another** names it with ``extends`` and gives only what differs::
+
+    extends: baseline
+    name: russian_collapse
+    description: Russia falls into an internal crisis in 2027
+    events:
+      forced: [{event: russian_collapse, at: 2027Q1}]
+      hazards: {russian_collapse: null}    # forced once, so the inherited hazard goes
+
+- ``extends: NAME`` (a scenario file name without extension) is looked for as ``NAME.yaml`` in
+  the extending file's folder, then among the bundled scenarios (``scenarios/``); a value ending
+  in ``.yaml`` or ``.yml`` is a path relative to the extending file's folder (for a scenario
+  given as text, the current folder).
+- The child's keys override the parent's. Scalars (``start``, ``horizon``) and lists
+  (``outcomes``) are replaced. Mappings are merged key by key: ``initial`` per section and per
+  key (a dependence row is replaced whole; a dyad may be written either way round);
+  ``environment`` per variable (a constant or a path replaces the parent's whole);
+  ``parameters`` per name; ``events.hazards`` per event (the hazard replaced whole).
+  ``events.forced`` is the parent's list followed by the child's.
+- A ``null`` in the child removes the inherited key (``hazards: {russian_collapse: null}``,
+  ``environment: {taiwan_tension: null}`` for the default, ``outcomes: null``); a ``null`` for a
+  key the parent does not set is an error, as it is most likely a misspelt name.
+- ``name`` and ``description`` are the child's own: required in it, never inherited.
+- Chains are allowed (a extends b extends c); a cycle is an error naming the files. The parent
+  must be a valid scenario by itself.
+- Quarters given as offsets (``at: 8``, path points) count from the merged scenario's
+  ``start``.
+- A problem is reported where the offending value was written: in the parent's file and line
+  for an inherited value, in the child's for the child's own.
+- The loaded :class:`Scenario` is the merged one, standing alone (``extends`` is ``None``):
+  :func:`scenario_hash` says what runs, however it was written, and :func:`dump_scenario`
+  writes a standalone file. :func:`written_in` tells which file set a value.
+
 Reading is safe (plain YAML values only: no tags, anchors or aliases) and keeps the line of
 every key and list item, so that every problem, from a YAML syntax error to a dependence row
 that does not sum to 1, becomes one :class:`~sim.errors.InputError` naming the file, the line
@@ -33,8 +66,7 @@ import hashlib
 import json
 import math
 import re
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -58,6 +90,7 @@ from pydantic import (
 from sim.actors import ACTORS, PARTNERS, actor_index, parse_dyad, partner_index
 from sim.errors import FieldError, InputError, format_field
 from sim.events import event_names, quantity_names
+from sim.extends import MergeRules, assemble
 from sim.params import PARAMETER_NAMES, ParameterOverrides, check_overrides
 from sim.quarters import YEAR_MAX, YEAR_MIN, format_quarter, parse_quarter
 from sim.state import ENVIRONMENT, INSTRUMENT_NAMES
@@ -65,7 +98,6 @@ from sim.yamlfiles import (
     Loc,
     YamlDocument,
     YamlDumper,
-    line_at,
     parse_yaml_text,
     read_yaml_file,
     show_value,
@@ -73,6 +105,9 @@ from sim.yamlfiles import (
     unknown_name,
     validate_document,
 )
+
+SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
+"""The bundled scenario library."""
 
 HORIZON_MAX = 400
 SHARE_TOLERANCE = 1e-6
@@ -392,17 +427,19 @@ class Events(_Section):
     )
 
 
-@dataclass(frozen=True)
-class _Origin:
-    """Where a scenario was read from, to locate problems found after loading."""
-
-    file: str
-    lines: Mapping[Loc, int] = field(default_factory=dict)
-
-
 class Scenario(_Section):
-    """One scenario file, validated."""
+    """One scenario file, validated (merged with the scenarios it extends)."""
 
+    extends: Annotated[str, Strict()] | None = Field(
+        default=None,
+        description="The scenario this one is built on: a scenario name (NAME.yaml in this "
+        "file's folder, else a bundled scenario, e.g. baseline) or a path ending in .yaml or "
+        ".yml relative to this file. Its values apply unless this file sets them: scalars and "
+        "lists replaced; initial (per section and key), environment (per variable), "
+        "parameters (per name) and events.hazards (per event) merged; events.forced appended "
+        "to the parent's; a null removes the inherited key. name and description are not "
+        "inherited.",
+    )
     name: Annotated[str, Strict(), AfterValidator(_scenario_name)] = Field(
         description="Identifier: lowercase letters, digits and '_', e.g. russian_collapse.",
         json_schema_extra={"pattern": "^[a-z0-9_]+$"},
@@ -443,7 +480,7 @@ class Scenario(_Section):
         "'_', '.', '-').",
     )
 
-    _origin: _Origin | None = PrivateAttr(default=None)
+    _source: YamlDocument | None = PrivateAttr(default=None)
 
     def __eq__(self, other: object) -> bool:
         """Equal when the contents are equal, wherever the two were read from."""
@@ -459,6 +496,16 @@ class Scenario(_Section):
     @field_serializer("parameters")
     def _keep_integers(self, value: dict[str, float]) -> dict[str, Any]:
         return dict(value)  # commitment_quarters stays an int when written out
+
+    @field_validator("extends")
+    @classmethod
+    def _resolved_when_read(cls, value: str | None) -> str | None:
+        if value is not None:
+            raise ValueError(
+                "extends is resolved when a scenario file is read (load_scenario, "
+                "scenario_from_text); a Scenario built in Python stands alone"
+            )
+        return value
 
     @model_validator(mode="after")
     def _times_fit(self) -> Scenario:
@@ -518,8 +565,14 @@ class Scenario(_Section):
 # --- the scenario API --------------------------------------------------------------------------
 
 
+def bundled_scenarios() -> dict[str, Path]:
+    """Bundled scenario files by name (file stem), sorted."""
+    return {p.stem: p for p in sorted(SCENARIO_DIR.glob("*.yaml"))}
+
+
+
 def load_scenario(path: str | Path) -> Scenario:
-    """Read, parse and validate a scenario file.
+    """Read, parse and validate a scenario file, merged with the scenarios it extends.
 
     Raises:
         InputError: any problem, with the file, line and field (see module docstring).
@@ -530,10 +583,15 @@ def load_scenario(path: str | Path) -> Scenario:
 def scenario_from_document(doc: YamlDocument) -> Scenario:
     """Validate an already parsed document as a scenario (keeping its lines for messages).
 
+    A document that ``extends`` another is merged with it first (module docstring).
+
     Raises:
         InputError: any problem, with the file, line and field.
     """
-    return _with_origin(validate_document(Scenario, doc), _Origin(doc.file, doc.lines))
+    merged = assemble(doc, SCENARIO_MERGE, _parent_file, _check_parent)
+    scenario = validate_document(Scenario, merged)
+    scenario._source = merged
+    return scenario
 
 
 def scenario_from_text(text: str, file: str = "<string>") -> Scenario:
@@ -545,9 +603,129 @@ def scenario_from_text(text: str, file: str = "<string>") -> Scenario:
     return scenario_from_document(parse_yaml_text(text, file))
 
 
-def _with_origin(scenario: Scenario, origin: _Origin) -> Scenario:
-    scenario._origin = origin
-    return scenario
+def _same_dyad(loc: Loc, parent_key: Any, child_key: Any) -> bool:
+    """Whether two keys name the same thing: equal, or the same dyad written either way."""
+    if parent_key == child_key:
+        return True
+    if loc not in (("initial", "alignment"), ("initial", "commitment")):
+        return False
+    try:
+        return set(parse_dyad(str(parent_key))) == set(parse_dyad(str(child_key)))
+    except KeyError:
+        return False
+
+
+SCENARIO_MERGE = MergeRules(
+    reference="extends",
+    merged=frozenset({(), ("initial",), ("initial", "*"), ("environment",), ("parameters",),
+                      ("events",), ("events", "hazards")}),
+    concatenated=frozenset({("events", "forced")}),
+    own=("name", "description"),
+    same_key=_same_dyad,
+)
+"""How a scenario that ``extends`` another is laid over it (module docstring)."""
+
+
+def scenario_json_schema() -> dict[str, Any]:
+    """The JSON Schema of scenario files, for editors (``geosim schema``).
+
+    :class:`Scenario`'s schema, made to accept files that extend another: ``start`` and
+    ``horizon`` are required only without ``extends``, and a ``null`` is allowed wherever it
+    removes an inherited key (the merged locations of :data:`SCENARIO_MERGE`).
+    """
+    schema = Scenario.model_json_schema()
+    defs = schema.get("$defs", {})
+    schema["required"] = [k for k in schema["required"] if k in SCENARIO_MERGE.own]
+    schema["if"] = {"not": {"required": [SCENARIO_MERGE.reference]}}
+    schema["then"] = {"required": ["start", "horizon"]}
+    nodes = [_schema_at(schema, defs, pattern) for pattern in sorted(SCENARIO_MERGE.merged)]
+    for node in [n for group in nodes for n in group]:
+        for name, child in node.get("properties", {}).items():
+            if name not in (SCENARIO_MERGE.reference, *SCENARIO_MERGE.own):
+                node["properties"][name] = _or_null(child)
+        if isinstance(node.get("additionalProperties"), dict):
+            node["additionalProperties"] = _or_null(node["additionalProperties"])
+    return schema
+
+
+def _schema_at(schema: dict[str, Any], defs: dict[str, Any], pattern: Loc) -> list[dict[str, Any]]:
+    """The object schemas at a location (``"*"``: every property), following ``$ref``."""
+    nodes = [schema]
+    for part in pattern:
+        children = []
+        for node in nodes:
+            properties = node.get("properties", {})
+            children += list(properties.values()) if part == "*" else [properties[part]]
+        nodes = [_deref(child, defs) for child in children]
+    return [node for node in nodes if node.get("type") == "object" or "properties" in node]
+
+
+def _deref(node: dict[str, Any], defs: dict[str, Any]) -> dict[str, Any]:
+    for option in node.get("anyOf", [node]):
+        if "$ref" in option:
+            return defs[option["$ref"].rsplit("/", 1)[1]]
+        if option.get("type") == "object":
+            return option
+    return node
+
+
+def _or_null(node: dict[str, Any]) -> dict[str, Any]:
+    """``node`` or ``null``, its description kept outside (a null removes the inherited key)."""
+    if any(option.get("type") == "null" for option in node.get("anyOf", [])):
+        return node
+    # the same dict object stays inside, so that a deeper location changed later shows
+    outer: dict[str, Any] = {k: node.pop(k) for k in ("description", "title", "default")
+                             if k in node}
+    return {"anyOf": [node, {"type": "null"}], **outer}
+
+
+def _parent_file(doc: YamlDocument) -> Path:
+    """The file a document's ``extends`` names (module docstring).
+
+    Raises:
+        InputError: at the ``extends`` line: not a name or path, or no such file.
+    """
+    value = doc.data["extends"]
+    file, line = doc.place(("extends",))
+    if not isinstance(value, str) or not value.strip():
+        raise InputError(
+            file, line, "extends",
+            "expected the name of a scenario (e.g. baseline) or a path ending in .yaml, got "
+            f"{show_value(value)}",
+        )
+    folder = Path(doc.file).parent
+    if value.endswith((".yaml", ".yml")):
+        path = folder / value
+        if path.is_file():
+            return path
+        raise InputError(
+            file, line, "extends",
+            f"{path} not found; a path in extends is relative to the extending file's folder",
+        )
+    candidates = (folder / f"{value}.yaml", SCENARIO_DIR / f"{value}.yaml")
+    for path in candidates:
+        if path.is_file():
+            return path
+    known = tuple(sorted({p.stem for p in folder.glob("*.yaml")} | set(bundled_scenarios())))
+    raise InputError(
+        file, line, "extends",
+        f"no scenario {value!r}: neither {candidates[0]} nor a bundled scenario exists; "
+        f"{suggestion(value, known)}give a scenario name or a path ending in .yaml",
+    )
+
+
+def _check_parent(doc: YamlDocument) -> Scenario:
+    """A parent must be a valid scenario by itself; its problems are reported in its file."""
+    return validate_document(Scenario, doc)
+
+
+def written_in(scenario: Scenario, loc: Loc) -> str:
+    """The file where the value at ``loc`` (e.g. ``("parameters", "rationality")``) was set.
+
+    For a scenario that extends another, the parent's file for an inherited value; for one
+    built in Python, ``<scenario>``.
+    """
+    return scenario._source.place(loc)[0] if scenario._source else "<scenario>"
 
 
 def dump_scenario(scenario: Scenario) -> str:
@@ -565,13 +743,18 @@ def located_error(scenario: Scenario, loc: Loc, message: str) -> InputError:
     For problems found after loading (e.g. a parameter override that clashes with a lens); a
     scenario built in Python, not read from a file, is named ``<scenario>``.
     """
-    origin = scenario._origin or _Origin("<scenario>")
-    return InputError(origin.file, line_at(origin.lines, loc), format_field(loc), message)
+    if scenario._source is None:
+        return InputError("<scenario>", None, format_field(loc), message)
+    file, line = scenario._source.place(loc)
+    return InputError(file, line, format_field(scenario._source.written(loc)), message)
 
 
 def scenario_hash(scenario: Scenario) -> str:
-    """SHA-256 (hex) of the scenario as canonical JSON, quarters written as labels."""
-    data = scenario.model_dump(mode="json")
+    """SHA-256 (hex) of the scenario as canonical JSON, quarters written as labels.
+
+    The scenario is the merged one: the hash says what runs, not how the files were written.
+    """
+    data = scenario.model_dump(mode="json", exclude={"extends"})
     for forced in data["events"]["forced"]:
         forced["at"] = scenario.quarter_label(scenario.quarter_offset(forced["at"]))
     for setting in data["environment"].values():
@@ -586,7 +769,8 @@ def scenario_hash(scenario: Scenario) -> str:
 
 
 __all__ = [
-    "EnvPath", "Events", "ForcedEvent", "HazardSpec", "Initial", "Scenario", "dump_scenario",
-    "load_scenario", "located_error", "scenario_from_document", "scenario_from_text",
-    "scenario_hash",
+    "EnvPath", "Events", "ForcedEvent", "HazardSpec", "Initial", "SCENARIO_DIR", "SCENARIO_MERGE",
+    "Scenario", "bundled_scenarios", "dump_scenario", "load_scenario", "located_error",
+    "scenario_from_document", "scenario_from_text", "scenario_hash", "scenario_json_schema",
+    "written_in",
 ]

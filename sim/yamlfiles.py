@@ -14,7 +14,7 @@ import difflib
 import math
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, get_args
 
@@ -80,11 +80,35 @@ class YamlDocument:
         data: dicts, lists, str, int, float, bool and None only.
         lines: ``(key, index, ...)`` path -> line of that key or list item; ``()`` -> the line
             where the top-level value starts.
+        files: For a document assembled from several files (a scenario that extends another):
+            path -> the file its line is in, where that is not ``file``.
+        paths: For such a document: path -> the path as written in its file, where that
+            differs (an item appended to an inherited list has another index there).
     """
 
     file: str
     data: Any
     lines: Mapping[Loc, int]
+    files: Mapping[Loc, str] = field(default_factory=dict)
+    paths: Mapping[Loc, Loc] = field(default_factory=dict)
+
+    def place(self, path: Loc) -> tuple[str, int | None]:
+        """File and line of ``path``, or of its nearest ancestor that has a line.
+
+        Returns:
+            ``(file, line)``; ``(self.file, None)`` when no part of the path has a line.
+        """
+        for end in range(len(path), 0, -1):
+            if path[:end] in self.lines:
+                return self.files.get(path[:end], self.file), self.lines[path[:end]]
+        return self.file, None
+
+    def written(self, path: Loc) -> Loc:
+        """``path`` as written in the file that holds it (see ``paths``)."""
+        for end in range(len(path), 0, -1):
+            if path[:end] in self.paths:
+                return (*self.paths[path[:end]], *path[end:])
+        return path
 
 
 def read_yaml_file(path: str | Path) -> YamlDocument:
@@ -312,7 +336,12 @@ def validate_document[M: BaseModel](model: type[M], doc: YamlDocument) -> M:
         return model.model_validate(doc.data)
     except ValidationError as exc:
         problems = [_input_error(err, doc) for err in exc.errors()]
-        raise min(problems, key=lambda e: math.inf if e.line is None else e.line) from None
+        raise min(problems, key=lambda e: _file_order(e, doc.file)) from None
+
+
+def _file_order(err: InputError, file: str) -> tuple[bool, float]:
+    """Sort key: the document's own file first, then by line (no line last)."""
+    return err.file != file, math.inf if err.line is None else err.line
 
 
 def _input_error(err: Any, doc: YamlDocument) -> InputError:
@@ -326,7 +355,10 @@ def _input_error(err: Any, doc: YamlDocument) -> InputError:
     name_absent = err["type"] == "missing" or err["type"] not in _PYDANTIC_ERRORS
     path, shown = _locate(loc, doc.data, missing=name_absent)
     message = reason or describe_error(err)
-    return InputError(doc.file, line_at(doc.lines, path), format_field(shown), message)
+    file, line = doc.place(path)
+    written = doc.written(path)  # as in the file that holds it, if it differs from the merge
+    field = shown if written == path else (*written, *shown[len(path):])
+    return InputError(file, line, format_field(field), message)
 
 
 def _locate(loc: Loc, data: Any, missing: bool) -> tuple[Loc, Loc]:
@@ -365,14 +397,6 @@ def unknown_name(kind: str, word: object, choices: tuple[str, ...]) -> str:
     """``unknown parameter 'w_hedgeing'; did you mean 'w_hedging'? expected one of ...``."""
     return f"unknown {kind} {word!r}; {suggestion(word, choices)}expected one of " + ", ".join(
         choices)
-
-
-def line_at(lines: Mapping[Loc, int], path: Loc) -> int | None:
-    """Line of ``path``, or of its nearest ancestor present in ``lines``; None if none is."""
-    for end in range(len(path), 0, -1):
-        if path[:end] in lines:
-            return lines[path[:end]]
-    return None
 
 
 def describe_error(err: Any) -> str:

@@ -11,7 +11,8 @@ import numpy as np
 import pytest
 
 from sim.engine import simulate
-from sim.plan import SCENARIO_DIR, load_plan
+from sim.plan import load_plan
+from sim.scenario import SCENARIO_DIR
 
 RUNS = 4_000
 

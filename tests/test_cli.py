@@ -12,7 +12,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from sim import cli
-from sim.plan import SCENARIO_DIR
+from sim.scenario import SCENARIO_DIR
 
 BASELINE = str(SCENARIO_DIR / "baseline.yaml")
 

@@ -95,7 +95,8 @@ def test_same_seed_same_bytes_other_seed_other_data():
 
 def test_baseline_scenario_runs_0_to_19_agree_every_quarter():
     """The issue's wording: the bundled baseline, its runs 0..19, every quarter, to 1e-9."""
-    from sim.plan import SCENARIO_DIR, load_plan
+    from sim.plan import load_plan
+    from sim.scenario import SCENARIO_DIR
 
     plan = load_plan(SCENARIO_DIR / "baseline.yaml")
     vec = simulate(plan, 20, seed=2025, record="full")

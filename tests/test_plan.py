@@ -8,7 +8,8 @@ import pytest
 
 import sim.scenario
 from sim.errors import InputError
-from sim.plan import SCENARIO_DIR, explain_rows, load_plan
+from sim.plan import explain_rows, load_plan
+from sim.scenario import SCENARIO_DIR
 from sim.yamlfiles import YamlDocument
 
 BASELINE = SCENARIO_DIR / "baseline.yaml"

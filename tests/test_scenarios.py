@@ -1,7 +1,7 @@
 """The bundled scenario library (issue 3).
 
 - every file in ``scenarios/`` loads and runs the same in both engines;
-- each shock scenario is the baseline's world plus its one shock;
+- each shock scenario extends the baseline and is its world plus its one shock;
 - ``geosim scenarios`` lists them and ``geosim schema`` reproduces the committed schemas;
 - each shock moves its defining outcome against the baseline, in the direction the articles
   predict (paired runs, a threshold of 4 standard errors);
@@ -28,6 +28,7 @@ from sim.mesa_model import simulate_mesa
 from sim.plan import load_plan
 from sim.scenario import load_scenario
 from sim.state import ENVIRONMENT
+from sim.yamlfiles import read_yaml_file
 
 REPO = Path(__file__).resolve().parent.parent
 SCENARIO_DIR = REPO / "scenarios"
@@ -100,25 +101,37 @@ def test_scenario_outcomes_are_real_columns(path: Path) -> None:
 
 @pytest.mark.parametrize("name", sorted(SHOCKS))
 def test_shock_scenario_is_the_baseline_plus_its_shock(name: str) -> None:
-    """Same start, horizon, parameters, environment and hazards as the baseline; one event
-    forced at its quarter; that event's hazard dropped when it can fire only once."""
+    """The file extends the baseline and writes only its shock: one event forced at its quarter,
+    that event's inherited hazard removed (null) when it can fire only once, and its own
+    environment where it has one. Merged, it runs the baseline's world plus that shock."""
     event, quarter = SHOCKS[name]
-    base, plan = load_plan(BASELINE), load_plan(SCENARIO_DIR / f"{name}.yaml")
-    scenario = load_scenario(SCENARIO_DIR / f"{name}.yaml")
+    path = SCENARIO_DIR / f"{name}.yaml"
+    repeatable = catalogue()[event].repeatable
+    own_env = OWN_ENVIRONMENT.get(name, set())
+
+    # what the file itself says
+    own = read_yaml_file(path).data
+    assert own["extends"] == "baseline"
+    assert set(own) <= {"extends", "name", "description", "events", "outcomes",
+                        *(["environment"] if own_env else [])}, sorted(own)
+    assert set(own.get("environment", {})) == own_env
+    assert own["events"]["forced"] == [{"event": event, "at": quarter}]
+    dropped = event in load_scenario(BASELINE).events.hazards and not repeatable
+    assert own["events"].get("hazards", {}) == ({event: None} if dropped else {})
+
+    # what runs: the baseline's plan with the shock
+    base, plan = load_plan(BASELINE), load_plan(path)
     assert (plan.start, plan.horizon) == (base.start, base.horizon)
     assert plan.params == base.params
     assert plan.initial == base.initial
-    own = OWN_ENVIRONMENT.get(name, set())
     for m, variable in enumerate(ENVIRONMENT):
         same = np.array_equal(plan.base_env[:, m], base.base_env[:, m])
-        assert same != (variable in own), f"{name}: environment {variable}"
+        assert same != (variable in own_env), f"{name}: environment {variable}"
     names = event_names()
     e = names.index(event)
-    offset = scenario.quarter_offset(quarter)
     expected = np.zeros_like(plan.forced)
-    expected[offset, e] = True
+    expected[load_scenario(path).quarter_offset(quarter), e] = True
     np.testing.assert_array_equal(plan.forced, expected)
-    repeatable = catalogue()[event].repeatable
     for k, (mine, theirs) in enumerate(zip(plan.hazards, base.hazards, strict=True)):
         if k == e and not repeatable:
             assert mine is None, f"{name}: {event} is forced and fires once; drop its hazard"
