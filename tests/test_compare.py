@@ -36,9 +36,9 @@ from sim.compare.tables import PREDICTION_COLUMNS, prediction_rows, read_predict
 from sim.engine import simulate
 from sim.errors import InputError
 from sim.lens import bundled_lenses, load_lens
-from sim.plan import bundled_scenarios, compile_plan
+from sim.plan import compile_plan
 from sim.results import ID_COLUMNS, PARAMETERS_KEY, read_metadata, read_runs
-from sim.scenario import load_scenario
+from sim.scenario import bundled_scenarios, load_scenario
 
 RUNS = 200
 SEED = 5

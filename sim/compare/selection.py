@@ -15,8 +15,8 @@ from pathlib import Path
 
 from sim.errors import InputError, format_field
 from sim.lens import Lens, Prediction, bundled_lenses, get_lens, seeds_dir
-from sim.plan import bundled_scenarios
-from sim.yamlfiles import line_at, read_yaml_file, suggestion
+from sim.scenario import bundled_scenarios
+from sim.yamlfiles import read_yaml_file, suggestion
 
 
 @dataclass(frozen=True)
@@ -141,7 +141,7 @@ def prediction_error(lens_file: Path, index: int, field: str, message: str) -> I
     loc: tuple[str | int, ...] = ("predictions", index, field)
     line = None
     try:
-        line = line_at(read_yaml_file(lens_file).lines, loc)
+        line = read_yaml_file(lens_file).place(loc)[1]
     except InputError:
         pass  # the file was readable when the lens was loaded; without it, no line
     return InputError(str(lens_file), line, format_field(loc), message)
