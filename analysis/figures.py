@@ -45,13 +45,15 @@ RUSSIA_COLOUR = "#c0392b"
 DPI = 150
 
 
-def _new_figure(width: float, height: float) -> Figure:
+def new_figure(width: float, height: float) -> Figure:
+    """A figure of ``width`` × ``height`` inches on its own Agg canvas (never pyplot)."""
     fig = Figure(figsize=(width, height), dpi=DPI, layout="constrained")
     FigureCanvasAgg(fig)
     return fig
 
 
-def _save(fig: Figure, path: str | Path) -> Path:
+def save_figure(fig: Figure, path: str | Path) -> Path:
+    """Write ``fig`` as a PNG on white at :data:`DPI` (making the folder); return the path."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, format="png", dpi=DPI, facecolor="white")
@@ -115,7 +117,7 @@ def fan_chart(
     ticks = quarters[::step]
     ncols = 2 if len(series) > 1 else 1
     nrows = math.ceil(len(series) / ncols)
-    fig = _new_figure(6.2 * ncols, 3.9 * nrows + 0.9)
+    fig = new_figure(6.2 * ncols, 3.9 * nrows + 0.9)
     axes = fig.subplots(nrows, ncols, squeeze=False, sharex=True)
     for k, ax in enumerate(axes.flat):
         if k >= len(series):
@@ -160,7 +162,7 @@ def fan_chart(
     fig.legend(handles=handles, loc="outside lower center", ncols=3, frameon=False, fontsize=10)
     fig.suptitle(f"{title or 'Alignment over time'}: the spread of {n_runs:,} simulated futures",
                  fontsize=15, fontweight="bold")
-    return _save(fig, path)
+    return save_figure(fig, path)
 
 
 def _bars(x: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.float64], float]:
@@ -196,12 +198,12 @@ def tilt_distribution(nk_tilt_final: ArrayLike, path: str | Path, *,
     """
     x = np.asarray(nk_tilt_final, dtype=float).ravel()
     x = x[~np.isnan(x)]
-    fig = _new_figure(10.0, 5.8)
+    fig = new_figure(10.0, 5.8)
     ax = fig.subplots()
     n = x.size
     if n == 0:
         ax.text(0.5, 0.5, "no runs", ha="center", va="center", transform=ax.transAxes)
-        return _save(fig, path)
+        return save_figure(fig, path)
     eps = 1e-9
     to_russia = float(np.mean(x > eps))
     to_china = float(np.mean(x < -eps))
@@ -240,7 +242,8 @@ def tilt_distribution(nk_tilt_final: ArrayLike, path: str | Path, *,
     ax.set_axisbelow(True)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
-    return _save(fig, path)
+    return save_figure(fig, path)
 
 
-__all__ = ["DEFAULT_FAN_SERIES", "fan_chart", "series_title", "tilt_distribution"]
+__all__ = ["DEFAULT_FAN_SERIES", "fan_chart", "new_figure", "save_figure", "series_title",
+           "tilt_distribution"]

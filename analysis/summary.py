@@ -23,6 +23,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from sim.actors import ACTORS, SHORT_NAMES
 from sim.outcomes import OUTCOME_DESCRIPTIONS
+from sim.predictions import wilson_interval
 from sim.quarters import quarter_label
 
 Z95 = 1.959963984540054  # standard normal quantile for a two-sided 95% interval
@@ -77,12 +78,9 @@ def binary_summary(values: ArrayLike) -> BinarySummary:
     n = int(x.size)
     if n == 0:
         return BinarySummary(math.nan, math.nan, math.nan, 0)
-    p = float(np.count_nonzero(x) / n)
-    z2 = Z95 * Z95
-    denom = 1.0 + z2 / n
-    centre = (p + z2 / (2 * n)) / denom
-    half = Z95 * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / denom
-    return BinarySummary(p, max(0.0, centre - half), min(1.0, centre + half), n)
+    successes = int(np.count_nonzero(x))
+    lo, hi = wilson_interval(successes, n, Z95)
+    return BinarySummary(successes / n, lo, hi, n)
 
 
 def continuous_summary(values: ArrayLike) -> dict[str, float]:
@@ -175,7 +173,9 @@ def _cell(text: str) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
 
 
-def _table(header: Iterable[str], rows: Iterable[Iterable[str]], align: str = "") -> list[str]:
+def markdown_table(header: Iterable[str], rows: Iterable[Iterable[str]],
+                   align: str = "") -> list[str]:
+    """Lines of a Markdown table; ``align`` holds one ``l`` or ``r`` per column (or is empty)."""
     header = list(header)
     marks = [(":" if align and align[k] == "l" else "") + "---" +
              (":" if align and align[k] == "r" else "") for k in range(len(header))]
@@ -320,7 +320,7 @@ def summary_markdown(
         "mean], median, and the range holding the middle 90% of runs (5th to 95th percentile).",
         "",
     ]
-    lines += _table(["outcome", "meaning", "runs", "estimate [95% interval]", "median",
+    lines += markdown_table(["outcome", "meaning", "runs", "estimate [95% interval]", "median",
                      "5% to 95%"], _key_rows(cols, key, runs, start), "llrrrr")
     lines += [
         "",
@@ -330,14 +330,15 @@ def summary_markdown(
         f"## Final alignment of each pair (end of {end})",
         "",
     ]
-    lines += _table(["pair", "code", "median", "5% to 95%"], _dyad_rows(cols), "llrr")
+    lines += markdown_table(["pair", "code", "median", "5% to 95%"], _dyad_rows(cols),
+                            "llrr")
     fired, never = _event_rows(cols, start, event_descriptions or {})
     lines += ["", "## Events fired", ""]
     if fired:
         lines += ["Share of runs in which each event fired, and the median quarter of its first "
                   "firing in those runs (quarter 1 is the first quarter simulated).", ""]
-        lines += _table(["event", "what", "share of runs", "median quarter when fired"],
-                        fired, "llrr")
+        lines += markdown_table(["event", "what", "share of runs",
+                                 "median quarter when fired"], fired, "llrr")
     else:
         lines.append("No event fired in any run.")
     if never:
@@ -361,5 +362,6 @@ def summary_markdown(
 __all__ = [
     "BinarySummary", "DEFAULT_KEY_OUTCOMES", "QUARTER_COLUMNS", "binary_summary",
     "continuous_summary", "describe", "dyad_title", "happened_within_horizon", "is_binary",
+    "markdown_table",
     "summary_markdown",
 ]

@@ -133,6 +133,66 @@ def _run(scenario: Path, lens: str, runs: int, seed: int, engine: str, out: Path
         typer.echo(f"results: {path}")
 
 
+@app.command()
+def compare(
+    scenarios: Annotated[list[str] | None, typer.Option(
+        "--scenarios", help="Score only predictions whose scenario (and reference) is among "
+                            "these bundled scenarios; repeat the option or separate names with "
+                            "commas. Default: every scenario a prediction names.")] = None,
+    lenses: Annotated[list[str] | None, typer.Option(
+        "--lenses", help="Lenses to compare (bundled names or lens files); repeat the option "
+                         "or separate names with commas. Default: every bundled lens.")] = None,
+    runs: Annotated[int, typer.Option(min=1, help="Monte Carlo runs per lens and scenario.")]
+    = 1000,
+    seed: Annotated[int, typer.Option(min=0, help="Seed of every lens and scenario.")] = 0,
+    out: Annotated[Path | None, typer.Option(help="Results folder (must be new or empty).")] = None,
+    figures: Annotated[bool, typer.Option(help="Write figures/.")] = True,
+    quiet: Annotated[bool, typer.Option(help="No progress bar, no closing lines.")] = False,
+) -> None:
+    """Score every author's predictions under every lens.
+
+    Runs every selected lens through every scenario the predictions name (and their reference
+    scenarios), each with the same seed and runs, and writes predictions.csv, runs.parquet,
+    metadata.json, summary.md and figures/predictions_matrix.png into --out.
+
+    Example: geosim compare --runs 500 --seed 1 --out results/compare
+    """
+    try:
+        _compare(scenarios, lenses, runs, seed, out, figures, quiet)
+    except InputError as err:
+        _fail(err)
+
+
+def _count(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else many or one + 's'}"
+
+
+def _compare(scenarios: list[str] | None, lenses: list[str] | None, runs: int, seed: int,
+             out: Path | None, figures: bool, quiet: bool) -> None:
+    from analysis.compare import write_comparison
+    from sim.compare.run import run_selection, total_runs
+    from sim.compare.selection import select, split_names
+    from sim.results import check_destination
+
+    selection = select(split_names(lenses), split_names(scenarios))
+    out_dir = out or _default_out("compare")
+    check_destination(out_dir)  # fail before the runs, not after them
+    comparison = run_selection(selection, runs, seed, _Progress(total_runs(selection, runs),
+                                                                quiet))
+    path = write_comparison(out_dir, comparison, figures=figures)
+    if not quiet:
+        own = [s for s in comparison.scores if s.own]
+        holding = sum(s.score.verdict == "holds" for s in own)
+        typer.echo(f"{_count(len(comparison.predictions), 'prediction')} scored under "
+                   f"{_count(len(comparison.lenses), 'lens', 'lenses')} on "
+                   f"{_count(len(comparison.scenarios), 'scenario')} ({runs} runs each) in "
+                   f"{comparison.wall_time:.1f}s; {holding} of {len(own)} hold under their "
+                   "author's own lens")
+        if comparison.left_out:
+            typer.echo(f"not scored (scenario not selected): {len(comparison.left_out)}")
+        typer.echo(f"results: {path}")
+
+
 def _validate_one(path: Path) -> str:
     """Parse a file once and validate it as the format it is (a lens has weights)."""
     from sim.lens import Lens

@@ -9,16 +9,31 @@ nothing: it is the model's defaults. ``seeds/SOURCES.md`` lists the articles.
 Paragraph pointers read ``"000 ¶20"``, ``"003 ¶2-4"`` or ``"000 ¶15, ¶27"``: the three-digit
 prefix of the article file and ¶N, the N-th non-empty line of that file.
 
-Prediction statements follow a small grammar (predictions are data here; they are evaluated
-elsewhere)::
+Prediction statements follow a small grammar (predictions are data here; :mod:`sim.predictions`
+scores them on simulated runs)::
 
-    statement  := "P(" condition ")" op number  |  "mean(" outcome ")" op number
+    statement  := "P(" condition ")" op number      probability that the condition holds
+               |  "mean(" outcome ")" op number     mean of an outcome over the runs
+               |  "d(" outcome ")" op number        mean paired difference from the reference
+               |  "dP(" condition ")" op number     difference of probabilities from the reference
     condition  := comparison ( "and" comparison )*  |  comparison ( "or" comparison )*
     comparison := outcome op number
     op         := "<" | "<=" | ">" | ">="
     outcome    := a letter, then letters, digits and "_" "." "-"   (e.g. align_PRK-RUS_final)
 
-A probability threshold must lie in [0, 1].
+A probability threshold (``P``) must lie in [0, 1], a difference of probabilities (``dP``) in
+[-1, 1].
+
+``d`` and ``dP`` are *paired* statements: they compare the prediction's scenario with a reference
+scenario run under the same lens, seed and number of runs, so that run r of both shares its
+random draws (common random numbers). ``d(align_CHN-PRK_final) < 0`` reads "China–North Korea
+alignment ends lower than in the reference". The reference is ``baseline`` unless the
+prediction names another with ``versus:``; ``versus`` on a ``P``/``mean`` statement, or a
+reference equal to the prediction's own scenario, is a validation error.
+
+Where the author's prediction does not follow in the model, the prediction's ``finding:`` says so
+and names what prevents it (a mechanism module, a ¶ pointer); it is free text, checked only for
+being non-empty and for the ¶ pointers it cites.
 """
 
 from __future__ import annotations
@@ -40,7 +55,7 @@ from pydantic import (
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 import sim
-from sim.errors import InputError
+from sim.errors import FieldError, InputError
 from sim.params import ParameterOverrides, Parameters, check_overrides
 from sim.yamlfiles import parse_yaml_text, read_yaml_file, validate_document
 
@@ -63,12 +78,16 @@ _OUTCOME = r"[A-Za-z][A-Za-z0-9_.-]*"
 _OP = r"<=|>=|<|>"
 _NUMBER = r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?"
 _STATEMENT = re.compile(
-    rf"^\s*(?:P\((?P<condition>.*)\)|mean\(\s*(?P<outcome>{_OUTCOME})\s*\))"
+    rf"^\s*(?:(?P<probability>dP|P)\((?P<condition>.*)\)"
+    rf"|(?P<average>mean|d)\(\s*(?P<outcome>{_OUTCOME})\s*\))"
     rf"\s*(?P<op>{_OP})\s*(?P<threshold>{_NUMBER})\s*$"
 )
 _COMPARISON = re.compile(rf"^\s*(?P<outcome>{_OUTCOME})\s*(?P<op>{_OP})\s*(?P<value>{_NUMBER})\s*$")
 _CONNECTIVE = re.compile(r"\s+(and|or)\s+")
-_RESERVED = frozenset({"P", "mean", "and", "or"})
+_RESERVED = frozenset({"P", "mean", "d", "dP", "and", "or"})
+
+#: The reference scenario of a paired statement (``d``, ``dP``) that names none.
+DEFAULT_REFERENCE = "baseline"
 
 _PARAGRAPH_ITEM = r"¶\d+(?:-\d+)?"
 _POINTER = re.compile(rf"^\d{{3}} {_PARAGRAPH_ITEM}(?:, {_PARAGRAPH_ITEM})*$")
@@ -88,20 +107,26 @@ class Comparison:
     value: float
 
 
+StatementKind = Literal["P", "mean", "d", "dP"]
+
+
 @dataclass(frozen=True)
 class Statement:
     """A parsed prediction statement.
 
     Attributes:
-        kind: ``"P"`` (probability that ``conditions`` hold) or ``"mean"`` (mean of ``outcome``).
-        op: comparison of the probability or mean with ``threshold``.
+        kind: ``"P"`` (probability that ``conditions`` hold), ``"mean"`` (mean of ``outcome``),
+            ``"d"`` (mean over runs of ``outcome`` minus the same run's ``outcome`` in the
+            reference scenario) or ``"dP"`` (probability that ``conditions`` hold minus the
+            same probability in the reference scenario).
+        op: comparison of the probability, mean or difference with ``threshold``.
         threshold: the number on the right-hand side.
-        conditions: for ``P``, the comparisons joined by ``connective``; empty for ``mean``.
-        connective: ``"and"``, ``"or"`` or None (a single comparison, or ``mean``).
-        outcome: for ``mean``, the outcome averaged; None for ``P``.
+        conditions: for ``P`` and ``dP``, the comparisons joined by ``connective``; else empty.
+        connective: ``"and"``, ``"or"`` or None (a single comparison, or ``mean``/``d``).
+        outcome: for ``mean`` and ``d``, the outcome averaged; else None.
     """
 
-    kind: Literal["P", "mean"]
+    kind: StatementKind
     op: str
     threshold: float
     conditions: tuple[Comparison, ...] = ()
@@ -109,9 +134,14 @@ class Statement:
     outcome: str | None = None
 
     @property
+    def paired(self) -> bool:
+        """True for ``d`` and ``dP``: the statement compares with a reference scenario."""
+        return self.kind in ("d", "dP")
+
+    @property
     def outcomes(self) -> tuple[str, ...]:
         """Outcome names the statement reads, in order of appearance."""
-        if self.kind == "mean":
+        if self.kind in ("mean", "d"):
             return (self.outcome,) if self.outcome else ()
         return tuple(c.outcome for c in self.conditions)
 
@@ -133,7 +163,8 @@ def parse_statement(text: str) -> Statement:
     """Parse a prediction statement (see the module docstring for the grammar).
 
     Args:
-        text: e.g. ``"P(nk_tilt_final < 0) > 0.7"`` or ``"mean(nk_comovement) >= 0"``.
+        text: e.g. ``"P(nk_tilt_final < 0) > 0.7"``, ``"mean(nk_comovement) >= 0"``,
+            ``"d(align_CHN-PRK_final) < 0"`` or ``"dP(chn_rus_alliance >= 1) > 0.1"``.
 
     Returns:
         The parsed :class:`Statement`.
@@ -145,16 +176,22 @@ def parse_statement(text: str) -> Statement:
     if match is None:
         raise ValueError(
             f"statement {text!r} does not follow the grammar "
-            "'P(<outcome> <op> <number> [and|or ...]) <op> <number>' or "
-            "'mean(<outcome>) <op> <number>' with <op> one of < <= > >="
+            "'P(<outcome> <op> <number> [and|or ...]) <op> <number>', "
+            "'mean(<outcome>) <op> <number>', 'd(<outcome>) <op> <number>' or "
+            "'dP(<outcome> <op> <number> [and|or ...]) <op> <number>' with <op> one of "
+            "< <= > >="
         )
     op = match["op"]
     threshold = _number(match["threshold"], "threshold")
     if match["outcome"] is not None:
-        return Statement("mean", op, threshold, outcome=_check_outcome(match["outcome"]))
+        kind: StatementKind = "d" if match["average"] == "d" else "mean"
+        return Statement(kind, op, threshold, outcome=_check_outcome(match["outcome"]))
 
-    if not 0.0 <= threshold <= 1.0:
-        raise ValueError(f"a probability threshold must lie in [0, 1], got {threshold}")
+    kind = "dP" if match["probability"] == "dP" else "P"
+    low = -1.0 if kind == "dP" else 0.0
+    if not low <= threshold <= 1.0:
+        what = "difference of probabilities" if kind == "dP" else "probability threshold"
+        raise ValueError(f"a {what} must lie in [{low:g}, 1], got {threshold}")
     parts = _CONNECTIVE.split(match["condition"])
     comparisons, connectives = parts[0::2], set(parts[1::2])
     if len(connectives) > 1:
@@ -170,7 +207,7 @@ def parse_statement(text: str) -> Statement:
             Comparison(_check_outcome(cmp["outcome"]), cmp["op"], _number(cmp["value"], "value"))
         )
     connective = connectives.pop() if connectives else None
-    return Statement("P", op, threshold, tuple(conditions), connective)  # type: ignore[arg-type]
+    return Statement(kind, op, threshold, tuple(conditions), connective)  # type: ignore[arg-type]
 
 
 def _problem(kind: str, message: str, loc: tuple[str | int, ...], value: Any) -> InitErrorDetails:
@@ -257,8 +294,21 @@ class Prediction(BaseModel):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", description="unique within the lens")
     text: str = Field(min_length=1, description="the prediction in our own words")
     scenario: str = Field(pattern=rf"^{_NAME}$", description="scenario name, e.g. russian_collapse")
-    statement: str = Field(description="e.g. 'P(nk_tilt_final < 0) > 0.7'")
+    statement: str = Field(
+        description="e.g. 'P(nk_tilt_final < 0) > 0.7', 'mean(nk_comovement) >= 0', "
+                    "'d(align_CHN-PRK_final) < 0' or 'dP(chn_rus_alliance >= 1) > 0'"
+    )
+    versus: str | None = Field(
+        default=None, pattern=rf"^{_NAME}$",
+        description="for d(...) and dP(...) only: the reference scenario the difference is taken "
+                    f"from (default {DEFAULT_REFERENCE}); it must differ from 'scenario'",
+    )
     paragraphs: list[str] = Field(min_length=1, description="pointers such as '000 ¶20'")
+    finding: str | None = Field(
+        default=None,
+        description="where the prediction does not follow in the model: what prevents it (a "
+                    "mechanism module such as sim/mechanisms/buffer_state.py, ¶ pointers)",
+    )
 
     _paragraphs = field_validator("paragraphs")(_check_pointers)
 
@@ -268,9 +318,50 @@ class Prediction(BaseModel):
         parse_statement(value)
         return value
 
+    @field_validator("finding")
+    @classmethod
+    def _finding(cls, value: str | None) -> str | None:
+        if value is not None:
+            if not value.strip():
+                raise ValueError("a finding must say something; remove the key or fill it in")
+            pointer_paragraphs(value)
+        return value
+
+    @model_validator(mode="after")
+    def _reference(self) -> Prediction:
+        statement = parse_statement(self.statement)
+        if self.versus is not None:
+            if not statement.paired:
+                raise FieldError(("versus",), (
+                    f"versus applies to the paired statements d(...) and dP(...) only; "
+                    f"{self.statement!r} is a {statement.kind}(...) statement: remove versus or "
+                    "write the statement as a difference"))
+            if self.versus == self.scenario:
+                raise FieldError(("versus",), (
+                    f"versus is the prediction's own scenario {self.scenario!r}; a difference "
+                    "needs another scenario to compare with"))
+        elif statement.paired and self.scenario == DEFAULT_REFERENCE:
+            raise FieldError(("statement",), (
+                f"{self.statement!r} compares with the {DEFAULT_REFERENCE} scenario by default, "
+                f"which is this prediction's own scenario; name another with versus: <scenario>"))
+        return self
+
     def parsed(self) -> Statement:
         """The statement parsed (see :func:`parse_statement`)."""
         return parse_statement(self.statement)
+
+    @property
+    def reference(self) -> str | None:
+        """The reference scenario of a paired statement (``versus`` or baseline), else None."""
+        if not parse_statement(self.statement).paired:
+            return None
+        return self.versus or DEFAULT_REFERENCE
+
+    @property
+    def scenarios(self) -> tuple[str, ...]:
+        """The scenarios the statement is scored on: its own, then its reference if any."""
+        reference = self.reference
+        return (self.scenario,) if reference is None else (self.scenario, reference)
 
 
 class Lens(BaseModel):
@@ -431,11 +522,13 @@ def lens_parameters(lens: Lens, base: Parameters | None = None) -> Parameters:
 __all__ = [
     "ARTICLES",
     "ARTICLE_PARAGRAPHS",
+    "DEFAULT_REFERENCE",
     "Claim",
     "Comparison",
     "Lens",
     "Prediction",
     "Statement",
+    "StatementKind",
     "bundled_lenses",
     "get_lens",
     "lens_parameters",

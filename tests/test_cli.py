@@ -135,7 +135,7 @@ def test_explain_shows_what_the_scenario_and_lens_set():
 
 
 def test_every_command_has_help_with_an_example():
-    for command in ("run", "validate", "explain", "scenarios", "lenses", "schema"):
+    for command in ("run", "compare", "validate", "explain", "scenarios", "lenses", "schema"):
         done = geosim(command, "--help")
         assert done.returncode == 0
         assert "Example: geosim" in done.stdout, command

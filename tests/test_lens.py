@@ -223,6 +223,25 @@ def test_the_good_example_loads(tmp_path: Path):
         ("predictions:", "colour: red\npredictions:", "colour", 13, "not permitted"),
         ("  w_hedging: 1.0\n", "  w_hedging: 1.0\n  w_hedging: 1.2\n", "weights.w_hedging", 11,
          "twice"),
+        # paired statements, their reference scenario and findings
+        ('"P(nk_tilt_final < 0) > 0.7"', '"P(nk_tilt_final < 0) > 0.7"\n    versus: baseline',
+         "predictions[0].versus", 18, "d(...) and dP(...) only"),
+        ('"P(nk_tilt_final < 0) > 0.7"', '"d(nk_tilt_final) < 0"\n    versus: russian_collapse',
+         "predictions[0].versus", 18, "own scenario"),
+        ('"P(nk_tilt_final < 0) > 0.7"', '"d(nk_tilt_final) < 0"\n    versus: Baseline',
+         "predictions[0].versus", 18, "pattern"),
+        ("scenario: russian_collapse\n    statement: \"P(nk_tilt_final < 0) > 0.7\"",
+         "scenario: baseline\n    statement: \"dP(nk_tilt_final < 0) > 0\"",
+         "predictions[0].statement", 17, "versus: <scenario>"),
+        ("> 0.7", "> -0.7", "predictions[0].statement", 17, "[0, 1]"),
+        ('"P(nk_tilt_final < 0) > 0.7"', '"dP(nk_tilt_final < 0) < -1.5"',
+         "predictions[0].statement", 17, "[-1, 1]"),
+        ('["000 ¶20"]', '["000 ¶20"]\n    finding: "  "', "predictions[0].finding", 19,
+         "must say something"),
+        ('["000 ¶20"]', '["000 ¶20"]\n    finding: ""', "predictions[0].finding", 19,
+         "must say something"),
+        ('["000 ¶20"]', '["000 ¶20"]\n    finding: "Blocked by the buffer (000 ¶40)."',
+         "predictions[0].finding", 19, "outside"),
     ],
 )
 def test_a_bad_lens_file_names_the_field(tmp_path, old, new, field, line, words):
@@ -236,6 +255,28 @@ def test_a_bad_lens_file_names_the_field(tmp_path, old, new, field, line, words)
     assert error.line == line
     assert words in error.message
     assert field in str(error)
+
+
+def test_paired_predictions_and_findings_load(tmp_path: Path):
+    text = GOOD.replace('"P(nk_tilt_final < 0) > 0.7"', '"d(align_CHN-PRK_final) < 0"')
+    text = text.replace('["000 ¶20"]', '["000 ¶20"]\n    finding: >-\n      China\'s pull in '
+                        'sim/mechanisms/buffer_state.py outweighs it (000 ¶20).')
+    second = (
+        "  - id: p2\n    text: Another.\n    scenario: ukraine_ceasefire\n"
+        '    statement: "dP(chn_rus_alliance >= 1) < 0"\n    versus: russian_collapse\n'
+        '    paragraphs: ["000 ¶6"]\n'
+    )
+    lens = load_lens(write(tmp_path, text + second))
+    first, other = lens.predictions
+    assert first.parsed().kind == "d" and first.versus is None
+    assert first.reference == "baseline"
+    assert first.scenarios == ("russian_collapse", "baseline")
+    assert first.finding is not None and "buffer_state.py" in first.finding
+    assert other.parsed().kind == "dP" and other.reference == "russian_collapse"
+    assert other.scenarios == ("ukraine_ceasefire", "russian_collapse")
+    plain = load_lens(write(tmp_path, GOOD)).predictions[0]
+    assert plain.reference is None and plain.scenarios == ("russian_collapse",)
+    assert plain.finding is None
 
 
 def test_a_reason_for_a_weight_that_is_not_set(tmp_path: Path):
@@ -285,11 +326,17 @@ def test_a_missing_file(tmp_path: Path):
         "P(nk_tilt_min < -0.2 or russia_delivered >= 1) <= 1",
         "mean(munitions_final) > 1e-3",
         "mean(prk.dependence-chn) < .5",
+        "d(align_CHN-PRK_final) < 0",
+        "d( nk_tilt_final ) >= -0.25",
+        "dP(chn_rus_alliance >= 1) > 0.1",
+        "dP(nk_tilt_final < 0 or russia_delivered >= 1) <= -1",
+        "dP(x > 0) < 1",
     ],
 )
 def test_grammar_accepts(statement: str):
     parsed = parse_statement(statement)
-    assert parsed.kind in ("P", "mean")
+    assert parsed.kind == statement.split("(")[0]
+    assert parsed.paired == (parsed.kind in ("d", "dP"))
     assert parsed.outcomes
 
 
@@ -315,6 +362,15 @@ def test_grammar_accepts(statement: str):
         "P((a < 0)) > 0.5",
         "P(nk_tilt_final < 0) > 0.7; import os",
         "P(nk_tilt_final < 0) > 0.7 > 0.1",
+        "d(nk_tilt_final < 0) < 0",
+        "dP(nk_tilt_final) > 0",
+        "dP(nk_tilt_final < 0) > 1.5",
+        "dP(nk_tilt_final < 0) < -1.01",
+        "d(dP) > 0",
+        "d(d) > 0",
+        "D(nk_tilt_final) > 0",
+        "dmean(nk_tilt_final) > 0",
+        "d(nk_tilt_final) > inf",
     ],
 )
 def test_grammar_rejects(statement: str):
@@ -332,6 +388,15 @@ def test_parsed_statement_structure():
     mean = parse_statement("mean(nk_comovement) >= 0")
     assert (mean.kind, mean.outcome, mean.op, mean.threshold) == ("mean", "nk_comovement", ">=", 0)
     assert mean.outcomes == ("nk_comovement",)
+    d = parse_statement("d(align_CHN-PRK_final) < -0.05")
+    assert (d.kind, d.outcome, d.op, d.threshold, d.paired) == (
+        "d", "align_CHN-PRK_final", "<", -0.05, True)
+    assert d.outcomes == ("align_CHN-PRK_final",) and d.conditions == ()
+    dp = parse_statement("dP(chn_rus_alliance >= 1 and nk_tilt_final > 0) > -0.5")
+    assert (dp.kind, dp.op, dp.threshold, dp.connective, dp.paired) == (
+        "dP", ">", -0.5, "and", True)
+    assert dp.outcomes == ("chn_rus_alliance", "nk_tilt_final")
+    assert not parse_statement("P(x > 0) > 0.5").paired
 
 
 @pytest.mark.parametrize("text, words", [

@@ -1,0 +1,208 @@
+"""Run every selected lens through every scenario its predictions need, and score them all.
+
+Each cell (lens × scenario) is one Monte Carlo of the vectorized engine with the same seed and
+number of runs, so run r of every cell under a lens shares its random draws with run r of the
+others (common random numbers): a paired statement ``d(...)``/``dP(...)`` compares the same
+futures with and without the scenario's shocks. Every author's predictions are scored under
+every lens, not only the author's own.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from sim.compare.selection import Authored, LeftOut, Selection, prediction_error, select
+from sim.engine import Plan, SimulationResult, simulate
+from sim.lens import Lens
+from sim.plan import compile_plan
+from sim.predictions import Score, evaluate
+from sim.scenario import load_scenario
+from sim.yamlfiles import suggestion
+
+
+@dataclass(frozen=True)
+class Cell:
+    """The runs of one scenario under one lens."""
+
+    lens: str
+    scenario: str
+    plan: Plan
+    result: SimulationResult
+
+
+@dataclass(frozen=True)
+class Scored:
+    """One author's prediction scored on the runs of one lens."""
+
+    lens: str
+    authored: Authored
+    score: Score
+
+    @property
+    def own(self) -> bool:
+        """True when the runs are the author's own lens."""
+        return self.lens == self.authored.author_lens
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Every cell's runs and every (lens, prediction) score of a comparison.
+
+    Attributes:
+        selection: the lenses, scenarios and predictions (see :func:`select`).
+        runs: runs per cell.
+        seed: the seed of every cell.
+        cells: the runs by ``(lens, scenario)``.
+        scores: one per (prediction, lens), by author, prediction and lens order.
+        wall_time: seconds the runs and the scoring took.
+    """
+
+    selection: Selection
+    runs: int
+    seed: int
+    cells: dict[tuple[str, str], Cell]
+    scores: tuple[Scored, ...]
+    wall_time: float
+
+    @property
+    def lenses(self) -> tuple[Lens, ...]:
+        """The lenses, in column order."""
+        return self.selection.lenses
+
+    @property
+    def lens_names(self) -> tuple[str, ...]:
+        """The lens names, in column order."""
+        return tuple(lens.name for lens in self.selection.lenses)
+
+    @property
+    def scenarios(self) -> tuple[str, ...]:
+        """The scenarios simulated, baseline first."""
+        return tuple(self.selection.scenarios)
+
+    @property
+    def predictions(self) -> tuple[Authored, ...]:
+        """The predictions scored, by author in lens order."""
+        return self.selection.predictions
+
+    @property
+    def left_out(self) -> tuple[LeftOut, ...]:
+        """Predictions of the selected lenses that the scenario selection leaves out."""
+        return self.selection.left_out
+
+    def score(self, lens: str, author_lens: str, prediction_id: str) -> Score:
+        """The score of one author's prediction under one lens.
+
+        Raises:
+            KeyError: no such (lens, prediction) in the comparison.
+        """
+        for scored in self.scores:
+            if scored.lens == lens and scored.authored.key == (author_lens, prediction_id):
+                return scored.score
+        raise KeyError(f"no score of {author_lens}/{prediction_id} under {lens}")
+
+
+def check_outcomes(selection: Selection, columns: Sequence[str]) -> None:
+    """Every outcome the selected predictions read is a column of the runs.
+
+    Raises:
+        InputError: naming the lens file, line and statement of the first unknown outcome.
+    """
+    known = tuple(columns)
+    for item in selection.predictions:
+        for outcome in item.prediction.parsed().outcomes:
+            if outcome not in known:
+                raise prediction_error(
+                    selection.lens_files[item.author_lens], item.index, "statement",
+                    f"{outcome!r} is not an outcome of the model; {suggestion(outcome, known)}"
+                    "the outcome columns are listed in the README (Results)")
+
+
+def score_all(selection: Selection, cells: dict[tuple[str, str], Cell],
+              confidence: float = 0.95) -> tuple[Scored, ...]:
+    """Score every selected prediction under every lens (paired with the same lens's runs)."""
+    out = []
+    for item in selection.predictions:
+        prediction = item.prediction
+        statement = prediction.parsed()
+        reference = prediction.reference
+        for lens in selection.lenses:
+            outcomes = cells[lens.name, prediction.scenario].result.outcomes
+            baseline = cells[lens.name, reference].result.outcomes if reference else None
+            out.append(Scored(lens.name, item,
+                              evaluate(statement, outcomes, baseline, confidence)))
+    return tuple(out)
+
+
+def run_cells(selection: Selection, runs: int, seed: int,
+              progress: Callable[[int], None] | None = None) -> dict[tuple[str, str], Cell]:
+    """Simulate every lens × scenario of the selection, same seed and runs for each.
+
+    Raises:
+        InputError: an invalid scenario file, or (after the first cell) a prediction reading an
+            outcome the model does not produce.
+    """
+    scenarios = {name: load_scenario(path) for name, path in selection.scenarios.items()}
+    cells: dict[tuple[str, str], Cell] = {}
+    for lens in selection.lenses:
+        for name, scenario in scenarios.items():
+            plan = compile_plan(scenario, lens, str(selection.scenarios[name]))
+            result = simulate(plan, runs, seed, progress=progress)
+            if not cells:
+                check_outcomes(selection, list(result.outcomes))
+            cells[lens.name, name] = Cell(lens.name, name, plan, result)
+    return cells
+
+
+def run_comparison(lenses: Sequence[str] | None = None, scenarios: Sequence[str] | None = None,
+                   runs: int = 1000, seed: int = 0,
+                   progress: Callable[[int], None] | None = None,
+                   confidence: float = 0.95) -> Comparison:
+    """Every selected lens through every scenario its predictions need; every score.
+
+    Args:
+        lenses: bundled lens names or lens files (columns, in this order); None for every
+            bundled lens, neutral first.
+        scenarios: bundled scenario names; None for every scenario the predictions name. When
+            given, only the predictions whose scenario and reference are among them are scored.
+        runs: runs per lens and scenario.
+        seed: the seed of every cell (run r of every cell shares its draws).
+        progress: called with the number of runs finished, after each chunk.
+        confidence: coverage of the intervals behind the verdicts.
+
+    Returns:
+        The :class:`Comparison`.
+
+    Raises:
+        InputError: bad input (unknown lens or scenario, a prediction naming a scenario or
+            outcome that does not exist, an invalid file); nothing is run past the problem.
+        ValueError: runs below 1.
+    """
+    return run_selection(select(lenses, scenarios), runs, seed, progress, confidence)
+
+
+def run_selection(selection: Selection, runs: int, seed: int,
+                  progress: Callable[[int], None] | None = None,
+                  confidence: float = 0.95) -> Comparison:
+    """Run and score an already resolved :class:`Selection` (see :func:`run_comparison`).
+
+    Raises:
+        InputError: an invalid scenario file, or a prediction reading an unknown outcome.
+        ValueError: runs below 1.
+    """
+    if runs < 1:
+        raise ValueError("runs must be at least 1")
+    started = time.perf_counter()
+    cells = run_cells(selection, runs, seed, progress)
+    scores = score_all(selection, cells, confidence)
+    return Comparison(selection, runs, seed, cells, scores, time.perf_counter() - started)
+
+
+def total_runs(selection: Selection, runs: int) -> int:
+    """Runs a comparison of this selection simulates (for a progress bar)."""
+    return len(selection.lenses) * len(selection.scenarios) * runs
+
+
+__all__ = ["Cell", "Comparison", "Scored", "check_outcomes", "run_cells", "run_comparison",
+           "run_selection", "score_all", "total_runs"]
