@@ -48,8 +48,11 @@ def fit_markdown(rows: Sequence[FitRow], top: int = 5) -> str:
 
 
 def ablation_markdown(rows: Sequence[Row], runs: int, seed: int) -> str:
-    """The ablation as a Markdown table: each fact, under the full model and each mechanism
-    off (estimate, ✗ where the fact no longer holds)."""
+    """The ablation as a Markdown table.
+
+    Each fact under the full model and each mechanism off (estimate, ✗ where the fact no
+    longer holds).
+    """
     columns = list(rows[0].estimates) if rows else []
     short = [c if c == FULL else c.replace("no ", "no\u00a0") for c in columns]
     lines = [
@@ -67,8 +70,9 @@ def ablation_markdown(rows: Sequence[Row], runs: int, seed: int) -> str:
 
 
 def replace_block(text: str, name: str, block: str) -> str:
-    """``text`` with the lines between ``<!-- name:start -->`` and ``<!-- name:end -->``
-    replaced by ``block``.
+    """``text`` with the lines between the ``name`` markers replaced by ``block``.
+
+    The markers are ``<!-- name:start -->`` and ``<!-- name:end -->``.
 
     Raises:
         ValueError: the markers are missing or out of order.

@@ -314,6 +314,9 @@ def backcast(
     fit: Annotated[bool, typer.Option(
         help="Also run the fit of step_size and instrument_rate on 2022Q1-2023Q4 (a grid; "
              "about a minute).")] = False,
+    readme: Annotated[Path | None, typer.Option(
+        help="Write the checks into this file between its '<!-- backcast:start -->' and "
+             "'<!-- backcast:end -->' lines (e.g. README.md).")] = None,
     quiet: Annotated[bool, typer.Option(help="No progress bar.")] = False,
 ) -> None:
     """Check the 2022-2025 backcast out of sample (and, with --fit, redo its fit).
@@ -330,11 +333,14 @@ def backcast(
     from sim.scenario import bundled_scenarios
     from sim.validation import backcast as bc
 
+    text = _readme_text(readme, "backcast")
     plan = load_plan(bundled_scenarios()[bc.BACKCAST])
     if fit:
         typer.echo(fit_markdown(bc.fit(plan)))
     outcomes = simulate(plan, runs, seed, progress=_Progress(runs, quiet)).outcomes
-    typer.echo(checks_markdown(bc.check(outcomes, plan), runs, seed))
+    table = checks_markdown(bc.check(outcomes, plan), runs, seed)
+    typer.echo(table)
+    _write_block(readme, text, "backcast", table)
 
 
 @app.command()
@@ -352,22 +358,39 @@ def ablation(
 
     Example: geosim ablation --runs 2000 --readme README.md
     """
-    from analysis.validation import ablation_markdown, replace_block
+    from analysis.validation import ablation_markdown
     from sim.validation.ablation import ablate, runs_needed
 
-    try:
-        text = readme.read_text(encoding="utf-8") if readme is not None else None
-        if text is not None:
-            replace_block(text, "ablation", "")  # fail on missing markers before the runs
-    except (OSError, ValueError) as err:
-        raise InputError(str(readme), None, "--readme", str(err)) from None
+    text = _readme_text(readme, "ablation")
     table = ablation_markdown(ablate(runs, seed, _Progress(runs_needed(runs), quiet)), runs,
                               seed)
     typer.echo(table)
-    if readme is not None and text is not None:
-        tmp = readme.with_name(f".{readme.name}.tmp")
-        tmp.write_text(replace_block(text, "ablation", table), encoding="utf-8")
-        tmp.replace(readme)
+    _write_block(readme, text, "ablation", table)
+
+
+def _readme_text(readme: Path | None, block: str) -> str | None:
+    """The file's text, after checking its markers (before any runs), or None."""
+    from analysis.validation import replace_block
+
+    if readme is None:
+        return None
+    try:
+        text = readme.read_text(encoding="utf-8")
+        replace_block(text, block, "")
+    except (OSError, UnicodeDecodeError, ValueError) as err:
+        raise InputError(str(readme), None, "--readme", str(err)) from None
+    return text
+
+
+def _write_block(readme: Path | None, text: str | None, block: str, table: str) -> None:
+    """Replace the block in the file, atomically (the rest of the file is kept as it was)."""
+    from analysis.validation import replace_block
+
+    if readme is None or text is None:
+        return
+    tmp = readme.with_name(f".{readme.name}.tmp")
+    tmp.write_text(replace_block(text, block, table), encoding="utf-8")
+    tmp.replace(readme)
 
 
 def main() -> None:

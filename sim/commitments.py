@@ -5,8 +5,9 @@ Levels: 0 none, 1 strategic partnership, 2 formal alliance with a defence clause
 Each quarter a dyad's *warranted* level is read off its alignment: 2 if alignment ≥
 ``alliance_up`` and both sides are willing to bind themselves (their need for a treaty,
 ``threat_i`` plus the Western pressure they are under, exceeds their autonomy cost: China's is
-``w_autonomy``, 002 ¶5; pressure can outweigh it, 004 ¶16), else 1 if alignment ≥ ``partnership_up``, else the current level held by hysteresis
-(a treaty lapses only below ``alliance_down``, a partnership below ``partnership_down``). When
+``w_autonomy``, 002 ¶5; pressure can outweigh it, 004 ¶16), else 1 if alignment ≥
+``partnership_up``, else the current level held by hysteresis (a treaty lapses only below
+``alliance_down``, a partnership below ``partnership_down``). When
 the warranted level differs from the current one for ``commitment_quarters`` quarters in a row,
 the commitment moves to the warranted level, possibly two levels at once (the 2024 NK-Russia
 treaty made allies of two states without a prior partnership, 000 ¶7).

@@ -185,7 +185,7 @@ def trajectory_columns(series: dict[str, NDArray[Any]]) -> dict[str, NDArray[Any
         for k, partner in enumerate(PARTNERS):
             if k != i:
                 cols[f"dependence_{actor}_{partner}"] = series["dependence"][:, :, i, k]
-    for name in ("capability", "strain", "stability", "threat"):
+    for name in ("capability", "strain", "stability", "threat", "nuclear", "reputation"):
         for i, actor in enumerate(ACTORS):
             cols[f"{name}_{actor}"] = series[name][:, :, i]
     cols["provocation_PRK"] = series["provocation"]

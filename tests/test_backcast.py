@@ -79,3 +79,13 @@ def test_the_defaults_are_the_best_fit_of_their_neighbourhood(plan):
     assert step in bc.STEP_GRID and rate in bc.RATE_GRID
     best = bc.fit(plan, steps=steps, rates=rates)[0]
     assert (best.step_size, best.instrument_rate) == (step, rate)
+
+
+def test_the_readme_shows_these_checks(results):
+    """The README's backcast table is `geosim backcast --runs 4000 --seed 2022`'s output."""
+    from pathlib import Path
+
+    from analysis.validation import checks_markdown, read_block
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    assert read_block(readme, "backcast") == checks_markdown(results, RUNS, 2022)

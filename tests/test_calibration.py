@@ -5,8 +5,13 @@ import numpy as np
 import pytest
 
 from sim.actors import DYADS, dyad_name
-from sim.decisions import best_levels, instrument_values, move_probabilities, stationary_pull
-from sim.decisions import total_pull
+from sim.decisions import (
+    best_levels,
+    instrument_values,
+    move_probabilities,
+    stationary_pull,
+    total_pull,
+)
 from sim.engine import simulate, start_world
 from sim.params import Parameters
 from sim.quantities import derive

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from sim.engine import simulate
 from sim.errors import InputError
 from sim.lens import (
     Lens,
@@ -18,6 +19,8 @@ from sim.lens import (
     seeds_dir,
 )
 from sim.params import Parameters
+from sim.plan import load_plan
+from sim.scenario import bundled_scenarios
 
 # Non-empty lines per article, counted from ../shared/seeds (awk 'NF{n++} END{print n}' FILE).
 # A user's clone does not have the articles, so the counts are written down here.
@@ -37,18 +40,10 @@ ARTICLE_LENSES = {
     "rostker_003": "003_a6f5724ef4184618.txt",
     "rusi_004": "004_ec8e54a2fbe59c58.txt",
 }
-SCENARIOS = {
-    "baseline", "russian_collapse", "russia_loses_war", "ukraine_ceasefire", "taiwan_crisis",
-    "nk_nuclear_test", "korean_conflict", "us_retrenchment", "us_alliance_reaffirmed",
-    "secondary_sanctions", "china_russia_rift",
-}
-# Outcome columns of sim/outcomes.py that the lenses may cite. Dyad columns are named in actor
-# order (CHN, RUS, PRK, USA, ROK), so NK-Russia is align_RUS-PRK_final.
-OUTCOMES = {
-    "nk_tilt_final", "nk_tilt_min", "align_RUS-PRK_final", "align_CHN-PRK_final",
-    "align_CHN-RUS_final", "prk_dependence_chn_final", "chn_rus_alliance", "nk_comovement",
-    "russia_delivered", "nk_channel_open_final", "munitions_final",
-}
+SCENARIOS = set(bundled_scenarios())
+# The outcome columns a run writes (sim/outcomes.py). Dyad columns are named in actor order
+# (CHN, RUS, PRK, USA, ROK), so NK-Russia is align_RUS-PRK_final.
+OUTCOMES = set(simulate(load_plan(bundled_scenarios()["baseline"]), 1, seed=0).outcomes)
 
 POINTER = re.compile(r"^(\d{3}) ¶\d+(?:-\d+)?(?:, ¶\d+(?:-\d+)?)*$")
 PARAGRAPH = re.compile(r"¶(\d+)(?:-(\d+))?")
@@ -124,7 +119,7 @@ def test_weights_are_parameters_with_reasons_and_moderate(name: str):
 def test_claims_and_predictions_cite_paragraphs_of_the_articles(name: str):
     lens = get_lens(name)
     assert 4 <= len(lens.claims) <= 8
-    assert 2 <= len(lens.predictions) <= 5
+    assert len(lens.predictions) >= 5
     own = ARTICLE_LENSES[name][:3]
     for i, claim in enumerate(lens.claims):
         check_paragraphs(claim.paragraphs, f"{name} claim {i}")

@@ -28,7 +28,7 @@ from sim.mesa_model import simulate_mesa
 from sim.plan import load_plan
 from sim.scenario import load_scenario
 from sim.state import ENVIRONMENT
-from sim.validation.effects import DEFINING, Z, Effect, paired
+from sim.validation.effects import DEFINING, Effect, Z, paired
 from sim.yamlfiles import read_yaml_file
 
 REPO = Path(__file__).resolve().parent.parent

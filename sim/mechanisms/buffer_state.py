@@ -41,8 +41,10 @@ WEIGHTS = ("w_buffer", "w_drift", "w_entrapment")  # all 0: switched off
 
 
 def drift_response(q: Quantities, params: Parameters) -> NDArray[np.float64]:
-    """China's reaction to NK's drift: negative (punish) in calm, positive (support) when its
-    core interests are touched, shape ``(N,)``."""
+    """China's reaction to NK's drift, shape ``(N,)``.
+
+    Negative (punish) in calm, positive (support) when its core interests are touched.
+    """
     return params.w_drift * q.drift * q.core_gap
 
 

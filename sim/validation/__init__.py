@@ -1,2 +1,5 @@
-"""Validation of the model itself: the backcast (fitted on 2022-2023, checked on 2024-2025),
-the scenarios' defining effects, and ablations that switch each mechanism off in turn."""
+"""Validation of the model itself.
+
+The backcast (fitted on 2022-2023, checked on 2024-2025), the scenarios' defining effects, and
+ablations that switch each mechanism off in turn.
+"""

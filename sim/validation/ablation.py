@@ -12,7 +12,7 @@ world without change also meets).
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -52,13 +52,16 @@ class Row:
     holds: dict[str, bool]
 
 
-def ablate(runs: int, seed: int,
-           progress: Callable[[int], None] | None = None) -> list[Row]:
-    """Every backcast check and defining effect under the full model and each ablation."""
+def ablate(runs: int, seed: int, progress: Callable[[int], None] | None = None,
+           only: Sequence[str] | None = None) -> list[Row]:
+    """Every backcast check and defining effect under the full model and each ablation.
+
+    ``only`` restricts the columns (names as in :func:`variants`), e.g. to recompute one.
+    """
     paths = bundled_scenarios()
     names = sorted({e.scenario for e in effects.DEFINING} | {e.versus for e in effects.DEFINING})
     plans = {name: load_plan(paths[name]) for name in [backcast.BACKCAST, *names]}
-    columns = variants()
+    columns = {k: v for k, v in variants().items() if only is None or k in only}
     checks: dict[str, dict[str, backcast.CheckResult]] = {}
     measured: dict[str, dict[str, effects.EffectResult]] = {}
     for column, overrides in columns.items():

@@ -1,0 +1,89 @@
+"""Each author's lens against that author's own predictions, and the lenses against each other
+where the articles disagree (issue 6, targets).
+
+One comparison (every bundled lens through every scenario the predictions name, 1,000 runs,
+seed 0) scores every prediction under every lens. Verdicts come from 95% intervals
+(``sim.predictions``), so each is a statistical statement at a fixed seed, not a definition.
+
+- Every article lens has at least five predictions, each citing its own article, at least one
+  of them a paired difference.
+- A prediction either holds under its author's lens or says in the lens file (``finding``) what
+  in the model prevents it; a finding on a prediction that holds is stale and fails too.
+- Every contested pair listed in ``seeds/SOURCES.md`` holds under the author's lens and fails
+  under the opposing one; there are at least eight.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from sim.compare.run import Comparison, run_comparison
+from sim.lens import bundled_lenses, parse_statement
+
+SOURCES = Path(__file__).resolve().parent.parent / "seeds" / "SOURCES.md"
+RUNS, SEED = 1000, 0
+AUTHORS = sorted(name for name, lens in bundled_lenses().items() if lens.source_file)
+
+
+@cache
+def comparison() -> Comparison:
+    return run_comparison(runs=RUNS, seed=SEED)
+
+
+@cache
+def verdicts() -> dict[tuple[str, str], str]:
+    """``(prediction id, lens) -> verdict``."""
+    return {(s.authored.prediction.id, s.lens): s.score.verdict for s in comparison().scores}
+
+
+def contested_pairs() -> list[tuple[str, str, str]]:
+    """``(prediction, author's lens, opposing lens)`` rows of SOURCES.md's table."""
+    text = SOURCES.read_text(encoding="utf-8")
+    section = text.split("## Where the authors disagree", 1)[1]
+    return re.findall(r"^\| `([a-z0-9-]+)` \| `([a-z0-9_]+)` \| `([a-z0-9_]+)` \|", section,
+                      re.M)
+
+
+@pytest.mark.parametrize("name", AUTHORS)
+def test_each_lens_states_its_central_claims_as_predictions(name):
+    lens = bundled_lenses()[name]
+    article = lens.source_file[:3]
+    assert len(lens.predictions) >= 5
+    for prediction in lens.predictions:
+        assert all(p.startswith(article) for p in prediction.paragraphs), prediction.id
+    assert any(parse_statement(p.statement).kind in ("d", "dP") for p in lens.predictions)
+
+
+@pytest.mark.parametrize("name", AUTHORS)
+def test_own_predictions_hold_or_say_why_not(name):
+    for prediction in bundled_lenses()[name].predictions:
+        verdict = verdicts()[(prediction.id, name)]
+        if verdict == "holds":
+            assert prediction.finding is None, f"{prediction.id} holds: its finding is stale"
+        else:
+            assert prediction.finding, (
+                f"{prediction.id} {verdict} under its own lens {name}: fix the lens if it "
+                "misrepresents the author, or record the finding (the mechanism that prevents it)"
+            )
+
+
+def test_the_contested_pairs_split_the_lenses():
+    pairs = contested_pairs()
+    assert len(pairs) >= 8
+    lenses = bundled_lenses()
+    for prediction, author, opposing in pairs:
+        assert prediction in {p.id for p in lenses[author].predictions}, prediction
+        assert verdicts()[(prediction, author)] == "holds", (prediction, author)
+        assert verdicts()[(prediction, opposing)] == "fails", (prediction, opposing)
+
+
+def test_the_share_of_own_predictions_that_hold_is_reported_in_the_readme():
+    """The README states the share; it must be the one the runs give."""
+    own = [s for s in comparison().scores if s.own]
+    held = sum(s.score.verdict == "holds" for s in own)
+    readme = (SOURCES.parent.parent / "README.md").read_text(encoding="utf-8")
+    assert f"{held} of {len(own)} predictions hold under their author's own lens" in readme
