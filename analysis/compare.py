@@ -46,6 +46,8 @@ VERDICT_COLOURS: dict[str, str] = {"holds": "#0072B2", "fails": "#E69F00",
 VERDICT_TEXT_COLOURS: dict[str, str] = {"holds": "white", "fails": "black", "undecided": "black"}
 VERDICT_SYMBOLS: dict[str, str] = {"holds": "✓", "fails": "✗", "undecided": "?"}
 
+MIN_MATRIX_WIDTH = 10.5  # inches: the title and the two-line caption fit at their font sizes
+
 
 # --- the matrix ---------------------------------------------------------------------------------
 
@@ -350,7 +352,8 @@ def predictions_matrix_figure(rows: Sequence[Mapping[str, Any]], path: str | Pat
     tops = [sum(heights[:k]) for k in range(len(heights))]
     total = sum(heights)
     n_cols = len(lenses)
-    fig = new_figure(4.6 + 1.15 * n_cols, 1.5 + 0.46 * total)
+    # at least the width the titles need, whatever the number of lenses
+    fig = new_figure(max(4.6 + 1.15 * n_cols, MIN_MATRIX_WIDTH), 1.5 + 0.46 * total)
     ax = fig.subplots()
     ax.set_xlim(0, n_cols + 0.03)
     ax.set_ylim(total, 0)
