@@ -21,16 +21,18 @@ def _mark(ok: bool) -> str:
 def checks_markdown(results: Sequence[CheckResult], runs: int, seed: int) -> str:
     """The backcast's out-of-sample facts as a Markdown table."""
     lines = [
-        f"Backcast 2022Q1-2025Q4, {runs:,} runs, seed {seed}; a fact holds if the estimate "
-        f"clears its threshold by {BAND:g} standard errors.",
+        f"Backcast 2022Q1-2025Q4, {runs:,} runs, seed {seed}; a fact holds if its interval at "
+        f"{BAND:g} standard errors (Wilson for shares) lies within the bounds.",
         "",
-        "| fact (2024-2025, out of sample) | estimate | threshold | holds | source |",
-        "|---|---:|---:|:-:|---|",
+        "| fact (2024-2025, out of sample) | estimate | interval | bounds | holds | source |",
+        "|---|---:|---:|---:|:-:|---|",
     ]
     for r in results:
-        side = ">" if r.check.side == "above" else "<"
-        lines.append(f"| {r.check.text} | {r.estimate:+.3f} | {side} {r.check.threshold:g} | "
-                     f"{_mark(r.holds)} | {r.check.source} |")
+        low = "" if r.check.low is None else f"{r.check.low:g}"
+        high = "" if r.check.high is None else f"{r.check.high:g}"
+        bounds = f"> {low}" if not high else f"< {high}" if not low else f"{low} to {high}"
+        lines.append(f"| {r.check.text} | {r.estimate:.3f} | {r.low:.3f} to {r.high:.3f} | "
+                     f"{bounds} | {_mark(r.holds)} | {r.check.source} |")
     return "\n".join(lines) + "\n"
 
 
@@ -77,10 +79,13 @@ def replace_block(text: str, name: str, block: str) -> str:
     Raises:
         ValueError: the markers are missing or out of order.
     """
-    pattern = re.compile(rf"(<!-- {re.escape(name)}:start -->\n)(.*?)(<!-- "
-                         rf"{re.escape(name)}:end -->)", re.S)
+    start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
+    if text.count(start) != 1 or text.count(end) != 1:
+        raise ValueError(f"expected one '{start}' line and one '{end}' line after it, found "
+                         f"{text.count(start)} and {text.count(end)}")
+    pattern = re.compile(rf"({re.escape(start)}\n)(.*?)({re.escape(end)})", re.S)
     if not pattern.search(text):
-        raise ValueError(f"no '<!-- {name}:start -->' ... '<!-- {name}:end -->' block")
+        raise ValueError(f"no '{start}' ... '{end}' block (each on its own line, in order)")
     return pattern.sub(lambda m: m.group(1) + block + m.group(3), text, count=1)
 
 

@@ -122,7 +122,11 @@ def relax(current: NDArray[np.float64], target: NDArray[np.float64],
 
 
 def delivery(q: Quantities) -> NDArray[np.float64]:
-    """Support each patron would deliver over its client's need, ``(N, 5, 5)``, ≥ 0."""
+    """Support each patron would deliver over its client's need, ``(N, 5, 5)``, ≥ 0.
+
+    The client's own view of its need (``deterrence_reliance``): what its patrons' records
+    are judged against.
+    """
     return q.support / np.maximum(q.need, NEED_FLOOR)[:, :, None]
 
 

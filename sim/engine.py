@@ -138,7 +138,7 @@ def simulate_runs(plan: Plan, seed: int, run_index: NDArray[np.int64],
     """Simulate the given runs together (one chunk); ``rows`` as :func:`recorded_rows`."""
     world = start_world(plan, len(run_index))
     keys = rng.run_keys(seed, run_index)
-    acc = OutcomeAccumulator.start(world)
+    acc = OutcomeAccumulator.start(world, plan.params)
     recorder = Recorder(*rows)
     recorder.snapshot(world)
     for quarter in range(plan.horizon):

@@ -31,7 +31,8 @@ ACTOR_SECTIONS: tuple[str, ...] = (
 
 
 @cache
-def _initial_data() -> dict[str, Any]:
+def initial_state() -> dict[str, Any]:
+    """``sim/data/initial_state.yaml`` as read: every value with its source (cached)."""
     text = resources.files("sim").joinpath("data/initial_state.yaml").read_text("utf-8")
     data: dict[str, Any] = yaml.safe_load(text)
     return data
@@ -68,7 +69,7 @@ def _values(section: dict[str, Any]) -> dict[str, Any]:
 
 def _merged(overrides: dict[str, Any] | None) -> dict[str, Any]:
     """Default values with the scenario's overrides laid over them (plain values)."""
-    data = _initial_data()
+    data = initial_state()
     merged: dict[str, Any] = {}
     for section in ACTOR_SECTIONS:
         merged[section] = _values(data[section])
@@ -179,7 +180,7 @@ def provenance(overrides: dict[str, Any] | None = None,
             a function from a key's place in ``initial`` (``("alignment", "PRK-RUS")``,
             ``("provocation",)``) to the file that set it.
     """
-    data = _initial_data()
+    data = initial_state()
     over = {k: v for k, v in (overrides or {}).items() if v is not None}
 
     def where(*loc: str) -> str:
@@ -217,11 +218,11 @@ def provenance(overrides: dict[str, Any] | None = None,
 
 def default_environment() -> dict[str, float]:
     """Starting value of each environment variable (used where a scenario sets none)."""
-    data = _initial_data()["environment"]
+    data = initial_state()["environment"]
     return {name: float(data[name]["value"]) for name in ENVIRONMENT}
 
 
 def environment_provenance() -> list[tuple[str, str, str]]:
     """Rows ``(variable, value, source)`` for the default environment."""
-    data = _initial_data()["environment"]
+    data = initial_state()["environment"]
     return [(f"environment.{k}", str(v["value"]), v["source"]) for k, v in data.items()]

@@ -56,7 +56,7 @@ from pydantic_core import InitErrorDetails, PydanticCustomError
 
 import sim
 from sim.errors import FieldError, InputError
-from sim.params import ParameterOverrides, Parameters, check_overrides
+from sim.params import MEASUREMENT_PARAMETERS, ParameterOverrides, Parameters, check_overrides
 from sim.yamlfiles import parse_yaml_text, read_yaml_file, validate_document
 
 #: The source articles by three-digit prefix (the texts are not shipped; see seeds/SOURCES.md).
@@ -405,6 +405,11 @@ class Lens(BaseModel):
     @field_validator("weights")
     @classmethod
     def _weights(cls, value: dict[str, float]) -> dict[str, float]:
+        for name in value:
+            if name in MEASUREMENT_PARAMETERS:
+                raise FieldError((name,), (
+                    f"{name!r} defines how an outcome is measured, not how the world behaves; a "
+                    "lens may not change it, so that every lens is scored on the same yardstick"))
         return check_overrides(value)
 
     @model_validator(mode="after")

@@ -46,6 +46,7 @@ class Country(mesa.Agent):
     def step(self) -> None:
         """Choose this quarter's moves toward every partner and this country's instruments."""
         model: GeoModel = self.model
+        assert model.quantities is not None, "the model derives the quarter's quantities first"
         self.decision = decide(model.world, model.plan.params, model.keys, model.quarter,
                                (self.actor,), model.quantities)
 
@@ -62,9 +63,9 @@ class GeoModel(mesa.Model):
         self.world = start_world(plan, 1)
         self.keys = rng.run_keys(seed, [run])
         self.quarter = 0
-        self.quantities: Quantities = derive(self.world, plan.params)
+        self.quantities: Quantities | None = None  # derived each quarter after the events
         self.countries = [Country(self, actor) for actor in range(len(ACTORS))]
-        self.accumulator = OutcomeAccumulator.start(self.world)
+        self.accumulator = OutcomeAccumulator.start(self.world, plan.params)
         self.recorder = Recorder(*(rows or recorded_rows(record, None, 0, 0, 1)))
         self.recorder.snapshot(self.world)
         self.running = plan.horizon > 0
@@ -72,11 +73,11 @@ class GeoModel(mesa.Model):
     def step(self) -> None:
         """One quarter: events, each country's decision, adjudication."""
         begin_quarter(self.world, self.plan.inputs(self.quarter), self.keys)
-        self.quantities = derive(self.world, self.plan.params)
+        self.quantities = quantities = derive(self.world, self.plan.params)
         self.agents.do("step")
         decisions = [c.decision for c in self.countries if c.decision is not None]
         moves, levels = combine(decisions, self.world.instruments)
-        end_quarter(self.world, self.plan.params, moves, levels, self.quantities)
+        end_quarter(self.world, self.plan.params, moves, levels, quantities)
         self.quarter += 1
         self.accumulator.record(self.world, self.plan.params, self.quarter)
         self.recorder.snapshot(self.world)

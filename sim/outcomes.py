@@ -12,14 +12,16 @@ Columns (DESIGN.md, Outcomes):
 - ``chn_rus_alliance`` (1 if a CHN-RUS formal alliance forms) and ``chn_rus_alliance_quarter``;
 - ``rus_prk_partnership_quarter`` and ``rus_prk_alliance_quarter``: first quarter the
   Russia-NK commitment is at least a partnership / a formal alliance (0 if so at the start, -1
-  never); ``troops_first_quarter``: first quarter NK troops fight for Russia (flow ≥ 0.1);
+  never); ``troops_first_quarter``: first quarter NK troops fight for Russia (flow ≥
+  ``troops_seen``);
 - ``nk_comovement``: correlation, over the run, of the four-quarter changes of A[PRK,RUS] and
   A[PRK,CHN] (article 001's zero-sum test: negative if NK's ties with one patron rise as those
   with the other fall, positive if they move together; four-quarter changes show the trends a
   reader of 001 means rather than quarter-to-quarter noise; NaN when either never moves);
 - ``prk_threat_quarters`` (quarters NK's threat ≥ threat_under_attack), ``russia_support_ratio``
-  (mean over those quarters of the support Russia would deliver over NK's need beyond its own
-  deterrent, from Russia's capability, strain, stability, closeness and commitment; NaN if none)
+  (mean over those quarters of the support Russia would deliver over NK's need, the threat
+  less ``deterrent_credit`` of its own deterrent, the same yardstick for every lens; the
+  support from Russia's capability, strain, stability, closeness and commitment; NaN if none)
   and ``russia_delivered`` (1 if the ratio ≥ delivery_share, 0 if not, NaN if NK never under
   threat) (article 003);
 - ``prk_stability_final|min``, ``prk_dependence_rus_final``, ``rus_reputation_final``,
@@ -42,7 +44,6 @@ from sim.quantities import delivery_ratio
 from sim.state import FLOW, INSTRUMENT, World
 
 TREND_QUARTERS = 4  # the span of the changes nk_comovement correlates
-TROOPS_SEEN = 0.1  # troop flow above which NK troops count as fighting for Russia
 
 _I = np.array([i for i, _ in DYADS])
 _J = np.array([j for _, j in DYADS])
@@ -83,7 +84,7 @@ class OutcomeAccumulator:
     quarters: int = 0
 
     @classmethod
-    def start(cls, world: World) -> OutcomeAccumulator:
+    def start(cls, world: World, params: Parameters) -> OutcomeAccumulator:
         """Accumulators initialised from the starting state."""
         n = world.n_runs
         pairs = world.alignment[:, _I, _J]
@@ -104,7 +105,7 @@ class OutcomeAccumulator:
             alliance_quarter=since_start(c[:, CHN, RUS] == 2),
             rus_prk_partnership=since_start(c[:, RUS, PRK] >= 1),
             rus_prk_alliance=since_start(c[:, RUS, PRK] == 2),
-            troops_first=since_start(world.flows[:, FLOW["troops"]] >= TROOPS_SEEN),
+            troops_first=since_start(world.flows[:, FLOW["troops"]] >= params.troops_seen),
             history=history,
             co_sums=np.zeros((n, 5)),
             threat_quarters=np.zeros(n, dtype=np.int16),
@@ -130,7 +131,7 @@ class OutcomeAccumulator:
             (self.alliance_quarter, c[:, CHN, RUS] == 2),
             (self.rus_prk_partnership, c[:, RUS, PRK] >= 1),
             (self.rus_prk_alliance, c[:, RUS, PRK] == 2),
-            (self.troops_first, world.flows[:, FLOW["troops"]] >= TROOPS_SEEN),
+            (self.troops_first, world.flows[:, FLOW["troops"]] >= params.troops_seen),
         ):
             first[(first < 0) & happened] = quarter
         slot = quarter % TREND_QUARTERS

@@ -18,8 +18,12 @@ from sim.errors import FieldError
 from sim.yamlfiles import describe_error, unknown_name
 
 
-def _p(default: float, ge: float, le: float, meaning: str, source: str) -> Any:
-    return Field(default, ge=ge, le=le, description=meaning, json_schema_extra={"source": source})
+def _p(default: float, ge: float, le: float, meaning: str, source: str,
+       measurement: bool = False) -> Any:
+    extra: dict[str, Any] = {"source": source}
+    if measurement:
+        extra["measurement"] = True
+    return Field(default, ge=ge, le=le, description=meaning, json_schema_extra=extra)
 
 
 class Parameters(BaseModel):
@@ -102,11 +106,19 @@ class Parameters(BaseModel):
     )
     w_autonomy: float = _p(
         2.0, 0.0, 5.0,
-        "China's autonomy cost: of binding itself in a formal alliance (against its need: threat "
-        "+ Western pressure + Taiwan tension) and of being tied to a partner's war",
+        "China's autonomy cost of binding itself in a formal alliance, weighed against its need "
+        "(threat + Western pressure + Taiwan tension) by the commitment rule",
         "002 ¶5, ¶17; 004 ¶5, ¶16 (Deng's non-alliance policy); assumption for the level: in "
         "2025 China refuses an alliance although its need stands at 1.5 (0.4 + 0.7 + 0.4), so "
         "the cost is above it; a rise of a third (0.5) in need tips it",
+    )
+    w_entanglement: float = _p(
+        0.1, 0.0, 5.0,
+        "China's cost of closeness to Russia per unit of Russia's war (being tied to its "
+        "conflicts)",
+        "002 ¶13 (Beijing avoids entanglements that could escalate), ¶17 (aligning too closely "
+        "ties China to Moscow's conflicts); assumption for the size: less than the pressure "
+        "the invasion added (0.2 of western_pressure at w_pressure 0.5)",
     )
     w_pressure: float = _p(
         0.5, 0.0, 5.0, "weight of Western pressure in China-Russia cohesion",
@@ -163,6 +175,7 @@ class Parameters(BaseModel):
         "nk_channel_open_final)",
         "000 ¶27: in 2025, with NK-US at -0.8, NK keeps indirect dialogue possible, so the "
         "door closes only near total hostility; assumption for the level",
+        measurement=True,
     )
     core_interest_threshold: float = _p(
         0.5, 0.0, 1.0,
@@ -175,12 +188,6 @@ class Parameters(BaseModel):
         0.3, 0.0, 1.0,
         "perceived risk of Western secondary sanctions on China before any are imposed",
         "002 ¶11 (wary of being targeted); assumption for the level",
-    )
-    war_entanglement: float = _p(
-        0.05, 0.0, 1.0,
-        "China's cost of closeness to Russia per unit of Russia's war, per unit of w_autonomy",
-        "002 ¶13 (Beijing avoids entanglements that could escalate), ¶17 (aligning too closely "
-        "ties China to Moscow's conflicts); assumption for the size",
     )
     alliance_protection_bonus: float = _p(
         0.5, 0.0, 2.0, "extra expected protection from a formal alliance (defence clause)",
@@ -328,11 +335,29 @@ class Parameters(BaseModel):
         "threat above which an actor counts as under threat (its patrons' delivery is "
         "observed)",
         "003 ¶4; assumption: well above NK's 2025 level (0.6)",
+        measurement=True,
     )
     delivery_share: float = _p(
         0.5, 0.0, 1.0,
         "a patron 'delivered' if its support covers this share of its client's need",
         "assumption: decisive support means covering a substantial part of the threat (003 ¶2)",
+        measurement=True,
+    )
+    deterrent_credit: float = _p(
+        0.5, 0.0, 1.0,
+        "share of a client's own nuclear deterrent credited against its threat when measuring "
+        "whether a patron delivered (outcomes russia_support_ratio, russia_delivered)",
+        "the default of deterrence_reliance, fixed here so that every lens is judged on the same "
+        "yardstick whatever it assumes of NK's deterrent (003 ¶9)",
+        measurement=True,
+    )
+    troops_seen: float = _p(
+        0.1, 0.0, 1.0,
+        "troop flow above which NK troops count as fighting for Russia (outcome "
+        "troops_first_quarter)",
+        "assumption: a tenth of a full deployment, the scale of late 2024's first brigades "
+        "(000 ¶7)",
+        measurement=True,
     )
 
     # --- commitments -------------------------------------------------------------------------
@@ -368,6 +393,13 @@ class Parameters(BaseModel):
 
 
 PARAMETER_NAMES: tuple[str, ...] = tuple(Parameters.model_fields)
+
+#: Parameters that define how an outcome is measured, not how the world behaves: a lens may not
+#: override them, so every lens is scored on the same yardstick.
+MEASUREMENT_PARAMETERS: frozenset[str] = frozenset(
+    name for name, field in Parameters.model_fields.items()
+    if isinstance(field.json_schema_extra, dict) and field.json_schema_extra.get("measurement")
+)
 
 
 def parameter_provenance() -> list[tuple[str, Any, str, str]]:

@@ -16,8 +16,8 @@ recomputing. Every function here is pure and works on arrays with a leading run 
   of j, discounted by j's record (003 ¶2-3, ¶12);
 - ``need_i = threat_i · (1 - deterrence_reliance · nuclear_i)``: protection i needs beyond its
   own deterrent (003 ¶9); ``fear_i = (need_i - Σ_j protection[i, j])⁺`` (abandonment, 003 ¶11);
-- ``reliance[i, j] = D[i, j] + A[i, j]⁺``: how much i leans on j (lifeline and politics), and
-  ``risk_i = ½ Σ_j reliance[i, j]² · (1 - capacity_j)``: the risk of its baskets (000 ¶27);
+- ``reliance[i, j] = D[i, j] + A[i, j]⁺``: how much i leans on j (lifeline and politics), whose
+  square times the partner's fragility is the risk of that basket (000 ¶27, ``hedging``);
 - ``coop = A[CHN, RUS]⁺`` and ``rivalry = (-A[CHN, RUS])⁺``: whether NK's patrons cooperate
   (001 ¶7); ``drift = (A[PRK, RUS] - A[PRK, CHN])⁺``: NK past China toward Russia (000 ¶21);
 - ``core_gap = max(taiwan_tension, provocation) - core_interest_threshold``: whether China's
@@ -117,11 +117,18 @@ def need(world: World, params: Parameters) -> NDArray[np.float64]:
 
 def delivery_ratio(world: World, params: Parameters, client: int,
                    patron: int) -> NDArray[np.float64]:
-    """What ``patron`` would deliver to ``client`` over the client's need, shape ``(N,)``."""
+    """What ``patron`` would deliver to ``client`` over the client's measured need, ``(N,)``.
+
+    The need is the threat less the share ``deterrent_credit`` (a measurement parameter, the
+    same for every lens) of the client's own deterrent, so that the yardstick does not change
+    with a lens's view of that deterrent; what the patron would deliver is the model's.
+    """
     a = world.alignment[:, client, patron]
     bonus = 1.0 + params.alliance_protection_bonus * (world.commitment[:, client, patron] == 2)
     delivered = positive(a) * ability(world, params)[:, patron] * bonus
-    return delivered / np.maximum(need(world, params)[:, client], NEED_FLOOR)
+    measured = world.threat[:, client] * (1.0 - params.deterrent_credit
+                                          * world.nuclear[:, client])
+    return delivered / np.maximum(measured, NEED_FLOOR)
 
 
 NEED_FLOOR = 1e-9  # numerical floor: a client with no need divides safely
@@ -138,7 +145,6 @@ class Quantities:
     need: NDArray[np.float64]  # (N,5)
     fear: NDArray[np.float64]  # (N,5)
     reliance: NDArray[np.float64]  # (N,5,5)
-    risk: NDArray[np.float64]  # (N,5)
     exposure: NDArray[np.float64]  # (N,)
     war_need: NDArray[np.float64]  # (N,)
     coop: NDArray[np.float64]  # (N,)
@@ -159,7 +165,6 @@ def derive(world: World, params: Parameters) -> Quantities:
     closeness = positive(a)
     closeness[:, _DIAG, _DIAG] = 0.0
     reliance = world.dependence[:, :, :N_ACTORS] + closeness
-    risk = 0.5 * ((reliance * reliance) @ (1.0 - cap)[:, :, None])[:, :, 0]
     china_russia = a[:, CHN, RUS]
     core = np.maximum(env(world, "taiwan_tension"), world.provocation)
     return Quantities(
@@ -170,7 +175,6 @@ def derive(world: World, params: Parameters) -> Quantities:
         need=needed,
         fear=fear,
         reliance=reliance,
-        risk=risk,
         exposure=western_exposure(world, params),
         war_need=war_need(world, params),
         coop=positive(china_russia),

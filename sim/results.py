@@ -99,6 +99,25 @@ def _version(dist: str) -> str | None:
         return None
 
 
+def provenance() -> dict[str, Any]:
+    """Where and with what a result was made: the fields every ``metadata.json`` shares."""
+    commit, dirty = git_commit()
+    return {
+        "package": "geosim",
+        "version": sim.__version__,
+        "git_commit": commit,
+        "git_dirty": dirty,
+        "created": datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
+        "python": platform.python_version(),
+        "numpy": np.__version__,
+        "mesa": _version("mesa"),
+        "matplotlib": _version("matplotlib"),
+        "pyarrow": pa.__version__,
+        "platform": platform.platform(),
+        "command": sys.argv[:],
+    }
+
+
 def parameters_hash(parameters: dict[str, Any]) -> str:
     """SHA-256 of the canonical JSON of a parameter set (the lens as numbers)."""
     text = json.dumps(parameters, sort_keys=True, separators=(",", ":"))
@@ -113,13 +132,9 @@ def build_metadata(result: SimulationResult, plan: Plan, *, seed: int, engine: s
     :func:`write_metadata` adds the list of files when it writes the record.
     """
     parameters = plan.params.model_dump(mode="json")
-    commit, dirty = git_commit()
     runs = int(len(result.run_index))
     meta: dict[str, Any] = {
-        "package": "geosim",
-        "version": sim.__version__,
-        "git_commit": commit,
-        "git_dirty": dirty,
+        **provenance(),
         "scenario": plan.name,
         "scenario_hash": plan.scenario_hash or None,
         "source_file": plan.source_file or None,
@@ -133,14 +148,6 @@ def build_metadata(result: SimulationResult, plan: Plan, *, seed: int, engine: s
         "horizon": int(plan.horizon),
         "start": plan.start,
         "wall_time_seconds": float(wall_time),
-        "created": datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
-        "python": platform.python_version(),
-        "numpy": np.__version__,
-        "mesa": _version("mesa"),
-        "matplotlib": _version("matplotlib"),
-        "pyarrow": pa.__version__,
-        "platform": platform.platform(),
-        "command": sys.argv[:],
         "outcome_columns": list(result.outcomes),
         "parameters": parameters,
     }
@@ -219,11 +226,25 @@ def trajectories_table(result: SimulationResult, plan: Plan) -> pa.Table | None:
 
 
 def check_destination(out_dir: Path) -> None:
-    """Refuse an output path that is a file or a folder holding anything (nothing is lost).
+    """Refuse an output path that cannot be a new, empty results folder (nothing is lost).
+
+    Refused: a file, a folder holding anything, a path whose folder cannot be made (a file on
+    the way, no permission).
 
     Raises:
         InputError: naming ``--out``.
     """
+    for ancestor in out_dir.parents:
+        if ancestor.exists():
+            if not ancestor.is_dir():
+                raise InputError(file=str(out_dir), line=None, field="--out",
+                                 message=f"{ancestor} is a file, so {out_dir} cannot be made; "
+                                         "choose another folder")
+            if not os.access(ancestor, os.W_OK | os.X_OK):
+                raise InputError(file=str(out_dir), line=None, field="--out",
+                                 message=f"no permission to write in {ancestor}; choose "
+                                         "another folder")
+            break
     if out_dir.exists() or out_dir.is_symlink():
         if not out_dir.is_dir():
             raise InputError(file=str(out_dir), line=None, field="--out",

@@ -81,9 +81,14 @@ def test_the_contested_pairs_split_the_lenses():
         assert verdicts()[(prediction, opposing)] == "fails", (prediction, opposing)
 
 
-def test_the_share_of_own_predictions_that_hold_is_reported_in_the_readme():
-    """The README states the share; it must be the one the runs give."""
+def test_the_readme_reports_what_the_runs_give():
+    """The README states how many predictions hold under their own lens and how many hold under
+    every lens (and so do not tell the authors apart); both must be what the runs give."""
     own = [s for s in comparison().scores if s.own]
     held = sum(s.score.verdict == "holds" for s in own)
+    everywhere = sum(
+        all(verdicts()[(s.authored.prediction.id, lens)] == "holds"
+            for lens in comparison().lens_names) for s in own)
     readme = (SOURCES.parent.parent / "README.md").read_text(encoding="utf-8")
     assert f"{held} of {len(own)} predictions hold under their author's own lens" in readme
+    assert f"{everywhere} of them hold under every lens" in readme

@@ -184,3 +184,21 @@ def test_the_scenarios_outcomes_lead_the_summary(tmp_path):
     assert len(first) >= 2
     for row, column in zip(rows, first, strict=False):
         assert row.startswith(f"| `{column}`")
+
+
+def test_an_out_folder_under_a_file_is_bad_input_before_any_run(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    done = geosim("run", str(SCENARIO_DIR / "baseline.yaml"), "--runs", "5",
+                  "--out", str(blocker / "sub"), "--quiet")
+    assert done.returncode == 2, done.stderr
+    assert "Traceback" not in done.stderr and "is a file" in done.stderr
+
+
+def test_a_readme_without_its_markers_is_bad_input_before_any_run(tmp_path):
+    readme = tmp_path / "README.md"
+    readme.write_text("no markers here\n")
+    done = geosim("ablation", "--runs", "100", "--readme", str(readme), "--quiet")
+    assert done.returncode == 2, done.stderr
+    assert "ablation:start" in done.stderr and "Traceback" not in done.stderr
+    assert readme.read_text() == "no markers here\n"

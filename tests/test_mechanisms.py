@@ -163,11 +163,10 @@ def test_hedging_by_hand():
     fragility_chn, fragility_rus = 1 - 0.95 * 0.9, 1 - 0.5 * 0.8
     assert g[0, PRK, CHN] == pytest.approx(-0.5 * (0.88 + 0.45) * fragility_chn)
     assert g[0, PRK, RUS] == pytest.approx(-0.5 * (0.07 + 0.7) * fragility_rus)
-    # the other camp gets w_channel · risk, same camp nothing of it
-    assert g[0, PRK, USA] == pytest.approx(0.5 * q.risk[0, PRK])
-    assert q.risk[0, PRK] == pytest.approx(
-        0.5 * ((0.88 + 0.45) ** 2 * fragility_chn + (0.07 + 0.7) ** 2 * fragility_rus
-               + (0.0 + 0.0) ** 2))
+    # the other camp gets w_channel · (lifeline share through fragile partners)
+    fragile = 0.88 * fragility_chn + 0.07 * fragility_rus
+    assert g[0, PRK, USA] == pytest.approx(0.5 * fragile)
+    assert g[0, PRK, ROK] == pytest.approx(0.5 * fragile)
 
 
 def test_buffer_state_by_hand():
@@ -194,7 +193,7 @@ def test_balancing_by_hand():
     w.flows[0, FLOW["munitions"]] = 0.8
     q = derive(w, P)
     exposure = 0.11 + 0.05 + 0.4 * 0.798
-    entanglement = 2.0 * 0.05 * 1.0  # w_autonomy · war_entanglement · war
+    entanglement = 0.1 * 1.0  # w_entanglement · war
     assert q.exposure[0] == pytest.approx(exposure)
     g = balancing.pull(w, q, P)
     assert g[0, CHN, RUS] == pytest.approx(-0.8 * exposure * 0.3 - entanglement)

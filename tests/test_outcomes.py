@@ -15,7 +15,7 @@ from sim.lens import bundled_lenses
 from sim.plan import load_plan
 from sim.scenario import bundled_scenarios
 
-RUNS = 150
+RUNS = 60
 
 
 def test_no_outcome_is_constant_across_every_lens_and_scenario():

@@ -223,12 +223,15 @@ def test_defining_effect(effect: Effect) -> None:
 
 
 def test_no_defining_effect_is_set_by_its_own_event() -> None:
-    """Events set causes: a scenario's forced events never set the relation its defining
-    effect reads (sim/data/events.yaml)."""
+    """Events set causes: no event a scenario or its reference can fire (forced or by hazard)
+    sets the relation its defining effect reads (sim/data/events.yaml)."""
     for effect in DEFINING:
-        plan = load_plan(SCENARIO_DIR / f"{effect.scenario}.yaml")
-        forced = {event_names()[e] for e in np.flatnonzero(plan.forced.any(axis=0))}
-        for name in forced:
+        fireable: set[str] = set()
+        for name in (effect.scenario, effect.versus):
+            plan = load_plan(SCENARIO_DIR / f"{name}.yaml")
+            fireable |= {event_names()[e] for e in range(len(event_names()))
+                         if plan.forced[:, e].any() or plan.hazards[e] is not None}
+        for name in fireable:
             for change in catalogue()[name].effects:
                 if change.target == "alignment":
                     a, b = change.dyad.split("-")

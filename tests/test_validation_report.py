@@ -17,8 +17,10 @@ def test_replace_block_keeps_the_rest_of_the_file():
     text = "a\n<!-- t:start -->\nold\n<!-- t:end -->\nb\n"
     assert replace_block(text, "t", "new\n") == "a\n<!-- t:start -->\nnew\n<!-- t:end -->\nb\n"
     assert read_block(replace_block(text, "t", "x\n"), "t") == "x\n"
-    with pytest.raises(ValueError, match="no '<!-- u:start -->'"):
+    with pytest.raises(ValueError, match="expected one '<!-- u:start -->' line"):
         replace_block(text, "u", "")
+    with pytest.raises(ValueError, match="found 2 and 1"):
+        replace_block(text + "<!-- t:start -->\n", "t", "")
 
 
 def test_the_ablation_table_in_the_readme_is_the_commands_full_model_column():

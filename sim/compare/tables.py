@@ -22,25 +22,19 @@ from __future__ import annotations
 import csv
 import json
 import math
-import platform
-import sys
-from datetime import UTC, datetime
-from importlib import metadata as importlib_metadata
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-import sim
 from sim.compare.run import Cell, Comparison
 from sim.results import (
     METADATA_KEY,
     PARAMETERS_KEY,
     RUNS_FILE,
-    git_commit,
     parameters_hash,
+    provenance,
     runs_table,
 )
 
@@ -125,13 +119,6 @@ def comparison_runs_table(comparison: Comparison,
     return pa.concat_tables(parts).replace_schema_metadata(schema_metadata or {})
 
 
-def _version(distribution: str) -> str | None:
-    try:
-        return importlib_metadata.version(distribution)
-    except importlib_metadata.PackageNotFoundError:
-        return None
-
-
 def cell_parameters(comparison: Comparison) -> dict[str, dict[str, dict[str, Any]]]:
     """The parameter set of every cell, ``{lens: {scenario: parameters}}``."""
     out: dict[str, dict[str, dict[str, Any]]] = {}
@@ -142,7 +129,6 @@ def cell_parameters(comparison: Comparison) -> dict[str, dict[str, dict[str, Any
 
 def comparison_metadata(comparison: Comparison, confidence: float = 0.95) -> dict[str, Any]:
     """The ``metadata.json`` record of a comparison (JSON-serialisable; ``files`` empty)."""
-    commit, dirty = git_commit()
     first: dict[str, Cell] = {}
     for (lens, scenario), cell in comparison.cells.items():
         first.setdefault(lens, cell)
@@ -151,11 +137,8 @@ def comparison_metadata(comparison: Comparison, confidence: float = 0.95) -> dic
     parameters = cell_parameters(comparison)
     any_cell = next(iter(comparison.cells.values()))
     return {
-        "package": "geosim",
-        "version": sim.__version__,
+        **provenance(),
         "results": "compare",
-        "git_commit": commit,
-        "git_dirty": dirty,
         "seed": int(comparison.seed),
         "runs": int(comparison.runs),
         "engine": "vectorized",
@@ -177,14 +160,6 @@ def comparison_metadata(comparison: Comparison, confidence: float = 0.95) -> dic
                      for item in comparison.left_out],
         "weights": {lens.name: dict(lens.weights) for lens in selection.lenses},
         "wall_time_seconds": float(comparison.wall_time),
-        "created": datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
-        "python": platform.python_version(),
-        "numpy": np.__version__,
-        "mesa": _version("mesa"),
-        "matplotlib": _version("matplotlib"),
-        "pyarrow": pa.__version__,
-        "platform": platform.platform(),
-        "command": sys.argv[:],
         "outcome_columns": list(any_cell.result.outcomes),
         "files": [],
     }

@@ -11,8 +11,8 @@ environment us_china_engagement, the weight Beijing gives to better ties with Wa
 - Washington's demands over NK's arms: ``-w_sanctions_risk · engagement · munitions ·
   A[CHN, PRK]``: while NK arms Russia and Beijing prizes its US ties, it keeps NK at arm's length
   (001 ¶12: lower-ranked delegations, abstention on the Panel);
-- entanglement: ``-w_autonomy · war_entanglement · war · A[CHN, RUS]``: closeness to a
-  partner at war ties China to its conflicts and limits its freedom of action;
+- entanglement: ``-w_entanglement · war · A[CHN, RUS]``: closeness to a partner at war ties
+  China to its conflicts and limits its freedom of action;
 - :func:`autonomy_cost` gives each actor's cost of binding itself (China ``w_autonomy``, others
   ``default_autonomy``), which the commitment rule (``sim.commitments``) weighs against its
   need for a treaty;
@@ -20,8 +20,9 @@ environment us_china_engagement, the weight Beijing gives to better ties with Wa
   (munitions + provocation)``: enforcing appeases Washington, which presses Beijing over NK's arms
   and weapons.
 
-Parameters: ``w_sanctions_risk``, ``w_autonomy``, ``secondary_sanction_threat``,
-``war_entanglement``, ``default_autonomy``, ``western_share_of_row``.
+Parameters: ``w_sanctions_risk``, ``w_entanglement``, ``w_autonomy`` and ``default_autonomy``
+(the commitment rule's, not a pull: switching this mechanism off leaves China's aversion to
+treaties in place), ``secondary_sanction_threat``, ``western_share_of_row``.
 Sources: 001 ¶11-12 (lower-ranked Chinese delegations explained by China's US policy: better US
 ties a top priority, US pressure over NK's arms), ¶23 (US-China ties the independent variable);
 002 ¶5 (no binding alliances; room to manoeuvre), ¶11 (wary of secondary sanctions), ¶13
@@ -43,7 +44,7 @@ from sim.state import FLOW, INSTRUMENT, World
 
 NAME = "balancing"
 ARTICLES = "002 ¶5, ¶11, ¶13, ¶15, ¶17; 004 ¶16; 001 ¶11-12, ¶23"
-WEIGHTS = ("w_sanctions_risk", "w_autonomy")  # all 0: switched off
+WEIGHTS = ("w_sanctions_risk", "w_entanglement")  # all 0: switched off
 
 
 def autonomy_cost(params: Parameters) -> NDArray[np.float64]:
@@ -63,7 +64,7 @@ def pull(world: World, q: Quantities, params: Parameters) -> NDArray[np.float64]
     """Balancing-act contribution to the alignment pulls."""
     g = zeros_pull(world)
     engagement = env(world, "us_china_engagement")
-    entanglement = params.w_autonomy * params.war_entanglement * env(world, "ukraine_war")
+    entanglement = params.w_entanglement * env(world, "ukraine_war")
     g[:, CHN, RUS] = -sanctions_risk(world, q, params) - entanglement
     g[:, CHN, PRK] = (-params.w_sanctions_risk * engagement
                       * world.flows[:, FLOW["munitions"]])

@@ -1,18 +1,22 @@
 """Hedging (the triple pole): no heavy reliance on a fragile basket, and a door left open.
 
-Utility terms (``reliance[i, j] = D[i, j] + A[i, j]⁺`` and ``risk_i = ½ Σ_j reliance[i, j]² ·
-(1 - capacity_j)`` from ``sim.quantities``):
+Utility terms (``reliance[i, j] = D[i, j] + A[i, j]⁺`` from ``sim.quantities``, and the
+baskets' risk ``risk_i = ½ Σ_j reliance[i, j]² · (1 - capacity_j)``):
 
 - basket risk: ``U_i -= w_hedging · risk_i``: leaning on a partner costs in proportion to how
   much one already leans on it and how fragile it is (strained or unstable), so the pull
   ``g[i, j] -= w_hedging · reliance[i, j] · (1 - capacity_j)`` where ``A[i, j] > 0``. For NK in
   2025 this weighs on Russia (at war, strained) far more than on China, and more so if Russia
   falls into crisis;
-- open door: ``U_i += w_channel · risk_i · Σ_{j in the other camp} A[i, j]``: the riskier
-  one's own baskets, the more a channel to the other camp is worth, so ``g[i, j] += w_channel ·
-  risk_i`` for j in the other camp (China-Russia-NK versus US-ROK, 001 ¶20);
-- South Korea's hedge instrument ``h`` (value ``w_hedging · D[ROK, CHN]``, the Chinese trade
-  at stake) adds ``w_hedging · h`` to ``g[ROK, CHN]``.
+- open door: ``U_i += w_channel · fragile_i · Σ_{j in the other camp} A[i, j]`` with
+  ``fragile_i = Σ_k D[i, k] · (1 - capacity_k)``, the share of one's lifeline that runs through
+  fragile partners (a slow variable, not this quarter's choice): the more of it, the more a
+  channel to the other camp is worth, so ``g[i, j] += w_channel · fragile_i`` for j in the other
+  camp (China-Russia-NK versus US-ROK, 001 ¶20);
+- South Korea's hedge instrument ``h``: ``U_ROK += w_hedging · h · A[ROK, CHN]`` (hedging
+  warms Seoul to Beijing, ``g[ROK, CHN] += w_hedging · h``), and the hedge is valued at
+  ``w_hedging · D[ROK, CHN]`` per unit (the Chinese trade at stake; instrument values are each
+  mechanism's stated value of one unit of the level, not derivatives of the alignment terms).
 
 Parameters: ``w_hedging``, ``w_channel``.
 Sources: 000 ¶15 (leverage from Moscow while keeping China), ¶19-20 (relying on an isolated
@@ -47,7 +51,8 @@ def pull(world: World, q: Quantities, params: Parameters) -> NDArray[np.float64]
     fragility = 1.0 - q.capacity
     leaning = world.alignment > 0.0
     g = -params.w_hedging * q.reliance * fragility[:, None, :] * leaning
-    g += params.w_channel * q.risk[:, :, None] * OTHER_CAMP
+    fragile = world.dependence[:, :, :N_ACTORS] @ fragility[:, :, None]
+    g += params.w_channel * fragile * OTHER_CAMP
     g[:, ROK, CHN] += params.w_hedging * world.instruments[:, INSTRUMENT["ROK.hedge"]]
     return g
 

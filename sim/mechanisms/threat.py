@@ -1,12 +1,16 @@
 """Threat and security: exercises, tests, crises and blocs raise threat; threat feeds choices.
 
-Utility terms (pulls):
+Utility terms (and their pulls):
 
-- provocation: ``g[USA, PRK]`` and ``g[ROK, PRK] -= w_threat · provocation``;
-- alliance under threat: ``g[USA, ROK]`` and ``g[ROK, USA] += w_threat · threat_ROK``;
-- Taiwan: ``g[CHN, USA]`` and ``g[USA, CHN] -= w_threat · taiwan_tension``;
-- security dilemma: ``g[i, j] -= w_threat · threat_i · (-A[i, j])⁺`` (the threatened harden
-  toward their adversaries);
+- provocation: ``-w_threat · provocation · A[i, PRK]`` for the US and ROK, so ``g[USA, PRK]``
+  and ``g[ROK, PRK] -= w_threat · provocation``;
+- alliance under threat: ``w_threat · threat_ROK · A[USA, ROK]`` for both allies, so
+  ``g[USA, ROK]`` and ``g[ROK, USA] += w_threat · threat_ROK``;
+- Taiwan: ``-w_threat · taiwan_tension · A[CHN, USA]`` for both, so ``g[CHN, USA]`` and
+  ``g[USA, CHN] -= w_threat · taiwan_tension``;
+- security dilemma: ``½ · w_threat · threat_i · Σ_j ((-A[i, j])⁺)²``: the threatened value
+  resolve toward their adversaries, so ``g[i, j] -= w_threat · threat_i · (-A[i, j])⁺`` (they
+  harden);
 - instrument value: South Korea's hedge ``-w_threat · threat_ROK`` (a threatened ally does not
   hedge away from its protector).
 

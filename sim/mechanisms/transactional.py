@@ -3,17 +3,18 @@
 Utility terms (``war_need = war · (1 - s + s · strain_RUS)`` and ``capacity`` from
 ``sim.quantities``; ``se`` = environment sanctions_enforcement):
 
-- North Korea: ``U_PRK += w_transactional · A[PRK, RUS] · (war_need · stability_RUS +
-  cover_relief · diplomatic_cover · se)``: the closer to Moscow, the more of the trade it gets,
-  worth Russia's need times its means to pay (fuel, food, technology and cash Russia can spare
-  even at war, but not in a political crisis), and the more of Russia's shield from sanctions
-  (cover flow times the sanctions it removes). So ``g[PRK, RUS] += w_transactional ·
-  (war_need · stability_RUS + cover_relief · diplomatic_cover · se)``. The shield outlasts the
-  war: if Russia keeps it up, the tie keeps a value when the buying stops (000 ¶26);
-- Russia: ``U_RUS += w_transactional · A[RUS, PRK] · war_need · (1 + troops)``: NK can supply
-  its whole munitions output (1 on the instruments' scale) and the troops it sends, valued by
-  how badly the war needs them; so ``g[RUS, PRK] += w_transactional · war_need · (1 +
-  troops)``;
+- North Korea: ``U_PRK += w_transactional · A[PRK, RUS] · (war_need · (stability_RUS +
+  supplied) + cover_relief · diplomatic_cover · se)`` with ``supplied = munitions + troops``:
+  the closer to Moscow, the more of the trade it gets, worth Russia's need times its means to
+  pay (fuel, food, technology and cash Russia can spare even at war, but not in a political
+  crisis), plus the leverage over a Russia that depends on what NK supplies (003 ¶5, ¶10), plus
+  Russia's shield from sanctions (cover flow times the sanctions it removes). The pull
+  ``g[PRK, RUS]`` is that bracket times ``w_transactional``. The shield outlasts the war: if
+  Russia keeps it up, the tie keeps a value when the buying stops (000 ¶26);
+- Russia: ``U_RUS += w_transactional · A[RUS, PRK] · war_need · (1 + supplied)``: NK can
+  supply its whole munitions output (1 on the instruments' scale), and the more it already
+  supplies the more Russia depends on it, valued by how badly the war needs it; so
+  ``g[RUS, PRK] += w_transactional · war_need · (1 + supplied)``;
 - instrument values (per unit level): NK's arms supply ``w_transactional · war_need ·
   stability_RUS`` (Russia buys what its war needs and pays while it stands); NK's troops the same,
   but only under the formal alliance (the treaty's defence clause is their frame, 000 ¶7);

@@ -67,12 +67,16 @@ def ablate(runs: int, seed: int, progress: Callable[[int], None] | None = None,
     for column, overrides in columns.items():
         outcomes: dict[str, dict[str, NDArray[np.float64]]] = {}
         for name, plan in plans.items():
+            if name == backcast.BACKCAST:
+                continue
             outcomes[name] = simulate(with_overrides(plan, overrides), runs, seed).outcomes
             if progress is not None:
                 progress(runs)
         bc_plan = with_overrides(plans[backcast.BACKCAST], overrides)
-        checks[column] = {r.check.name: r for r in backcast.check(outcomes[backcast.BACKCAST],
-                                                                   bc_plan)}
+        bc_result = simulate(bc_plan, runs, seed, record="key")
+        if progress is not None:
+            progress(runs)
+        checks[column] = {r.check.name: r for r in backcast.check(bc_result, bc_plan)}
         measured[column] = {e.name: effects.paired(e, outcomes[e.scenario], outcomes[e.versus])
                             for e in effects.DEFINING}
     rows = []

@@ -2,9 +2,12 @@
 
 An effect is a paired difference (the scenario minus its reference, run by run with the same
 seed and run indices, so the noise before the shock is shared) under the neutral lens. It holds
-when the mean difference is beyond :data:`Z` standard errors in the predicted direction: with no
-effect at all the chance of that is about 3e-5 per check. The outcome is never one the
-scenario's events set directly (events set causes; ``sim/data/events.yaml``).
+when the mean difference is beyond :data:`Z` standard errors in the predicted direction (with no
+effect at all the chance of that is about 3e-5 per check) and at least :data:`MIN_EFFECT` in
+size: paired runs make tiny effects significant, and an effect smaller than a hundredth of the
+scale is below what the model's numbers can claim. The outcome is never a relation that an
+event the scenario can fire (forced or by hazard) sets directly (events set causes;
+``sim/data/events.yaml``).
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 Z = 4.0
+MIN_EFFECT = 0.01  # a hundredth of the scale (alignments span 2, shares and flows 1)
 
 
 @dataclass(frozen=True)
@@ -40,10 +44,14 @@ DEFINING: tuple[Effect, ...] = (
     Effect("ukraine_ceasefire", "align_RUS-PRK_final", -1, "000 ¶26: the tie was tactical"),
     Effect("taiwan_crisis", "align_CHN-RUS_max", +1, "004 ¶3, ¶8: pressure drives them together"),
     Effect("taiwan_crisis", "align_CHN-PRK_max", +1, "000 ¶24: Beijing raises its support"),
-    Effect("nk_nuclear_test", "align_PRK-USA_min", -1, "001 ¶17: the US hardens against NK"),
-    Effect("korean_conflict", "align_USA-ROK_final", +1, "003 ¶11: the alliance under threat"),
-    Effect("us_retrenchment", "align_USA-ROK_final", -1, "000 ¶16: a transactional US"),
-    Effect("us_alliance_reaffirmed", "align_PRK-USA_min", -1, "003 ¶11: NK further isolated"),
+    Effect("nk_nuclear_test", "china_enforcement_mean", +1,
+           "001 ¶12: Washington presses Beijing over NK's weapons"),
+    Effect("korean_conflict", "align_CHN-PRK_final", +1,
+           "003 ¶4, ¶13: with Russia unable, NK leans on China"),
+    Effect("us_retrenchment", "align_CHN-ROK_final", +1,
+           "001 ¶21, 000 ¶16: Seoul hedges toward Beijing"),
+    Effect("us_alliance_reaffirmed", "align_CHN-ROK_final", -1,
+           "001 ¶21, 003 ¶11: the alliance weighs against China-ROK ties"),
     Effect("secondary_sanctions", "align_CHN-RUS_final", -1,
            "002 ¶11, ¶17 (the neutral lens; RUSI's reverses it, 004 ¶7)"),
     Effect("china_russia_rift", "chinese_aid_mean", +1, "001 ¶7: rival patrons bid for NK"),
@@ -56,6 +64,8 @@ DEFINING: tuple[Effect, ...] = (
     Effect("pressure_relief", "align_CHN-RUS_final", -1,
            "004 ¶7, reversed: less pressure, less to bind them", versus="ukraine_ceasefire"),
     Effect("gradual_hardening", "align_CHN-RUS_final", +1, "004 ¶4, ¶8, ¶16"),
+    Effect("us_nk_dialogue", "chinese_aid_mean", +1,
+           "002 ¶9, ¶17: a calmer NK costs China less to support"),
 )
 
 
@@ -70,8 +80,8 @@ class EffectResult:
 
     @property
     def holds(self) -> bool:
-        """Beyond :data:`Z` standard errors in the predicted direction."""
-        return self.effect.sign * self.mean > Z * self.se
+        """Beyond :data:`Z` standard errors and :data:`MIN_EFFECT` in the predicted direction."""
+        return self.effect.sign * self.mean > max(Z * self.se, MIN_EFFECT)
 
 
 def paired(effect: Effect, scenario: dict[str, NDArray[np.float64]],
