@@ -28,6 +28,8 @@ demo: $(STAMP)
 		$(BIN)/geosim run $$f --runs $(DEMO_RUNS) --seed 2025 --out $(DEMO_OUT)/$$name --quiet; \
 		echo "  $$name -> $(DEMO_OUT)/$$name/summary.md"; \
 	done
+	@$(BIN)/geosim compare --runs 1000 --seed 2025 --out $(DEMO_OUT)/compare --quiet
+	@echo "  every lens, every prediction -> $(DEMO_OUT)/compare/summary.md"
 	@echo "Results in $(DEMO_OUT)/<scenario>/: runs.parquet, metadata.json, summary.md, figures/"
 
 test: $(STAMP)

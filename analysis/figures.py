@@ -79,6 +79,19 @@ def _y_range(name: str) -> tuple[float, float, str]:
     return math.nan, math.nan, name
 
 
+def mark_rows(xs: Sequence[float], width: int) -> list[int]:
+    """The text row of each vertical marker (0 = top).
+
+    One row lower than the previous marker's when the two are too close (within a third of the
+    axis) for their labels to fit side by side.
+    """
+    rows: list[int] = []
+    for k, x in enumerate(xs):
+        close = k > 0 and x - xs[k - 1] < width / 3
+        rows.append(rows[-1] + 1 if close else 0)
+    return rows
+
+
 def fan_chart(
     key: ArrayLike,
     series_names: Sequence[str],
@@ -135,11 +148,12 @@ def fan_chart(
             ax.set_ylim(lo, hi)
         if lo < 0 < hi:
             ax.axhline(0.0, color="0.35", linewidth=0.9, linestyle=":")
-        for x, text in marks:
+        for (x, text), row in zip(marks, mark_rows([x for x, _ in marks], n_points),
+                                  strict=True):
             ax.axvline(x, color="0.2", linewidth=1.1, linestyle="--")
             ax.annotate(text, (x, 1.0), xycoords=("data", "axes fraction"),
-                        xytext=(4, -4), textcoords="offset points", ha="left", va="top",
-                        fontsize=9, color="0.2")
+                        xytext=(4, -4 - 12 * row), textcoords="offset points", ha="left",
+                        va="top", fontsize=9, color="0.2")
         ax.annotate(f"{p50[-1]:+.2f}", (quarters[-1], p50[-1]), xytext=(4, 0),
                     textcoords="offset points", va="center", fontsize=10, color=colour,
                     fontweight="bold")

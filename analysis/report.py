@@ -36,9 +36,10 @@ TILT_FILE = "nk_tilt.png"
 def forced_marks(plan: Plan) -> list[tuple[float, str]]:
     """Vertical markers for events every run is forced to have: ``(quarter + 0.5, label)``."""
     names = event_names()
+    events = catalogue()
     marks = []
     for q, e in zip(*np.nonzero(plan.forced), strict=True):
-        label = f"{names[e].replace('_', ' ').capitalize()} ({quarter_label(plan.start, int(q))})"
+        label = f"{events[names[e]].label} ({quarter_label(plan.start, int(q))})"
         marks.append((float(q) + 0.5, label))
     return marks
 

@@ -83,6 +83,7 @@ class EventSpec(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     description: str
+    label: str = Field(min_length=1, max_length=40, description="a short name for figures")
     source: str
     repeatable: bool = False
     effects: list[Effect] = Field(min_length=1)
