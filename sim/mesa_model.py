@@ -29,7 +29,7 @@ from sim.engine import (
     start_world,
 )
 from sim.outcomes import OutcomeAccumulator
-from sim.quantities import Quantities, derive
+from sim.quantities import Quantities
 from sim.step import Decision, begin_quarter, combine, decide, end_quarter
 
 
@@ -72,8 +72,9 @@ class GeoModel(mesa.Model):
 
     def step(self) -> None:
         """One quarter: events, each country's decision, adjudication."""
-        begin_quarter(self.world, self.plan.inputs(self.quarter), self.keys)
-        self.quantities = quantities = derive(self.world, self.plan.params)
+        _, quantities = begin_quarter(self.world, self.plan.params,
+                                      self.plan.inputs(self.quarter), self.keys)
+        self.quantities = quantities
         self.agents.do("step")
         decisions = [c.decision for c in self.countries if c.decision is not None]
         moves, levels = combine(decisions, self.world.instruments)

@@ -54,6 +54,17 @@ def nk_tilt(alignment: NDArray[np.float64]) -> NDArray[np.float64]:
     return alignment[:, PRK, RUS] - alignment[:, PRK, CHN]
 
 
+def milestones(world: World, params: Parameters) -> tuple[NDArray[np.bool_], ...]:
+    """Whether each dated milestone holds now.
+
+    In the order of the accumulator's fields: China-Russia alliance, Russia-NK partnership (or
+    more), Russia-NK alliance, NK troops fighting for Russia.
+    """
+    c = world.commitment
+    return (c[:, CHN, RUS] == 2, c[:, RUS, PRK] >= 1, c[:, RUS, PRK] == 2,
+            world.flows[:, FLOW["troops"]] >= params.troops_seen)
+
+
 def lifeline_entropy(dependence_row: NDArray[np.float64]) -> NDArray[np.float64]:
     """Shannon entropy in bits of lifeline rows ``(N, 6)``, shape ``(N,)``."""
     p = np.clip(dependence_row, 1e-300, 1.0)
@@ -89,11 +100,12 @@ class OutcomeAccumulator:
         n = world.n_runs
         pairs = world.alignment[:, _I, _J]
         tilt = nk_tilt(world.alignment)
-        c = world.commitment
 
         def since_start(condition: NDArray[np.bool_]) -> NDArray[np.int16]:
             return np.where(condition, 0, -1).astype(np.int16)
 
+        alliance, partnership, rus_alliance, troops = (
+            since_start(m) for m in milestones(world, params))
         history = np.empty((n, 2, TREND_QUARTERS))
         history[:, 0, :] = world.alignment[:, PRK, RUS, None]
         history[:, 1, :] = world.alignment[:, PRK, CHN, None]
@@ -102,10 +114,10 @@ class OutcomeAccumulator:
             tilt_min=tilt.copy(), tilt_max=tilt.copy(),
             tilt_first_positive=since_start(tilt > 0),
             tilt_first_negative=since_start(tilt < 0),
-            alliance_quarter=since_start(c[:, CHN, RUS] == 2),
-            rus_prk_partnership=since_start(c[:, RUS, PRK] >= 1),
-            rus_prk_alliance=since_start(c[:, RUS, PRK] == 2),
-            troops_first=since_start(world.flows[:, FLOW["troops"]] >= params.troops_seen),
+            alliance_quarter=alliance,
+            rus_prk_partnership=partnership,
+            rus_prk_alliance=rus_alliance,
+            troops_first=troops,
             history=history,
             co_sums=np.zeros((n, 5)),
             threat_quarters=np.zeros(n, dtype=np.int16),
@@ -126,13 +138,9 @@ class OutcomeAccumulator:
         np.maximum(self.tilt_max, tilt, out=self.tilt_max)
         self.tilt_first_positive[(self.tilt_first_positive < 0) & (tilt > 0)] = quarter
         self.tilt_first_negative[(self.tilt_first_negative < 0) & (tilt < 0)] = quarter
-        c = world.commitment
-        for first, happened in (
-            (self.alliance_quarter, c[:, CHN, RUS] == 2),
-            (self.rus_prk_partnership, c[:, RUS, PRK] >= 1),
-            (self.rus_prk_alliance, c[:, RUS, PRK] == 2),
-            (self.troops_first, world.flows[:, FLOW["troops"]] >= params.troops_seen),
-        ):
+        firsts = (self.alliance_quarter, self.rus_prk_partnership, self.rus_prk_alliance,
+                  self.troops_first)
+        for first, happened in zip(firsts, milestones(world, params), strict=True):
             first[(first < 0) & happened] = quarter
         slot = quarter % TREND_QUARTERS
         now = np.stack([a[:, PRK, RUS], a[:, PRK, CHN]], axis=1)

@@ -101,13 +101,16 @@ def ability(world: World, params: Parameters) -> NDArray[np.float64]:
     return result
 
 
-def support(world: World, patron_ability: NDArray[np.float64],
-            params: Parameters) -> NDArray[np.float64]:
-    """``A[i, j]⁺ · ability_j · (1 + bonus · [C = 2])``: what j would deliver to i, ``(N,5,5)``."""
-    closeness = positive(world.alignment)
-    closeness[:, _DIAG, _DIAG] = 0.0
-    bonus = 1.0 + params.alliance_protection_bonus * (world.commitment == 2)
-    return closeness * patron_ability[:, None, :] * bonus
+def closeness(world: World) -> NDArray[np.float64]:
+    """``A⁺`` with a zero diagonal, shape ``(N, 5, 5)``."""
+    result = positive(world.alignment)
+    result[:, _DIAG, _DIAG] = 0.0
+    return result
+
+
+def treaty_bonus(commitment: NDArray[np.int8], params: Parameters) -> NDArray[np.float64]:
+    """``1 + alliance_protection_bonus · [C = 2]``: what a defence clause adds to protection."""
+    return 1.0 + params.alliance_protection_bonus * (commitment == 2)
 
 
 def need(world: World, params: Parameters) -> NDArray[np.float64]:
@@ -123,9 +126,9 @@ def delivery_ratio(world: World, params: Parameters, client: int,
     same for every lens) of the client's own deterrent, so that the yardstick does not change
     with a lens's view of that deterrent; what the patron would deliver is the model's.
     """
-    a = world.alignment[:, client, patron]
-    bonus = 1.0 + params.alliance_protection_bonus * (world.commitment[:, client, patron] == 2)
-    delivered = positive(a) * ability(world, params)[:, patron] * bonus
+    delivered = (positive(world.alignment[:, client, patron])
+                 * ability(world, params)[:, patron]
+                 * treaty_bonus(world.commitment[:, client, patron], params))
     measured = world.threat[:, client] * (1.0 - params.deterrent_credit
                                           * world.nuclear[:, client])
     return delivered / np.maximum(measured, NEED_FLOOR)
@@ -140,6 +143,7 @@ class Quantities:
 
     capacity: NDArray[np.float64]  # (N,5)
     ability: NDArray[np.float64]  # (N,5)
+    bonus: NDArray[np.float64]  # (N,5,5) treaty_bonus
     support: NDArray[np.float64]  # (N,5,5) what j would deliver to i
     protection: NDArray[np.float64]  # (N,5,5) what i expects of j
     need: NDArray[np.float64]  # (N,5)
@@ -158,18 +162,19 @@ def derive(world: World, params: Parameters) -> Quantities:
     a = world.alignment
     cap = capacity(world)
     patron_ability = ability(world, params)
-    delivered = support(world, patron_ability, params)
+    close = closeness(world)
+    bonus = treaty_bonus(world.commitment, params)
+    delivered = close * patron_ability[:, None, :] * bonus
     protection = delivered * world.reputation[:, None, :]
     needed = need(world, params)
     fear = positive(needed - row_sum(protection))
-    closeness = positive(a)
-    closeness[:, _DIAG, _DIAG] = 0.0
-    reliance = world.dependence[:, :, :N_ACTORS] + closeness
+    reliance = world.dependence[:, :, :N_ACTORS] + close
     china_russia = a[:, CHN, RUS]
     core = np.maximum(env(world, "taiwan_tension"), world.provocation)
     return Quantities(
         capacity=cap,
         ability=patron_ability,
+        bonus=bonus,
         support=delivered,
         protection=protection,
         need=needed,

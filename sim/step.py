@@ -50,9 +50,13 @@ class QuarterInputs:
 
 
 def begin_quarter(
-    world: World, inputs: QuarterInputs, keys: NDArray[np.uint64]
-) -> NDArray[np.bool_]:
-    """Set the environment, fire events and apply their effects; returns the fired mask."""
+    world: World, params: Parameters, inputs: QuarterInputs, keys: NDArray[np.uint64]
+) -> tuple[NDArray[np.bool_], Quantities]:
+    """Set the environment, fire events and apply their effects.
+
+    Returns the fired mask and the quarter's derived quantities (:func:`sim.quantities.derive`
+    of the world after the events), which the decisions and the adjudication then share.
+    """
     world.environment[:] = effective_environment(inputs.base_env, world.env_shift,
                                                  world.env_shock)
     n_events = len(inputs.hazards)
@@ -63,7 +67,7 @@ def begin_quarter(
     first = fired & (world.fired_quarter < 0)
     world.fired_quarter[:] = np.where(first, inputs.quarter, world.fired_quarter)
     apply_effects(world, fired, inputs.base_env)
-    return fired
+    return fired, derive(world, params)
 
 
 @dataclass(frozen=True)
@@ -82,7 +86,7 @@ def decide(
 ) -> Decision:
     """The decisions of ``actors`` this quarter (pure: the world is not changed).
 
-    ``q`` is the quarter's :func:`sim.quantities.derive` of the world after the events.
+    ``q`` is the quarter's derived quantities, as :func:`begin_quarter` returned them.
     """
     rows = list(actors)
     pull = total_pull(world, q, params)[:, rows, :]
@@ -128,8 +132,7 @@ def advance(
     world: World, params: Parameters, inputs: QuarterInputs, keys: NDArray[np.uint64]
 ) -> NDArray[np.bool_]:
     """One whole quarter for every run at once (the vectorized core's step)."""
-    fired = begin_quarter(world, inputs, keys)
-    q = derive(world, params)
+    fired, q = begin_quarter(world, params, inputs, keys)
     decision = decide(world, params, keys, inputs.quarter, (0, 1, 2, 3, 4), q)
     moves, levels = combine([decision], world.instruments)
     end_quarter(world, params, moves, levels, q)

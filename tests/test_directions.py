@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from sim.actors import CHN, PRK, ROK, RUS, USA
-from sim.decisions import instrument_values, total_pull
+from sim.decisions import total_pull
 from sim.dynamics import flow_levels, lifeline_target, sanctions_squeeze, update_reputation
 from sim.engine import simulate, start_world
 from sim.initial import default_environment
@@ -413,15 +413,3 @@ def test_provocation_and_blocs_raise_threat_and_harden_the_threatened():
     china = threat.threat_target(w, P)[0, CHN]
     set_env(w, japan_alliance=1.0)
     assert threat.threat_target(w, P)[0, CHN] > china
-
-
-# --- instruments together: the start state's values ----------------------------------------------
-
-
-def test_instrument_values_combine_every_mechanism():
-    """The value an actor sees is the mechanisms' sum plus the calibrated base."""
-    w = start()
-    q = derive(w, P)
-    total = instrument_values(w, q, P)
-    assert total.shape == w.instruments.shape
-    np.testing.assert_allclose(total / P.instrument_cost, w.instruments, atol=1e-12)

@@ -284,4 +284,3 @@ def test_default_world_is_the_2025_start():
     assert w.alignment[0, PRK, RUS] == 0.7 and w.nuclear[0, PRK] == 0.6
     assert w.reputation[0, RUS] == 0.6 and w.alignment[0, USA, ROK] == 0.8
     assert w.instruments[0, INSTRUMENT["RUS.diplomatic_cover"]] == 0.6
-    assert ROK == 4

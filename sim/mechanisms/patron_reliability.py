@@ -45,8 +45,7 @@ WEIGHTS = ("w_reliability",)  # all 0: switched off
 def pull(world: World, q: Quantities, params: Parameters) -> NDArray[np.float64]:
     """Patron-reliability contribution to the alignment pulls."""
     leaning = world.alignment > 0.0
-    bonus = 1.0 + params.alliance_protection_bonus * (world.commitment == 2)
-    marginal = (q.ability * world.reputation)[:, None, :] * bonus * leaning
+    marginal = (q.ability * world.reputation)[:, None, :] * q.bonus * leaning
     g = params.w_reliability * q.fear[:, :, None] * marginal
     g[:, np.arange(5), np.arange(5)] = 0.0
     return g
