@@ -13,8 +13,13 @@ writes what a seminar audience reads first:
 - :func:`write_comparison`: the folder, atomically::
 
     OUT/predictions.csv, OUT/runs.parquet     sim.compare.tables.write_tables
+    OUT/signposts.csv                         analysis.authors.write_signposts
+    OUT/why.csv                               analysis.authors.write_why (with --why-runs)
     OUT/summary.md                            summary_markdown
     OUT/figures/predictions_matrix.png        predictions_matrix_figure
+    OUT/figures/outcomes_heatmap.png          analysis.authors.heatmap_figure
+    OUT/figures/signposts.png                 analysis.authors.signposts_figure (if any)
+    OUT/report.html                           the summary and the figures, one file
     OUT/metadata.json                         sim.results.write_metadata, last: lists the files
 """
 
@@ -28,16 +33,31 @@ from typing import Any
 
 from matplotlib.patches import Patch, Rectangle
 
+from analysis.authors import (
+    heatmap_figure,
+    signposts_figure,
+    signposts_markdown,
+    why_markdown,
+    write_signposts,
+    write_why,
+)
 from analysis.figures import new_figure, save_figure
+from analysis.html import html_page
 from analysis.summary import markdown_table
 from sim.compare.run import Comparison
 from sim.compare.tables import comparison_metadata, prediction_rows, write_tables
+from sim.compare.why import Why
 from sim.predictions import VERDICTS
 from sim.results import results_folder, write_metadata
 
 SUMMARY_FILE = "summary.md"
 FIGURES_DIR = "figures"
 MATRIX_FILE = "predictions_matrix.png"
+HEATMAP_FILE = "outcomes_heatmap.png"
+SIGNPOSTS_FIGURE = "signposts.png"
+SIGNPOSTS_FILE = "signposts.csv"
+WHY_FILE = "why.csv"
+REPORT_FILE = "report.html"
 
 #: Verdict colours from the Okabe–Ito palette (safe for the common colour-vision deficiencies):
 #: blue for holds, orange for fails, light grey for undecided; each cell also carries a symbol.
@@ -169,6 +189,8 @@ def summary_markdown(
     authors: Mapping[str, str] | None = None,
     left_out: Sequence[tuple[str, str, str]] = (),
     wall_time: float | None = None,
+    signposts: Sequence[str] | None = None,
+    why: Sequence[str] | None = None,
 ) -> str:
     """The ``summary.md`` page of a comparison.
 
@@ -180,6 +202,9 @@ def summary_markdown(
         authors: each lens's author as the lens file gives it (for the first table).
         left_out: ``(author_lens, prediction, reason)`` of predictions not scored.
         wall_time: seconds the comparison took.
+        signposts: the Markdown lines of the signposts section (none if None).
+        why: the Markdown lines saying why each contested prediction goes its way (None: not
+            computed; the summary says how to get them).
 
     Returns:
         Markdown text ending in a newline.
@@ -199,6 +224,31 @@ def summary_markdown(
     ]
     if wall_time is not None:
         lines_md.append(f"- **Wall time:** {wall_time:.1f} s")
+    disputed = contested(lines)
+    agreed = hold_everywhere(lines)
+    lines_md += ["", "## In five minutes", "",
+                 f"- **Where the authors truly disagree:** {len(disputed)} prediction"
+                 f"{'s hold' if len(disputed) != 1 else ' holds'} under the author's own lens "
+                 "and fail under another lens (the runs tell those lenses apart):"]
+    for line, _failing in disputed:
+        verdicts = ", ".join(f"{lens} {VERDICT_SYMBOLS[line.verdict(lens) or 'undecided']}"
+                             for lens in line.by_lens)
+        lines_md.append(f"  - `{line.prediction}` ({line.author_lens}, "
+                        f"{_scenario_text(line)}): {verdicts}")
+    lines_md.append(
+        f"- **Where they only use different words:** {len(agreed)} prediction"
+        f"{'s hold' if len(agreed) != 1 else ' holds'} under every lens"
+        + (": " + ", ".join(f"`{line.prediction}`" for line in agreed) if agreed else "")
+        + ".")
+    if why is None:
+        lines_md.append("- **Why:** not computed (add `--why-runs 50` to split each contested "
+                        "prediction's gap between lenses by mechanism).")
+    elif why:
+        lines_md += ["- **Why** (the gap between the author's lens and the lens where the "
+                     "prediction fails most, split by mechanism with Shapley values; `why.csv`):"]
+        lines_md += ["  " + item for item in why]
+    if signposts is not None:
+        lines_md += ["", *signposts]
     lines_md += [
         "",
         "Verdicts come from the two-sided 95% interval of each estimate: **holds** when the "
@@ -238,7 +288,6 @@ def summary_markdown(
     lines_md += markdown_table(["prediction", "scenario", "statement", *lenses], matrix,
                                "lll" + "r" * len(lenses))
 
-    disputed = contested(lines)
     lines_md += ["", "## Contested predictions", "",
                  "Hold under the author's own lens and fail under at least one other: the runs "
                  "tell these lenses apart.", ""]
@@ -255,7 +304,6 @@ def summary_markdown(
         lines_md.append("None: no prediction that holds under its author's lens fails under "
                         "another lens.")
 
-    agreed = hold_everywhere(lines)
     lines_md += ["", "## Predictions that hold under every lens", "",
                  "These do not tell the authors apart: every lens's runs bear them out.", ""]
     if agreed:
@@ -408,7 +456,8 @@ def predictions_matrix_figure(rows: Sequence[Mapping[str, Any]], path: str | Pat
 # --- the folder ---------------------------------------------------------------------------------
 
 
-def write_summary(folder: Path, comparison: Comparison) -> Path:
+def write_summary(folder: Path, comparison: Comparison,
+                  why: Sequence[Why] | None = None) -> Path:
     """Write ``summary.md`` of a comparison into ``folder``; its path."""
     text = summary_markdown(
         prediction_rows(comparison), runs=comparison.runs, seed=comparison.seed,
@@ -417,6 +466,8 @@ def write_summary(folder: Path, comparison: Comparison) -> Path:
         left_out=[(item.authored.author_lens, item.authored.prediction.id, item.reason)
                   for item in comparison.left_out],
         wall_time=comparison.wall_time,
+        signposts=signposts_markdown(comparison.signposts),
+        why=None if why is None else why_markdown(why),
     )
     path = folder / SUMMARY_FILE
     path.write_text(text, encoding="utf-8")
@@ -424,13 +475,15 @@ def write_summary(folder: Path, comparison: Comparison) -> Path:
 
 
 def write_comparison(out_dir: Path | str, comparison: Comparison, *,
-                     figures: bool = True) -> Path:
+                     figures: bool = True, why: Sequence[Why] | None = None) -> Path:
     """Write a comparison's folder atomically (see the module docstring for its files).
 
     Args:
         out_dir: the folder to create. It may exist only if it is empty.
         comparison: what :func:`sim.compare.run.run_comparison` returned.
-        figures: write ``figures/predictions_matrix.png``.
+        figures: write ``figures/`` (and put them in ``report.html``).
+        why: the contested predictions' attributions (:func:`sim.compare.why.explain`), or
+            None when not computed.
 
     Returns:
         The folder.
@@ -441,14 +494,30 @@ def write_comparison(out_dir: Path | str, comparison: Comparison, *,
     with results_folder(out_dir) as folder:
         meta = comparison_metadata(comparison)
         write_tables(folder, comparison, meta)
-        write_summary(folder, comparison)
+        write_signposts(folder / SIGNPOSTS_FILE, comparison.signposts)
+        if why is not None:
+            write_why(folder / WHY_FILE, why)
+        summary = write_summary(folder, comparison, why)
+        shown: list[tuple[Path, str]] = []
         if figures:
             (folder / FIGURES_DIR).mkdir()
-            predictions_matrix_figure(
+            shown.append((predictions_matrix_figure(
                 prediction_rows(comparison), folder / FIGURES_DIR / MATRIX_FILE,
                 title=f"Each author's predictions under every lens ({comparison.runs:,} runs "
                       f"per lens and scenario, seed {comparison.seed})",
-                authors={lens.name: lens.author for lens in comparison.lenses})
+                authors={lens.name: lens.author for lens in comparison.lenses}),
+                "The predictions matrix"))
+            outcomes = {key: cell.result.outcomes for key, cell in comparison.cells.items()}
+            shown.append((heatmap_figure(outcomes, folder / FIGURES_DIR / HEATMAP_FILE),
+                          "Main outcomes, lens by scenario"))
+            figure = signposts_figure(comparison.signposts, outcomes,
+                                      folder / FIGURES_DIR / SIGNPOSTS_FIGURE)
+            if figure is not None:
+                shown.append((figure, "The top signposts' distributions per lens"))
+        (folder / REPORT_FILE).write_text(
+            html_page("Author lenses compared", summary.read_text(encoding="utf-8"), shown),
+            encoding="utf-8")
+        meta["why_runs"] = None if why is None else (why[0].attribution.runs if why else 0)
         write_metadata(folder, meta)
     return Path(out_dir)
 

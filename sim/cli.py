@@ -147,18 +147,24 @@ def compare(
     seed: Annotated[int, typer.Option(min=0, help="Seed of every lens and scenario.")] = 0,
     out: Annotated[Path | None, typer.Option(help="Results folder (must be new or empty).")] = None,
     figures: Annotated[bool, typer.Option(help="Write figures/.")] = True,
+    why_runs: Annotated[int, typer.Option(
+        min=0, help="Runs per coalition to split each contested prediction's gap between "
+                    "lenses by mechanism (Shapley values; 2^mechanisms coalitions each, so "
+                    "this is the costly part). 0: skip.")] = 0,
     quiet: Annotated[bool, typer.Option(help="No progress bar, no closing lines.")] = False,
 ) -> None:
-    """Score every author's predictions under every lens.
+    """Score every author's predictions under every lens; rank the signposts.
 
     Runs every selected lens through every scenario the predictions name (and their reference
-    scenarios), each with the same seed and runs, and writes predictions.csv, runs.parquet,
-    metadata.json, summary.md and figures/predictions_matrix.png into --out.
+    scenarios), each with the same seed and runs, and writes predictions.csv, signposts.csv,
+    runs.parquet, metadata.json, summary.md, report.html (self-contained) and figures/ into
+    --out; with --why-runs also why.csv (which mechanisms make each contested prediction go
+    its way).
 
-    Example: geosim compare --runs 500 --seed 1 --out results/compare
+    Example: geosim compare --runs 500 --seed 1 --why-runs 50 --out results/compare
     """
     try:
-        _compare(scenarios, lenses, runs, seed, out, figures, quiet)
+        _compare(scenarios, lenses, runs, seed, out, figures, quiet, why_runs)
     except InputError as err:
         _fail(err)
 
@@ -168,10 +174,12 @@ def _count(n: int, one: str, many: str | None = None) -> str:
 
 
 def _compare(scenarios: list[str] | None, lenses: list[str] | None, runs: int, seed: int,
-             out: Path | None, figures: bool, quiet: bool) -> None:
+             out: Path | None, figures: bool, quiet: bool, why_runs: int = 0) -> None:
     from analysis.compare import write_comparison
     from sim.compare.run import run_selection, total_runs
     from sim.compare.selection import select, split_names
+    from sim.compare.why import explain
+    from sim.compare.why import runs_needed as why_needed
     from sim.results import check_destination
 
     selection = select(split_names(lenses), split_names(scenarios))
@@ -179,7 +187,11 @@ def _compare(scenarios: list[str] | None, lenses: list[str] | None, runs: int, s
     check_destination(out_dir)  # fail before the runs, not after them
     comparison = run_selection(selection, runs, seed, _Progress(total_runs(selection, runs),
                                                                 quiet))
-    path = write_comparison(out_dir, comparison, figures=figures)
+    why = None
+    if why_runs:
+        why = explain(comparison, why_runs,
+                      progress=_Progress(max(why_needed(comparison, why_runs), 1), quiet))
+    path = write_comparison(out_dir, comparison, figures=figures, why=why)
     if not quiet:
         own = [s for s in comparison.scores if s.own]
         holding = sum(s.score.verdict == "holds" for s in own)
@@ -193,6 +205,174 @@ def _compare(scenarios: list[str] | None, lenses: list[str] | None, runs: int, s
         typer.echo(f"results: {path}")
 
 
+@app.command()
+def evidence(
+    observed: Annotated[Path, typer.Argument(help="Evidence file (see seeds/evidence_2025.yaml).")],
+    runs: Annotated[int, typer.Option(min=10, help="Runs per lens.")] = 2000,
+    seed: Annotated[int, typer.Option(min=0, help="Seed of every lens's runs.")] = 0,
+    scenario: Annotated[str | None, typer.Option(
+        help="Bundled scenario whose runs are weighed (default: the file's, backcast_2022).")]
+    = None,
+    lenses: Annotated[list[str] | None, typer.Option(
+        "--lenses", help="Lenses to weigh (default: every bundled lens).")] = None,
+    out: Annotated[Path | None, typer.Option(help="Results folder (must be new or empty).")] = None,
+    quiet: Annotated[bool, typer.Option(help="No progress bar, no closing lines.")] = False,
+) -> None:
+    """Weigh the lenses by observed indicator values (approximate Bayesian computation).
+
+    Writes weights.csv, summary.md (with the effective sample size and any warning),
+    figures/weights.png and metadata.json into --out.
+
+    Example: geosim evidence seeds/evidence_2025.yaml --runs 2000 --out results/evidence
+    """
+    try:
+        _evidence(observed, runs, seed, scenario, lenses, out, quiet)
+    except InputError as err:
+        _fail(err)
+
+
+def _evidence(observed: Path, runs: int, seed: int, scenario: str | None,
+              lenses: list[str] | None, out: Path | None, quiet: bool) -> None:
+    from analysis.authors import write_evidence
+    from sim.compare.evidence import simulate_lenses, weigh_evidence
+    from sim.compare.observations import load_evidence, observation_quarters
+    from sim.compare.selection import resolve_lenses, resolve_scenarios, split_names
+    from sim.plan import compile_plan
+    from sim.results import check_destination, provenance
+    from sim.scenario import load_scenario
+
+    ev, doc = load_evidence(observed)
+    name = scenario or ev.scenario
+    path = resolve_scenarios([name])[name]
+    chosen, _ = resolve_lenses(split_names(lenses))
+    loaded = load_scenario(path)
+    plans = {lens.name: compile_plan(loaded, lens, str(path)) for lens in chosen}
+    first = next(iter(plans.values()))
+    quarters = observation_quarters(ev, doc, first.start, first.horizon)
+    out_dir = out or _default_out("evidence")
+    check_destination(out_dir)
+    started = time.perf_counter()
+    outcomes = simulate_lenses(plans, runs, seed, _Progress(runs * len(plans), quiet))
+    weights = weigh_evidence(ev, quarters, outcomes)
+    wall = time.perf_counter() - started
+    meta = {**provenance(), "results": "evidence", "evidence": str(observed), "scenario": name,
+            "runs": runs, "seed": seed, "lenses": list(plans), "wall_time_seconds": wall,
+            "weights": {w.lens: w.weight for w in weights.lenses}}
+    write_evidence(out_dir, ev, weights, scenario=name, runs=runs, seed=seed,
+                   quarters=quarters, start=first.start, metadata=meta)
+    if not quiet:
+        for warning in weights.warnings:
+            typer.echo(f"warning: {warning}", err=True)
+        ranked = sorted(weights.lenses, key=lambda w: -w.weight)
+        typer.echo("weights: " + ", ".join(f"{w.lens} {w.weight:.3f}" for w in ranked)
+                   + f" (ESS {weights.ess:.0f}; {runs} runs per lens in {wall:.1f}s)")
+        typer.echo(f"results: {out_dir}")
+
+
+@app.command()
+def attribute(
+    scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.")],
+    lens: Annotated[str, typer.Option(help="Author lens (see 'geosim lenses').")] = "neutral",
+    outcome: Annotated[str, typer.Option(help="Outcome column to explain.")] = "nk_tilt_final",
+    versus: Annotated[str, typer.Option(
+        help="Reference scenario (bundled name or file); 'none' explains the outcome itself "
+             "against a world with every mechanism off.")] = "baseline",
+    runs: Annotated[int, typer.Option(min=2, help="Runs per coalition and scenario.")] = 200,
+    seed: Annotated[int, typer.Option(min=0, help="Seed of every coalition.")] = 0,
+    mechanisms: Annotated[list[str] | None, typer.Option(
+        "--mechanisms", help="Mechanisms to split among (default: all nine; the others stay "
+                             "on). Fewer mechanisms, far fewer runs: 2^k coalitions.")] = None,
+    out: Annotated[Path | None, typer.Option(help="Results folder (must be new or empty).")] = None,
+    quiet: Annotated[bool, typer.Option(help="No progress bar, no closing lines.")] = False,
+) -> None:
+    """Split an outcome's difference from a reference scenario by mechanism (Shapley values).
+
+    Every coalition of mechanisms (on: the lens's weights; off: 0) runs both scenarios with
+    the same seed and runs (common random numbers), so the parts add up to the difference
+    exactly. Writes attribution.csv, summary.md, report.html, figures/waterfall.png and
+    metadata.json into --out.
+
+    Example: geosim attribute scenarios/ukraine_ceasefire.yaml --lens hien_000
+    --outcome nk_tilt_final --versus baseline --runs 100 --out results/why
+    """
+    try:
+        _attribute(scenario, lens, outcome, versus, runs, seed, mechanisms, out, quiet)
+    except InputError as err:
+        _fail(err)
+
+
+def _attribute(scenario: Path, lens: str, outcome: str, versus: str, runs: int, seed: int,
+               mechanisms: list[str] | None, out: Path | None, quiet: bool) -> None:
+    from analysis.authors import write_attribution
+    from sim.compare.attribution import (
+        attribute as split,
+    )
+    from sim.compare.attribution import (
+        column_measure,
+        mechanism_players,
+        runs_needed,
+    )
+    from sim.compare.selection import split_names
+    from sim.engine import simulate
+    from sim.mechanisms import REGISTRY
+    from sim.plan import load_plan
+    from sim.results import check_destination, provenance
+    from sim.scenario import bundled_scenarios
+    from sim.yamlfiles import suggestion
+
+    plan = load_plan(scenario, lens)
+    plans = {"scenario": plan}
+    reference = None
+    if versus != "none":
+        bundled = bundled_scenarios()
+        if versus.endswith((".yaml", ".yml")):
+            ref_path = Path(versus)
+        elif versus in bundled:
+            ref_path = bundled[versus]
+        else:
+            raise InputError("command line", None, "--versus",
+                             f"unknown scenario {versus!r}; {suggestion(versus, tuple(bundled))}"
+                             "give a bundled scenario, a scenario file or 'none'")
+        plans["versus"] = load_plan(ref_path, lens)
+        reference = plans["versus"].name
+        if plans["versus"].horizon != plan.horizon:
+            raise InputError("command line", None, "--versus",
+                             f"{reference} runs {plans['versus'].horizon} quarters and "
+                             f"{plan.name} {plan.horizon}; paired runs need the same horizon")
+    columns = tuple(simulate(plan, 1, seed).outcomes)
+    if outcome not in columns:
+        raise InputError("command line", None, "--outcome",
+                         f"unknown outcome {outcome!r}; {suggestion(outcome, columns)}the "
+                         "outcome columns are listed in the README (Results)")
+    names = split_names(mechanisms)
+    for name in names or ():
+        if name not in REGISTRY:
+            raise InputError("command line", None, "--mechanisms",
+                             f"unknown mechanism {name!r}; "
+                             f"{suggestion(name, tuple(REGISTRY))}"
+                             f"mechanisms: {', '.join(REGISTRY)}")
+    players = mechanism_players(plan.params, names)
+    out_dir = out or _default_out("attribute")
+    check_destination(out_dir)
+    started = time.perf_counter()
+    result = split(plans, players, runs, seed, column_measure(outcome),
+                   progress=_Progress(runs_needed(len(players), len(plans), runs), quiet))
+    wall = time.perf_counter() - started
+    meta = {**provenance(), "results": "attribute", "scenario": plan.name,
+            "versus": reference, "lens": plan.lens, "outcome": outcome, "runs": runs,
+            "seed": seed, "mechanisms": [p.name for p in players],
+            "coalitions": 2 ** len(players), "wall_time_seconds": wall}
+    write_attribution(out_dir, result, scenario=plan.name, versus=reference, lens=plan.lens,
+                      outcome=outcome, runs=runs, seed=seed, metadata=meta)
+    if not quiet:
+        parts = sorted(result.parts, key=lambda p: -abs(p.mean))
+        typer.echo(f"{outcome}: total {result.total:+.4f}; "
+                   + ", ".join(f"{p.player} {p.mean:+.4f}" for p in parts[:3])
+                   + f" ({2 ** len(players)} coalitions x {len(plans)} scenarios x {runs} runs "
+                   f"in {wall:.1f}s)")
+        typer.echo(f"results: {out_dir}")
+
+
 def _validate_one(path: Path) -> str:
     """Parse a file once and validate it as the format it is (a lens has weights)."""
     from sim.lens import Lens
@@ -203,15 +383,20 @@ def _validate_one(path: Path) -> str:
     if isinstance(doc.data, dict) and "weights" in doc.data:
         validate_document(Lens, doc)
         return "lens"
+    if isinstance(doc.data, dict) and "observations" in doc.data:
+        from sim.compare.observations import Evidence
+
+        validate_document(Evidence, doc)
+        return "evidence"
     scenario_from_document(doc)
     return "scenario"
 
 
 @app.command()
 def validate(
-    files: Annotated[list[Path], typer.Argument(help="Scenario or lens files.")],
+    files: Annotated[list[Path], typer.Argument(help="Scenario, lens or evidence files.")],
 ) -> None:
-    """Check scenario and lens files; print each problem with file, line and field.
+    """Check scenario, lens and evidence files; print each problem with file, line and field.
 
     Example: geosim validate scenarios/*.yaml seeds/*.yaml
     """
@@ -272,12 +457,14 @@ def lenses() -> None:
 
 def schemas() -> dict[str, dict[str, Any]]:
     """JSON Schemas of the file formats, by file name."""
+    from sim.compare.observations import evidence_json_schema
     from sim.lens import Lens
     from sim.scenario import scenario_json_schema
 
     return {
         "scenario.schema.json": scenario_json_schema(),
         "lens.schema.json": Lens.model_json_schema(),
+        "evidence.schema.json": evidence_json_schema(),
     }
 
 
@@ -294,7 +481,7 @@ def schema(
         "scenarios/schema"
     ),
 ) -> None:
-    """Write JSON Schemas of the scenario and lens formats (for editor YAML completion).
+    """Write JSON Schemas of the scenario, lens and evidence formats (for editor completion).
 
     Example: geosim schema --out scenarios/schema
     """

@@ -475,6 +475,17 @@ def seeds_dir() -> Path:
     return Path(sim.__file__).resolve().parent.parent / "seeds"
 
 
+#: Files in ``seeds/`` whose name starts with this hold observed evidence, not a lens
+#: (``seeds/evidence_2025.yaml``, read by ``geosim evidence``).
+EVIDENCE_PREFIX = "evidence_"
+
+
+def lens_paths() -> list[Path]:
+    """The bundled lens files: ``seeds/*.yaml`` except the evidence files."""
+    return [p for p in sorted(seeds_dir().glob("*.yaml"))
+            if not p.stem.startswith(EVIDENCE_PREFIX)]
+
+
 _CACHE: dict[tuple[tuple[str, int], ...], dict[str, Lens]] = {}
 
 
@@ -484,7 +495,7 @@ def bundled_lenses() -> dict[str, Lens]:
     Raises:
         InputError: if a file is invalid or its ``name`` differs from its file stem.
     """
-    paths = sorted(seeds_dir().glob("*.yaml"))
+    paths = lens_paths()
     key = tuple((str(p), p.stat().st_mtime_ns) for p in paths)
     if key not in _CACHE:
         lenses: dict[str, Lens] = {}

@@ -27,7 +27,11 @@ Columns (DESIGN.md, Outcomes):
 - ``prk_stability_final|min``, ``prk_dependence_rus_final``, ``rus_reputation_final``,
   ``korean_conflict`` (0/1), ``munitions_mean|final``, ``troops_mean``,
   ``technology_mean``, ``chinese_aid_mean|final``, ``china_enforcement_mean``;
-- ``event_<name>_quarter`` for every catalogue event (first quarter fired, 1-based; -1 never).
+- ``event_<name>_quarter`` for every catalogue event (first quarter fired, 1-based; -1 never);
+- ``watch_<indicator>_q<Q>`` for every indicator of :data:`WATCHED` at each quarter of
+  :data:`WATCH_QUARTERS` (NaN past the horizon): what an outside watcher can observe while the
+  future unfolds (trade shares, flows, enforcement, exercises, launches, treaties), unlike the
+  alignments, which no one observes directly. Signposts and evidence read these.
 """
 
 from __future__ import annotations
@@ -44,6 +48,27 @@ from sim.quantities import delivery_ratio
 from sim.state import FLOW, INSTRUMENT, World
 
 TREND_QUARTERS = 4  # the span of the changes nk_comovement correlates
+
+#: Quarters (after the start) at which the observable indicators are recorded: one, two and
+#: three years on, the horizons a watcher checks a forecast against.
+WATCH_QUARTERS: tuple[int, ...] = (4, 8, 12)
+
+#: Observable indicators: name -> what a watcher sees (the source of the observation).
+WATCHED: dict[str, str] = {
+    "prk_trade_share_chn": "share of NK's external lifeline (trade, aid) from China (customs "
+                           "statistics; 000 ¶10)",
+    "prk_trade_share_rus": "share of NK's external lifeline from Russia",
+    "munitions": "NK munitions flow to Russia, 0-1 of full supply (shipments reported by the "
+                 "US and ROK; 000 ¶6)",
+    "troops": "NK troops fighting for Russia, 0-1 (000 ¶7, 003 ¶10)",
+    "technology": "Russian technology, fuel and food to NK, 0-1 (000 ¶6, 003 ¶6)",
+    "chinese_aid": "Chinese aid and tolerated trade to NK, 0-1 (001 ¶14)",
+    "china_enforcement": "China's enforcement of sanctions on NK, 0-1 (001 ¶14, ¶18)",
+    "us_reassurance": "US reassurance of allies: drills and deployments, 0-1 (003 ¶11)",
+    "nk_provocation": "NK missile launches and tests, 0-1 (001 ¶17)",
+    "chn_rus_commitment": "China-Russia treaty level: 0 none, 1 partnership, 2 alliance",
+    "rus_prk_commitment": "Russia-NK treaty level: 0 none, 1 partnership, 2 alliance (000 ¶7)",
+}
 
 _I = np.array([i for i, _ in DYADS])
 _J = np.array([j for _, j in DYADS])
@@ -63,6 +88,34 @@ def milestones(world: World, params: Parameters) -> tuple[NDArray[np.bool_], ...
     c = world.commitment
     return (c[:, CHN, RUS] == 2, c[:, RUS, PRK] >= 1, c[:, RUS, PRK] == 2,
             world.flows[:, FLOW["troops"]] >= params.troops_seen)
+
+
+def watched(world: World) -> NDArray[np.float64]:
+    """The observable indicators of :data:`WATCHED` now, shape ``(N, len(WATCHED))``."""
+    c = world.commitment
+    return np.stack([
+        world.dependence[:, PRK, CHN],
+        world.dependence[:, PRK, RUS],
+        world.flows[:, FLOW["munitions"]],
+        world.flows[:, FLOW["troops"]],
+        world.flows[:, FLOW["technology"]],
+        world.flows[:, FLOW["chinese_aid"]],
+        world.instruments[:, INSTRUMENT["CHN.sanctions_enforcement"]],
+        world.instruments[:, INSTRUMENT["USA.reassurance"]],
+        world.provocation,
+        c[:, CHN, RUS].astype(float),
+        c[:, RUS, PRK].astype(float),
+    ], axis=1)
+
+
+def watch_column(indicator: str, quarter: int) -> str:
+    """The outcome column of an observable indicator at a quarter: ``watch_<name>_q<Q>``."""
+    return f"watch_{indicator}_q{quarter}"
+
+
+def watch_columns() -> tuple[str, ...]:
+    """Every ``watch_*`` outcome column, indicator by indicator, quarter by quarter."""
+    return tuple(watch_column(name, q) for name in WATCHED for q in WATCH_QUARTERS)
 
 
 def lifeline_entropy(dependence_row: NDArray[np.float64]) -> NDArray[np.float64]:
@@ -92,6 +145,7 @@ class OutcomeAccumulator:
     stability_min: NDArray[np.float64]
     flow_sums: NDArray[np.float64]  # (N, F)
     enforcement_sum: NDArray[np.float64]
+    watch: NDArray[np.float64]  # (N, len(WATCHED), len(WATCH_QUARTERS)), NaN until recorded
     quarters: int = 0
 
     @classmethod
@@ -125,6 +179,7 @@ class OutcomeAccumulator:
             stability_min=world.stability[:, PRK].copy(),
             flow_sums=np.zeros((n, world.flows.shape[1])),
             enforcement_sum=np.zeros(n),
+            watch=np.full((n, len(WATCHED), len(WATCH_QUARTERS)), np.nan),
         )
 
     def record(self, world: World, params: Parameters, quarter: int) -> None:
@@ -155,6 +210,8 @@ class OutcomeAccumulator:
         np.minimum(self.stability_min, world.stability[:, PRK], out=self.stability_min)
         self.flow_sums += world.flows
         self.enforcement_sum += world.instruments[:, INSTRUMENT["CHN.sanctions_enforcement"]]
+        if quarter in WATCH_QUARTERS:
+            self.watch[:, :, WATCH_QUARTERS.index(quarter)] = watched(world)
         self.quarters = quarter
 
     def table(self, world: World, params: Parameters) -> dict[str, NDArray[np.float64]]:
@@ -208,6 +265,9 @@ class OutcomeAccumulator:
         for e, name in enumerate(names):
             q = world.fired_quarter[:, e].astype(float)
             out[f"event_{name}_quarter"] = np.where(q >= 0, q + 1.0, -1.0)
+        for k, indicator in enumerate(WATCHED):
+            for t, quarter in enumerate(WATCH_QUARTERS):
+                out[watch_column(indicator, quarter)] = self.watch[:, k, t]
         return out
 
 

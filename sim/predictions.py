@@ -195,6 +195,15 @@ def _values(statement: Statement, outcomes: Outcomes) -> NDArray[np.float64]:
     return condition_indicator(statement.conditions, statement.connective, outcomes)
 
 
+def statement_values(statement: Statement, outcomes: Outcomes) -> NDArray[np.float64]:
+    """Per run, what the statement averages: the outcome, or the condition's 0/1 indicator.
+
+    NaN where undefined. A ``P``/``mean`` estimate is the mean of these over the runs; a
+    ``d``/``dP`` estimate the mean of their paired differences.
+    """
+    return _values(statement, outcomes)
+
+
 def paired_differences(statement: Statement, outcomes: Outcomes,
                        reference: Outcomes) -> NDArray[np.float64]:
     """Per run: the statement's value in the scenario minus the same run's in the reference.
@@ -263,5 +272,6 @@ def evaluate(statement: Statement | str, outcomes: Outcomes, reference: Outcomes
 
 __all__ = [
     "Score", "VERDICTS", "Verdict", "compare", "condition_indicator", "evaluate",
-    "mean_interval", "paired_differences", "verdict", "wilson_interval", "z_value",
+    "mean_interval", "paired_differences", "statement_values", "verdict", "wilson_interval",
+    "z_value",
 ]

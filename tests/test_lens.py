@@ -14,9 +14,9 @@ from sim.lens import (
     bundled_lenses,
     get_lens,
     lens_parameters,
+    lens_paths,
     load_lens,
     parse_statement,
-    seeds_dir,
 )
 from sim.params import Parameters
 from sim.plan import load_plan
@@ -77,7 +77,7 @@ def check_paragraphs(pointers: list[str], where: str) -> None:
 def test_the_bundled_lenses_are_the_neutral_one_and_one_per_article():
     lenses = bundled_lenses()
     assert set(lenses) == {"neutral", *ARTICLE_LENSES}
-    assert {p.stem for p in seeds_dir().glob("*.yaml")} == set(lenses)
+    assert {p.stem for p in lens_paths()} == set(lenses)
     for name, lens in lenses.items():
         assert isinstance(lens, Lens)
         assert lens.name == name
@@ -85,7 +85,7 @@ def test_the_bundled_lenses_are_the_neutral_one_and_one_per_article():
         assert lens.source_file == ARTICLE_LENSES.get(name)
 
 
-@pytest.mark.parametrize("path", sorted(seeds_dir().glob("*.yaml")), ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", lens_paths(), ids=lambda p: p.stem)
 def test_every_lens_file_loads(path: Path):
     lens = load_lens(path)
     assert lens.thesis.strip()

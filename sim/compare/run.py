@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from sim.compare.selection import Authored, LeftOut, Selection, prediction_error, select
+from sim.compare.signposts import Signpost, signposts
 from sim.engine import Plan, SimulationResult, simulate
 from sim.lens import Lens
 from sim.plan import compile_plan
@@ -57,6 +58,8 @@ class Comparison:
         cells: the runs by ``(lens, scenario)``.
         scores: one per (prediction, lens), by author, prediction and lens order.
         wall_time: seconds the runs and the scoring took.
+        signposts: the observable indicators ranked by how well they tell the lenses apart
+            (:mod:`sim.compare.signposts`), most discriminating first.
     """
 
     selection: Selection
@@ -65,6 +68,7 @@ class Comparison:
     cells: dict[tuple[str, str], Cell]
     scores: tuple[Scored, ...]
     wall_time: float
+    signposts: tuple[Signpost, ...] = ()
 
     @property
     def lenses(self) -> tuple[Lens, ...]:
@@ -196,7 +200,10 @@ def run_selection(selection: Selection, runs: int, seed: int,
     started = time.perf_counter()
     cells = run_cells(selection, runs, seed, progress)
     scores = score_all(selection, cells, confidence)
-    return Comparison(selection, runs, seed, cells, scores, time.perf_counter() - started)
+    ranked = tuple(signposts({key: cell.result.outcomes for key, cell in cells.items()},
+                             list(selection.scenarios)))
+    return Comparison(selection, runs, seed, cells, scores, time.perf_counter() - started,
+                      ranked)
 
 
 def total_runs(selection: Selection, runs: int) -> int:
