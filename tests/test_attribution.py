@@ -122,3 +122,39 @@ def test_runs_with_an_undefined_value_are_left_out():
     result = attribute_values(values, players)
     assert result.runs == 2 and result.dropped == 1
     assert result.total == pytest.approx(1.5)
+
+
+def test_attribute_from_the_command_line(tmp_path):
+    from tests.test_cli import geosim
+
+    scenario = str(bundled_scenarios()["secondary_sanctions"])
+    out = tmp_path / "why"
+    done = geosim("attribute", scenario, "--lens", "singh_002", "--outcome",
+                  "align_CHN-RUS_final", "--mechanisms", "balancing,hedging", "--runs", "10",
+                  "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    assert {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()} == {
+        "attribution.csv", "summary.md", "report.html", "figures/waterfall.png",
+        "metadata.json"}
+    rows = (out / "attribution.csv").read_text(encoding="utf-8").splitlines()
+    assert rows[0] == "mechanism,part,low,high,share_of_total"
+    parts = {r.split(",")[0]: float(r.split(",")[1]) for r in rows[1:]}
+    assert parts["balancing"] + parts["hedging"] == pytest.approx(parts["total"], abs=1e-12)
+
+
+@pytest.mark.parametrize(("args", "field", "words"), [
+    (["--outcome", "nk_tilt"], "--outcome", "unknown outcome"),
+    (["--lens", "nobody"], "--lens", "nobody"),
+    (["--versus", "atlantis"], "--versus", "unknown scenario"),
+    (["--mechanisms", "telepathy"], "--mechanisms", "unknown mechanism"),
+])
+def test_bad_attribute_options_exit_2_and_write_nothing(tmp_path, args, field, words):
+    from tests.test_cli import geosim
+
+    out = tmp_path / "out"
+    done = geosim("attribute", str(bundled_scenarios()["ukraine_ceasefire"]), "--runs", "2",
+                  *args, "--out", str(out))
+    assert done.returncode == 2, done.stderr
+    assert "Traceback" not in done.stderr and words in done.stderr
+    assert field in done.stderr or "lens" in done.stderr
+    assert not out.exists()

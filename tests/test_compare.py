@@ -229,7 +229,9 @@ def test_rows_round_trip_through_predictions_csv(comparison, folder):
 
 def test_the_folder_has_the_promised_files(folder):
     assert files_under(folder) == {"predictions.csv", "runs.parquet", "metadata.json",
-                                   "summary.md", "figures/predictions_matrix.png"}
+                                   "summary.md", "figures/predictions_matrix.png",
+                                   "signposts.csv", "report.html", "figures/signposts.png",
+                                   "figures/outcomes_heatmap.png"}
     assert [p.name for p in folder.parent.iterdir()] == ["out"]  # no temporary folder left
     header = (folder / "predictions.csv").read_text(encoding="utf-8").splitlines()[0]
     assert header.split(",") == list(PREDICTION_COLUMNS)
@@ -325,7 +327,8 @@ def test_the_same_seed_gives_identical_predictions(tmp_path, lens_path, folder):
 
 def test_summary_has_its_sections(folder):
     text = (folder / "summary.md").read_text(encoding="utf-8")
-    for heading in ("# Author lenses compared", "## Each author under their own lens",
+    for heading in ("# Author lenses compared", "## In five minutes",
+                    "## What to watch: signposts", "## Each author under their own lens",
                     "## The predictions matrix", "## Contested predictions",
                     "## Predictions that hold under every lens",
                     "## Findings recorded in the lens files", "## How to read this"):
@@ -445,7 +448,9 @@ def test_compare_from_the_command_line(tmp_path, lens_path):
     assert f"results: {out}" in done.stdout
     assert "not scored (scenario not selected): 1" in done.stdout
     assert files_under(out) == {"predictions.csv", "runs.parquet", "metadata.json",
-                                "summary.md", "figures/predictions_matrix.png"}
+                                "summary.md", "figures/predictions_matrix.png",
+                                "signposts.csv", "report.html", "figures/signposts.png",
+                                "figures/outcomes_heatmap.png"}
     rows = read_predictions(out)
     assert {r["prediction"] for r in rows} == {"china-cools-after-collapse", "lifeline",
                                                "tilt-after-collapse"}
@@ -495,3 +500,45 @@ def test_a_non_empty_out_is_refused_before_running(tmp_path, lens_path):
     target.write_text("x")
     done = geosim("compare", "--lenses", str(lens_path), "--runs", "5", "--out", str(target))
     assert done.returncode == 2 and "--out" in done.stderr and target.read_text() == "x"
+
+
+# --- the report beyond the matrix (issue 7) -------------------------------------------------
+
+
+def test_the_report_is_one_self_contained_page(folder):
+    page = (folder / "report.html").read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>")
+    assert page.count("data:image/png;base64,") == 3  # matrix, heat map, signposts
+    assert "src=\"figures/" not in page and "<h2>In five minutes</h2>" in page
+
+
+def test_signposts_csv_has_one_row_per_signpost_and_lens(folder, comparison):
+    from sim.compare.signposts import SIGNPOST_COLUMNS
+
+    lines = (folder / "signposts.csv").read_text(encoding="utf-8").splitlines()
+    assert lines[0].split(",") == list(SIGNPOST_COLUMNS)
+    assert len(lines) - 1 == len(comparison.signposts) * len(comparison.lenses)
+    ranks = [s.divergence for s in comparison.signposts]
+    assert ranks == sorted(ranks, reverse=True)
+
+
+def test_why_splits_each_contested_gap_exactly(tmp_path):
+    from sim.compare.why import explain
+
+    # rusi_004 and singh_002 disagree on what secondary sanctions do to China-Russia ties
+    # (seeds/SOURCES.md); under common random numbers the mechanisms' parts add up to the gap
+    # between the two lenses' estimates computed on the same runs.
+    comparison = run_comparison(["singh_002", "rusi_004"], ["baseline", "secondary_sanctions"],
+                                runs=60, seed=4)
+    found = explain(comparison, runs=30)
+    keys = {(w.prediction, w.lens) for w in found}
+    assert ("singh-sanctions-paired", "rusi_004") in keys
+    for w in found:
+        a = w.attribution
+        assert sum(p.mean for p in a.parts) == pytest.approx(a.total, abs=1e-12)
+    paired = next(w for w in found if w.prediction == "singh-sanctions-paired")
+    assert paired.main == "balancing"  # the sanctions-risk term (002 ¶11)
+    out = write_comparison(tmp_path / "why", comparison, figures=False, why=found)
+    text = (out / "summary.md").read_text(encoding="utf-8")
+    assert "comes mostly from **balancing**" in text
+    assert (out / "why.csv").read_text(encoding="utf-8").startswith("author_lens,prediction")
