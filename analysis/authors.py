@@ -275,7 +275,7 @@ def evidence_figure(evidence: Evidence, weights: Weights, path: Path) -> Path:
     ax.set_ylim(0, max(values + [0.1]) * 1.3)
     ax.set_ylabel("weight (equal priors)")
     ax.tick_params(axis="x", labelsize=8, rotation=15)
-    title = f"Weight of each lens given `{evidence.name}`"
+    title = f"Weight of each lens given {evidence.name}"
     if weights.warnings:
         title += " (see the warnings)"
     ax.set_title(title, fontsize=11)
@@ -346,8 +346,9 @@ def attribution_markdown(a: Attribution, *, scenario: str, versus: str | None, l
     """``summary.md`` of ``geosim attribute``."""
     what = f"`{outcome}` in `{scenario}`" + (f" minus `{versus}`" if versus else "")
     lines = [f"# Why: {what} under `{lens}`", "",
-             f"- **Difference (full model):** {_num(a.full, 4)}; with every mechanism off: "
-             f"{_num(a.reference, 4)}; total to split {_num(a.total, 4)} "
+             f"- **Difference under the lens:** {_num(a.full, 4)}; with the "
+             f"{len(a.parts)} mechanisms below off (any other on): {_num(a.reference, 4)}; "
+             f"total to split {_num(a.total, 4)} "
              f"[{_num(a.total_low, 4)}, {_num(a.total_high, 4)}]",
              f"- **Runs:** {a.runs} per coalition and scenario (seed {seed}; common random "
              f"numbers){'' if not a.dropped else f'; {a.dropped} runs left out (undefined)'}",
@@ -360,7 +361,7 @@ def attribution_markdown(a: Attribution, *, scenario: str, versus: str | None, l
     rows.append(["**total**", _num(a.total, 4), f"[{_num(a.total_low, 4)}, "
                  f"{_num(a.total_high, 4)}]", "100%"])
     lines += markdown_table(["mechanism", "part", "95% interval", "share"], rows, "lrrr")
-    lines += ["", f"Runs: {runs} requested.", ""]
+    lines += [""]
     return "\n".join(lines)
 
 
