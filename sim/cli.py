@@ -272,8 +272,8 @@ def _evidence(observed: Path, runs: int, seed: int, scenario: str | None,
 @app.command()
 def attribute(
     scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.")],
+    outcome: Annotated[str, typer.Option(help="Outcome column to explain (see README, Results).")],
     lens: Annotated[str, typer.Option(help="Author lens (see 'geosim lenses').")] = "neutral",
-    outcome: Annotated[str, typer.Option(help="Outcome column to explain.")] = "nk_tilt_final",
     versus: Annotated[str, typer.Option(
         help="Reference scenario (bundled name or file); 'none' explains the outcome itself "
              "against a world with every mechanism off.")] = "baseline",

@@ -153,7 +153,7 @@ def test_bad_attribute_options_exit_2_and_write_nothing(tmp_path, args, field, w
 
     out = tmp_path / "out"
     done = geosim("attribute", str(bundled_scenarios()["ukraine_ceasefire"]), "--runs", "2",
-                  *args, "--out", str(out))
+                  "--outcome", "munitions_final", *args, "--out", str(out))
     assert done.returncode == 2, done.stderr
     assert "Traceback" not in done.stderr and words in done.stderr
     assert field in done.stderr or "lens" in done.stderr
