@@ -1,7 +1,8 @@
 """A self-contained HTML page from the Markdown our reports write, with figures inline.
 
 The reports' Markdown uses a small subset (``#`` headings, paragraphs, ``-`` lists, pipe
-tables, ``**bold**`` and ```code```), so a short converter is enough and adds no dependency.
+tables, ``**bold**`` and ```code```, one level of nested list), so a short converter is
+enough and adds no dependency.
 Figures are embedded as base64 ``data:`` URIs: the page is one file that can be mailed or put
 on a projector without its folder.
 """
@@ -69,10 +70,18 @@ def markdown_to_html(text: str) -> str:
             while k < len(lines) and lines[k].startswith("- "):
                 item = lines[k][2:]
                 k += 1
+                nested: list[str] = []
                 while k < len(lines) and lines[k].startswith("  ") and lines[k].strip():
-                    item += " " + lines[k].strip()
+                    if lines[k].startswith("  - "):
+                        nested.append(lines[k][4:])
+                    elif nested:
+                        nested[-1] += " " + lines[k].strip()
+                    else:
+                        item += " " + lines[k].strip()
                     k += 1
-                out.append(f"<li>{inline(item)}</li>")
+                sub = ("<ul>" + "".join(f"<li>{inline(n)}</li>" for n in nested) + "</ul>"
+                       if nested else "")
+                out.append(f"<li>{inline(item)}{sub}</li>")
             out.append("</ul>")
         else:
             para = [line]

@@ -542,3 +542,13 @@ def test_why_splits_each_contested_gap_exactly(tmp_path):
     text = (out / "summary.md").read_text(encoding="utf-8")
     assert "comes mostly from **balancing**" in text
     assert (out / "why.csv").read_text(encoding="utf-8").startswith("author_lens,prediction")
+
+
+def test_the_markdown_subset_renders():
+    from analysis.html import markdown_to_html
+
+    page = markdown_to_html("# T\n\n- a **b**\n  - `c` <d>\n- e\n\n"
+                            "| x | y |\n|:--|--:|\n| 1 | 2 |\n")
+    assert "<h1>T</h1>" in page
+    assert "<li>a <strong>b</strong><ul><li><code>c</code> &lt;d&gt;</li></ul></li>" in page
+    assert "<th>x</th>" in page and "<td>2</td>" in page
