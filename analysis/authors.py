@@ -218,7 +218,7 @@ def evidence_markdown(evidence: Evidence, weights: Weights, scenario: str, runs:
              f"- **Effective sample size:** {weights.ess:.1f} of "
              f"{runs * len(weights.lenses)} runs (warning below {MIN_ESS:.0f})",
              f"- **Closest run:** squared standardized distance {weights.closest:.2f} "
-             f"(far beyond {weights.far_limit:.1f})", ""]
+             f"(\"far from every run\" means beyond {weights.far_limit:.1f})", ""]
     if weights.warnings:
         lines += ["## Warnings", ""] + [f"- **{w}**" for w in weights.warnings] + [""]
     lines += ["## Weights of the lenses", "",
