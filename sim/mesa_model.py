@@ -69,6 +69,10 @@ class GeoModel(mesa.Model):
         self.recorder = Recorder(*(rows or recorded_rows(record, None, 0, 0, 1)))
         self.recorder.snapshot(self.world)
         self.running = plan.horizon > 0
+        # Seminar hook (sim.seminar): actor -> a function of that country's own decision
+        # returning the decision adjudicated instead (a team's moves and levels). Applied after
+        # the agents decide, before `combine`; the agents' own decisions stay in `decision`.
+        self.overrides: dict[int, Callable[[Decision], Decision]] = {}
 
     def step(self) -> None:
         """One quarter: events, each country's decision, adjudication."""
@@ -76,7 +80,8 @@ class GeoModel(mesa.Model):
                                       self.plan.inputs(self.quarter), self.keys)
         self.quantities = quantities
         self.agents.do("step")
-        decisions = [c.decision for c in self.countries if c.decision is not None]
+        decisions = [self.overrides[c.actor](c.decision) if c.actor in self.overrides
+                     else c.decision for c in self.countries if c.decision is not None]
         moves, levels = combine(decisions, self.world.instruments)
         end_quarter(self.world, self.plan.params, moves, levels, quantities)
         self.quarter += 1
