@@ -198,7 +198,7 @@ def write_debrief(session: Session, out_dir: Path) -> Path:
         figure = Path("figures") / "path_vs_start_cone.png"
         cone_figure(cone, np.array(session.branch.path), session.plan.start,
                     session.plan.horizon, folder / figure,
-                    title=f"The path played on branch {session.branch.name}")
+                    title=f"Branch {session.branch.name} against the model's cone")
         (folder / "summary.md").write_text(debrief_markdown(session, cone, str(figure)),
                                            encoding="utf-8")
         if session.log_path is not None and session.log_path.exists():

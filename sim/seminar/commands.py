@@ -15,6 +15,7 @@ from __future__ import annotations
 import difflib
 import re
 import shlex
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sim.actors import ACTORS
@@ -48,6 +49,9 @@ STATE_VERBS = frozenset({"move", "set", "inject", "next"})
 DEFAULT_FORECAST_RUNS = 10_000
 MAX_FORECAST_RUNS = 200_000
 BRANCH_NAME = re.compile(r"[A-Za-z0-9_-]{1,40}")
+
+
+Parser = Callable[[str, list[str]], tuple[str, ...]]
 
 
 class CommandError(ValueError):
@@ -175,7 +179,7 @@ def _inject(verb: str, args: list[str]) -> tuple[str, ...]:
     return (event,)
 
 
-def _optional_count(upper: int) -> object:
+def _optional_count(upper: int) -> Parser:
     def parse(verb: str, args: list[str]) -> tuple[str, ...]:
         if len(args) > 1:
             raise CommandError(_usage(verb))
@@ -205,7 +209,7 @@ def _help(verb: str, args: list[str]) -> tuple[str, ...]:
     return tuple(a.lower() for a in args)
 
 
-_PARSERS = {
+_PARSERS: dict[str, Parser] = {
     "move": _move,
     "set": _set,
     "inject": _inject,

@@ -206,6 +206,9 @@ def render_report(console: Console, report: QuarterReport, branch: Branch) -> No
                             f"{total[j]:+.2f}", _terms_text(terms.pulls, j))
         values = terms.total_values()
         for k, name in enumerate(terms.instruments):
+            moved = [d for d in report.changes if d.name == f"instrument {name}"]
+            if not moved or abs(moved[0].after - moved[0].before) < 0.005:
+                continue
             why.add_row(SHORT_NAMES[ACTORS[actor]], name.split(".", 1)[1], f"{values[k]:+.2f}",
                         _terms_text(terms.values, k))
     if why.row_count:
@@ -223,7 +226,8 @@ def render_report(console: Console, report: QuarterReport, branch: Branch) -> No
         table.add_column("quantity")
         table.add_column("model's quarter", justify="right")
         table.add_column("played", justify="right")
-        ranked = sorted(report.consequences, key=lambda d: -abs(d.after - d.before))[:12]
+        ranked = sorted((d for d in report.consequences if abs(d.after - d.before) >= 5e-4),
+                        key=lambda d: -abs(d.after - d.before))[:12]
         for d in ranked:
             table.add_row(d.name, f"{d.before:+.3f}", f"{d.after:+.3f}")
         console.print(table)

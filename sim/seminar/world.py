@@ -129,7 +129,7 @@ def named_values(world: World) -> dict[str, float]:
 
 
 def differences(before: World, after: World, tolerance: float = 1e-12) -> tuple[Difference, ...]:
-    """The named quantities that differ between two one-run worlds, in :func:`named_values` order."""
+    """The named quantities that differ between two one-run worlds (:func:`named_values` order)."""
     a, b = named_values(before), named_values(after)
     return tuple(Difference(k, a[k], b[k]) for k in a if abs(a[k] - b[k]) > tolerance)
 
