@@ -83,6 +83,7 @@ def test_a_person_at_the_terminal_with_completion_and_a_typo(tmp_path, monkeypat
     try:
         tmux.wait_for("[main 2025Q1]>")
         tmux.type("sta")
+        tmux.wait_for("> sta")
         tmux.keys("Tab")
         tmux.wait_for("> status")  # Tab completed the command word
         tmux.keys("Enter")
@@ -92,8 +93,11 @@ def test_a_person_at_the_terminal_with_completion_and_a_typo(tmp_path, monkeypat
         tmux.keys("Enter")
         tmux.wait_for("unknown command 'moev'; did you mean 'move'?")
         tmux.type("move PRK RU")
+        tmux.wait_for("> move PRK RU")
         tmux.keys("Tab")
+        tmux.wait_for("> move PRK RUS")
         tmux.type(" co")
+        tmux.wait_for("> move PRK RUS co")
         tmux.keys("Tab")
         tmux.wait_for("> move PRK RUS cool")
         tmux.keys("Enter")

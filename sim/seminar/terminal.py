@@ -323,6 +323,7 @@ def interactive(terminal: Terminal, history: Path | None) -> None:
     prompt: PromptSession[str] = PromptSession(
         history=FileHistory(str(history)) if history is not None else InMemoryHistory(),
         completer=SeminarCompleter(session),
+        complete_while_typing=False,  # Tab completes: nothing pops up on the projector unasked
     )
     terminal.console.print(Text("geosim seminar: type 'help' for the commands, Tab completes.",
                                 style="bold cyan"))
