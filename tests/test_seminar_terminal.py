@@ -198,3 +198,33 @@ def test_an_existing_log_is_not_overwritten_and_a_bad_log_is_named(tmp_path, mon
     bad.write_text("not json\n")
     code, _, err = in_process(monkeypatch, capsys, "seminar", "--replay", str(bad))
     assert code == 2 and f"{bad}, line 1" in err
+
+
+def test_seminar_help_has_an_example(monkeypatch, capsys):
+    code, out, _ = in_process(monkeypatch, capsys, "seminar", "--help")
+    assert code == 0
+    assert "Example: geosim seminar" in out and "--replay" in out and "--resume" in out
+
+
+def test_the_completer_offers_what_fits_the_position():
+    from prompt_toolkit.completion import CompleteEvent
+    from prompt_toolkit.document import Document
+
+    from sim.plan import load_plan
+    from sim.seminar.session import Session
+    from sim.seminar.terminal import SeminarCompleter
+
+    session = Session(load_plan(BASELINE), teams=("PRK", "USA"))
+    completer = SeminarCompleter(session)
+
+    def offered(text: str) -> list[str]:
+        return [c.text for c in completer.get_completions(Document(text), CompleteEvent())]
+
+    assert offered("st") == ["status"]
+    assert offered("move ") == ["PRK", "USA"]  # only the teams' countries
+    assert offered("move PRK R") == ["RUS", "ROK"]
+    assert offered("move PRK RUS w") == ["warm"]
+    assert offered("set USA ") == ["reassurance"]
+    assert offered("inject russian_c") == ["russian_collapse"]
+    session.execute("branch what_if")
+    assert offered("switch ") == ["main", "what_if"]
