@@ -230,8 +230,8 @@ class Session:
                                        f"({branch.label(self.plan.horizon - 1)} is the last)")
             return Action("inject", (args[0], str(at)))
         if branch.finished:
-            raise CommandError("the scenario's horizon is reached; 'forecast' and 'save' "
-                               "still work, or 'undo'")
+            raise CommandError("the scenario's horizon is reached; 'save' and 'undo' still "
+                               "work")
         return Action("next")
 
     def forecast(self, runs: int) -> Continuations:
