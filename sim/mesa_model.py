@@ -51,6 +51,7 @@ from sim.quantities import Quantities
 from sim.quarters import quarter_label
 from sim.state import FLOWS, INSTRUMENT_NAMES, INSTRUMENT_OWNERS
 from sim.step import Decision, begin_quarter, combine, decide, end_quarter
+from sim.terms import UtilityTerms, utility_terms
 
 MOVE_WORDS = {-1: "cool", 0: "hold", 1: "warm"}
 
@@ -69,6 +70,9 @@ class Country(mesa.Agent):
         self.code = ACTORS[actor]
         self.name = ACTOR_NAMES[self.code]
         self.decision: Decision | None = None
+        # the utility terms behind the last decision, per mechanism (None before any, or
+        # when the model does not explain): see sim.terms
+        self.terms: UtilityTerms | None = None
         self._owned = [int(k) for k in np.flatnonzero(INSTRUMENT_OWNERS == actor)]
 
     def step(self) -> None:
@@ -77,6 +81,9 @@ class Country(mesa.Agent):
         assert model.quantities is not None, "the model derives the quarter's quantities first"
         self.decision = decide(model.world, model.plan.params, model.keys, model.quarter,
                                (self.actor,), model.quantities)
+        if model.explain:
+            self.terms = utility_terms(model.world, model.quantities, model.plan.params,
+                                       self.actor)
 
     # --- own state (views into the model's world, run 0) -----------------------------------
 
@@ -224,11 +231,14 @@ class GeoModel(mesa.Model):
             core); ``rows`` overrides it with :func:`sim.engine.recorded_rows`'s pair.
         collect: keep a ``mesa.DataCollector`` (``model.datacollector``) every quarter. The
             engine's batch runs switch it off for speed.
+        explain: each country keeps the utility terms behind its last decision
+            (``Country.terms``); off in the engine's batch runs, for speed.
     """
 
     def __init__(self, scenario: str | Path | Plan = "baseline", lens: str | Path | None = None,
                  rng: Any = None, run: int = 0, *, record: Record = "none",
-                 rows: tuple[int, int] | None = None, collect: bool = True) -> None:
+                 rows: tuple[int, int] | None = None, collect: bool = True,
+                 explain: bool = True) -> None:
         super().__init__(rng=rng)
         self.plan = _compile(scenario, lens)
         self.seed = _counter_seed(rng, self.rng)
@@ -236,6 +246,7 @@ class GeoModel(mesa.Model):
         self.world = start_world(self.plan, 1)
         self.keys = counter_rng.run_keys(self.seed, [self.run_index])
         self.quarter = 0
+        self.explain = explain
         self.quantities: Quantities | None = None  # derived each quarter after the events
         self.countries = [Country(self, actor) for actor in range(len(ACTORS))]
         self.accumulator = OutcomeAccumulator.start(self.world, self.plan.params)
@@ -247,6 +258,10 @@ class GeoModel(mesa.Model):
                                                     agent_reporters=AGENT_REPORTERS)
             self.datacollector.collect(self)
         self.running = self.plan.horizon > 0
+        # Seminar hook (sim.seminar): actor -> a function of that country's own decision
+        # returning the decision adjudicated instead (a team's moves and levels). Applied after
+        # the agents decide, before `combine`; the agents' own decisions stay in `decision`.
+        self.overrides: dict[int, Callable[[Decision], Decision]] = {}
 
     @property
     def quarter_label(self) -> str:
@@ -263,7 +278,8 @@ class GeoModel(mesa.Model):
                                       self.plan.inputs(self.quarter), self.keys)
         self.quantities = quantities
         self.agents.do("step")
-        decisions = [c.decision for c in self.countries if c.decision is not None]
+        decisions = [self.overrides[c.actor](c.decision) if c.actor in self.overrides
+                     else c.decision for c in self.countries if c.decision is not None]
         moves, levels = combine(decisions, self.world.instruments)
         end_quarter(self.world, self.plan.params, moves, levels, quantities)
         self.quarter += 1
@@ -296,7 +312,7 @@ def simulate_mesa(plan: Plan, runs: int, seed: int, *, record: Record = "none",
     parts = []
     for run in range(first_run, first_run + runs):
         rows = recorded_rows(record, record_runs, full_runs, run - first_run, 1)
-        model = GeoModel(plan, rng=seed, run=run, rows=rows, collect=False)
+        model = GeoModel(plan, rng=seed, run=run, rows=rows, collect=False, explain=False)
         while model.running:
             model.step()
         parts.append(model.result())

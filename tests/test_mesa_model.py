@@ -5,11 +5,13 @@ import numpy as np
 import pytest
 
 from sim.actors import ACTORS, CHN, PRK, RUS
+from sim.decisions import total_pull
 from sim.engine import simulate
 from sim.mesa_model import GeoModel
 from sim.plan import load_plan
 from sim.scenario import bundled_scenarios
 from sim.state import INSTRUMENT_NAMES
+from sim.step import begin_quarter
 
 FINAL_COLUMNS = {  # DataCollector model reporter -> the vectorized engine's outcome column
     "align_CHN-RUS": "align_CHN-RUS_final",
@@ -91,6 +93,13 @@ def test_country_exposes_its_own_state_and_last_decision():
     row = nk.decision.moves[0, 0]
     assert nk.moves["RUS"] == {-1: "cool", 0: "hold", 1: "warm"}[int(row[RUS])]
     assert nk.dependence.sum() == pytest.approx(1.0)
+    # the terms behind the decision: per mechanism, summing to the pull the agent acted on
+    assert {"transactional", "lifeline", "patron_reliability"} <= set(nk.terms.pulls)
+    model2 = GeoModel("baseline", rng=5)
+    _, q = begin_quarter(model2.world, model2.plan.params, model2.plan.inputs(0), model2.keys)
+    np.testing.assert_allclose(nk.terms.total_pull()[[CHN, RUS]],
+                               total_pull(model2.world, q, model2.plan.params)[0, PRK, [CHN, RUS]],
+                               atol=1e-12)
 
 
 def test_a_plan_carries_its_lens():
