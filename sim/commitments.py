@@ -48,8 +48,10 @@ def warranted(w, params, r, i, j, willing_i, willing_j):  # type: ignore[no-unty
 
 @rule
 def update_commitments_row(w, params, r, willing):  # type: ignore[no-untyped-def]
-    """Advance run ``r``'s commitment clocks and levels one quarter, in place (``willing`` is a
-    scratch row of 5)."""
+    """Advance run ``r``'s commitment clocks and levels one quarter, in place.
+
+    ``willing`` is a scratch row of 5.
+    """
     for i in range(N_ACTORS):
         willing[i] = willing_to_bind(w, params, r, i)
     for i in range(N_ACTORS):

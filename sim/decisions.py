@@ -62,11 +62,17 @@ def total_pull(world: World, q: Quantities, params: Parameters) -> NDArray[np.fl
 
 @rule
 def logit3(u_low, u_mid, u_high, rationality):  # type: ignore[no-untyped-def]
-    """Logit probabilities of three options: the softmax of ``rationality · (u_low, u_mid,
-    u_high)`` (every choice in the model has exactly three options)."""
+    """Logit probabilities of three options.
+
+    The softmax of ``rationality · (u_low, u_mid, u_high)`` (every choice in the model has
+    exactly three options).
+    """
     a, b, c = rationality * u_low, rationality * u_mid, rationality * u_high
     top = max(max(a, b), c)
-    ea, eb, ec = np.exp(a - top), np.exp(b - top), np.exp(c - top)
+    # exp(top - top) is exactly 1: two exponentials, not three (the engine's costliest line)
+    ea = 1.0 if a == top else np.exp(a - top)
+    eb = 1.0 if b == top else np.exp(b - top)
+    ec = 1.0 if c == top else np.exp(c - top)
     total = ea + eb + ec
     return ea / total, eb / total, ec / total
 
@@ -152,8 +158,11 @@ def _decide_all(w, q, params, keys, quarter, actors, moves, levels, g, v):  # ty
 def decide_batch(world: World, q: Quantities, params: Parameters, keys: NDArray[np.uint64],
                  quarter: int, actors: tuple[int, ...]
                  ) -> tuple[NDArray[np.int8], NDArray[np.float64]]:
-    """:func:`decide_row` of ``actors`` for every run: moves ``(N, len(actors), 5)`` and every
-    instrument's level ``(N, I)`` (the actors' own new levels, the others' current ones)."""
+    """:func:`decide_row` of ``actors`` for every run.
+
+    Returns the moves ``(N, len(actors), 5)`` and every instrument's level ``(N, I)`` (the
+    actors' own new levels, the others' current ones).
+    """
     moves = np.zeros((world.n_runs, len(actors), N_ACTORS), dtype=np.int8)
     levels = world.instruments.copy()
     _decide_all(world.view(), q, kernel_parameters(params), keys, quarter,

@@ -27,6 +27,7 @@ Each rule is compiled (``sim.jit``) for one run ``r``; the array functions run i
 from __future__ import annotations
 
 import math
+
 import numpy as np
 from numpy.typing import NDArray
 
@@ -129,9 +130,11 @@ def lifeline_factors_row(w, params, r, out):  # type: ignore[no-untyped-def]
     """
     for j in range(N_ACTORS):  # the partner's supply, kept in the rest-of-world column a moment
         out[j, ROW] = math.pow(max(capacity_of(w, r, j), SUPPLY_FLOOR), params.supply_capacity)
-    for i in range(N_ACTORS):
-        for j in range(N_ACTORS):
-            out[i, j] = np.exp(params.dependence_alignment * w.alignment[r, i, j]) * out[j, ROW]
+    for i in range(N_ACTORS):  # alignment is symmetric: one exponential per dyad
+        for j in range(i, N_ACTORS):
+            closeness = np.exp(params.dependence_alignment * w.alignment[r, i, j])
+            out[i, j] = closeness * out[j, ROW]
+            out[j, i] = closeness * out[i, ROW]
     for i in range(N_ACTORS):
         out[i, ROW] = 1.0
     gamma = params.inflow_dependence
@@ -182,11 +185,11 @@ def update_reputation_row(w, q, params, r):  # type: ignore[no-untyped-def]
 
 @rule
 def update_slow_row(w, params, q, r, target):  # type: ignore[no-untyped-def]
-    """Advance run ``r``'s flows, strain, stability, threat, provocation, dependence,
-    reputation and shocks, in place (``target`` is a ``(5, 6)`` scratch buffer).
+    """Advance run ``r``'s slow variables in place.
 
-    ``q`` is the quarter's derived quantities: the reputation update judges the support
-    patrons delivered this quarter.
+    Flows, strain, stability, threat, provocation, dependence, reputation and shocks
+    (``target`` is a ``(5, 6)`` scratch buffer). ``q`` is the quarter's derived quantities:
+    the reputation update judges the support patrons delivered this quarter.
     """
     flow_row(w, r, w.flows[r])
     for i in range(N_ACTORS):
@@ -216,8 +219,10 @@ def update_slow_row(w, params, q, r, target):  # type: ignore[no-untyped-def]
 
 @rule
 def update_alignment_row(w, params, r, moves):  # type: ignore[no-untyped-def]
-    """Apply the dyads' joint moves ``min(m[i, j], m[j, i])`` (``moves`` ``(5, 5)``) to run
-    ``r``, in place; alignment stays symmetric, diag 1, in [-1, 1]."""
+    """Apply the dyads' joint moves ``min(m[i, j], m[j, i])`` to run ``r``, in place.
+
+    ``moves`` is ``(5, 5)``; alignment stays symmetric, diag 1, in [-1, 1].
+    """
     for i in range(N_ACTORS):
         for j in range(N_ACTORS):
             if i != j:

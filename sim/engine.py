@@ -201,3 +201,29 @@ def simulate(
         if progress is not None:
             progress(stop - start)
     return concatenate(parts)
+
+
+def simulate_from(plan: Plan, state: World, quarter: int, runs: int, seed: int, *,
+                  first_run: int = 0, chunk_size: int = 10_000) -> SimulationResult:
+    """Continuations of one state to the horizon (a seminar's ``forecast``).
+
+    Every run starts from ``state`` (a world of one run, with its calibration constants, as
+    it stands after ``quarter`` quarters of ``plan``) and advances through quarters
+    ``quarter .. horizon - 1`` with its own draws, keyed by (seed, run, quarter) as in
+    :func:`simulate`, so the same seed gives the same continuations whatever the chunking.
+    The outcome columns count quarters from the state (``*_quarter`` 0 = already so, k = the
+    k-th quarter after it); ``event_*_quarter`` keep the scenario's numbering.
+    """
+    if state.n_runs != 1:
+        raise ValueError("simulate_from continues a world of one run")
+    if not 0 <= quarter <= plan.horizon:
+        raise ValueError(f"quarter {quarter} outside 0..{plan.horizon}")
+    parts = []
+    for start, stop in chunk_bounds(runs, chunk_size, first_run):
+        index = np.arange(start, stop, dtype=np.int64)
+        world = state.take(np.zeros(stop - start, dtype=np.intp))
+        acc = OutcomeAccumulator.start(world, plan.params)
+        run_chunk(world, plan.params, rng.run_keys(seed, index), quarter, plan.horizon,
+                  plan.base_env, plan.forced, plan.hazards, repeatable_mask(), acc)
+        parts.append(SimulationResult(index, acc.table(world, plan.params)))
+    return concatenate(parts)

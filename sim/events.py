@@ -160,8 +160,11 @@ def _quantity_code(name: str) -> tuple[int, int, int]:
 
 @dataclass(frozen=True)
 class HazardTable:
-    """Hazards as arrays: ``base`` (E,) per quarter (NaN: no hazard) and one row per term
-    (``event``, ``kind``, ``i``, ``j``, ``coef``), in order."""
+    """Hazards as arrays.
+
+    ``base`` (E,) per quarter (NaN: no hazard) and one row per term (``event``, ``kind``,
+    ``i``, ``j``, ``coef``), in order.
+    """
 
     base: NDArray[np.float64]
     event: NDArray[np.int64]
@@ -206,8 +209,10 @@ def quantity_of(w, r, kind, i, j):  # type: ignore[no-untyped-def]
 
 @rule
 def hazard_row(w, r, base, event, code, coef, out):  # type: ignore[no-untyped-def]
-    """Run ``r``'s probability of each event this quarter into ``out`` (E,); 0 where no
-    hazard: ``clip(per_quarter + Σ coef · quantity, 0, 1)``."""
+    """Run ``r``'s probability of each event this quarter, into ``out`` (E,).
+
+    ``clip(per_quarter + Σ coef · quantity, 0, 1)``; 0 where no hazard.
+    """
     for e in range(base.shape[0]):
         out[e] = base[e]
     for t in range(event.shape[0]):
@@ -235,8 +240,11 @@ def hazard_probabilities(
 
 @rule
 def fires(probability, draw, forced, already_fired, repeatable):  # type: ignore[no-untyped-def]
-    """Whether an event fires: forced, or its uniform draw below its probability, unless it
-    is not repeatable and has fired before."""
+    """Whether an event fires.
+
+    Forced, or its uniform draw below its probability, unless it is not repeatable and has
+    fired before.
+    """
     return (forced or draw < probability) and (repeatable or not already_fired)
 
 

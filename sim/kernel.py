@@ -42,26 +42,33 @@ def _run_chunk(w, params, keys, first, last, base_env, forced, repeatable, h_bas
             for i in range(N_ACTORS):
                 decide_row(w, q, params, keys, quarter, r, i, g, v, moves[i], levels)
             end_quarter_row(w, params, moves, levels, q, r, willing, scratch)
-            record_row(acc, w, params, r, quarter + 1)
+            record_row(acc, w, params, r, quarter + 1 - first)
 
 
 def run_chunk(world: World, params: Parameters, keys: NDArray[np.uint64], first: int, last: int,
               base_env: NDArray[np.float64], forced: NDArray[np.bool_],
               hazards: tuple[Any, ...], repeatable: NDArray[np.bool_], accumulator: Any) -> None:
-    """Advance every run of ``world`` from quarter ``first`` to ``last`` in place, folding each
-    quarter into ``accumulator`` (a :class:`sim.outcomes.OutcomeAccumulator`)."""
+    """Advance every run of ``world`` from quarter ``first`` to ``last`` in place.
+
+    Each quarter is folded into ``accumulator`` (a :class:`sim.outcomes.OutcomeAccumulator`),
+    which counts the quarters from ``first`` (quarter ``first + k - 1`` is its k-th); draws and
+    events use the scenario's quarter numbers.
+    """
     h, e = hazard_table(hazards), effect_table()
     _run_chunk(world.view(), kernel_parameters(params), keys, first, last,
                np.ascontiguousarray(base_env, np.float64), np.ascontiguousarray(forced),
                np.ascontiguousarray(repeatable), h.base, h.event, h.code, h.coef, e.event,
                e.target, e.op, e.value, e.i, e.j, e.permanent, empty_quantities(world.n_runs),
                accumulator.view(), *work_buffers(forced.shape[1], world.instruments.shape[1]))
-    accumulator.quarters = last
+    accumulator.quarters = last - first
 
 
 def work_buffers(n_events: int, n_instruments: int) -> tuple[NDArray[Any], ...]:
-    """One run's work buffers: hazard probabilities, fired events, a pull row, instrument
-    values, the moves matrix, instrument levels, willingness to bind, a (5, 6) scratch."""
+    """One run's work buffers (the compiled rules allocate nothing).
+
+    Hazard probabilities, fired events, a pull row, instrument values, the moves matrix,
+    instrument levels, willingness to bind, a (5, 6) scratch.
+    """
     return (np.empty(n_events), np.empty(n_events, dtype=np.bool_), np.empty(N_ACTORS),
             np.empty(n_instruments), np.zeros((N_ACTORS, N_ACTORS), dtype=np.int8),
             np.empty(n_instruments), np.empty(N_ACTORS, dtype=np.bool_),

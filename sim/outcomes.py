@@ -41,9 +41,8 @@ from numpy.typing import NDArray
 
 from sim.actors import CHN, DYADS, PRK, ROK, RUS, USA, dyad_name
 from sim.events import event_names
-from sim.params import Parameters
 from sim.jit import rule
-from sim.params import kernel_parameters
+from sim.params import Parameters, kernel_parameters
 from sim.quantities import delivery_ratio_of
 from sim.state import ENFORCEMENT_LEVEL, FLOW, TROOPS, World
 
@@ -187,9 +186,11 @@ AccumulatorArrays = namedtuple("AccumulatorArrays", ACCUMULATOR_FIELDS)  # type:
 
 @rule
 def mark_firsts(acc, w, params, r, quarter):  # type: ignore[no-untyped-def]
-    """Date the first quarter of each milestone in run ``r``: NK's tilt turning positive or
-    negative, the China-Russia alliance, the Russia-NK partnership (or more) and alliance, NK
-    troops fighting for Russia (0 if so at the start)."""
+    """Date the first quarter of each milestone in run ``r`` (0 if so at the start).
+
+    The milestones: NK's tilt turning positive or negative, the China-Russia alliance, the
+    Russia-NK partnership (or more) and alliance, NK troops fighting for Russia.
+    """
     a = w.alignment
     tilt = a[r, PRK, RUS] - a[r, PRK, CHN]
     if acc.tilt_first_positive[r] < 0 and tilt > 0:

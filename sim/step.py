@@ -58,8 +58,11 @@ class QuarterInputs:
 def begin_quarter_row(w, params, keys, quarter, r, base_env, forced, repeatable, h_base,
                       h_event, h_code, h_coef, e_event, e_target, e_op, e_value, e_i, e_j,
                       e_permanent, probabilities, fired, q):  # type: ignore[no-untyped-def]
-    """Run ``r``'s quarter opening: environment, hazards, draws, fired events (into ``fired``)
-    and their effects, then the quarter's derived quantities (into row ``r`` of ``q``)."""
+    """Open run ``r``'s quarter: environment, events, their effects, derived quantities.
+
+    Hazards and draws decide the fired events (into ``fired``), whose effects apply; then the
+    quarter's derived quantities go into row ``r`` of ``q``.
+    """
     effective_environment_row(w, r, base_env)
     hazard_row(w, r, h_base, h_event, h_code, h_coef, probabilities)
     for e in range(fired.shape[0]):

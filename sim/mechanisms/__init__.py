@@ -27,6 +27,7 @@ from types import ModuleType
 import numpy as np
 from numpy.typing import NDArray
 
+from sim.actors import ACTORS
 from sim.jit import rule
 from sim.mechanisms import (
     balancing,
@@ -39,7 +40,6 @@ from sim.mechanisms import (
     threat,
     transactional,
 )
-from sim.actors import ACTORS
 from sim.params import Parameters, kernel_parameters
 from sim.quantities import Quantities
 from sim.state import World

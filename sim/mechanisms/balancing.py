@@ -39,15 +39,15 @@ from numpy.typing import NDArray
 from sim.actors import CHN, N_ACTORS, PRK, RUS
 from sim.jit import rule
 from sim.mechanisms._common import each_instrument_value, each_pull
-from sim.quantities import Quantities
-from sim.state import World
 from sim.params import Parameters
+from sim.quantities import Quantities
 from sim.state import (
     ENFORCEMENT_LEVEL,
     MUNITIONS,
     SECONDARY_SANCTIONS,
     UKRAINE_WAR,
     US_CHINA_ENGAGEMENT,
+    World,
 )
 
 NAME = "balancing"
@@ -96,10 +96,16 @@ def value_row(w, q, params, r, i, v):  # type: ignore[no-untyped-def]
 
 
 def pull(world: World, q: Quantities, params: Parameters) -> NDArray[np.float64]:
-    """Balancing-act contribution to the alignment pulls, shape ``(N, 5, 5)`` (:func:`pull_row` for every run and actor)."""
+    """Balancing-act contribution to the alignment pulls, shape ``(N, 5, 5)``.
+
+    :func:`pull_row` for every run and actor.
+    """
     return each_pull(NAME, world, q, params)
 
 
 def instrument_value(world: World, q: Quantities, params: Parameters) -> NDArray[np.float64]:
-    """Value per unit of China's sanctions enforcement on NK, shape ``(N, I)`` (:func:`value_row` for every run and actor)."""
+    """Value per unit of China's sanctions enforcement on NK, shape ``(N, I)``.
+
+    :func:`value_row` for every run and actor.
+    """
     return each_instrument_value(NAME, world, q, params)

@@ -34,8 +34,7 @@ from sim.jit import rule
 from sim.mechanisms._common import each_instrument_value, each_pull
 from sim.params import Parameters
 from sim.quantities import Quantities
-from sim.state import World
-from sim.state import AID_LEVEL, ENFORCEMENT_LEVEL
+from sim.state import AID_LEVEL, ENFORCEMENT_LEVEL, World
 
 NAME = "buffer_state"
 ARTICLES = "000 ¶11, ¶21, ¶23-24; 002 ¶9, ¶11, ¶17"
@@ -73,10 +72,16 @@ def value_row(w, q, params, r, i, v):  # type: ignore[no-untyped-def]
 
 
 def pull(world: World, q: Quantities, params: Parameters) -> NDArray[np.float64]:
-    """Buffer-state contribution to the alignment pulls, shape ``(N, 5, 5)`` (:func:`pull_row` for every run and actor)."""
+    """Buffer-state contribution to the alignment pulls, shape ``(N, 5, 5)``.
+
+    :func:`pull_row` for every run and actor.
+    """
     return each_pull(NAME, world, q, params)
 
 
 def instrument_value(world: World, q: Quantities, params: Parameters) -> NDArray[np.float64]:
-    """Value per unit of China's aid to NK and of its sanctions enforcement, shape ``(N, I)`` (:func:`value_row` for every run and actor)."""
+    """Value per unit of China's aid to NK and of its sanctions enforcement, shape ``(N, I)``.
+
+    :func:`value_row` for every run and actor.
+    """
     return each_instrument_value(NAME, world, q, params)

@@ -29,8 +29,7 @@ from sim.jit import rule
 from sim.mechanisms._common import each_instrument_value, each_pull
 from sim.params import Parameters
 from sim.quantities import Quantities
-from sim.state import World
-from sim.state import CHINESE_AID, TECHNOLOGY
+from sim.state import CHINESE_AID, TECHNOLOGY, World
 
 NAME = "lifeline"
 ARTICLES = "002 ¶7; 000 ¶14, ¶20, ¶27; 003 ¶6; 001 ¶3, ¶7, ¶24"
@@ -56,10 +55,16 @@ def value_row(w, q, params, r, i, v):  # type: ignore[no-untyped-def]
 
 
 def pull(world: World, q: Quantities, params: Parameters) -> NDArray[np.float64]:
-    """Lifeline contribution to the alignment pulls, shape ``(N, 5, 5)`` (:func:`pull_row` for every run and actor)."""
+    """Lifeline contribution to the alignment pulls, shape ``(N, 5, 5)``.
+
+    :func:`pull_row` for every run and actor.
+    """
     return each_pull(NAME, world, q, params)
 
 
 def instrument_value(world: World, q: Quantities, params: Parameters) -> NDArray[np.float64]:
-    """No instrument effect, shape ``(N, I)`` (:func:`value_row` for every run and actor)."""
+    """No instrument effect, shape ``(N, I)``.
+
+    :func:`value_row` for every run and actor.
+    """
     return each_instrument_value(NAME, world, q, params)

@@ -36,8 +36,7 @@ from sim.jit import rule
 from sim.mechanisms._common import each_instrument_value, each_pull
 from sim.params import Parameters
 from sim.quantities import Quantities
-from sim.state import World
-from sim.state import HEDGE, REASSURANCE, US_RELIABILITY
+from sim.state import HEDGE, REASSURANCE, US_RELIABILITY, World
 
 NAME = "patron_reliability"
 ARTICLES = "003 ¶2-4, ¶9, ¶11-12; 000 ¶19-20"
@@ -64,10 +63,16 @@ def value_row(w, q, params, r, i, v):  # type: ignore[no-untyped-def]
 
 
 def pull(world: World, q: Quantities, params: Parameters) -> NDArray[np.float64]:
-    """Patron-reliability contribution to the alignment pulls, shape ``(N, 5, 5)`` (:func:`pull_row` for every run and actor)."""
+    """Patron-reliability contribution to the alignment pulls, shape ``(N, 5, 5)``.
+
+    :func:`pull_row` for every run and actor.
+    """
     return each_pull(NAME, world, q, params)
 
 
 def instrument_value(world: World, q: Quantities, params: Parameters) -> NDArray[np.float64]:
-    """Value per unit of US reassurance and of South Korea's hedge, shape ``(N, I)`` (:func:`value_row` for every run and actor)."""
+    """Value per unit of US reassurance and of South Korea's hedge, shape ``(N, I)``.
+
+    :func:`value_row` for every run and actor.
+    """
     return each_instrument_value(NAME, world, q, params)

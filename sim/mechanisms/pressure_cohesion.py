@@ -27,8 +27,7 @@ from sim.jit import rule
 from sim.mechanisms._common import each_instrument_value, each_pull
 from sim.params import Parameters
 from sim.quantities import Quantities
-from sim.state import World
-from sim.state import TAIWAN_TENSION, WESTERN_PRESSURE
+from sim.state import TAIWAN_TENSION, WESTERN_PRESSURE, World
 
 NAME = "pressure_cohesion"
 ARTICLES = "004 ¶3-4, ¶7-8, ¶10, ¶16"
@@ -60,10 +59,16 @@ def value_row(w, q, params, r, i, v):  # type: ignore[no-untyped-def]
 
 
 def pull(world: World, q: Quantities, params: Parameters) -> NDArray[np.float64]:
-    """Pressure-cohesion contribution to the alignment pulls, shape ``(N, 5, 5)`` (:func:`pull_row` for every run and actor)."""
+    """Pressure-cohesion contribution to the alignment pulls, shape ``(N, 5, 5)``.
+
+    :func:`pull_row` for every run and actor.
+    """
     return each_pull(NAME, world, q, params)
 
 
 def instrument_value(world: World, q: Quantities, params: Parameters) -> NDArray[np.float64]:
-    """No instrument effect, shape ``(N, I)`` (:func:`value_row` for every run and actor)."""
+    """No instrument effect, shape ``(N, I)``.
+
+    :func:`value_row` for every run and actor.
+    """
     return each_instrument_value(NAME, world, q, params)

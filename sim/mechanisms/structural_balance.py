@@ -40,13 +40,13 @@ from sim.jit import rule
 from sim.mechanisms._common import each_instrument_value, each_pull
 from sim.params import Parameters
 from sim.quantities import Quantities
-from sim.state import World
 from sim.state import (
     AID_LEVEL,
     COVER_LEVEL,
     DIPLOMATIC_COVER,
     ENFORCEMENT_LEVEL,
     TECHNOLOGY_TRANSFER,
+    World,
 )
 
 NAME = "structural_balance"
@@ -115,10 +115,16 @@ def value_row(w, q, params, r, i, v):  # type: ignore[no-untyped-def]
 
 
 def pull(world: World, q: Quantities, params: Parameters) -> NDArray[np.float64]:
-    """Structural-balance contribution to the alignment pulls, shape ``(N, 5, 5)`` (:func:`pull_row` for every run and actor)."""
+    """Structural-balance contribution to the alignment pulls, shape ``(N, 5, 5)``.
+
+    :func:`pull_row` for every run and actor.
+    """
     return each_pull(NAME, world, q, params)
 
 
 def instrument_value(world: World, q: Quantities, params: Parameters) -> NDArray[np.float64]:
-    """Rival patrons bid for NK; cooperating ones align China's enforcement with Russia's cover, shape ``(N, I)`` (:func:`value_row` for every run and actor)."""
+    """Rival patrons bid for NK, cooperating ones align enforcement with cover, ``(N, I)``.
+
+    :func:`value_row` for every run and actor.
+    """
     return each_instrument_value(NAME, world, q, params)

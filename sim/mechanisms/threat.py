@@ -38,9 +38,8 @@ from numpy.typing import NDArray
 from sim.actors import CHN, N_ACTORS, PRK, ROK, RUS, USA
 from sim.jit import rule
 from sim.mechanisms._common import each_instrument_value, each_pull
-from sim.quantities import Quantities
 from sim.params import Parameters, kernel_parameters
-from sim.quantities import relative_power_of
+from sim.quantities import Quantities, relative_power_of
 from sim.state import HEDGE, JAPAN_ALLIANCE, REASSURANCE, TAIWAN_TENSION, UKRAINE_WAR, World
 
 NAME = "threat"
@@ -109,10 +108,16 @@ def value_row(w, q, params, r, i, v):  # type: ignore[no-untyped-def]
 
 
 def pull(world: World, q: Quantities, params: Parameters) -> NDArray[np.float64]:
-    """Threat contribution to the alignment pulls, shape ``(N, 5, 5)`` (:func:`pull_row` for every run and actor)."""
+    """Threat contribution to the alignment pulls, shape ``(N, 5, 5)``.
+
+    :func:`pull_row` for every run and actor.
+    """
     return each_pull(NAME, world, q, params)
 
 
 def instrument_value(world: World, q: Quantities, params: Parameters) -> NDArray[np.float64]:
-    """Value per unit of South Korea's hedge (negative under threat), shape ``(N, I)`` (:func:`value_row` for every run and actor)."""
+    """Value per unit of South Korea's hedge (negative under threat), shape ``(N, I)``.
+
+    :func:`value_row` for every run and actor.
+    """
     return each_instrument_value(NAME, world, q, params)

@@ -43,7 +43,6 @@ from sim.jit import rule
 from sim.mechanisms._common import each_instrument_value, each_pull
 from sim.params import Parameters
 from sim.quantities import Quantities
-from sim.state import World
 from sim.state import (
     ARMS_SUPPLY,
     COVER_LEVEL,
@@ -53,6 +52,7 @@ from sim.state import (
     TECHNOLOGY_TRANSFER,
     TROOPS,
     TROOPS_LEVEL,
+    World,
 )
 
 NAME = "transactional"
@@ -94,10 +94,16 @@ def value_row(w, q, params, r, i, v):  # type: ignore[no-untyped-def]
 
 
 def pull(world: World, q: Quantities, params: Parameters) -> NDArray[np.float64]:
-    """Transactional contribution to the alignment pulls, shape ``(N, 5, 5)`` (:func:`pull_row` for every run and actor)."""
+    """Transactional contribution to the alignment pulls, shape ``(N, 5, 5)``.
+
+    :func:`pull_row` for every run and actor.
+    """
     return each_pull(NAME, world, q, params)
 
 
 def instrument_value(world: World, q: Quantities, params: Parameters) -> NDArray[np.float64]:
-    """Value per unit of NK's arms and troops and of Russia's transfers and cover, shape ``(N, I)`` (:func:`value_row` for every run and actor)."""
+    """Value per unit of NK's arms and troops and of Russia's transfers and cover, shape ``(N, I)``.
+
+    :func:`value_row` for every run and actor.
+    """
     return each_instrument_value(NAME, world, q, params)
