@@ -156,3 +156,40 @@ def test_first_run_compile_cost(benchmark, tmp_path):
 
     benchmark.pedantic(lambda: (probe("cold"), probe("warm")), rounds=1, warmup_rounds=0)
     benchmark.extra_info.update(report)
+
+
+def test_where_the_time_goes(benchmark):
+    """Each phase of a quarter timed on its own over 2,000 runs (the batch functions of
+    sim.step running the same compiled rules as the chunk loop): shares of the total."""
+    import numpy as np
+
+    from sim import rng
+    from sim.engine import start_world
+    from sim.outcomes import OutcomeAccumulator
+    from sim.step import begin_quarter, combine, decide, end_quarter
+
+    runs, params = 2_000, PLAN.params
+    keys = rng.run_keys(0, np.arange(runs))
+    seconds = {"opening (events, quantities)": 0.0, "decisions": 0.0, "adjudication": 0.0,
+               "outcomes": 0.0}
+
+    def quarter_by_phase() -> None:
+        world = start_world(PLAN, runs)
+        acc = OutcomeAccumulator.start(world, params)
+        for quarter in range(PLAN.horizon):
+            t0 = time.perf_counter()
+            _, q = begin_quarter(world, params, PLAN.inputs(quarter), keys)
+            t1 = time.perf_counter()
+            decision = decide(world, params, keys, quarter, (0, 1, 2, 3, 4), q)
+            t2 = time.perf_counter()
+            moves, levels = combine([decision], world.instruments)
+            end_quarter(world, params, moves, levels, q)
+            t3 = time.perf_counter()
+            acc.record(world, params, quarter + 1)
+            t4 = time.perf_counter()
+            for name, dt in zip(seconds, (t1 - t0, t2 - t1, t3 - t2, t4 - t3), strict=True):
+                seconds[name] += dt
+
+    benchmark.pedantic(quarter_by_phase, rounds=3, warmup_rounds=1)
+    total = sum(seconds.values())
+    benchmark.extra_info.update({f"share {k}": v / total for k, v in seconds.items()})

@@ -189,8 +189,8 @@ def test_a_continuation_of_a_runs_own_state_ends_where_the_run_ends():
         model.step()
     whole = simulate(plan, 1, seed=2, first_run=3)
     cont = simulate_from(plan, model.world, 10, 3, seed=2, first_run=3)
-    for name in ("align_CHN-RUS_final", "align_PRK-RUS_final", "prk_dependence_chn_final",
+    for name in ("align_CHN-RUS_final", "align_RUS-PRK_final", "prk_dependence_chn_final",
                  "prk_stability_final", "rus_reputation_final"):
         assert cont.outcomes[name][0] == whole.outcomes[name][0], name
     # the other continuations (runs 4, 5) draw other numbers and end elsewhere
-    assert len(set(cont.outcomes["align_PRK-RUS_final"])) > 1
+    assert len(set(cont.outcomes["align_RUS-PRK_final"])) > 1
