@@ -154,8 +154,13 @@ def simulate_runs(plan: Plan, seed: int, run_index: NDArray[np.int64],
 
 
 def concatenate(parts: list[SimulationResult]) -> SimulationResult:
-    """Join batch results in run order; trajectories of the batches that recorded some."""
-    outcomes = {k: np.concatenate([p.outcomes[k] for p in parts]) for k in parts[0].outcomes}
+    """Join batch results in run order; trajectories of the batches that recorded some.
+
+    The parts' outcome columns are released one by one as they are joined, so the peak is the
+    joined table plus one column, not twice the table.
+    """
+    outcomes = {k: np.concatenate([p.outcomes.pop(k) for p in parts])
+                for k in list(parts[0].outcomes)}
     recorded = [p.trajectories.series for p in parts if p.trajectories is not None]
     trajectories = None
     if recorded:
