@@ -106,13 +106,13 @@ def test_peak_memory_vectorized(benchmark, runs):
 
 def test_continuation_10000_runs(benchmark):
     """A seminar forecast: 10,000 continuations of a state after 8 quarters to the horizon."""
-    from sim.engine import simulate_from
-    from sim.mesa_model import GeoModel
+    from sim import rng
+    from sim.engine import simulate_from, start_world
+    from sim.step import advance
 
-    model = GeoModel(PLAN, seed=4)
-    for _ in range(8):
-        model.step()
-    state = model.world
+    state, keys = start_world(PLAN, 1), rng.run_keys(4, [0])
+    for quarter in range(8):
+        advance(state, PLAN.params, PLAN.inputs(quarter), keys)
     benchmark.pedantic(simulate_from, args=(PLAN, state, 8, 10_000, 4), rounds=5,
                        warmup_rounds=1)
     benchmark.extra_info["quarters"] = PLAN.horizon - 8

@@ -179,16 +179,19 @@ def test_a_continuation_from_the_start_is_the_simulation():
 
 
 def test_a_continuation_of_a_runs_own_state_ends_where_the_run_ends():
-    """Run 3 stepped 10 quarters in the Mesa engine, then continued as run 3 by the compiled
-    chunk loop: the same draws, so the same final state as run 3 simulated whole."""
-    from sim.engine import simulate_from
+    """Run 3 stepped 10 quarters by the phases of sim.step (a batch of one, as the Mesa engine
+    does), then continued as run 3 by the compiled chunk loop: the same draws, so the same
+    final state as run 3 simulated whole."""
+    from sim import rng
+    from sim.engine import simulate_from, start_world
+    from sim.step import advance
 
     plan = _busy_plan()
-    model = GeoModel(plan, seed=2, run=3)
-    for _ in range(10):
-        model.step()
+    world, keys = start_world(plan, 1), rng.run_keys(2, [3])
+    for quarter in range(10):
+        advance(world, plan.params, plan.inputs(quarter), keys)
     whole = simulate(plan, 1, seed=2, first_run=3)
-    cont = simulate_from(plan, model.world, 10, 3, seed=2, first_run=3)
+    cont = simulate_from(plan, world, 10, 3, seed=2, first_run=3)
     for name in ("align_CHN-RUS_final", "align_RUS-PRK_final", "prk_dependence_chn_final",
                  "prk_stability_final", "rus_reputation_final"):
         assert cont.outcomes[name][0] == whole.outcomes[name][0], name
