@@ -116,21 +116,6 @@ def quantity_names() -> tuple[str, ...]:
     return tuple(names)
 
 
-def state_quantity(world: World, name: str) -> NDArray[np.float64]:
-    """Value of a named quantity for every run, shape ``(N,)``."""
-    if name == "provocation":
-        return world.provocation
-    kind, _, where = name.partition(".")
-    if kind in _ACTOR_TARGETS:
-        return getattr(world, kind)[:, actor_index(where)]
-    if kind == "alignment":
-        i, j = parse_dyad(where)
-        return world.alignment[:, i, j]
-    if kind == "environment" and where in ENV:
-        return world.environment[:, ENV[where]]
-    raise KeyError(f"unknown quantity {name!r}")
-
-
 @dataclass(frozen=True)
 class Hazard:
     """Probability per quarter: clip(per_quarter + Σ coef·quantity, 0, 1)."""
@@ -248,6 +233,14 @@ def fires(probability, draw, forced, already_fired, repeatable):  # type: ignore
     return (forced or draw < probability) and (repeatable or not already_fired)
 
 
+@rule
+def _fire_all(probabilities, draws, forced, already_fired, repeatable, out):  # type: ignore[no-untyped-def]
+    for r in range(out.shape[0]):
+        for e in range(out.shape[1]):
+            out[r, e] = fires(probabilities[r, e], draws[r, e], forced[e], already_fired[r, e],
+                              repeatable[e])
+
+
 def fire(
     probabilities: NDArray[np.float64],
     draws: NDArray[np.float64],
@@ -255,12 +248,16 @@ def fire(
     already_fired: NDArray[np.bool_],
     repeatable: NDArray[np.bool_],
 ) -> NDArray[np.bool_]:
-    """Which events fire this quarter, ``(N, E)`` (:func:`fires` elementwise)."""
+    """Which events fire this quarter, ``(N, E)`` (:func:`fires` for every run and event)."""
     shape = np.broadcast_shapes(probabilities.shape, draws.shape, already_fired.shape)
-    p, d, done = (np.broadcast_to(x, shape) for x in (probabilities, draws, already_fired))
-    f, rep = np.broadcast_to(forced, shape), np.broadcast_to(repeatable, shape)
-    return np.array([[fires(p[r, e], d[r, e], f[r, e], done[r, e], rep[r, e])
-                      for e in range(shape[1])] for r in range(shape[0])], dtype=np.bool_)
+
+    def full(x: NDArray[np.generic]) -> NDArray[np.generic]:
+        return np.ascontiguousarray(np.broadcast_to(x, shape))
+
+    out = np.empty(shape, dtype=np.bool_)
+    _fire_all(full(probabilities), full(draws), np.ascontiguousarray(forced, dtype=np.bool_),
+              full(already_fired), np.ascontiguousarray(repeatable, dtype=np.bool_), out)
+    return out
 
 
 # --- effects ---------------------------------------------------------------------------------
