@@ -1,7 +1,9 @@
 """Engine speed and memory on the baseline scenario (pytest-benchmark; `make bench`).
 
 Ratios are measured side by side in one process and one run, because the machines are shared
-and noisy: each round times the Mesa engine and the vectorized engine back to back.
+and noisy: each round times the Mesa engine and the vectorized engine back to back. The
+compiled rules are warmed up (and cached on disk) before anything is timed; the first-run
+compilation is measured on its own, in a fresh process with an empty cache.
 """
 
 from __future__ import annotations
@@ -19,8 +21,10 @@ from sim.plan import load_plan
 from sim.scenario import SCENARIO_DIR
 
 PLAN = load_plan(SCENARIO_DIR / "baseline.yaml")
-VECTOR_RUNS = 5_000
+VECTOR_RUNS = 20_000
 MESA_RUNS = 10
+simulate(PLAN, 10, 0)  # compile (or load from the cache) before timing
+simulate_mesa(PLAN, 1, 0)
 
 
 def test_vectorized_baseline(benchmark):
@@ -65,6 +69,7 @@ from sim.plan import load_plan
 from sim.scenario import SCENARIO_DIR
 runs, chunk = int(sys.argv[1]), int(sys.argv[2])
 plan = load_plan(SCENARIO_DIR / "baseline.yaml")
+simulate(plan, 10, 0)  # the compiled rules, loaded from the cache
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 tracemalloc.start()
 t = time.perf_counter()
@@ -75,11 +80,12 @@ peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 print(json.dumps({"runs": runs, "chunk": chunk, "process_peak_rss_mib": peak / 1024,
                   "rss_after_import_mib": before / 1024,
                   "simulation_peak_allocated_mib": traced_peak / 2**20,
-                  "wall_seconds": wall, "rows": len(result.run_index)}))
+                  "wall_seconds": wall, "runs_per_second": runs / wall,
+                  "rows": len(result.run_index)}))
 """
 
 
-@pytest.mark.parametrize("runs", [10_000, 100_000])
+@pytest.mark.parametrize("runs", [10_000, 100_000, 1_000_000])
 def test_peak_memory_vectorized(benchmark, runs):
     """Peak memory of a fresh process simulating `runs` runs in chunks of 10,000: the process's
     peak resident set, and the peak of numpy/Python allocations during the simulation alone
@@ -96,3 +102,94 @@ def test_peak_memory_vectorized(benchmark, runs):
 
     benchmark.pedantic(probe, rounds=1, warmup_rounds=0)
     benchmark.extra_info.update(report)
+
+
+def test_continuation_10000_runs(benchmark):
+    """A seminar forecast: 10,000 continuations of a state after 8 quarters to the horizon."""
+    from sim import rng
+    from sim.engine import simulate_from, start_world
+    from sim.step import advance
+
+    state, keys = start_world(PLAN, 1), rng.run_keys(4, [0])
+    for quarter in range(8):
+        advance(state, PLAN.params, PLAN.inputs(quarter), keys)
+    benchmark.pedantic(simulate_from, args=(PLAN, state, 8, 10_000, 4), rounds=5,
+                       warmup_rounds=1)
+    benchmark.extra_info["quarters"] = PLAN.horizon - 8
+    benchmark.extra_info["median_seconds"] = benchmark.stats.stats.median
+
+
+_COMPILE_PROBE = """
+import json, sys, time
+t0 = time.perf_counter()
+from sim.engine import simulate
+from sim.mesa_model import simulate_mesa
+from sim.plan import load_plan
+from sim.scenario import SCENARIO_DIR
+plan = load_plan(SCENARIO_DIR / "baseline.yaml")
+t1 = time.perf_counter()
+simulate(plan, 10, 0)
+t2 = time.perf_counter()
+simulate(plan, 10, 0, record="full")
+simulate_mesa(plan, 1, 0)
+t3 = time.perf_counter()
+print(json.dumps({"import_seconds": t1 - t0, "first_simulate_seconds": t2 - t1,
+                  "other_paths_seconds": t3 - t2}))
+"""
+
+
+def test_first_run_compile_cost(benchmark, tmp_path):
+    """The first run after an install compiles the rules (numba); later runs load the cache.
+
+    Measured in fresh processes: with an empty cache directory (NUMBA_CACHE_DIR) and again
+    with the cache that run wrote.
+    """
+    import os
+
+    report: dict[str, float] = {}
+
+    def probe(label: str) -> None:
+        env = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path / "numba")}
+        out = subprocess.run([sys.executable, "-c", _COMPILE_PROBE], env=env, check=True,
+                             capture_output=True, text=True)
+        report.update({f"{label}_{k}": v for k, v in json.loads(out.stdout).items()})
+
+    benchmark.pedantic(lambda: (probe("cold"), probe("warm")), rounds=1, warmup_rounds=0)
+    benchmark.extra_info.update(report)
+
+
+def test_where_the_time_goes(benchmark):
+    """Each phase of a quarter timed on its own over 2,000 runs (the batch functions of
+    sim.step running the same compiled rules as the chunk loop): shares of the total."""
+    import numpy as np
+
+    from sim import rng
+    from sim.engine import start_world
+    from sim.outcomes import OutcomeAccumulator
+    from sim.step import begin_quarter, combine, decide, end_quarter
+
+    runs, params = 2_000, PLAN.params
+    keys = rng.run_keys(0, np.arange(runs))
+    seconds = {"opening (events, quantities)": 0.0, "decisions": 0.0, "adjudication": 0.0,
+               "outcomes": 0.0}
+
+    def quarter_by_phase() -> None:
+        world = start_world(PLAN, runs)
+        acc = OutcomeAccumulator.start(world, params)
+        for quarter in range(PLAN.horizon):
+            t0 = time.perf_counter()
+            _, q = begin_quarter(world, params, PLAN.inputs(quarter), keys)
+            t1 = time.perf_counter()
+            decision = decide(world, params, keys, quarter, (0, 1, 2, 3, 4), q)
+            t2 = time.perf_counter()
+            moves, levels = combine([decision], world.instruments)
+            end_quarter(world, params, moves, levels, q)
+            t3 = time.perf_counter()
+            acc.record(world, params, quarter + 1)
+            t4 = time.perf_counter()
+            for name, dt in zip(seconds, (t1 - t0, t2 - t1, t3 - t2, t4 - t3), strict=True):
+                seconds[name] += dt
+
+    benchmark.pedantic(quarter_by_phase, rounds=3, warmup_rounds=1)
+    total = sum(seconds.values())
+    benchmark.extra_info.update({f"share {k}": v / total for k, v in seconds.items()})

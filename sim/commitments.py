@@ -18,36 +18,72 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from sim.mechanisms.balancing import autonomy_cost
-from sim.mechanisms.pressure_cohesion import western_pressure_on
-from sim.params import Parameters
+from sim.actors import N_ACTORS
+from sim.jit import rule
+from sim.mechanisms.balancing import autonomy_cost_of
+from sim.mechanisms.pressure_cohesion import western_pressure_of
+from sim.params import Parameters, kernel_parameters
 from sim.state import World
+
+
+@rule
+def willing_to_bind(w, params, r, i):  # type: ignore[no-untyped-def]
+    """Whether actor ``i`` of run ``r`` is willing to bind itself in a formal alliance."""
+    return w.threat[r, i] + western_pressure_of(w, r, i) > autonomy_cost_of(params, i)
+
+
+@rule
+def warranted(w, params, r, i, j, willing_i, willing_j):  # type: ignore[no-untyped-def]
+    """The commitment level dyad (i, j)'s alignment and willingness warrant now."""
+    if i == j:
+        return 0
+    a, c = w.alignment[r, i, j], w.commitment[r, i, j]
+    held = 1 if (c == 2 and a < params.alliance_down) else c
+    held = 0 if (held == 1 and a < params.partnership_down) else held
+    level = max(held, 1) if a >= params.partnership_up else held
+    if a >= params.alliance_up and willing_i and willing_j:
+        level = 2
+    return level
+
+
+@rule
+def update_commitments_row(w, params, r, willing):  # type: ignore[no-untyped-def]
+    """Advance run ``r``'s commitment clocks and levels one quarter, in place.
+
+    ``willing`` is a scratch row of 5.
+    """
+    for i in range(N_ACTORS):
+        willing[i] = willing_to_bind(w, params, r, i)
+    for i in range(N_ACTORS):
+        for j in range(N_ACTORS):
+            target = warranted(w, params, r, i, j, willing[i], willing[j])
+            clock = w.commitment_clock[r, i, j] + 1 if target != w.commitment[r, i, j] else 0
+            if clock >= params.commitment_quarters:
+                w.commitment[r, i, j] = target
+                clock = 0
+            w.commitment_clock[r, i, j] = clock
+
+
+@rule
+def _willing_all(w, params, out):  # type: ignore[no-untyped-def]
+    for r in range(out.shape[0]):
+        for i in range(N_ACTORS):
+            out[r, i] = willing_to_bind(w, params, r, i)
 
 
 def alliance_willingness(world: World, params: Parameters) -> NDArray[np.bool_]:
     """Whether each actor is willing to bind itself in a formal alliance, shape ``(N, 5)``."""
-    need = world.threat + western_pressure_on(world)
-    return need > autonomy_cost(params)[None, :]
+    out = np.empty(world.threat.shape, dtype=np.bool_)
+    _willing_all(world.view(), kernel_parameters(params), out)
+    return out
 
 
-def warranted_level(world: World, params: Parameters) -> NDArray[np.int8]:
-    """The commitment level each dyad's alignment and willingness warrant now, ``(N, 5, 5)``."""
-    a, c = world.alignment, world.commitment
-    willing = alliance_willingness(world, params)
-    both_willing = willing[:, :, None] & willing[:, None, :]
-    held = np.where((c == 2) & (a < params.alliance_down), 1, c)
-    held = np.where((held == 1) & (a < params.partnership_down), 0, held)
-    level = np.where(a >= params.partnership_up, np.maximum(held, 1), held)
-    level = np.where((a >= params.alliance_up) & both_willing, 2, level)
-    level[:, np.arange(5), np.arange(5)] = 0
-    return level.astype(np.int8)
+@rule
+def _commitments_all(w, params, willing):  # type: ignore[no-untyped-def]
+    for r in range(w.commitment.shape[0]):
+        update_commitments_row(w, params, r, willing)
 
 
 def update_commitments(world: World, params: Parameters) -> None:
-    """Advance the commitment clocks and levels one quarter, in place."""
-    target = warranted_level(world, params)
-    pressing = target != world.commitment
-    clock = np.where(pressing, world.commitment_clock + 1, 0).astype(np.int16)
-    change = clock >= params.commitment_quarters
-    world.commitment[:] = np.where(change, target, world.commitment)
-    world.commitment_clock[:] = np.where(change, 0, clock)
+    """Advance the commitment clocks and levels one quarter, in place (every run)."""
+    _commitments_all(world.view(), kernel_parameters(params), np.empty(N_ACTORS, np.bool_))

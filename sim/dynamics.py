@@ -20,160 +20,297 @@ the starting environment and instruments the starting state is where each variab
 - reputation: a patron's record moves toward the support it is seen to deliver to clients
   under threat (:func:`update_reputation`); otherwise it stays.
 - environment: transient event shocks decay with ``shock_half_life``.
+
+Each rule is compiled (``sim.jit``) for one run ``r``; the array functions run it over a batch.
 """
 
 from __future__ import annotations
+
+import math
 
 import numpy as np
 from numpy.typing import NDArray
 
 from sim.actors import CHN, N_ACTORS, PRK, ROK, ROW, RUS, USA
-from sim.mechanisms.threat import threat_target
-from sim.params import Parameters
-from sim.quantities import NEED_FLOOR, Quantities, capacity, env
-from sim.state import FLOW, INSTRUMENT, World
+from sim.jit import rule
+from sim.mechanisms.threat import threat_target_of
+from sim.params import Parameters, kernel_parameters
+from sim.quantities import NEED_FLOOR, Quantities, capacity_of
+from sim.state import (
+    AID_LEVEL,
+    ARMS_SUPPLY,
+    CHINESE_AID,
+    COVER_LEVEL,
+    DIPLOMATIC_COVER,
+    ENFORCEMENT_LEVEL,
+    MUNITIONS,
+    SANCTIONS_ENFORCEMENT,
+    SECONDARY_SANCTIONS,
+    TECHNOLOGY,
+    TECHNOLOGY_TRANSFER,
+    TROOPS,
+    TROOPS_LEVEL,
+    UKRAINE_WAR,
+    World,
+)
 
 SUPPLY_FLOOR = 1e-6  # numerical floor: a partner with no capacity still divides safely
 
 
-def flow_levels(world: World) -> NDArray[np.float64]:
-    """Flows implied by this quarter's instruments, capacities and environment, ``(N, F)``."""
-    flows = np.zeros_like(world.flows)
-    war = env(world, "ukraine_war")
-    level = world.instruments
-    cap = capacity(world)
-    flows[:, FLOW["munitions"]] = level[:, INSTRUMENT["PRK.arms_supply"]] * war
-    allied = world.commitment[:, PRK, RUS] == 2
-    flows[:, FLOW["troops"]] = level[:, INSTRUMENT["PRK.troops"]] * war * allied
-    flows[:, FLOW["technology"]] = (
-        level[:, INSTRUMENT["RUS.technology_transfer"]] * world.stability[:, RUS])
-    flows[:, FLOW["diplomatic_cover"]] = (
-        level[:, INSTRUMENT["RUS.diplomatic_cover"]] * world.stability[:, RUS])
-    flows[:, FLOW["chinese_aid"]] = level[:, INSTRUMENT["CHN.aid"]] * cap[:, CHN]
-    return flows
+@rule
+def relax(current, target, rate):  # type: ignore[no-untyped-def]
+    """Move ``current`` the share ``rate`` of the way to ``target``."""
+    return current + rate * (target - current)
 
 
-def sanctions_squeeze(world: World, params: Parameters) -> NDArray[np.float64]:
-    """Effective sanctions on NK, shape ``(N,)``.
+@rule
+def clip01(x):  # type: ignore[no-untyped-def]
+    """``x`` clipped to [0, 1]."""
+    return min(max(x, 0.0), 1.0)
+
+
+@rule
+def flow_row(w, r, flows):  # type: ignore[no-untyped-def]
+    """Flows implied by run ``r``'s instruments, capacities and environment, into ``flows``."""
+    war = w.environment[r, UKRAINE_WAR]
+    level = w.instruments
+    flows[MUNITIONS] = level[r, ARMS_SUPPLY] * war
+    allied = w.commitment[r, PRK, RUS] == 2
+    flows[TROOPS] = level[r, TROOPS_LEVEL] * war * allied
+    flows[TECHNOLOGY] = level[r, TECHNOLOGY_TRANSFER] * w.stability[r, RUS]
+    flows[DIPLOMATIC_COVER] = level[r, COVER_LEVEL] * w.stability[r, RUS]
+    flows[CHINESE_AID] = level[r, AID_LEVEL] * capacity_of(w, r, CHN)
+
+
+@rule
+def sanctions_squeeze_of(w, params, r):  # type: ignore[no-untyped-def]
+    """Effective sanctions on NK in run ``r``.
 
     Global enforcement, of which ``china_enforcement_share`` runs through China's borders and
     scales with China's own enforcement, less what Russia's cover removes.
     """
     share = params.china_enforcement_share
-    china = world.instruments[:, INSTRUMENT["CHN.sanctions_enforcement"]]
-    cover = world.flows[:, FLOW["diplomatic_cover"]]
-    return (env(world, "sanctions_enforcement") * (1.0 - share + share * china)
+    china = w.instruments[r, ENFORCEMENT_LEVEL]
+    cover = w.flows[r, DIPLOMATIC_COVER]
+    return (w.environment[r, SANCTIONS_ENFORCEMENT] * (1.0 - share + share * china)
             * (1.0 - params.cover_relief * cover))
 
 
-def modelled_strain(world: World, params: Parameters) -> NDArray[np.float64]:
-    """Strain driven by the war and relieved by NK's supplies, shape ``(N, 5)``."""
-    target = np.zeros_like(world.strain)
-    supplied = world.flows[:, FLOW["munitions"]] + world.flows[:, FLOW["troops"]]
-    target[:, RUS] = (params.war_burden * env(world, "ukraine_war")
-                      - params.munitions_relief * supplied)
-    target[:, PRK] = params.troops_strain * world.flows[:, FLOW["troops"]]
+@rule
+def modelled_strain_of(w, params, r, i):  # type: ignore[no-untyped-def]
+    """Strain of actor ``i`` driven by the war and relieved by NK's supplies."""
+    if i == RUS:
+        supplied = w.flows[r, MUNITIONS] + w.flows[r, TROOPS]
+        return (params.war_burden * w.environment[r, UKRAINE_WAR]
+                - params.munitions_relief * supplied)
+    if i == PRK:
+        return params.troops_strain * w.flows[r, TROOPS]
+    return 0.0
+
+
+@rule
+def modelled_stability_of(w, params, r, i):  # type: ignore[no-untyped-def]
+    """Stability of actor ``i`` driven by strain, lifelines and sanctions."""
+    target = -params.strain_destabilizes * w.strain[r, i]
+    if i == PRK:
+        inflow = w.flows[r, CHINESE_AID] + w.flows[r, TECHNOLOGY]
+        target += params.aid_stabilizes * inflow
+        target -= params.sanctions_destabilize * sanctions_squeeze_of(w, params, r)
     return target
 
 
-def modelled_stability(world: World, params: Parameters) -> NDArray[np.float64]:
-    """Stability driven by strain, lifelines and sanctions, shape ``(N, 5)``."""
-    target = -params.strain_destabilizes * world.strain
-    inflow = world.flows[:, FLOW["chinese_aid"]] + world.flows[:, FLOW["technology"]]
-    target[:, PRK] += params.aid_stabilizes * inflow
-    target[:, PRK] -= params.sanctions_destabilize * sanctions_squeeze(world, params)
-    return target
-
-
-def lifeline_factors(world: World, params: Parameters) -> NDArray[np.float64]:
-    """Multiplicative drivers of the lifeline target, shape ``(N, 5, 6)``.
+@rule
+def lifeline_factors_row(w, params, r, out):  # type: ignore[no-untyped-def]
+    """Multiplicative drivers of run ``r``'s lifeline target, into ``out`` ``(5, 6)``.
 
     ``exp(dependence_alignment · A) · capacity^supply_capacity`` for partners (rest of world:
     1), NK's aid and Russian transfers ``(1 + inflow_dependence · inflow)``, NK's rest of world
     squeezed by sanctions ``exp(-sanctions_squeeze · squeeze)``, China's Western trade cut by
     secondary sanctions.
     """
-    factors = np.ones(world.dependence.shape)
-    supply = np.maximum(capacity(world), SUPPLY_FLOOR) ** params.supply_capacity
-    factors[:, :, :N_ACTORS] = (np.exp(params.dependence_alignment * world.alignment)
-                                * supply[:, None, :])
+    for j in range(N_ACTORS):  # the partner's supply, kept in the rest-of-world column a moment
+        out[j, ROW] = math.pow(max(capacity_of(w, r, j), SUPPLY_FLOOR), params.supply_capacity)
+    for i in range(N_ACTORS):  # alignment is symmetric: one exponential per dyad
+        for j in range(i, N_ACTORS):
+            closeness = np.exp(params.dependence_alignment * w.alignment[r, i, j])
+            out[i, j] = closeness * out[j, ROW]
+            out[j, i] = closeness * out[i, ROW]
+    for i in range(N_ACTORS):
+        out[i, ROW] = 1.0
     gamma = params.inflow_dependence
-    factors[:, PRK, CHN] *= 1.0 + gamma * world.flows[:, FLOW["chinese_aid"]]
-    factors[:, PRK, RUS] *= 1.0 + gamma * world.flows[:, FLOW["technology"]]
-    factors[:, PRK, ROW] *= np.exp(-params.sanctions_squeeze * sanctions_squeeze(world, params))
-    cut = np.exp(-params.secondary_sanctions_decoupling * env(world, "secondary_sanctions"))
-    factors[:, CHN, USA] *= cut
-    factors[:, CHN, ROK] *= cut
+    out[PRK, CHN] *= 1.0 + gamma * w.flows[r, CHINESE_AID]
+    out[PRK, RUS] *= 1.0 + gamma * w.flows[r, TECHNOLOGY]
+    out[PRK, ROW] *= np.exp(-params.sanctions_squeeze * sanctions_squeeze_of(w, params, r))
+    cut = np.exp(-params.secondary_sanctions_decoupling * w.environment[r, SECONDARY_SANCTIONS])
+    out[CHN, USA] *= cut
+    out[CHN, ROK] *= cut
     share = params.western_share_of_row
-    factors[:, CHN, ROW] *= (1.0 - share) + share * cut
-    return factors
+    out[CHN, ROW] *= (1.0 - share) + share * cut
 
 
-def lifeline_target(world: World, params: Parameters) -> NDArray[np.float64]:
-    """Target dependence rows, shape ``(N, 5, 6)``, rows summing to 1, own column 0."""
-    raw = world.trade_base * lifeline_factors(world, params)
-    return raw / (raw @ np.ones(raw.shape[2]))[:, :, None]
+@rule
+def lifeline_target_row(w, params, r, out):  # type: ignore[no-untyped-def]
+    """Target dependence rows of run ``r`` into ``out`` ``(5, 6)``, rows summing to 1."""
+    lifeline_factors_row(w, params, r, out)
+    for i in range(N_ACTORS):
+        total = 0.0
+        for j in range(ROW + 1):
+            out[i, j] *= w.trade_base[r, i, j]
+            total += out[i, j]
+        for j in range(ROW + 1):
+            out[i, j] /= total
 
 
-def relax(current: NDArray[np.float64], target: NDArray[np.float64],
-          rate: float) -> NDArray[np.float64]:
-    """Move ``current`` the share ``rate`` of the way to ``target``."""
-    return current + rate * (target - current)
-
-
-def delivery(q: Quantities) -> NDArray[np.float64]:
-    """Support each patron would deliver over its client's need, ``(N, 5, 5)``, ≥ 0.
-
-    The client's own view of its need (``deterrence_reliance``): what its patrons' records
-    are judged against.
-    """
-    return q.support / np.maximum(q.need, NEED_FLOOR)[:, :, None]
-
-
-def update_reputation(world: World, q: Quantities, params: Parameters) -> None:
-    """Move each patron's record toward what it delivers to its clients under threat, in place.
+@rule
+def update_reputation_row(w, q, params, r):  # type: ignore[no-untyped-def]
+    """Move each patron's record toward what it delivers to its clients under threat.
 
     A client i is under threat when ``threat_i ≥ threat_under_attack``; its patrons are the
     actors with a commitment to it. Patron j's record moves ``reputation_rate`` of the way to
-    its mean performance ``min(delivery / delivery_share, 1)`` over those clients; with no
-    client under threat it stays (so the start is stationary).
+    its mean performance ``min(delivery / delivery_share, 1)`` over those clients, where
+    ``delivery = support / need`` (the client's own view of its need, ``deterrence_reliance``);
+    with no client under threat it stays (so the start is stationary).
     """
-    threatened = world.threat >= params.threat_under_attack  # (N,5) clients
-    watched = threatened[:, :, None] & (world.commitment >= 1)  # (N,i,j)
-    performance = np.minimum(delivery(q) / params.delivery_share, 1.0)
-    count = watched.sum(axis=1)
-    mean = np.where(count > 0,
-                    (performance * watched).sum(axis=1) / np.maximum(count, 1), 0.0)
-    step = np.where(count > 0, params.reputation_rate * (mean - world.reputation), 0.0)
-    world.reputation[:] = np.clip(world.reputation + step, 0.0, 1.0)
+    for j in range(N_ACTORS):
+        count, total = 0, 0.0
+        for i in range(N_ACTORS):
+            if w.threat[r, i] >= params.threat_under_attack and w.commitment[r, i, j] >= 1:
+                delivery = q.support[r, i, j] / max(q.need[r, i], NEED_FLOOR)
+                total += min(delivery / params.delivery_share, 1.0)
+                count += 1
+        if count > 0:
+            step = params.reputation_rate * (total / count - w.reputation[r, j])
+            w.reputation[r, j] = clip01(w.reputation[r, j] + step)
 
 
-def update_slow_variables(world: World, params: Parameters, q: Quantities) -> None:
-    """Advance flows, strain, stability, threat, provocation, dependence, reputation, shocks.
+@rule
+def update_slow_row(w, params, q, r, target):  # type: ignore[no-untyped-def]
+    """Advance run ``r``'s slow variables in place.
 
-    ``q`` is the quarter's derived quantities: the reputation update judges the support
-    patrons delivered this quarter.
+    Flows, strain, stability, threat, provocation, dependence, reputation and shocks
+    (``target`` is a ``(5, 6)`` scratch buffer). ``q`` is the quarter's derived quantities:
+    the reputation update judges the support patrons delivered this quarter.
     """
-    world.flows[:] = flow_levels(world)
-    world.strain[:] = np.clip(
-        relax(world.strain, world.strain_base + modelled_strain(world, params),
-              params.strain_rate), 0.0, 1.0)
-    world.stability[:] = np.clip(
-        relax(world.stability, world.stability_base + modelled_stability(world, params),
-              params.stability_rate), 0.0, 1.0)
-    world.threat[:] = np.clip(
-        relax(world.threat, world.threat_base + threat_target(world, params),
-              params.threat_rate), 0.0, 1.0)
-    world.provocation[:] = np.clip(
-        relax(world.provocation, world.provocation_base, params.provocation_rate), 0.0, 1.0)
-    world.dependence[:] = relax(world.dependence, lifeline_target(world, params),
-                                params.dependence_rate)
-    update_reputation(world, q, params)
-    world.env_shock *= 0.5 ** (1.0 / params.shock_half_life)
+    flow_row(w, r, w.flows[r])
+    for i in range(N_ACTORS):
+        w.strain[r, i] = clip01(relax(w.strain[r, i],
+                                      w.strain_base[r, i] + modelled_strain_of(w, params, r, i),
+                                      params.strain_rate))
+    for i in range(N_ACTORS):
+        w.stability[r, i] = clip01(relax(
+            w.stability[r, i], w.stability_base[r, i] + modelled_stability_of(w, params, r, i),
+            params.stability_rate))
+    for i in range(N_ACTORS):  # every target from the same alignment and provocation
+        target[i, 0] = w.threat_base[r, i] + threat_target_of(w, params, r, i)
+    for i in range(N_ACTORS):
+        w.threat[r, i] = clip01(relax(w.threat[r, i], target[i, 0], params.threat_rate))
+    w.provocation[r] = clip01(relax(w.provocation[r], w.provocation_base[r],
+                                    params.provocation_rate))
+    lifeline_target_row(w, params, r, target)
+    for i in range(N_ACTORS):
+        for j in range(ROW + 1):
+            w.dependence[r, i, j] = relax(w.dependence[r, i, j], target[i, j],
+                                          params.dependence_rate)
+    update_reputation_row(w, q, params, r)
+    decay = math.pow(0.5, 1.0 / params.shock_half_life)
+    for m in range(w.env_shock.shape[1]):
+        w.env_shock[r, m] *= decay
 
 
-def update_alignment(world: World, joint_moves: NDArray[np.int8], params: Parameters) -> None:
-    """Apply the dyads' joint moves, in place; alignment stays symmetric, diag 1, in [-1, 1]."""
-    a = np.clip(world.alignment + params.step_size * joint_moves, -1.0, 1.0)
-    a[:, np.arange(5), np.arange(5)] = 1.0
-    world.alignment[:] = a
+@rule
+def update_alignment_row(w, params, r, moves):  # type: ignore[no-untyped-def]
+    """Apply the dyads' joint moves ``min(m[i, j], m[j, i])`` to run ``r``, in place.
+
+    ``moves`` is ``(5, 5)``; alignment stays symmetric, diag 1, in [-1, 1].
+    """
+    for i in range(N_ACTORS):
+        for j in range(N_ACTORS):
+            if i != j:
+                joint = min(moves[i, j], moves[j, i])
+                w.alignment[r, i, j] = min(max(w.alignment[r, i, j] + params.step_size * joint,
+                                               -1.0), 1.0)
+        w.alignment[r, i, i] = 1.0
+
+
+# --- the same rules over every run of a batch (calibration, tests) ------------------------------
+
+
+@rule
+def _flows_all(w, out):  # type: ignore[no-untyped-def]
+    for r in range(out.shape[0]):
+        flow_row(w, r, out[r])
+
+
+def flow_levels(world: World) -> NDArray[np.float64]:
+    """Flows implied by this quarter's instruments, capacities and environment, ``(N, F)``."""
+    out = np.zeros_like(world.flows)
+    _flows_all(world.view(), out)
+    return out
+
+
+@rule
+def _per_run(kind, w, params, out):  # type: ignore[no-untyped-def]
+    for r in range(out.shape[0]):
+        if kind == 0:
+            out[r, 0] = sanctions_squeeze_of(w, params, r)
+        else:
+            for i in range(N_ACTORS):
+                if kind == 1:
+                    out[r, i] = modelled_strain_of(w, params, r, i)
+                else:
+                    out[r, i] = modelled_stability_of(w, params, r, i)
+
+
+def sanctions_squeeze(world: World, params: Parameters) -> NDArray[np.float64]:
+    """:func:`sanctions_squeeze_of` of every run, shape ``(N,)``."""
+    out = np.empty((world.n_runs, 1))
+    _per_run(0, world.view(), kernel_parameters(params), out)
+    return out[:, 0]
+
+
+def modelled_strain(world: World, params: Parameters) -> NDArray[np.float64]:
+    """:func:`modelled_strain_of` of every run and actor, shape ``(N, 5)``."""
+    out = np.empty(world.strain.shape)
+    _per_run(1, world.view(), kernel_parameters(params), out)
+    return out
+
+
+def modelled_stability(world: World, params: Parameters) -> NDArray[np.float64]:
+    """:func:`modelled_stability_of` of every run and actor, shape ``(N, 5)``."""
+    out = np.empty(world.stability.shape)
+    _per_run(2, world.view(), kernel_parameters(params), out)
+    return out
+
+
+@rule
+def _lifeline_all(w, params, normalised, out):  # type: ignore[no-untyped-def]
+    for r in range(out.shape[0]):
+        if normalised:
+            lifeline_target_row(w, params, r, out[r])
+        else:
+            lifeline_factors_row(w, params, r, out[r])
+
+
+def lifeline_factors(world: World, params: Parameters) -> NDArray[np.float64]:
+    """:func:`lifeline_factors_row` of every run, shape ``(N, 5, 6)``."""
+    out = np.empty(world.dependence.shape)
+    _lifeline_all(world.view(), kernel_parameters(params), False, out)
+    return out
+
+
+def lifeline_target(world: World, params: Parameters) -> NDArray[np.float64]:
+    """:func:`lifeline_target_row` of every run, shape ``(N, 5, 6)``."""
+    out = np.empty(world.dependence.shape)
+    _lifeline_all(world.view(), kernel_parameters(params), True, out)
+    return out
+
+
+@rule
+def _reputation_all(w, q, params):  # type: ignore[no-untyped-def]
+    for r in range(w.reputation.shape[0]):
+        update_reputation_row(w, q, params, r)
+
+
+def update_reputation(world: World, q: Quantities, params: Parameters) -> None:
+    """:func:`update_reputation_row` for every run, in place."""
+    _reputation_all(world.view(), q, kernel_parameters(params))

@@ -20,6 +20,7 @@ from sim.actors import CHN, PRK, ROK, RUS, USA
 from sim.calibration import calibrate
 from sim.events import Hazard, repeatable_mask
 from sim.initial import initial_world
+from sim.kernel import run_chunk
 from sim.outcomes import OutcomeAccumulator, nk_tilt
 from sim.params import Parameters
 from sim.state import STATE_FIELDS, World
@@ -139,6 +140,10 @@ def simulate_runs(plan: Plan, seed: int, run_index: NDArray[np.int64],
     world = start_world(plan, len(run_index))
     keys = rng.run_keys(seed, run_index)
     acc = OutcomeAccumulator.start(world, plan.params)
+    if rows == (0, 0):  # nothing recorded per quarter: the compiled loop over the whole chunk
+        run_chunk(world, plan.params, keys, 0, plan.horizon, plan.base_env, plan.forced,
+                  plan.hazards, repeatable_mask(), acc)
+        return SimulationResult(run_index, acc.table(world, plan.params))
     recorder = Recorder(*rows)
     recorder.snapshot(world)
     for quarter in range(plan.horizon):
@@ -149,8 +154,13 @@ def simulate_runs(plan: Plan, seed: int, run_index: NDArray[np.int64],
 
 
 def concatenate(parts: list[SimulationResult]) -> SimulationResult:
-    """Join batch results in run order; trajectories of the batches that recorded some."""
-    outcomes = {k: np.concatenate([p.outcomes[k] for p in parts]) for k in parts[0].outcomes}
+    """Join batch results in run order; trajectories of the batches that recorded some.
+
+    The parts' outcome columns are released one by one as they are joined, so the peak is the
+    joined table plus one column, not twice the table.
+    """
+    outcomes = {k: np.concatenate([p.outcomes.pop(k) for p in parts])
+                for k in list(parts[0].outcomes)}
     recorded = [p.trajectories.series for p in parts if p.trajectories is not None]
     trajectories = None
     if recorded:
@@ -195,4 +205,30 @@ def simulate(
         parts.append(simulate_runs(plan, seed, index, rows))
         if progress is not None:
             progress(stop - start)
+    return concatenate(parts)
+
+
+def simulate_from(plan: Plan, state: World, quarter: int, runs: int, seed: int, *,
+                  first_run: int = 0, chunk_size: int = 10_000) -> SimulationResult:
+    """Continuations of one state to the horizon (a seminar's ``forecast``).
+
+    Every run starts from ``state`` (a world of one run, with its calibration constants, as
+    it stands after ``quarter`` quarters of ``plan``) and advances through quarters
+    ``quarter .. horizon - 1`` with its own draws, keyed by (seed, run, quarter) as in
+    :func:`simulate`, so the same seed gives the same continuations whatever the chunking.
+    The outcome columns count quarters from the state (``*_quarter`` 0 = already so, k = the
+    k-th quarter after it); ``event_*_quarter`` keep the scenario's numbering.
+    """
+    if state.n_runs != 1:
+        raise ValueError("simulate_from continues a world of one run")
+    if not 0 <= quarter <= plan.horizon:
+        raise ValueError(f"quarter {quarter} outside 0..{plan.horizon}")
+    parts = []
+    for start, stop in chunk_bounds(runs, chunk_size, first_run):
+        index = np.arange(start, stop, dtype=np.int64)
+        world = state.take(np.zeros(stop - start, dtype=np.intp))
+        acc = OutcomeAccumulator.start(world, plan.params)
+        run_chunk(world, plan.params, rng.run_keys(seed, index), quarter, plan.horizon,
+                  plan.base_env, plan.forced, plan.hazards, repeatable_mask(), acc)
+        parts.append(SimulationResult(index, acc.table(world, plan.params)))
     return concatenate(parts)

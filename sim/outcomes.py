@@ -36,16 +36,28 @@ Columns (DESIGN.md, Outcomes):
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import namedtuple
+from dataclasses import dataclass, fields
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 from sim.actors import CHN, DYADS, PRK, ROK, RUS, USA, dyad_name
 from sim.events import event_names
-from sim.params import Parameters
-from sim.quantities import delivery_ratio
-from sim.state import FLOW, INSTRUMENT, World
+from sim.jit import rule
+from sim.params import Parameters, kernel_parameters
+from sim.quantities import delivery_ratio_of
+from sim.state import (
+    CHINESE_AID,
+    ENFORCEMENT_LEVEL,
+    FLOW,
+    MUNITIONS,
+    REASSURANCE,
+    TECHNOLOGY,
+    TROOPS,
+    World,
+)
 
 TREND_QUARTERS = 4  # the span of the changes nk_comovement correlates
 
@@ -70,6 +82,8 @@ WATCHED: dict[str, str] = {
     "rus_prk_commitment": "Russia-NK treaty level: 0 none, 1 partnership, 2 alliance (000 ¶7)",
 }
 
+_WATCH_QUARTERS = np.array(WATCH_QUARTERS, dtype=np.int64)
+
 _I = np.array([i for i, _ in DYADS])
 _J = np.array([j for _, j in DYADS])
 
@@ -77,35 +91,6 @@ _J = np.array([j for _, j in DYADS])
 def nk_tilt(alignment: NDArray[np.float64]) -> NDArray[np.float64]:
     """A[PRK,RUS] − A[PRK,CHN], shape ``(N,)``."""
     return alignment[:, PRK, RUS] - alignment[:, PRK, CHN]
-
-
-def milestones(world: World, params: Parameters) -> tuple[NDArray[np.bool_], ...]:
-    """Whether each dated milestone holds now.
-
-    In the order of the accumulator's fields: China-Russia alliance, Russia-NK partnership (or
-    more), Russia-NK alliance, NK troops fighting for Russia.
-    """
-    c = world.commitment
-    return (c[:, CHN, RUS] == 2, c[:, RUS, PRK] >= 1, c[:, RUS, PRK] == 2,
-            world.flows[:, FLOW["troops"]] >= params.troops_seen)
-
-
-def watched(world: World) -> NDArray[np.float64]:
-    """The observable indicators of :data:`WATCHED` now, shape ``(N, len(WATCHED))``."""
-    c = world.commitment
-    return np.stack([
-        world.dependence[:, PRK, CHN],
-        world.dependence[:, PRK, RUS],
-        world.flows[:, FLOW["munitions"]],
-        world.flows[:, FLOW["troops"]],
-        world.flows[:, FLOW["technology"]],
-        world.flows[:, FLOW["chinese_aid"]],
-        world.instruments[:, INSTRUMENT["CHN.sanctions_enforcement"]],
-        world.instruments[:, INSTRUMENT["USA.reassurance"]],
-        world.provocation,
-        c[:, CHN, RUS].astype(float),
-        c[:, RUS, PRK].astype(float),
-    ], axis=1)
 
 
 def watch_column(indicator: str, quarter: int) -> str:
@@ -155,23 +140,18 @@ class OutcomeAccumulator:
         pairs = world.alignment[:, _I, _J]
         tilt = nk_tilt(world.alignment)
 
-        def since_start(condition: NDArray[np.bool_]) -> NDArray[np.int16]:
-            return np.where(condition, 0, -1).astype(np.int16)
+        def never() -> NDArray[np.int16]:
+            return np.full(n, -1, dtype=np.int16)
 
-        alliance, partnership, rus_alliance, troops = (
-            since_start(m) for m in milestones(world, params))
         history = np.empty((n, 2, TREND_QUARTERS))
         history[:, 0, :] = world.alignment[:, PRK, RUS, None]
         history[:, 1, :] = world.alignment[:, PRK, CHN, None]
-        return cls(
+        acc = cls(
             align_min=pairs.copy(), align_max=pairs.copy(),
             tilt_min=tilt.copy(), tilt_max=tilt.copy(),
-            tilt_first_positive=since_start(tilt > 0),
-            tilt_first_negative=since_start(tilt < 0),
-            alliance_quarter=alliance,
-            rus_prk_partnership=partnership,
-            rus_prk_alliance=rus_alliance,
-            troops_first=troops,
+            tilt_first_positive=never(), tilt_first_negative=never(),
+            alliance_quarter=never(), rus_prk_partnership=never(), rus_prk_alliance=never(),
+            troops_first=never(),
             history=history,
             co_sums=np.zeros((n, 5)),
             threat_quarters=np.zeros(n, dtype=np.int16),
@@ -181,37 +161,16 @@ class OutcomeAccumulator:
             enforcement_sum=np.zeros(n),
             watch=np.full((n, len(WATCHED), len(WATCH_QUARTERS)), np.nan),
         )
+        _mark_all(acc.view(), world.view(), kernel_parameters(params), 0)  # 0: at the start
+        return acc
+
+    def view(self) -> Any:
+        """The running arrays as an :data:`AccumulatorArrays` named tuple (compiled rules)."""
+        return AccumulatorArrays(*(getattr(self, name) for name in ACCUMULATOR_FIELDS))
 
     def record(self, world: World, params: Parameters, quarter: int) -> None:
         """Fold in the state after quarter ``quarter`` (1-based count of quarters done)."""
-        a = world.alignment
-        pairs = a[:, _I, _J]
-        np.minimum(self.align_min, pairs, out=self.align_min)
-        np.maximum(self.align_max, pairs, out=self.align_max)
-        tilt = nk_tilt(a)
-        np.minimum(self.tilt_min, tilt, out=self.tilt_min)
-        np.maximum(self.tilt_max, tilt, out=self.tilt_max)
-        self.tilt_first_positive[(self.tilt_first_positive < 0) & (tilt > 0)] = quarter
-        self.tilt_first_negative[(self.tilt_first_negative < 0) & (tilt < 0)] = quarter
-        firsts = (self.alliance_quarter, self.rus_prk_partnership, self.rus_prk_alliance,
-                  self.troops_first)
-        for first, happened in zip(firsts, milestones(world, params), strict=True):
-            first[(first < 0) & happened] = quarter
-        slot = quarter % TREND_QUARTERS
-        now = np.stack([a[:, PRK, RUS], a[:, PRK, CHN]], axis=1)
-        if quarter >= TREND_QUARTERS:
-            dx, dy = (now - self.history[:, :, slot]).T
-            self.co_sums += np.stack([dx, dy, dx * dy, dx * dx, dy * dy], axis=1)
-        self.history[:, :, slot] = now
-        threatened = world.threat[:, PRK] >= params.threat_under_attack
-        support = delivery_ratio(world, params, PRK, RUS)
-        self.threat_quarters += threatened
-        self.support_sum += np.where(threatened, support, 0.0)
-        np.minimum(self.stability_min, world.stability[:, PRK], out=self.stability_min)
-        self.flow_sums += world.flows
-        self.enforcement_sum += world.instruments[:, INSTRUMENT["CHN.sanctions_enforcement"]]
-        if quarter in WATCH_QUARTERS:
-            self.watch[:, :, WATCH_QUARTERS.index(quarter)] = watched(world)
+        _record_all(self.view(), world.view(), kernel_parameters(params), quarter)
         self.quarters = quarter
 
     def table(self, world: World, params: Parameters) -> dict[str, NDArray[np.float64]]:
@@ -269,6 +228,98 @@ class OutcomeAccumulator:
             for t, quarter in enumerate(WATCH_QUARTERS):
                 out[watch_column(indicator, quarter)] = self.watch[:, k, t]
         return out
+
+
+ACCUMULATOR_FIELDS: tuple[str, ...] = tuple(
+    f.name for f in fields(OutcomeAccumulator) if f.name != "quarters")
+AccumulatorArrays = namedtuple("AccumulatorArrays", ACCUMULATOR_FIELDS)  # type: ignore[misc]
+
+
+@rule
+def mark_firsts(acc, w, params, r, quarter):  # type: ignore[no-untyped-def]
+    """Date the first quarter of each milestone in run ``r`` (0 if so at the start).
+
+    The milestones: NK's tilt turning positive or negative, the China-Russia alliance, the
+    Russia-NK partnership (or more) and alliance, NK troops fighting for Russia.
+    """
+    a = w.alignment
+    tilt = a[r, PRK, RUS] - a[r, PRK, CHN]
+    if acc.tilt_first_positive[r] < 0 and tilt > 0:
+        acc.tilt_first_positive[r] = quarter
+    if acc.tilt_first_negative[r] < 0 and tilt < 0:
+        acc.tilt_first_negative[r] = quarter
+    c = w.commitment
+    if acc.alliance_quarter[r] < 0 and c[r, CHN, RUS] == 2:
+        acc.alliance_quarter[r] = quarter
+    if acc.rus_prk_partnership[r] < 0 and c[r, RUS, PRK] >= 1:
+        acc.rus_prk_partnership[r] = quarter
+    if acc.rus_prk_alliance[r] < 0 and c[r, RUS, PRK] == 2:
+        acc.rus_prk_alliance[r] = quarter
+    if acc.troops_first[r] < 0 and w.flows[r, TROOPS] >= params.troops_seen:
+        acc.troops_first[r] = quarter
+
+
+@rule
+def _mark_all(acc, w, params, quarter):  # type: ignore[no-untyped-def]
+    for r in range(w.alignment.shape[0]):
+        mark_firsts(acc, w, params, r, quarter)
+
+
+@rule
+def watch_row(acc, w, r, slot):  # type: ignore[no-untyped-def]
+    """Record run ``r``'s observable indicators (:data:`WATCHED`, in order) in ``slot``."""
+    acc.watch[r, 0, slot] = w.dependence[r, PRK, CHN]
+    acc.watch[r, 1, slot] = w.dependence[r, PRK, RUS]
+    acc.watch[r, 2, slot] = w.flows[r, MUNITIONS]
+    acc.watch[r, 3, slot] = w.flows[r, TROOPS]
+    acc.watch[r, 4, slot] = w.flows[r, TECHNOLOGY]
+    acc.watch[r, 5, slot] = w.flows[r, CHINESE_AID]
+    acc.watch[r, 6, slot] = w.instruments[r, ENFORCEMENT_LEVEL]
+    acc.watch[r, 7, slot] = w.instruments[r, REASSURANCE]
+    acc.watch[r, 8, slot] = w.provocation[r]
+    acc.watch[r, 9, slot] = w.commitment[r, CHN, RUS]
+    acc.watch[r, 10, slot] = w.commitment[r, RUS, PRK]
+
+
+@rule
+def record_row(acc, w, params, r, quarter):  # type: ignore[no-untyped-def]
+    """Fold run ``r``'s state after quarter ``quarter`` (1-based) into its running outcomes."""
+    a = w.alignment
+    for k in range(_I.shape[0]):
+        value = a[r, _I[k], _J[k]]
+        acc.align_min[r, k] = min(acc.align_min[r, k], value)
+        acc.align_max[r, k] = max(acc.align_max[r, k], value)
+    tilt = a[r, PRK, RUS] - a[r, PRK, CHN]
+    acc.tilt_min[r] = min(acc.tilt_min[r], tilt)
+    acc.tilt_max[r] = max(acc.tilt_max[r], tilt)
+    mark_firsts(acc, w, params, r, quarter)
+    slot = quarter % TREND_QUARTERS
+    x, y = a[r, PRK, RUS], a[r, PRK, CHN]
+    if quarter >= TREND_QUARTERS:
+        dx, dy = x - acc.history[r, 0, slot], y - acc.history[r, 1, slot]
+        acc.co_sums[r, 0] += dx
+        acc.co_sums[r, 1] += dy
+        acc.co_sums[r, 2] += dx * dy
+        acc.co_sums[r, 3] += dx * dx
+        acc.co_sums[r, 4] += dy * dy
+    acc.history[r, 0, slot] = x
+    acc.history[r, 1, slot] = y
+    if w.threat[r, PRK] >= params.threat_under_attack:
+        acc.threat_quarters[r] += 1
+        acc.support_sum[r] += delivery_ratio_of(w, params, r, PRK, RUS)
+    acc.stability_min[r] = min(acc.stability_min[r], w.stability[r, PRK])
+    for f in range(w.flows.shape[1]):
+        acc.flow_sums[r, f] += w.flows[r, f]
+    acc.enforcement_sum[r] += w.instruments[r, ENFORCEMENT_LEVEL]
+    for slot in range(_WATCH_QUARTERS.shape[0]):
+        if quarter == _WATCH_QUARTERS[slot]:
+            watch_row(acc, w, r, slot)
+
+
+@rule
+def _record_all(acc, w, params, quarter):  # type: ignore[no-untyped-def]
+    for r in range(w.alignment.shape[0]):
+        record_row(acc, w, params, r, quarter)
 
 
 def _correlation(sums: NDArray[np.float64], n: int) -> NDArray[np.float64]:

@@ -10,6 +10,8 @@ these defaults.
 
 from __future__ import annotations
 
+from collections import namedtuple
+from functools import lru_cache
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, Strict, ValidationError
@@ -433,3 +435,13 @@ def check_overrides(values: dict[str, float]) -> dict[str, float]:
         err = exc.errors()[0]
         raise FieldError(tuple(err["loc"][:1]), describe_error(err)) from None
     return {name: getattr(checked, name) for name in values}
+
+
+KernelParameters = namedtuple("KernelParameters", PARAMETER_NAMES)  # type: ignore[misc]
+"""The parameters as a plain named tuple, which the compiled rules (``sim.jit``) read by name."""
+
+
+@lru_cache(maxsize=256)
+def kernel_parameters(params: Parameters) -> Any:
+    """``params`` as a :data:`KernelParameters` (floats, integers kept integers)."""
+    return KernelParameters(*(getattr(params, name) for name in PARAMETER_NAMES))

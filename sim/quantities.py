@@ -2,7 +2,8 @@
 
 :func:`derive` builds a :class:`Quantities` from the world; the mechanisms, the instrument
 rule, the slow variables, the commitments and the outcomes all read it instead of
-recomputing. Every function here is pure and works on arrays with a leading run axis.
+recomputing. Every rule here is a compiled function (``sim.jit``) of one run ``r`` of arrays
+with a leading run axis; :func:`derive` runs it for every run of a batch.
 
 - ``capacity_j = (1 - strain_j) · stability_j``: the free, stable share of an actor's power
   (000 ¶19-20: an isolated Russia at war; 003 ¶3: capacity absorbed by the war);
@@ -28,30 +29,25 @@ recomputing. Every function here is pure and works on arrays with a leading run 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+from typing import NamedTuple
 
 import numpy as np
 from numpy.typing import NDArray
 
 from sim.actors import CHN, N_ACTORS, PRK, ROK, ROW, RUS, USA
-from sim.params import Parameters
-from sim.state import ENV, INSTRUMENT, World
+from sim.jit import rule
+from sim.params import Parameters, kernel_parameters
+from sim.state import (
+    ENV,
+    REASSURANCE,
+    TAIWAN_TENSION,
+    UKRAINE_WAR,
+    US_RELIABILITY,
+    World,
+)
 
-_DIAG = np.arange(N_ACTORS)
-_ONES = np.ones(N_ACTORS)
-
-
-def row_sum(x: NDArray[np.float64]) -> NDArray[np.float64]:
-    """Sum over the last axis of length 5 (a matrix product: numpy's short-axis sums are slow)."""
-    return x @ _ONES
-
-
-def relative_power(world: World) -> NDArray[np.float64]:
-    """Capability relative to the strongest actor of the run, shape ``(N, 5)``, max 1."""
-    c = world.capability
-    strongest = np.maximum(np.maximum(np.maximum(c[:, 0], c[:, 1]), np.maximum(c[:, 2], c[:, 3])),
-                           c[:, 4])
-    return c / strongest[:, None]
+NEED_FLOOR = 1e-9  # numerical floor: a client with no need divides safely
 
 
 def positive(x: NDArray[np.float64]) -> NDArray[np.float64]:
@@ -64,81 +60,85 @@ def env(world: World, name: str) -> NDArray[np.float64]:
     return world.environment[:, ENV[name]]
 
 
-def capacity(world: World) -> NDArray[np.float64]:
-    """``(1 - strain) · stability`` of each actor, shape ``(N, 5)``."""
-    return (1.0 - world.strain) * world.stability
+@rule
+def capacity_of(w, r, j):  # type: ignore[no-untyped-def]
+    """``(1 - strain_j) · stability_j`` of run ``r``."""
+    return (1.0 - w.strain[r, j]) * w.stability[r, j]
 
 
-def reach(world: World, params: Parameters) -> NDArray[np.float64]:
-    """How far each actor's protection carries, shape ``(N, 5)``, at most 1."""
-    return np.maximum(relative_power(world) ** params.reach_exponent,
-                      params.nuclear_umbrella * world.nuclear)
+@rule
+def relative_power_of(w, r, j):  # type: ignore[no-untyped-def]
+    """Capability of ``j`` relative to the strongest actor of run ``r`` (at most 1)."""
+    strongest = w.capability[r, 0]
+    for k in range(1, N_ACTORS):
+        strongest = max(strongest, w.capability[r, k])
+    return w.capability[r, j] / strongest
 
 
-def us_credibility(world: World, params: Parameters) -> NDArray[np.float64]:
-    """``us_reliability · (1 - r + r · reassurance)``, shape ``(N,)``."""
-    r = params.reassurance_credibility
-    reassurance = world.instruments[:, INSTRUMENT["USA.reassurance"]]
-    return env(world, "us_reliability") * (1.0 - r + r * reassurance)
+@rule
+def reach_of(w, params, r, j):  # type: ignore[no-untyped-def]
+    """How far ``j``'s protection carries, at most 1."""
+    return max(math.pow(relative_power_of(w, r, j), params.reach_exponent),
+               params.nuclear_umbrella * w.nuclear[r, j])
 
 
-def western_exposure(world: World, params: Parameters) -> NDArray[np.float64]:
-    """China's lifeline share with the West, shape ``(N,)``."""
-    d = world.dependence
-    return d[:, CHN, USA] + d[:, CHN, ROK] + params.western_share_of_row * d[:, CHN, ROW]
+@rule
+def us_credibility(w, params, r):  # type: ignore[no-untyped-def]
+    """``us_reliability · (1 - c + c · reassurance)``."""
+    c = params.reassurance_credibility
+    return w.environment[r, US_RELIABILITY] * (1.0 - c + c * w.instruments[r, REASSURANCE])
 
 
-def war_need(world: World, params: Parameters) -> NDArray[np.float64]:
-    """Russia's need for NK's munitions and troops, shape ``(N,)``."""
+@rule
+def ability_of(w, params, r, j):  # type: ignore[no-untyped-def]
+    """``reach · capacity · credibility`` of ``j``."""
+    result = reach_of(w, params, r, j) * capacity_of(w, r, j)
+    if j == USA:
+        result *= us_credibility(w, params, r)
+    return result
+
+
+@rule
+def western_exposure(w, params, r):  # type: ignore[no-untyped-def]
+    """China's lifeline share with the West."""
+    d = w.dependence
+    return d[r, CHN, USA] + d[r, CHN, ROK] + params.western_share_of_row * d[r, CHN, ROW]
+
+
+@rule
+def war_need(w, params, r):  # type: ignore[no-untyped-def]
+    """Russia's need for NK's munitions and troops."""
     s = params.demand_strain_share
-    return env(world, "ukraine_war") * (1.0 - s + s * world.strain[:, RUS])
+    return w.environment[r, UKRAINE_WAR] * (1.0 - s + s * w.strain[r, RUS])
 
 
-def ability(world: World, params: Parameters) -> NDArray[np.float64]:
-    """``reach · capacity · credibility`` of each actor, shape ``(N, 5)``."""
-    result = reach(world, params) * capacity(world)
-    result[:, USA] *= us_credibility(world, params)
-    return result
-
-
-def closeness(world: World) -> NDArray[np.float64]:
-    """``A⁺`` with a zero diagonal, shape ``(N, 5, 5)``."""
-    result = positive(world.alignment)
-    result[:, _DIAG, _DIAG] = 0.0
-    return result
-
-
-def treaty_bonus(commitment: NDArray[np.int8], params: Parameters) -> NDArray[np.float64]:
+@rule
+def treaty_bonus(commitment, params):  # type: ignore[no-untyped-def]
     """``1 + alliance_protection_bonus · [C = 2]``: what a defence clause adds to protection."""
     return 1.0 + params.alliance_protection_bonus * (commitment == 2)
 
 
-def need(world: World, params: Parameters) -> NDArray[np.float64]:
-    """``threat · (1 - deterrence_reliance · nuclear)``, shape ``(N, 5)``."""
-    return world.threat * (1.0 - params.deterrence_reliance * world.nuclear)
+@rule
+def need_of(w, params, r, i):  # type: ignore[no-untyped-def]
+    """``threat_i · (1 - deterrence_reliance · nuclear_i)``."""
+    return w.threat[r, i] * (1.0 - params.deterrence_reliance * w.nuclear[r, i])
 
 
-def delivery_ratio(world: World, params: Parameters, client: int,
-                   patron: int) -> NDArray[np.float64]:
-    """What ``patron`` would deliver to ``client`` over the client's measured need, ``(N,)``.
+@rule
+def delivery_ratio_of(w, params, r, client, patron):  # type: ignore[no-untyped-def]
+    """What ``patron`` would deliver to ``client`` over the client's measured need.
 
     The need is the threat less the share ``deterrent_credit`` (a measurement parameter, the
     same for every lens) of the client's own deterrent, so that the yardstick does not change
     with a lens's view of that deterrent; what the patron would deliver is the model's.
     """
-    delivered = (positive(world.alignment[:, client, patron])
-                 * ability(world, params)[:, patron]
-                 * treaty_bonus(world.commitment[:, client, patron], params))
-    measured = world.threat[:, client] * (1.0 - params.deterrent_credit
-                                          * world.nuclear[:, client])
-    return delivered / np.maximum(measured, NEED_FLOOR)
+    delivered = (max(w.alignment[r, client, patron], 0.0) * ability_of(w, params, r, patron)
+                 * treaty_bonus(w.commitment[r, client, patron], params))
+    measured = w.threat[r, client] * (1.0 - params.deterrent_credit * w.nuclear[r, client])
+    return delivered / max(measured, NEED_FLOOR)
 
 
-NEED_FLOOR = 1e-9  # numerical floor: a client with no need divides safely
-
-
-@dataclass(frozen=True)
-class Quantities:
+class Quantities(NamedTuple):
     """This quarter's derived quantities (see the module docstring), one array each."""
 
     capacity: NDArray[np.float64]  # (N,5)
@@ -157,33 +157,53 @@ class Quantities:
     core_gap: NDArray[np.float64]  # (N,)
 
 
+def empty_quantities(n_runs: int) -> Quantities:
+    """Buffers for the quantities of ``n_runs`` runs (filled by :func:`derive_row`)."""
+    five, pairs, one = (n_runs, N_ACTORS), (n_runs, N_ACTORS, N_ACTORS), (n_runs,)
+    return Quantities(np.empty(five), np.empty(five), np.empty(pairs), np.empty(pairs),
+                      np.empty(pairs), np.empty(five), np.empty(five), np.empty(pairs),
+                      np.empty(one), np.empty(one), np.empty(one), np.empty(one),
+                      np.empty(one), np.empty(one))
+
+
+@rule
+def derive_row(w, params, r, q):  # type: ignore[no-untyped-def]
+    """Every shared quantity of run ``r`` this quarter, written into row ``r`` of ``q``."""
+    a = w.alignment
+    for j in range(N_ACTORS):
+        q.capacity[r, j] = capacity_of(w, r, j)
+        q.ability[r, j] = ability_of(w, params, r, j)
+        q.need[r, j] = need_of(w, params, r, j)
+    for i in range(N_ACTORS):
+        protected = 0.0
+        for j in range(N_ACTORS):
+            close = max(a[r, i, j], 0.0) if i != j else 0.0
+            bonus = treaty_bonus(w.commitment[r, i, j], params)
+            delivered = close * q.ability[r, j] * bonus
+            q.bonus[r, i, j] = bonus
+            q.support[r, i, j] = delivered
+            q.protection[r, i, j] = delivered * w.reputation[r, j]
+            protected += q.protection[r, i, j]
+            q.reliance[r, i, j] = w.dependence[r, i, j] + close
+        q.fear[r, i] = max(q.need[r, i] - protected, 0.0)
+    china_russia = a[r, CHN, RUS]
+    q.exposure[r] = western_exposure(w, params, r)
+    q.war_need[r] = war_need(w, params, r)
+    q.coop[r] = max(china_russia, 0.0)
+    q.rivalry[r] = max(-china_russia, 0.0)
+    q.drift[r] = max(a[r, PRK, RUS] - a[r, PRK, CHN], 0.0)
+    core = max(w.environment[r, TAIWAN_TENSION], w.provocation[r])
+    q.core_gap[r] = core - params.core_interest_threshold
+
+
+@rule
+def _derive_all(w, params, q):  # type: ignore[no-untyped-def]
+    for r in range(w.alignment.shape[0]):
+        derive_row(w, params, r, q)
+
+
 def derive(world: World, params: Parameters) -> Quantities:
-    """Every shared quantity of this quarter, from the world as it stands."""
-    a = world.alignment
-    cap = capacity(world)
-    patron_ability = ability(world, params)
-    close = closeness(world)
-    bonus = treaty_bonus(world.commitment, params)
-    delivered = close * patron_ability[:, None, :] * bonus
-    protection = delivered * world.reputation[:, None, :]
-    needed = need(world, params)
-    fear = positive(needed - row_sum(protection))
-    reliance = world.dependence[:, :, :N_ACTORS] + close
-    china_russia = a[:, CHN, RUS]
-    core = np.maximum(env(world, "taiwan_tension"), world.provocation)
-    return Quantities(
-        capacity=cap,
-        ability=patron_ability,
-        bonus=bonus,
-        support=delivered,
-        protection=protection,
-        need=needed,
-        fear=fear,
-        reliance=reliance,
-        exposure=western_exposure(world, params),
-        war_need=war_need(world, params),
-        coop=positive(china_russia),
-        rivalry=positive(-china_russia),
-        drift=positive(a[:, PRK, RUS] - a[:, PRK, CHN]),
-        core_gap=core - params.core_interest_threshold,
-    )
+    """Every shared quantity of this quarter, from the world as it stands (every run)."""
+    q = empty_quantities(world.n_runs)
+    _derive_all(world.view(), kernel_parameters(params), q)
+    return q

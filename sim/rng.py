@@ -19,6 +19,8 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from sim.jit import rule
+
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _MIX1 = np.uint64(0xBF58476D1CE4E5B9)
 _MIX2 = np.uint64(0x94D049BB133111EB)
@@ -47,6 +49,27 @@ def run_keys(seed: int, runs: ArrayLike) -> NDArray[np.uint64]:
         return _mix64(seed_key ^ _mix64((run_idx + np.uint64(1)) * _RUN_SALT))
 
 
+@rule
+def draw(key: np.uint64, quarter: int, actor: int, stream: int, slot: int) -> float:
+    """One uniform draw in [0, 1) at the given coordinates of a run's key (the pure hash)."""
+    counter = ((np.uint64(quarter) << np.uint64(40)) | (np.uint64(actor) << np.uint64(32))
+               | (np.uint64(stream) << np.uint64(16)) | np.uint64(slot))
+    z = key + (counter + np.uint64(1)) * _GOLDEN
+    z = (z ^ (z >> np.uint64(30))) * _MIX1
+    z = (z ^ (z >> np.uint64(27))) * _MIX2
+    z = z ^ (z >> np.uint64(31))
+    return float(z >> np.uint64(11)) * _TO_UNIT
+
+
+@rule
+def _fill(keys: NDArray[np.uint64], quarter: int, actors: NDArray[np.int64], stream: int,
+          out: NDArray[np.float64]) -> None:
+    for r in range(out.shape[0]):
+        for a in range(out.shape[1]):
+            for s in range(out.shape[2]):
+                out[r, a, s] = draw(keys[r], quarter, actors[a], stream, s)
+
+
 def uniforms(
     keys: NDArray[np.uint64],
     quarter: int,
@@ -54,7 +77,7 @@ def uniforms(
     stream: int,
     slots: int,
 ) -> NDArray[np.float64]:
-    """Uniform draws in [0, 1), shape ``(N, len(actors), slots)``.
+    """Uniform draws in [0, 1), shape ``(N, len(actors), slots)`` (:func:`draw` at each).
 
     Args:
         keys: per-run keys from :func:`run_keys`, shape ``(N,)``.
@@ -63,18 +86,11 @@ def uniforms(
         stream: which kind of draw (``STREAM_*``).
         slots: how many draws per (run, actor).
     """
-    actor_idx = np.atleast_1d(np.asarray(actors, dtype=np.uint64))
+    actor_idx = np.atleast_1d(np.asarray(actors, dtype=np.int64))
     if not (0 <= quarter < 2**16 and 0 <= stream < 2**16 and 0 < slots <= 2**16):
         raise ValueError("quarter, stream or slots out of the counter's range")
-    if actor_idx.size and int(actor_idx.max()) >= 2**8:
+    if actor_idx.size and (int(actor_idx.max()) >= 2**8 or int(actor_idx.min()) < 0):
         raise ValueError("actor index out of the counter's range")
-    slot_idx = np.arange(slots, dtype=np.uint64)
-    counter = (
-        (np.uint64(quarter) << np.uint64(40))
-        | (actor_idx[:, None] << np.uint64(32))
-        | (np.uint64(stream) << np.uint64(16))
-        | slot_idx[None, :]
-    )  # (A, S)
-    with np.errstate(over="ignore"):
-        z = _mix64(keys[:, None, None] + (counter[None, :, :] + np.uint64(1)) * _GOLDEN)
-    return (z >> np.uint64(11)).astype(np.float64) * _TO_UNIT
+    out = np.empty((len(keys), actor_idx.size, slots))
+    _fill(np.asarray(keys, dtype=np.uint64), quarter, actor_idx, stream, out)
+    return out

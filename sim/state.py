@@ -9,7 +9,9 @@ that the starting state is a stationary point of the dynamics under the starting
 
 from __future__ import annotations
 
+from collections import namedtuple
 from dataclasses import dataclass, fields, replace
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -102,6 +104,10 @@ class World:
         """Every field by name (views, not copies)."""
         return {f.name: getattr(self, f.name) for f in fields(self)}
 
+    def view(self) -> Any:
+        """The same arrays as a :data:`WorldArrays` named tuple, which compiled rules read."""
+        return WorldArrays(*(getattr(self, name) for name in WORLD_FIELDS))
+
 
 CALIBRATION_FIELDS: frozenset[str] = frozenset(
     {"affinity", "trade_base", "instrument_base", "strain_base", "stability_base",
@@ -110,3 +116,13 @@ CALIBRATION_FIELDS: frozenset[str] = frozenset(
 STATE_FIELDS: tuple[str, ...] = tuple(
     f.name for f in fields(World) if f.name not in CALIBRATION_FIELDS
 )
+WORLD_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(World))
+WorldArrays = namedtuple("WorldArrays", WORLD_FIELDS)  # type: ignore[misc]
+"""The world's arrays by field name (the compiled rules' view of a :class:`World`)."""
+
+# Column indices the compiled rules use as constants.
+WESTERN_PRESSURE, UKRAINE_WAR, TAIWAN_TENSION, US_RELIABILITY, SANCTIONS_ENFORCEMENT, \
+    SECONDARY_SANCTIONS, US_CHINA_ENGAGEMENT, JAPAN_ALLIANCE = range(len(ENVIRONMENT))
+MUNITIONS, TROOPS, TECHNOLOGY, DIPLOMATIC_COVER, CHINESE_AID = range(len(FLOWS))
+(ARMS_SUPPLY, TROOPS_LEVEL, TECHNOLOGY_TRANSFER, COVER_LEVEL, AID_LEVEL, ENFORCEMENT_LEVEL,
+ REASSURANCE, HEDGE) = range(len(INSTRUMENTS))

@@ -8,8 +8,10 @@
 3. :func:`end_quarter` (the world): dyads move by the joint moves, commitments update, slow
    variables advance.
 
-The random draws come from :mod:`sim.rng`, keyed by (seed, run, quarter, actor, stream), so both
-engines see the same numbers.
+Each phase is a compiled rule of one run (``*_row``, ``sim.jit``); the functions here run it
+over the runs of a batch, and :func:`sim.kernel.run_chunk` runs the same rules for every run
+and quarter of a chunk in one compiled loop. The random draws come from :mod:`sim.rng`, keyed by
+(seed, run, quarter, actor, stream), so both engines see the same numbers.
 """
 
 from __future__ import annotations
@@ -19,20 +21,23 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from sim import rng
-from sim.commitments import update_commitments
-from sim.decisions import (
-    adjust_levels,
-    best_levels,
-    choose_moves,
-    dyad_moves,
-    instrument_values,
-    total_pull,
+from sim.actors import N_ACTORS
+from sim.commitments import update_commitments_row
+from sim.decisions import decide_batch
+from sim.dynamics import update_alignment_row, update_slow_row
+from sim.events import (
+    Hazard,
+    apply_effects_row,
+    effect_table,
+    effective_environment_row,
+    fires,
+    hazard_row,
+    hazard_table,
 )
-from sim.dynamics import update_alignment, update_slow_variables
-from sim.events import Hazard, apply_effects, effective_environment, fire, hazard_probabilities
-from sim.params import Parameters
-from sim.quantities import Quantities, derive
+from sim.jit import rule
+from sim.params import Parameters, kernel_parameters
+from sim.quantities import Quantities, derive_row, empty_quantities
+from sim.rng import STREAM_EVENTS, draw
 from sim.state import INSTRUMENT_OWNERS, World
 
 WORLD_ACTOR = 7  # the 'actor' coordinate of world-level draws (events)
@@ -49,6 +54,38 @@ class QuarterInputs:
     repeatable: NDArray[np.bool_]  # (E,)
 
 
+@rule
+def begin_quarter_row(w, params, keys, quarter, r, base_env, forced, repeatable, h_base,
+                      h_event, h_code, h_coef, e_event, e_target, e_op, e_value, e_i, e_j,
+                      e_permanent, probabilities, fired, q):  # type: ignore[no-untyped-def]
+    """Open run ``r``'s quarter: environment, events, their effects, derived quantities.
+
+    Hazards and draws decide the fired events (into ``fired``), whose effects apply; then the
+    quarter's derived quantities go into row ``r`` of ``q``.
+    """
+    effective_environment_row(w, r, base_env)
+    hazard_row(w, r, h_base, h_event, h_code, h_coef, probabilities)
+    for e in range(fired.shape[0]):
+        u = draw(keys[r], quarter, WORLD_ACTOR, STREAM_EVENTS, e)
+        already = w.fired_quarter[r, e] >= 0
+        fired[e] = fires(probabilities[e], u, forced[e], already, repeatable[e])
+        if fired[e] and not already:
+            w.fired_quarter[r, e] = quarter
+    apply_effects_row(w, r, fired, base_env, e_event, e_target, e_op, e_value, e_i, e_j,
+                      e_permanent)
+    derive_row(w, params, r, q)
+
+
+@rule
+def _begin_all(w, params, keys, quarter, base_env, forced, repeatable, h_base, h_event,
+               h_code, h_coef, e_event, e_target, e_op, e_value, e_i, e_j, e_permanent,
+               fired, q, probabilities):  # type: ignore[no-untyped-def]
+    for r in range(fired.shape[0]):
+        begin_quarter_row(w, params, keys, quarter, r, base_env, forced, repeatable, h_base,
+                          h_event, h_code, h_coef, e_event, e_target, e_op, e_value, e_i, e_j,
+                          e_permanent, probabilities, fired[r], q)
+
+
 def begin_quarter(
     world: World, params: Parameters, inputs: QuarterInputs, keys: NDArray[np.uint64]
 ) -> tuple[NDArray[np.bool_], Quantities]:
@@ -57,17 +94,14 @@ def begin_quarter(
     Returns the fired mask and the quarter's derived quantities (:func:`sim.quantities.derive`
     of the world after the events), which the decisions and the adjudication then share.
     """
-    world.environment[:] = effective_environment(inputs.base_env, world.env_shift,
-                                                 world.env_shock)
-    n_events = len(inputs.hazards)
-    draws = rng.uniforms(keys, inputs.quarter, [WORLD_ACTOR], rng.STREAM_EVENTS, n_events)[:, 0]
-    probabilities = hazard_probabilities(world, inputs.hazards)
-    fired = fire(probabilities, draws, inputs.forced, world.fired_quarter >= 0,
-                 inputs.repeatable)
-    first = fired & (world.fired_quarter < 0)
-    world.fired_quarter[:] = np.where(first, inputs.quarter, world.fired_quarter)
-    apply_effects(world, fired, inputs.base_env)
-    return fired, derive(world, params)
+    fired = np.zeros((world.n_runs, len(inputs.hazards)), dtype=np.bool_)
+    q = empty_quantities(world.n_runs)
+    h, e = hazard_table(inputs.hazards), effect_table()
+    _begin_all(world.view(), kernel_parameters(params), keys, inputs.quarter,
+               np.asarray(inputs.base_env, dtype=np.float64), inputs.forced, inputs.repeatable,
+               h.base, h.event, h.code, h.coef, e.event, e.target, e.op, e.value, e.i, e.j,
+               e.permanent, fired, q, np.empty(fired.shape[1]))
+    return fired, q
 
 
 @dataclass(frozen=True)
@@ -86,17 +120,12 @@ def decide(
 ) -> Decision:
     """The decisions of ``actors`` this quarter (pure: the world is not changed).
 
-    ``q`` is the quarter's derived quantities, as :func:`begin_quarter` returned them.
+    Only the requested actors' rows are computed (:func:`sim.decisions.decide_row`). ``q`` is
+    the quarter's derived quantities, as :func:`begin_quarter` returned them.
     """
-    rows = list(actors)
-    pull = total_pull(world, q, params)[:, rows, :]
-    u_moves = rng.uniforms(keys, quarter, rows, rng.STREAM_MOVES, 5)
-    moves = choose_moves(pull, params, u_moves)
-    owned = tuple(int(k) for k in np.flatnonzero(np.isin(INSTRUMENT_OWNERS, rows)))
-    values = instrument_values(world, q, params)[:, list(owned)]
-    levels = adjust_levels(world.instruments[:, list(owned)], best_levels(values, params),
-                           params)
-    return Decision(tuple(actors), moves, owned, levels)
+    moves, levels = decide_batch(world, q, params, keys, quarter, tuple(actors))
+    owned = tuple(int(k) for k in np.flatnonzero(np.isin(INSTRUMENT_OWNERS, list(actors))))
+    return Decision(tuple(actors), moves, owned, levels[:, list(owned)])
 
 
 def combine(decisions: list[Decision], previous_levels: NDArray[np.float64]
@@ -114,6 +143,26 @@ def combine(decisions: list[Decision], previous_levels: NDArray[np.float64]
     return moves, levels
 
 
+@rule
+def end_quarter_row(w, params, moves, levels, q, r, willing, scratch):  # type: ignore[no-untyped-def]
+    """Adjudicate run ``r``'s quarter in place: instruments, dyads, commitments, slow variables.
+
+    ``moves`` (5, 5) and ``levels`` (I,) are the run's decisions; ``willing`` (5,) and
+    ``scratch`` (5, 6) are work buffers.
+    """
+    for k in range(levels.shape[0]):
+        w.instruments[r, k] = levels[k]
+    update_alignment_row(w, params, r, moves)
+    update_commitments_row(w, params, r, willing)
+    update_slow_row(w, params, q, r, scratch)
+
+
+@rule
+def _end_all(w, params, moves, levels, q, willing, scratch):  # type: ignore[no-untyped-def]
+    for r in range(moves.shape[0]):
+        end_quarter_row(w, params, moves[r], levels[r], q, r, willing, scratch)
+
+
 def end_quarter(
     world: World, params: Parameters, moves: NDArray[np.int8], levels: NDArray[np.float64],
     q: Quantities,
@@ -122,10 +171,9 @@ def end_quarter(
 
     ``q`` is the quarter's derived quantities, as the decisions saw them.
     """
-    world.instruments[:] = levels
-    update_alignment(world, dyad_moves(moves), params)
-    update_commitments(world, params)
-    update_slow_variables(world, params, q)
+    _end_all(world.view(), kernel_parameters(params), np.ascontiguousarray(moves, np.int8),
+             np.ascontiguousarray(levels, np.float64), q, np.empty(N_ACTORS, np.bool_),
+             np.empty((N_ACTORS, N_ACTORS + 1)))
 
 
 def advance(

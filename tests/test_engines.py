@@ -131,3 +131,69 @@ def test_both_engines_record_the_same_runs():
     assert vec["key"].shape[0] == 3 and vec["alignment"].shape[0] == 2
     for name in vec:
         np.testing.assert_allclose(vec[name].astype(float), mes[name].astype(float), atol=1e-9)
+
+
+def _scenario_lens_pairs():
+    from sim.lens import bundled_lenses
+    from sim.scenario import bundled_scenarios
+
+    return [(s, lens) for s in bundled_scenarios() for lens in sorted(bundled_lenses())]
+
+
+@pytest.mark.parametrize("scenario, lens", _scenario_lens_pairs())
+def test_engines_agree_on_every_bundled_scenario_and_lens(scenario, lens):
+    """Issue 9: the whole state every quarter to 1e-9, every bundled scenario × lens.
+
+    Two runs each (runs 0 and 7, so a run index other than 0 is covered). The vectorized
+    engine's recorded path runs the phases of sim.step over the batch; without recording it
+    runs the compiled chunk loop (sim.kernel): both are held to the Mesa engine.
+    """
+    from sim.engine import simulate
+    from sim.plan import load_plan
+    from sim.scenario import bundled_scenarios
+
+    plan = load_plan(bundled_scenarios()[scenario], lens)
+    vec = simulate(plan, 8, seed=3, record="full")
+    fast = simulate(plan, 8, seed=3)
+    mes = simulate_mesa(plan, 2, seed=3, record="full", first_run=0)
+    mes7 = simulate_mesa(plan, 1, seed=3, record="full", first_run=7)
+    for name in STATE_FIELDS:
+        a = vec.trajectories.series[name].astype(float)
+        for rows, other in (([0], mes), ([7], mes7)):
+            b = other.trajectories.series[name][:1].astype(float)
+            np.testing.assert_allclose(a[rows], b, rtol=0, atol=1e-9, err_msg=name)
+    for name in vec.outcomes:
+        np.testing.assert_array_equal(vec.outcomes[name], fast.outcomes[name], err_msg=name)
+        np.testing.assert_allclose(fast.outcomes[name][[0, 7]],
+                                   [mes.outcomes[name][0], mes7.outcomes[name][0]],
+                                   rtol=0, atol=1e-9, equal_nan=True, err_msg=name)
+
+
+def test_a_continuation_from_the_start_is_the_simulation():
+    from sim.engine import simulate_from, start_world
+
+    plan = _busy_plan()
+    full = simulate(plan, 40, seed=9, first_run=5)
+    cont = simulate_from(plan, start_world(plan, 1), 0, 40, seed=9, first_run=5, chunk_size=15)
+    assert _digest(full) == _digest(cont)
+
+
+def test_a_continuation_of_a_runs_own_state_ends_where_the_run_ends():
+    """Run 3 stepped 10 quarters by the phases of sim.step (a batch of one, as the Mesa engine
+    does), then continued as run 3 by the compiled chunk loop: the same draws, so the same
+    final state as run 3 simulated whole."""
+    from sim import rng
+    from sim.engine import simulate_from, start_world
+    from sim.step import advance
+
+    plan = _busy_plan()
+    world, keys = start_world(plan, 1), rng.run_keys(2, [3])
+    for quarter in range(10):
+        advance(world, plan.params, plan.inputs(quarter), keys)
+    whole = simulate(plan, 1, seed=2, first_run=3)
+    cont = simulate_from(plan, world, 10, 3, seed=2, first_run=3)
+    for name in ("align_CHN-RUS_final", "align_RUS-PRK_final", "prk_dependence_chn_final",
+                 "prk_stability_final", "rus_reputation_final"):
+        assert cont.outcomes[name][0] == whole.outcomes[name][0], name
+    # the other continuations (runs 4, 5) draw other numbers and end elsewhere
+    assert len(set(cont.outcomes["align_RUS-PRK_final"])) > 1

@@ -4,15 +4,18 @@ Every mechanism module defines:
 
 - ``NAME``, ``ARTICLES`` (source files and paragraphs) and ``WEIGHTS`` (its lens weights: all
   at 0 switch the mechanism off, which is how ablations are run),
-- ``pull(world, quantities, params) -> (N, 5, 5)``: its contribution to ``g[i, j] = ∂U_i/∂A[i,
-  j]``, the marginal utility to actor i of warming toward j (the module docstring writes the
-  utility term it comes from),
-- ``instrument_value(world, quantities, params) -> (N, I)``: its contribution to the marginal
-  value of each instrument's level (``sim.state.INSTRUMENTS``),
+- ``pull_row(w, q, params, r, i, g)``: the rule, compiled (``sim.jit``): adds actor i's
+  contribution to ``g[i, j] = ∂U_i/∂A[i, j]`` in run ``r`` (the marginal utility to i of
+  warming toward j; the module docstring writes the utility term it comes from) to the row
+  ``g``; ``value_row(w, q, params, r, i, v)`` adds its contribution to the marginal value of
+  each of i's instruments (``sim.state.INSTRUMENTS``) to ``v``;
+- ``pull(world, quantities, params) -> (N, 5, 5)`` and ``instrument_value(world, quantities,
+  params) -> (N, I)``: the same rules for every run and actor of a batch,
 
-and a module docstring with the formula, parameters and sources. The functions are pure: they
-read arrays with a leading run axis (and the quarter's shared :class:`sim.quantities.Quantities`)
-and return new arrays; they never draw random numbers.
+and a module docstring with the formula, parameters and sources. The rules are pure: they read
+arrays with a leading run axis (the world's, and the quarter's shared
+:class:`sim.quantities.Quantities`) and write only their output row; they never draw random
+numbers. :func:`pull_row` and :func:`value_row` here sum them, and both engines call these.
 """
 
 from __future__ import annotations
@@ -24,6 +27,8 @@ from types import ModuleType
 import numpy as np
 from numpy.typing import NDArray
 
+from sim.actors import ACTORS
+from sim.jit import rule
 from sim.mechanisms import (
     balancing,
     buffer_state,
@@ -35,7 +40,7 @@ from sim.mechanisms import (
     threat,
     transactional,
 )
-from sim.params import Parameters
+from sim.params import Parameters, kernel_parameters
 from sim.quantities import Quantities
 from sim.state import World
 
@@ -79,19 +84,93 @@ MODULES: tuple[ModuleType, ...] = (
 REGISTRY: dict[str, Mechanism] = {m.NAME: _register(m) for m in MODULES}
 
 
+INDEX: dict[str, int] = {m.NAME: k for k, m in enumerate(MODULES)}
+ALL = -1  # every mechanism, summed
+
+
+@rule
+def pull_row(m, w, q, params, r, i, g):  # type: ignore[no-untyped-def]
+    """Add mechanism ``m``'s pulls of actor ``i`` in run ``r`` to ``g`` (every one if ALL)."""
+    if m == ALL or m == 0:
+        transactional.pull_row(w, q, params, r, i, g)
+    if m == ALL or m == 1:
+        lifeline.pull_row(w, q, params, r, i, g)
+    if m == ALL or m == 2:
+        hedging.pull_row(w, q, params, r, i, g)
+    if m == ALL or m == 3:
+        buffer_state.pull_row(w, q, params, r, i, g)
+    if m == ALL or m == 4:
+        balancing.pull_row(w, q, params, r, i, g)
+    if m == ALL or m == 5:
+        pressure_cohesion.pull_row(w, q, params, r, i, g)
+    if m == ALL or m == 6:
+        structural_balance.pull_row(w, q, params, r, i, g)
+    if m == ALL or m == 7:
+        patron_reliability.pull_row(w, q, params, r, i, g)
+    if m == ALL or m == 8:
+        threat.pull_row(w, q, params, r, i, g)
+    if m == ALL:
+        g[i] = 0.0
+
+
+@rule
+def value_row(m, w, q, params, r, i, v):  # type: ignore[no-untyped-def]
+    """Add mechanism ``m``'s values of actor ``i``'s instruments in run ``r`` to ``v``."""
+    if m == ALL or m == 0:
+        transactional.value_row(w, q, params, r, i, v)
+    if m == ALL or m == 1:
+        lifeline.value_row(w, q, params, r, i, v)
+    if m == ALL or m == 2:
+        hedging.value_row(w, q, params, r, i, v)
+    if m == ALL or m == 3:
+        buffer_state.value_row(w, q, params, r, i, v)
+    if m == ALL or m == 4:
+        balancing.value_row(w, q, params, r, i, v)
+    if m == ALL or m == 5:
+        pressure_cohesion.value_row(w, q, params, r, i, v)
+    if m == ALL or m == 6:
+        structural_balance.value_row(w, q, params, r, i, v)
+    if m == ALL or m == 7:
+        patron_reliability.value_row(w, q, params, r, i, v)
+    if m == ALL or m == 8:
+        threat.value_row(w, q, params, r, i, v)
+
+
+@rule
+def _pulls(m, w, q, params, out):  # type: ignore[no-untyped-def]
+    for r in range(out.shape[0]):
+        for i in range(out.shape[1]):
+            pull_row(m, w, q, params, r, i, out[r, i])
+
+
+@rule
+def _values(m, w, q, params, out):  # type: ignore[no-untyped-def]
+    for r in range(out.shape[0]):
+        for i in range(len(ACTORS)):
+            value_row(m, w, q, params, r, i, out[r])
+
+
+def batch_pulls(m: int, world: World, q: Quantities, params: Parameters) -> NDArray[np.float64]:
+    """Mechanism ``m``'s pulls (every one if ALL) for every run and actor, ``(N, 5, 5)``."""
+    out = np.zeros_like(world.alignment)
+    _pulls(m, world.view(), q, kernel_parameters(params), out)
+    return out
+
+
+def batch_values(m: int, world: World, q: Quantities, params: Parameters
+                 ) -> NDArray[np.float64]:
+    """Mechanism ``m``'s instrument values (every one if ALL) for every run, ``(N, I)``."""
+    out = np.zeros_like(world.instruments)
+    _values(m, world.view(), q, kernel_parameters(params), out)
+    return out
+
+
 def mechanism_pulls(world: World, q: Quantities, params: Parameters) -> NDArray[np.float64]:
     """Sum of every mechanism's pull, shape ``(N, 5, 5)``, zero diagonal."""
-    total = np.zeros_like(world.alignment)
-    for mechanism in REGISTRY.values():
-        total += mechanism.pull(world, q, params)
-    total[:, np.arange(5), np.arange(5)] = 0.0
-    return total
+    return batch_pulls(ALL, world, q, params)
 
 
 def mechanism_instrument_values(world: World, q: Quantities,
                                 params: Parameters) -> NDArray[np.float64]:
     """Sum of every mechanism's marginal value of each instrument, shape ``(N, I)``."""
-    total = np.zeros_like(world.instruments)
-    for mechanism in REGISTRY.values():
-        total += mechanism.instrument_value(world, q, params)
-    return total
+    return batch_values(ALL, world, q, params)

@@ -1,18 +1,26 @@
-"""Helpers the mechanism modules share (shared quantities live in ``sim.quantities``)."""
+"""The batch side every mechanism module shares (shared quantities live in ``sim.quantities``)."""
 
 from __future__ import annotations
 
 import numpy as np
 from numpy.typing import NDArray
 
+from sim.params import Parameters
+from sim.quantities import Quantities
 from sim.state import World
 
 
-def zeros_pull(world: World) -> NDArray[np.float64]:
-    """A zero ``(N, 5, 5)`` pull."""
-    return np.zeros_like(world.alignment)
+def each_pull(name: str, world: World, q: Quantities, params: Parameters
+              ) -> NDArray[np.float64]:
+    """The named mechanism's ``pull_row`` for every run and actor, shape ``(N, 5, 5)``."""
+    from sim.mechanisms import INDEX, batch_pulls
+
+    return batch_pulls(INDEX[name], world, q, params)
 
 
-def zeros_instruments(world: World) -> NDArray[np.float64]:
-    """A zero ``(N, I)`` instrument value."""
-    return np.zeros_like(world.instruments)
+def each_instrument_value(name: str, world: World, q: Quantities, params: Parameters
+                          ) -> NDArray[np.float64]:
+    """The named mechanism's ``value_row`` for every run and actor, shape ``(N, I)``."""
+    from sim.mechanisms import INDEX, batch_values
+
+    return batch_values(INDEX[name], world, q, params)

@@ -37,45 +37,75 @@ import numpy as np
 from numpy.typing import NDArray
 
 from sim.actors import CHN, N_ACTORS, PRK, RUS
-from sim.mechanisms._common import zeros_instruments, zeros_pull
+from sim.jit import rule
+from sim.mechanisms._common import each_instrument_value, each_pull
 from sim.params import Parameters
-from sim.quantities import Quantities, env
-from sim.state import FLOW, INSTRUMENT, World
+from sim.quantities import Quantities
+from sim.state import (
+    ENFORCEMENT_LEVEL,
+    MUNITIONS,
+    SECONDARY_SANCTIONS,
+    UKRAINE_WAR,
+    US_CHINA_ENGAGEMENT,
+    World,
+)
 
 NAME = "balancing"
 ARTICLES = "002 ¶5, ¶11, ¶13, ¶15, ¶17; 004 ¶16; 001 ¶11-12, ¶23"
 WEIGHTS = ("w_sanctions_risk", "w_entanglement")  # all 0: switched off
 
 
+@rule
+def autonomy_cost_of(params, i):  # type: ignore[no-untyped-def]
+    """Actor ``i``'s cost of a formal alliance."""
+    return params.w_autonomy if i == CHN else params.default_autonomy
+
+
 def autonomy_cost(params: Parameters) -> NDArray[np.float64]:
     """Each actor's cost of a formal alliance, shape ``(5,)``."""
-    cost = np.full(N_ACTORS, params.default_autonomy)
-    cost[CHN] = params.w_autonomy
-    return cost
+    from sim.params import kernel_parameters
+
+    kp = kernel_parameters(params)
+    return np.array([autonomy_cost_of(kp, i) for i in range(N_ACTORS)])
 
 
-def sanctions_risk(world: World, q: Quantities, params: Parameters) -> NDArray[np.float64]:
-    """China's marginal cost of closeness to Russia from Western sanctions, shape ``(N,)``."""
-    imposed = env(world, "secondary_sanctions")
-    return params.w_sanctions_risk * q.exposure * (params.secondary_sanction_threat + imposed)
+@rule
+def sanctions_risk(w, q, params, r):  # type: ignore[no-untyped-def]
+    """China's marginal cost of closeness to Russia from Western sanctions."""
+    imposed = w.environment[r, SECONDARY_SANCTIONS]
+    return params.w_sanctions_risk * q.exposure[r] * (params.secondary_sanction_threat + imposed)
+
+
+@rule
+def pull_row(w, q, params, r, i, g):  # type: ignore[no-untyped-def]
+    """Add China's balancing-act pulls of run ``r`` to ``g`` (length 5)."""
+    if i == CHN:
+        engagement = w.environment[r, US_CHINA_ENGAGEMENT]
+        entanglement = params.w_entanglement * w.environment[r, UKRAINE_WAR]
+        g[RUS] += -sanctions_risk(w, q, params, r) - entanglement
+        g[PRK] += -params.w_sanctions_risk * engagement * w.flows[r, MUNITIONS]
+
+
+@rule
+def value_row(w, q, params, r, i, v):  # type: ignore[no-untyped-def]
+    """Add the value per unit of China's sanctions enforcement on NK."""
+    if i == CHN:
+        pressed = w.flows[r, MUNITIONS] + w.provocation[r]
+        v[ENFORCEMENT_LEVEL] += (params.w_sanctions_risk * w.environment[r, US_CHINA_ENGAGEMENT]
+                                 * pressed)
 
 
 def pull(world: World, q: Quantities, params: Parameters) -> NDArray[np.float64]:
-    """Balancing-act contribution to the alignment pulls."""
-    g = zeros_pull(world)
-    engagement = env(world, "us_china_engagement")
-    entanglement = params.w_entanglement * env(world, "ukraine_war")
-    g[:, CHN, RUS] = -sanctions_risk(world, q, params) - entanglement
-    g[:, CHN, PRK] = (-params.w_sanctions_risk * engagement
-                      * world.flows[:, FLOW["munitions"]])
-    return g
+    """Balancing-act contribution to the alignment pulls, shape ``(N, 5, 5)``.
+
+    :func:`pull_row` for every run and actor.
+    """
+    return each_pull(NAME, world, q, params)
 
 
 def instrument_value(world: World, q: Quantities, params: Parameters) -> NDArray[np.float64]:
-    """Value per unit of China's sanctions enforcement on NK."""
-    v = zeros_instruments(world)
-    pressed = world.flows[:, FLOW["munitions"]] + world.provocation
-    v[:, INSTRUMENT["CHN.sanctions_enforcement"]] = (
-        params.w_sanctions_risk * env(world, "us_china_engagement") * pressed
-    )
-    return v
+    """Value per unit of China's sanctions enforcement on NK, shape ``(N, I)``.
+
+    :func:`value_row` for every run and actor.
+    """
+    return each_instrument_value(NAME, world, q, params)

@@ -30,43 +30,58 @@ import numpy as np
 from numpy.typing import NDArray
 
 from sim.actors import CHN, PRK
-from sim.mechanisms._common import zeros_instruments, zeros_pull
+from sim.jit import rule
+from sim.mechanisms._common import each_instrument_value, each_pull
 from sim.params import Parameters
 from sim.quantities import Quantities
-from sim.state import INSTRUMENT, World
+from sim.state import AID_LEVEL, ENFORCEMENT_LEVEL, World
 
 NAME = "buffer_state"
 ARTICLES = "000 ¶11, ¶21, ¶23-24; 002 ¶9, ¶11, ¶17"
 WEIGHTS = ("w_buffer", "w_drift", "w_entrapment")  # all 0: switched off
 
 
-def drift_response(q: Quantities, params: Parameters) -> NDArray[np.float64]:
-    """China's reaction to NK's drift, shape ``(N,)``.
+@rule
+def drift_response(q, params, r):  # type: ignore[no-untyped-def]
+    """China's reaction to NK's drift.
 
     Negative (punish) in calm, positive (support) when its core interests are touched.
     """
-    return params.w_drift * q.drift * q.core_gap
+    return params.w_drift * q.drift[r] * q.core_gap[r]
+
+
+@rule
+def pull_row(w, q, params, r, i, g):  # type: ignore[no-untyped-def]
+    """Add China's buffer-state pull of run ``r`` to ``g`` (length 5)."""
+    if i == CHN:
+        instability = 1.0 - w.stability[r, PRK]
+        g[PRK] += (params.w_buffer * (w.threat[r, CHN] + instability)
+                   + drift_response(q, params, r)
+                   - params.w_entrapment * w.provocation[r])
+
+
+@rule
+def value_row(w, q, params, r, i, v):  # type: ignore[no-untyped-def]
+    """Add the value per unit of China's aid to NK and of its sanctions enforcement."""
+    if i == CHN:
+        instability = 1.0 - w.stability[r, PRK]
+        response = drift_response(q, params, r)
+        v[AID_LEVEL] += (params.w_buffer * instability + response
+                         - params.w_entrapment * w.provocation[r])
+        v[ENFORCEMENT_LEVEL] += -(params.w_buffer * instability + response)
 
 
 def pull(world: World, q: Quantities, params: Parameters) -> NDArray[np.float64]:
-    """Buffer-state contribution to the alignment pulls."""
-    g = zeros_pull(world)
-    instability = 1.0 - world.stability[:, PRK]
-    g[:, CHN, PRK] = (
-        params.w_buffer * (world.threat[:, CHN] + instability)
-        + drift_response(q, params)
-        - params.w_entrapment * world.provocation
-    )
-    return g
+    """Buffer-state contribution to the alignment pulls, shape ``(N, 5, 5)``.
+
+    :func:`pull_row` for every run and actor.
+    """
+    return each_pull(NAME, world, q, params)
 
 
 def instrument_value(world: World, q: Quantities, params: Parameters) -> NDArray[np.float64]:
-    """Value per unit of China's aid to NK and of its sanctions enforcement."""
-    v = zeros_instruments(world)
-    instability = 1.0 - world.stability[:, PRK]
-    response = drift_response(q, params)
-    v[:, INSTRUMENT["CHN.aid"]] = (
-        params.w_buffer * instability + response - params.w_entrapment * world.provocation
-    )
-    v[:, INSTRUMENT["CHN.sanctions_enforcement"]] = -(params.w_buffer * instability + response)
-    return v
+    """Value per unit of China's aid to NK and of its sanctions enforcement, shape ``(N, I)``.
+
+    :func:`value_row` for every run and actor.
+    """
+    return each_instrument_value(NAME, world, q, params)

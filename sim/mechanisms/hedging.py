@@ -31,10 +31,11 @@ import numpy as np
 from numpy.typing import NDArray
 
 from sim.actors import CHN, N_ACTORS, NORTHERN_CAMP, ROK
-from sim.mechanisms._common import zeros_instruments
+from sim.jit import rule
+from sim.mechanisms._common import each_instrument_value, each_pull
 from sim.params import Parameters
 from sim.quantities import Quantities
-from sim.state import INSTRUMENT, World
+from sim.state import HEDGE, World
 
 NAME = "hedging"
 ARTICLES = "000 ¶15-16, ¶19-20, ¶27; 001 ¶20-21"
@@ -46,19 +47,39 @@ OTHER_CAMP = np.array(
 )
 
 
+@rule
+def pull_row(w, q, params, r, i, g):  # type: ignore[no-untyped-def]
+    """Add actor ``i``'s hedging pulls of run ``r`` to ``g`` (length 5)."""
+    fragile = 0.0
+    for k in range(N_ACTORS):
+        fragile += w.dependence[r, i, k] * (1.0 - q.capacity[r, k])
+    for j in range(N_ACTORS):
+        if w.alignment[r, i, j] > 0.0:
+            g[j] -= params.w_hedging * q.reliance[r, i, j] * (1.0 - q.capacity[r, j])
+        if OTHER_CAMP[i, j]:
+            g[j] += params.w_channel * fragile
+    if i == ROK:
+        g[CHN] += params.w_hedging * w.instruments[r, HEDGE]
+
+
+@rule
+def value_row(w, q, params, r, i, v):  # type: ignore[no-untyped-def]
+    """Add the value per unit of South Korea's hedge toward China."""
+    if i == ROK:
+        v[HEDGE] += params.w_hedging * w.dependence[r, ROK, CHN]
+
+
 def pull(world: World, q: Quantities, params: Parameters) -> NDArray[np.float64]:
-    """Hedging contribution to the alignment pulls."""
-    fragility = 1.0 - q.capacity
-    leaning = world.alignment > 0.0
-    g = -params.w_hedging * q.reliance * fragility[:, None, :] * leaning
-    fragile = world.dependence[:, :, :N_ACTORS] @ fragility[:, :, None]
-    g += params.w_channel * fragile * OTHER_CAMP
-    g[:, ROK, CHN] += params.w_hedging * world.instruments[:, INSTRUMENT["ROK.hedge"]]
-    return g
+    """Hedging contribution to the alignment pulls, shape ``(N, 5, 5)``.
+
+    :func:`pull_row` for every run and actor.
+    """
+    return each_pull(NAME, world, q, params)
 
 
 def instrument_value(world: World, q: Quantities, params: Parameters) -> NDArray[np.float64]:
-    """Value per unit of South Korea's hedge toward China."""
-    v = zeros_instruments(world)
-    v[:, INSTRUMENT["ROK.hedge"]] = params.w_hedging * world.dependence[:, ROK, CHN]
-    return v
+    """Value per unit of South Korea's hedge toward China, shape ``(N, I)``.
+
+    :func:`value_row` for every run and actor.
+    """
+    return each_instrument_value(NAME, world, q, params)

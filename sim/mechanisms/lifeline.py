@@ -25,25 +25,46 @@ import numpy as np
 from numpy.typing import NDArray
 
 from sim.actors import CHN, N_ACTORS, PRK, RUS
-from sim.mechanisms._common import zeros_instruments
+from sim.jit import rule
+from sim.mechanisms._common import each_instrument_value, each_pull
 from sim.params import Parameters
 from sim.quantities import Quantities
-from sim.state import FLOW, World
+from sim.state import CHINESE_AID, TECHNOLOGY, World
 
 NAME = "lifeline"
 ARTICLES = "002 ¶7; 000 ¶14, ¶20, ¶27; 003 ¶6; 001 ¶3, ¶7, ¶24"
 WEIGHTS = ("w_lifeline",)  # all 0: switched off
 
 
+@rule
+def pull_row(w, q, params, r, i, g):  # type: ignore[no-untyped-def]
+    """Add actor ``i``'s lifeline pulls of run ``r`` to ``g`` (length 5)."""
+    need = 1.0 + params.lifeline_strain * w.strain[r, i]
+    for j in range(N_ACTORS):
+        inflow = 0.0
+        if i == PRK and j == CHN:
+            inflow = w.flows[r, CHINESE_AID]
+        elif i == PRK and j == RUS:
+            inflow = w.flows[r, TECHNOLOGY]
+        g[j] += params.w_lifeline * (need * w.dependence[r, i, j] + inflow)
+
+
+@rule
+def value_row(w, q, params, r, i, v):  # type: ignore[no-untyped-def]
+    """No instrument effect."""
+
+
 def pull(world: World, q: Quantities, params: Parameters) -> NDArray[np.float64]:
-    """Lifeline contribution to the alignment pulls."""
-    need = 1.0 + params.lifeline_strain * world.strain
-    g = need[:, :, None] * world.dependence[:, :, :N_ACTORS]
-    g[:, PRK, CHN] += world.flows[:, FLOW["chinese_aid"]]
-    g[:, PRK, RUS] += world.flows[:, FLOW["technology"]]
-    return params.w_lifeline * g
+    """Lifeline contribution to the alignment pulls, shape ``(N, 5, 5)``.
+
+    :func:`pull_row` for every run and actor.
+    """
+    return each_pull(NAME, world, q, params)
 
 
 def instrument_value(world: World, q: Quantities, params: Parameters) -> NDArray[np.float64]:
-    """No instrument effect."""
-    return zeros_instruments(world)
+    """No instrument effect, shape ``(N, I)``.
+
+    :func:`value_row` for every run and actor.
+    """
+    return each_instrument_value(NAME, world, q, params)

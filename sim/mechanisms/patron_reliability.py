@@ -31,33 +31,48 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from sim.actors import ROK
-from sim.mechanisms._common import zeros_instruments
+from sim.actors import N_ACTORS, ROK, USA
+from sim.jit import rule
+from sim.mechanisms._common import each_instrument_value, each_pull
 from sim.params import Parameters
-from sim.quantities import Quantities, env
-from sim.state import INSTRUMENT, World
+from sim.quantities import Quantities
+from sim.state import HEDGE, REASSURANCE, US_RELIABILITY, World
 
 NAME = "patron_reliability"
 ARTICLES = "003 ¶2-4, ¶9, ¶11-12; 000 ¶19-20"
 WEIGHTS = ("w_reliability",)  # all 0: switched off
 
 
+@rule
+def pull_row(w, q, params, r, i, g):  # type: ignore[no-untyped-def]
+    """Add actor ``i``'s patron-reliability pulls of run ``r`` to ``g`` (length 5)."""
+    for j in range(N_ACTORS):
+        if j != i and w.alignment[r, i, j] > 0.0:
+            marginal = q.ability[r, j] * w.reputation[r, j] * q.bonus[r, i, j]
+            g[j] += params.w_reliability * q.fear[r, i] * marginal
+
+
+@rule
+def value_row(w, q, params, r, i, v):  # type: ignore[no-untyped-def]
+    """Add the value per unit of US reassurance and of South Korea's hedge."""
+    if i == USA:
+        v[REASSURANCE] += (params.w_reliability * q.need[r, ROK]
+                           * w.environment[r, US_RELIABILITY])
+    elif i == ROK:
+        v[HEDGE] += params.w_reliability * q.fear[r, ROK]
+
+
 def pull(world: World, q: Quantities, params: Parameters) -> NDArray[np.float64]:
-    """Patron-reliability contribution to the alignment pulls."""
-    leaning = world.alignment > 0.0
-    marginal = (q.ability * world.reputation)[:, None, :] * q.bonus * leaning
-    g = params.w_reliability * q.fear[:, :, None] * marginal
-    g[:, np.arange(5), np.arange(5)] = 0.0
-    return g
+    """Patron-reliability contribution to the alignment pulls, shape ``(N, 5, 5)``.
+
+    :func:`pull_row` for every run and actor.
+    """
+    return each_pull(NAME, world, q, params)
 
 
 def instrument_value(world: World, q: Quantities, params: Parameters) -> NDArray[np.float64]:
-    """Value per unit of US reassurance and of South Korea's hedge."""
-    v = zeros_instruments(world)
-    v[:, INSTRUMENT["USA.reassurance"]] = (
-        params.w_reliability * q.need[:, ROK] * env(world, "us_reliability")
-    )
-    v[:, INSTRUMENT["ROK.hedge"]] = params.w_reliability * q.fear[:, ROK]
-    return v
+    """Value per unit of US reassurance and of South Korea's hedge, shape ``(N, I)``.
 
-
+    :func:`value_row` for every run and actor.
+    """
+    return each_instrument_value(NAME, world, q, params)

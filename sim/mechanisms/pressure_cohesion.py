@@ -23,34 +23,52 @@ import numpy as np
 from numpy.typing import NDArray
 
 from sim.actors import CHN, RUS
-from sim.mechanisms._common import zeros_instruments, zeros_pull
+from sim.jit import rule
+from sim.mechanisms._common import each_instrument_value, each_pull
 from sim.params import Parameters
-from sim.quantities import Quantities, env
-from sim.state import World
+from sim.quantities import Quantities
+from sim.state import TAIWAN_TENSION, WESTERN_PRESSURE, World
 
 NAME = "pressure_cohesion"
 ARTICLES = "004 ¶3-4, ¶7-8, ¶10, ¶16"
 WEIGHTS = ("w_pressure",)  # all 0: switched off
 
 
-def western_pressure_on(world: World) -> NDArray[np.float64]:
-    """The Western pressure each actor is under, shape ``(N, 5)`` (China also Taiwan's)."""
-    pressure = np.zeros_like(world.threat)
-    wp = env(world, "western_pressure")
-    pressure[:, CHN] = wp + env(world, "taiwan_tension")
-    pressure[:, RUS] = wp
-    return pressure
+@rule
+def western_pressure_of(w, r, i):  # type: ignore[no-untyped-def]
+    """The Western pressure actor ``i`` is under (China also Taiwan's)."""
+    if i == CHN:
+        return w.environment[r, WESTERN_PRESSURE] + w.environment[r, TAIWAN_TENSION]
+    if i == RUS:
+        return w.environment[r, WESTERN_PRESSURE]
+    return 0.0
+
+
+@rule
+def pull_row(w, q, params, r, i, g):  # type: ignore[no-untyped-def]
+    """Add actor ``i``'s pressure-cohesion pull of run ``r`` to ``g`` (length 5)."""
+    if i == CHN:
+        g[RUS] += params.w_pressure * western_pressure_of(w, r, CHN)
+    elif i == RUS:
+        g[CHN] += params.w_pressure * western_pressure_of(w, r, RUS)
+
+
+@rule
+def value_row(w, q, params, r, i, v):  # type: ignore[no-untyped-def]
+    """No instrument effect."""
 
 
 def pull(world: World, q: Quantities, params: Parameters) -> NDArray[np.float64]:
-    """Pressure-cohesion contribution to the alignment pulls."""
-    g = zeros_pull(world)
-    pressure = western_pressure_on(world)
-    g[:, CHN, RUS] = params.w_pressure * pressure[:, CHN]
-    g[:, RUS, CHN] = params.w_pressure * pressure[:, RUS]
-    return g
+    """Pressure-cohesion contribution to the alignment pulls, shape ``(N, 5, 5)``.
+
+    :func:`pull_row` for every run and actor.
+    """
+    return each_pull(NAME, world, q, params)
 
 
 def instrument_value(world: World, q: Quantities, params: Parameters) -> NDArray[np.float64]:
-    """No instrument effect."""
-    return zeros_instruments(world)
+    """No instrument effect, shape ``(N, I)``.
+
+    :func:`value_row` for every run and actor.
+    """
+    return each_instrument_value(NAME, world, q, params)

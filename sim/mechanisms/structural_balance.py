@@ -35,54 +35,96 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from sim.actors import CHN, PRK, RUS
-from sim.mechanisms._common import zeros_instruments
+from sim.actors import CHN, N_ACTORS, PRK, RUS
+from sim.jit import rule
+from sim.mechanisms._common import each_instrument_value, each_pull
 from sim.params import Parameters
-from sim.quantities import Quantities, positive
-from sim.state import FLOW, INSTRUMENT, World
+from sim.quantities import Quantities
+from sim.state import (
+    AID_LEVEL,
+    COVER_LEVEL,
+    DIPLOMATIC_COVER,
+    ENFORCEMENT_LEVEL,
+    TECHNOLOGY_TRANSFER,
+    World,
+)
 
 NAME = "structural_balance"
 ARTICLES = "001 ¶3, ¶6-8, ¶16-18, ¶20-22, ¶24"
 WEIGHTS = ("w_balance", "w_constant", "w_divide", "w_coordination")  # all 0: switched off
 
 
-def triad_support(alignment: NDArray[np.float64]) -> NDArray[np.float64]:
-    """``mean_{k≠i,j} A[i,k]·A[k,j]`` for every ordered pair, shape ``(N, 5, 5)``.
+@rule
+def triad_of(a, r, i, j):  # type: ignore[no-untyped-def]
+    """``mean_{k≠i,j} A[i,k]·A[k,j]`` in run ``r``.
 
     ``(A @ A)[i, j]`` includes ``k = i`` and ``k = j``, each contributing ``A[i, j]`` (the
     diagonal is 1); they are removed, leaving the three third parties.
     """
-    through = alignment @ alignment
-    return (through - 2.0 * alignment) / 3.0
+    through = 0.0
+    for k in range(N_ACTORS):
+        through += a[r, i, k] * a[r, k, j]
+    return (through - 2.0 * a[r, i, j]) / 3.0
+
+
+@rule
+def _triads(a, out):  # type: ignore[no-untyped-def]
+    for r in range(a.shape[0]):
+        for i in range(N_ACTORS):
+            for j in range(N_ACTORS):
+                out[r, i, j] = triad_of(a, r, i, j)
+
+
+def triad_support(alignment: NDArray[np.float64]) -> NDArray[np.float64]:
+    """:func:`triad_of` for every run and ordered pair, shape ``(N, 5, 5)``."""
+    out = np.empty(alignment.shape)
+    _triads(alignment, out)
+    return out
+
+
+@rule
+def pull_row(w, q, params, r, i, g):  # type: ignore[no-untyped-def]
+    """Add actor ``i``'s structural-balance pulls of run ``r`` to ``g`` (length 5)."""
+    a = w.alignment
+    for j in range(N_ACTORS):
+        g[j] += params.w_balance * triad_of(a, r, i, j)
+    coop, rivalry = q.coop[r], q.rivalry[r]
+    bid = params.w_divide * rivalry
+    line = params.w_coordination * coop * (a[r, RUS, PRK] - a[r, CHN, PRK])
+    if i == PRK:
+        together = params.w_constant * coop - params.w_divide * rivalry
+        g[RUS] += together * max(a[r, PRK, CHN], 0.0)
+        g[CHN] += together * max(a[r, PRK, RUS], 0.0)
+    elif i == RUS:
+        g[PRK] += params.w_constant * coop * max(a[r, CHN, PRK], 0.0) + bid - line
+    elif i == CHN:
+        g[PRK] += bid + line
+
+
+@rule
+def value_row(w, q, params, r, i, v):  # type: ignore[no-untyped-def]
+    """Rival patrons bid for NK; cooperating ones align China's enforcement with Russia's cover."""
+    bid = params.w_divide * q.rivalry[r]
+    if i == CHN:
+        v[AID_LEVEL] += bid
+        v[ENFORCEMENT_LEVEL] += (-params.w_coordination * q.coop[r]
+                                 * w.flows[r, DIPLOMATIC_COVER])
+    elif i == RUS:
+        v[TECHNOLOGY_TRANSFER] += bid
+        v[COVER_LEVEL] += bid
 
 
 def pull(world: World, q: Quantities, params: Parameters) -> NDArray[np.float64]:
-    """Structural-balance contribution to the alignment pulls."""
-    a = world.alignment
-    g = params.w_balance * triad_support(a)
-    nk_russia, nk_china = positive(a[:, PRK, RUS]), positive(a[:, PRK, CHN])
-    together = params.w_constant * q.coop - params.w_divide * q.rivalry
-    g[:, PRK, RUS] += together * nk_china
-    g[:, PRK, CHN] += together * nk_russia
-    g[:, RUS, PRK] += params.w_constant * q.coop * positive(a[:, CHN, PRK])
-    bid = params.w_divide * q.rivalry
-    g[:, RUS, PRK] += bid
-    g[:, CHN, PRK] += bid
-    line = params.w_coordination * q.coop * (a[:, RUS, PRK] - a[:, CHN, PRK])
-    g[:, CHN, PRK] += line
-    g[:, RUS, PRK] -= line
-    return g
+    """Structural-balance contribution to the alignment pulls, shape ``(N, 5, 5)``.
 
-
-BIDS = tuple(INSTRUMENT[name] for name in
-             ("CHN.aid", "RUS.technology_transfer", "RUS.diplomatic_cover"))
+    :func:`pull_row` for every run and actor.
+    """
+    return each_pull(NAME, world, q, params)
 
 
 def instrument_value(world: World, q: Quantities, params: Parameters) -> NDArray[np.float64]:
-    """Rival patrons bid for NK; cooperating ones align China's enforcement with Russia's cover."""
-    v = zeros_instruments(world)
-    v[:, BIDS] = (params.w_divide * q.rivalry)[:, None]
-    v[:, INSTRUMENT["CHN.sanctions_enforcement"]] = (
-        -params.w_coordination * q.coop * world.flows[:, FLOW["diplomatic_cover"]]
-    )
-    return v
+    """Rival patrons bid for NK, cooperating ones align enforcement with cover, ``(N, I)``.
+
+    :func:`value_row` for every run and actor.
+    """
+    return each_instrument_value(NAME, world, q, params)

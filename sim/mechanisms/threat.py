@@ -35,49 +35,89 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from sim.actors import CHN, PRK, ROK, RUS, USA
-from sim.mechanisms._common import zeros_instruments
-from sim.params import Parameters
-from sim.quantities import Quantities, env, positive, relative_power
-from sim.state import INSTRUMENT, World
+from sim.actors import CHN, N_ACTORS, PRK, ROK, RUS, USA
+from sim.jit import rule
+from sim.mechanisms._common import each_instrument_value, each_pull
+from sim.params import Parameters, kernel_parameters
+from sim.quantities import Quantities, relative_power_of
+from sim.state import HEDGE, JAPAN_ALLIANCE, REASSURANCE, TAIWAN_TENSION, UKRAINE_WAR, World
 
 NAME = "threat"
 ARTICLES = "001 ¶17, ¶20; 003 ¶11; 000 ¶24; 004 ¶3, ¶8"
 WEIGHTS = ("w_threat",)  # all 0: switched off
 
 
-def threat_target(world: World, params: Parameters) -> NDArray[np.float64]:
-    """Modelled threat of each actor before its base, shape ``(N, 5)`` (unclipped)."""
-    hostile = positive(-world.alignment) @ relative_power(world)[:, :, None]
-    target = params.hostility_threat * hostile[:, :, 0]
-    target[:, USA] += params.provocation_threat * world.provocation
-    target[:, ROK] += params.provocation_threat * world.provocation
-    japan = env(world, "japan_alliance")
-    exercises = world.instruments[:, INSTRUMENT["USA.reassurance"]]
-    target[:, PRK] += (params.reassurance_exercise_threat * exercises
-                       * (1.0 + params.japan_exercise_share * japan))
-    target[:, CHN] += (params.taiwan_threat * env(world, "taiwan_tension")
-                       + params.bloc_threat * japan)
-    target[:, RUS] += params.war_threat * env(world, "ukraine_war")
+@rule
+def threat_target_of(w, params, r, i):  # type: ignore[no-untyped-def]
+    """Modelled threat of actor ``i`` in run ``r`` before its base (unclipped)."""
+    hostile = 0.0
+    for j in range(N_ACTORS):
+        hostile += max(-w.alignment[r, i, j], 0.0) * relative_power_of(w, r, j)
+    target = params.hostility_threat * hostile
+    if i == USA or i == ROK:
+        target += params.provocation_threat * w.provocation[r]
+    elif i == PRK:
+        japan = w.environment[r, JAPAN_ALLIANCE]
+        target += (params.reassurance_exercise_threat * w.instruments[r, REASSURANCE]
+                   * (1.0 + params.japan_exercise_share * japan))
+    elif i == CHN:
+        target += (params.taiwan_threat * w.environment[r, TAIWAN_TENSION]
+                   + params.bloc_threat * w.environment[r, JAPAN_ALLIANCE])
+    elif i == RUS:
+        target += params.war_threat * w.environment[r, UKRAINE_WAR]
     return target
 
 
+@rule
+def _threat_targets(w, params, out):  # type: ignore[no-untyped-def]
+    for r in range(out.shape[0]):
+        for i in range(N_ACTORS):
+            out[r, i] = threat_target_of(w, params, r, i)
+
+
+def threat_target(world: World, params: Parameters) -> NDArray[np.float64]:
+    """:func:`threat_target_of` for every run and actor, shape ``(N, 5)``."""
+    out = np.empty(world.threat.shape)
+    _threat_targets(world.view(), kernel_parameters(params), out)
+    return out
+
+
+@rule
+def pull_row(w, q, params, r, i, g):  # type: ignore[no-untyped-def]
+    """Add actor ``i``'s threat pulls of run ``r`` to ``g`` (length 5)."""
+    weight = params.w_threat
+    for j in range(N_ACTORS):
+        g[j] -= weight * w.threat[r, i] * max(-w.alignment[r, i, j], 0.0)
+    provocation, tension = w.provocation[r], w.environment[r, TAIWAN_TENSION]
+    if i == USA:
+        g[PRK] -= weight * provocation
+        g[ROK] += weight * w.threat[r, ROK]
+        g[CHN] -= weight * tension
+    elif i == ROK:
+        g[PRK] -= weight * provocation
+        g[USA] += weight * w.threat[r, ROK]
+    elif i == CHN:
+        g[USA] -= weight * tension
+
+
+@rule
+def value_row(w, q, params, r, i, v):  # type: ignore[no-untyped-def]
+    """Add the value per unit of South Korea's hedge (negative under threat)."""
+    if i == ROK:
+        v[HEDGE] += -params.w_threat * w.threat[r, ROK]
+
+
 def pull(world: World, q: Quantities, params: Parameters) -> NDArray[np.float64]:
-    """Threat contribution to the alignment pulls."""
-    w = params.w_threat
-    g = -w * world.threat[:, :, None] * positive(-world.alignment)
-    g[:, USA, PRK] -= w * world.provocation
-    g[:, ROK, PRK] -= w * world.provocation
-    g[:, USA, ROK] += w * world.threat[:, ROK]
-    g[:, ROK, USA] += w * world.threat[:, ROK]
-    tt = env(world, "taiwan_tension")
-    g[:, CHN, USA] -= w * tt
-    g[:, USA, CHN] -= w * tt
-    return g
+    """Threat contribution to the alignment pulls, shape ``(N, 5, 5)``.
+
+    :func:`pull_row` for every run and actor.
+    """
+    return each_pull(NAME, world, q, params)
 
 
 def instrument_value(world: World, q: Quantities, params: Parameters) -> NDArray[np.float64]:
-    """Value per unit of South Korea's hedge (negative under threat)."""
-    v = zeros_instruments(world)
-    v[:, INSTRUMENT["ROK.hedge"]] = -params.w_threat * world.threat[:, ROK]
-    return v
+    """Value per unit of South Korea's hedge (negative under threat), shape ``(N, I)``.
+
+    :func:`value_row` for every run and actor.
+    """
+    return each_instrument_value(NAME, world, q, params)

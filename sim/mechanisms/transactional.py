@@ -39,41 +39,71 @@ import numpy as np
 from numpy.typing import NDArray
 
 from sim.actors import PRK, RUS
-from sim.mechanisms._common import zeros_instruments, zeros_pull
+from sim.jit import rule
+from sim.mechanisms._common import each_instrument_value, each_pull
 from sim.params import Parameters
-from sim.quantities import Quantities, env
-from sim.state import FLOW, INSTRUMENT, World
+from sim.quantities import Quantities
+from sim.state import (
+    ARMS_SUPPLY,
+    COVER_LEVEL,
+    DIPLOMATIC_COVER,
+    MUNITIONS,
+    SANCTIONS_ENFORCEMENT,
+    TECHNOLOGY_TRANSFER,
+    TROOPS,
+    TROOPS_LEVEL,
+    World,
+)
 
 NAME = "transactional"
 ARTICLES = "000 ¶6-8, ¶13-14, ¶26; 003 ¶5-6, ¶10"
 WEIGHTS = ("w_transactional",)  # all 0: switched off
 
 
-def supplied_by_nk(world: World) -> NDArray[np.float64]:
-    """What NK supplies Russia this quarter: munitions plus troops, shape ``(N,)``."""
-    return world.flows[:, FLOW["munitions"]] + world.flows[:, FLOW["troops"]]
+@rule
+def supplied_by_nk(w, r):  # type: ignore[no-untyped-def]
+    """What NK supplies Russia this quarter: munitions plus troops."""
+    return w.flows[r, MUNITIONS] + w.flows[r, TROOPS]
+
+
+@rule
+def pull_row(w, q, params, r, i, g):  # type: ignore[no-untyped-def]
+    """Add actor ``i``'s transactional pulls of run ``r`` to ``g`` (length 5)."""
+    weight = params.w_transactional
+    supplied = supplied_by_nk(w, r)
+    if i == PRK:
+        shield = (params.cover_relief * w.flows[r, DIPLOMATIC_COVER]
+                  * w.environment[r, SANCTIONS_ENFORCEMENT])
+        g[RUS] += weight * (q.war_need[r] * (w.stability[r, RUS] + supplied) + shield)
+    elif i == RUS:
+        g[PRK] += weight * q.war_need[r] * (1.0 + supplied)
+
+
+@rule
+def value_row(w, q, params, r, i, v):  # type: ignore[no-untyped-def]
+    """Add the value per unit of actor ``i``'s arms and troops, or transfers and cover."""
+    weight = params.w_transactional
+    if i == PRK:
+        sale = weight * q.war_need[r] * w.stability[r, RUS]
+        v[ARMS_SUPPLY] += sale
+        v[TROOPS_LEVEL] += sale * (w.commitment[r, PRK, RUS] == 2)
+    elif i == RUS:
+        payment = weight * q.war_need[r] * supplied_by_nk(w, r)
+        v[TECHNOLOGY_TRANSFER] += payment
+        v[COVER_LEVEL] += payment
 
 
 def pull(world: World, q: Quantities, params: Parameters) -> NDArray[np.float64]:
-    """Transactional contribution to the alignment pulls."""
-    g = zeros_pull(world)
-    w = params.w_transactional
-    shield = (params.cover_relief * world.flows[:, FLOW["diplomatic_cover"]]
-              * env(world, "sanctions_enforcement"))
-    supplied = supplied_by_nk(world)
-    g[:, PRK, RUS] = w * (q.war_need * (world.stability[:, RUS] + supplied) + shield)
-    g[:, RUS, PRK] = w * q.war_need * (1.0 + supplied)
-    return g
+    """Transactional contribution to the alignment pulls, shape ``(N, 5, 5)``.
+
+    :func:`pull_row` for every run and actor.
+    """
+    return each_pull(NAME, world, q, params)
 
 
 def instrument_value(world: World, q: Quantities, params: Parameters) -> NDArray[np.float64]:
-    """Value per unit of NK's arms and troops and of Russia's transfers and cover."""
-    v = zeros_instruments(world)
-    w = params.w_transactional
-    sale = w * q.war_need * world.stability[:, RUS]
-    v[:, INSTRUMENT["PRK.arms_supply"]] = sale
-    v[:, INSTRUMENT["PRK.troops"]] = sale * (world.commitment[:, PRK, RUS] == 2)
-    payment = w * q.war_need * supplied_by_nk(world)
-    v[:, INSTRUMENT["RUS.technology_transfer"]] = payment
-    v[:, INSTRUMENT["RUS.diplomatic_cover"]] = payment
-    return v
+    """Value per unit of NK's arms and troops and of Russia's transfers and cover, shape ``(N, I)``.
+
+    :func:`value_row` for every run and actor.
+    """
+    return each_instrument_value(NAME, world, q, params)

@@ -1,0 +1,75 @@
+"""The vectorized engine's inner loop: every quarter of every run of a chunk, compiled.
+
+:func:`run_chunk` runs, for each run of the chunk and each quarter, the same compiled rules the
+phases of :mod:`sim.step` run over a batch (and a Mesa agent over a batch of one):
+:func:`sim.step.begin_quarter_row`, :func:`sim.decisions.decide_row` for each of the five
+actors, :func:`sim.step.end_quarter_row` and the outcome accumulator's
+:func:`sim.outcomes.record_row`. One run's state stays in the cache for its whole trajectory,
+and nothing is allocated per quarter. It is the single-process fast path of
+:func:`sim.engine.simulate_runs` when no trajectory is recorded.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from sim.actors import N_ACTORS
+from sim.decisions import decide_row
+from sim.events import effect_table, hazard_table
+from sim.jit import rule
+from sim.outcomes import record_row
+from sim.params import Parameters, kernel_parameters
+from sim.quantities import empty_quantities
+from sim.state import World
+from sim.step import begin_quarter_row, end_quarter_row
+
+
+@rule
+def _run_chunk(w, params, keys, first, last, base_env, forced, repeatable, h_base, h_event,
+               h_code, h_coef, e_event, e_target, e_op, e_value, e_i, e_j, e_permanent, q,
+               acc, probabilities, fired, g, v, moves, levels, willing,
+               scratch):  # type: ignore[no-untyped-def]
+    for r in range(w.alignment.shape[0]):
+        for quarter in range(first, last):
+            begin_quarter_row(w, params, keys, quarter, r, base_env[quarter], forced[quarter],
+                              repeatable, h_base, h_event, h_code, h_coef, e_event, e_target,
+                              e_op, e_value, e_i, e_j, e_permanent, probabilities, fired, q)
+            for k in range(levels.shape[0]):
+                levels[k] = w.instruments[r, k]
+            for i in range(N_ACTORS):
+                decide_row(w, q, params, keys, quarter, r, i, g, v, moves[i], levels)
+            end_quarter_row(w, params, moves, levels, q, r, willing, scratch)
+            record_row(acc, w, params, r, quarter + 1 - first)
+
+
+def run_chunk(world: World, params: Parameters, keys: NDArray[np.uint64], first: int, last: int,
+              base_env: NDArray[np.float64], forced: NDArray[np.bool_],
+              hazards: tuple[Any, ...], repeatable: NDArray[np.bool_], accumulator: Any) -> None:
+    """Advance every run of ``world`` from quarter ``first`` to ``last`` in place.
+
+    Each quarter is folded into ``accumulator`` (a :class:`sim.outcomes.OutcomeAccumulator`),
+    which counts the quarters from ``first`` (quarter ``first + k - 1`` is its k-th); draws and
+    events use the scenario's quarter numbers.
+    """
+    h, e = hazard_table(hazards), effect_table()
+    _run_chunk(world.view(), kernel_parameters(params), keys, first, last,
+               np.ascontiguousarray(base_env, np.float64), np.ascontiguousarray(forced),
+               np.ascontiguousarray(repeatable), h.base, h.event, h.code, h.coef, e.event,
+               e.target, e.op, e.value, e.i, e.j, e.permanent, empty_quantities(world.n_runs),
+               accumulator.view(), *work_buffers(forced.shape[1], world.instruments.shape[1]))
+    accumulator.quarters = last - first
+
+
+def work_buffers(n_events: int, n_instruments: int) -> tuple[NDArray[Any], ...]:
+    """One run's work buffers (the compiled rules allocate nothing).
+
+    Hazard probabilities, fired events, a pull row, instrument values, the moves matrix,
+    instrument levels, willingness to bind, a (5, 6) scratch.
+    """
+    return (np.empty(n_events), np.empty(n_events, dtype=np.bool_), np.empty(N_ACTORS),
+            np.empty(n_instruments), np.zeros((N_ACTORS, N_ACTORS), dtype=np.int8),
+            np.empty(n_instruments), np.empty(N_ACTORS, dtype=np.bool_),
+            np.empty((N_ACTORS, N_ACTORS + 1)))
