@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml
 	echo "Building $(VENV) with $$py"; \
 	rm -rf $(VENV); "$$py" -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m pip install --quiet -e ".[dev,dask]"
 	@touch $(STAMP)
 
 # Every bundled scenario, same seed and runs, each into its own folder under DEMO_OUT.

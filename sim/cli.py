@@ -53,10 +53,12 @@ class _Progress:
             return
         elapsed = time.perf_counter() - self.start
         eta = elapsed / self.done * (self.total - self.done) if self.done else 0.0
+        rate = self.done / elapsed if elapsed > 0 else 0.0
         width = 30
         filled = int(width * self.done / self.total)
         bar = "#" * filled + "-" * (width - filled)
-        sys.stderr.write(f"\r[{bar}] {self.done}/{self.total} runs  ETA {eta:5.1f}s ")
+        sys.stderr.write(f"\r[{bar}] {self.done}/{self.total} runs  {rate:,.0f} runs/s  "
+                         f"ETA {eta:5.1f}s ")
         if self.done >= self.total:
             sys.stderr.write("\n")
         sys.stderr.flush()
@@ -83,6 +85,9 @@ def run(
                     "N runs.")] = 0,
     explain: Annotated[bool, typer.Option(help="Print every number's source and exit.")] = False,
     quiet: Annotated[bool, typer.Option(help="No progress bar.")] = False,
+    workers: Annotated[int | None, typer.Option(
+        min=1, help="Local processes running chunks (default: the machine's cores); the "
+                    "results are the same for any number.")] = None,
 ) -> None:
     """Monte Carlo of one scenario under one lens.
 
@@ -96,13 +101,14 @@ def run(
                 typer.echo(f"{quantity:45s} {value:>10s}  {source}")
             return
         _run(scenario, lens, runs, seed, engine, out, chunk_size, figures, quiet,
-             trajectories)
+             trajectories, workers)
     except InputError as err:
         _fail(err)
 
 
 def _run(scenario: Path, lens: str, runs: int, seed: int, engine: str, out: Path | None,
-         chunk_size: int, figures: bool, quiet: bool, trajectories: int = 0) -> None:
+         chunk_size: int, figures: bool, quiet: bool, trajectories: int = 0,
+         workers: int | None = None) -> None:
     from analysis.report import write_results
     from sim.engine import Record, simulate
     from sim.mesa_model import simulate_mesa
@@ -119,7 +125,14 @@ def _run(scenario: Path, lens: str, runs: int, seed: int, engine: str, out: Path
     progress = _Progress(runs, quiet)
     started = time.perf_counter()
     # key series of at most 20,000 runs for the fan chart; whole state of the first N on request
-    if engine == "vectorized":
+    if engine == "vectorized" and runs > chunk_size and workers != 1:
+        from sim.sweep.executor import ProcessExecutor, simulate_parallel
+
+        with ProcessExecutor(workers) as executor:
+            result = simulate_parallel(plan, runs, seed, executor, chunk_size=chunk_size,
+                                       progress=progress, record=record, record_runs=20_000,
+                                       full_runs=trajectories)
+    elif engine == "vectorized":
         result = simulate(plan, runs, seed, chunk_size=chunk_size, progress=progress,
                           record=record, record_runs=20_000, full_runs=trajectories)
     else:
@@ -200,6 +213,11 @@ def _validate_one(path: Path) -> str:
     from sim.yamlfiles import read_yaml_file, validate_document
 
     doc = read_yaml_file(path)
+    from sim.sweep.spec import is_sweep_document, spec_from_document
+
+    if is_sweep_document(doc.data):
+        spec_from_document(doc)
+        return "sweep"
     if isinstance(doc.data, dict) and "weights" in doc.data:
         validate_document(Lens, doc)
         return "lens"
@@ -209,11 +227,11 @@ def _validate_one(path: Path) -> str:
 
 @app.command()
 def validate(
-    files: Annotated[list[Path], typer.Argument(help="Scenario or lens files.")],
+    files: Annotated[list[Path], typer.Argument(help="Scenario, lens or sweep spec files.")],
 ) -> None:
-    """Check scenario and lens files; print each problem with file, line and field.
+    """Check scenario, lens and sweep spec files; print each problem with file, line and field.
 
-    Example: geosim validate scenarios/*.yaml seeds/*.yaml
+    Example: geosim validate scenarios/*.yaml seeds/*.yaml scenarios/sweeps/*.yaml
     """
     bad = 0
     for path in files:
@@ -274,10 +292,12 @@ def schemas() -> dict[str, dict[str, Any]]:
     """JSON Schemas of the file formats, by file name."""
     from sim.lens import Lens
     from sim.scenario import scenario_json_schema
+    from sim.sweep.spec import spec_json_schema
 
     return {
         "scenario.schema.json": scenario_json_schema(),
         "lens.schema.json": Lens.model_json_schema(),
+        "sweep.schema.json": spec_json_schema(),
     }
 
 
@@ -294,7 +314,7 @@ def schema(
         "scenarios/schema"
     ),
 ) -> None:
-    """Write JSON Schemas of the scenario and lens formats (for editor YAML completion).
+    """Write JSON Schemas of the scenario, lens and sweep formats (for editor YAML completion).
 
     Example: geosim schema --out scenarios/schema
     """
@@ -305,6 +325,99 @@ def schema(
         tmp.write_text(schema_text(document), encoding="utf-8")
         tmp.replace(target)
         typer.echo(f"wrote {target}")
+
+
+@app.command()
+def sweep(
+    spec: Annotated[Path, typer.Argument(help="Sweep spec YAML file (see scenarios/sweeps/).")],
+    out: Annotated[Path | None, typer.Option(help="Sweep folder (new, empty, or this sweep's "
+                                                  "with --resume).")] = None,
+    runs: Annotated[int | None, typer.Option(min=1, help="Runs per cell (overrides the "
+                                                         "spec's).")] = None,
+    workers: Annotated[int | None, typer.Option(
+        min=1, help="Workers (default: the machine's cores); results do not depend on it.")]
+    = None,
+    chunk_size: Annotated[int | None, typer.Option(
+        min=1, help="Runs per chunk file (overrides the spec's; results do not depend on "
+                    "it).")] = None,
+    executor: Annotated[str, typer.Option(help="local (processes), dask, or sequential.")]
+    = "local",
+    scheduler: Annotated[str | None, typer.Option(
+        help="Dask scheduler address (tcp://HOST:8786) for --executor dask; without it a "
+             "local Dask cluster is started.")] = None,
+    resume: Annotated[bool, typer.Option(help="Finish an interrupted sweep in --out.")] = False,
+    force: Annotated[bool, typer.Option(help="Replace another sweep in --out.")] = False,
+    figures: Annotated[bool, typer.Option(help="Write figures/.")] = True,
+    quiet: Annotated[bool, typer.Option(help="No progress bar, no closing lines.")] = False,
+) -> None:
+    """Scenarios x lenses x parameter samples x runs, in chunks that stream to Parquet.
+
+    Writes manifest.json, runs.parquet/ (one file per chunk), summary.md, figures/ and
+    metadata.json into --out. Interrupted (Ctrl-C, or killed), it resumes with --resume and
+    gives the same data.
+
+    Example: geosim sweep scenarios/sweeps/example.yaml --out results/sweep --workers 2
+    """
+    try:
+        _sweep(spec, out, runs, workers, chunk_size, executor, scheduler, resume, force,
+               figures, quiet)
+    except InputError as err:
+        _fail(err)
+
+
+def _sweep(spec: Path, out: Path | None, runs: int | None, workers: int | None,
+           chunk_size: int | None, executor: str, scheduler: str | None, resume: bool,
+           force: bool, figures: bool, quiet: bool) -> None:
+    from analysis.sweep import write_report
+    from sim.sweep.executor import make_executor
+    from sim.sweep.run import load_sweep, run_sweep, sweep_metadata, write_json
+
+    sweep_plan = load_sweep(spec, runs, chunk_size)
+    out_dir = out or _default_out("sweep")
+    if resume and chunk_size is None and (out_dir / "manifest.json").is_file():
+        from sim.sweep.run import read_manifest
+
+        try:  # resume with the chunk size the sweep was started with
+            started_with = int(read_manifest(out_dir)["chunk_size"])
+        except (OSError, ValueError, KeyError):
+            started_with = None
+        if started_with and started_with != sweep_plan.chunk_size:
+            sweep_plan = load_sweep(spec, runs, started_with)
+    progress = _Progress(sweep_plan.total_runs, quiet)
+    with make_executor(executor, workers, scheduler) as pool:
+        done = run_sweep(sweep_plan, out_dir, pool, resume=resume, force=force,
+                         progress=progress)
+        used = pool.workers
+    write_report(out_dir, figures=figures)
+    write_json(out_dir / "metadata.json", sweep_metadata(done, executor, used))
+    if not quiet:
+        typer.echo(f"{sweep_plan.total_runs:,} runs ({len(sweep_plan.cells)} cells, "
+                   f"{done.chunks_run} chunks run, {done.chunks_done_before} done before) in "
+                   f"{done.wall_time:.1f}s on {used} {executor} worker(s)")
+        typer.echo(f"results: {out_dir}")
+
+
+@app.command()
+def analyze(
+    sweep_dir: Annotated[Path, typer.Argument(help="A finished sweep's folder.")],
+    figures: Annotated[bool, typer.Option(help="Write analysis/figures/.")] = True,
+    quiet: Annotated[bool, typer.Option(help="No closing line.")] = False,
+) -> None:
+    """Sensitivity indices (SALib: Sobol or Morris) and scenario discovery (PRIM) of a sweep.
+
+    Writes sensitivity.csv, prim.csv, summary.md and figures/ into SWEEP_DIR/analysis/.
+
+    Example: geosim analyze results/sweep
+    """
+    from analysis.sensitivity import analyze as analyze_sweep
+
+    if not (sweep_dir / "manifest.json").is_file() or not (sweep_dir / "runs.parquet").is_dir():
+        _fail(InputError(str(sweep_dir), None, "SWEEP_DIR",
+                         "not a finished sweep (it needs manifest.json and runs.parquet/); "
+                         "run or resume 'geosim sweep' first"))
+    path = analyze_sweep(sweep_dir, figures=figures)
+    if not quiet:
+        typer.echo(f"analysis: {path}")
 
 
 @app.command()

@@ -92,6 +92,7 @@ from sim.errors import FieldError, InputError, format_field
 from sim.events import event_names, quantity_names
 from sim.extends import MergeRules, assemble
 from sim.params import PARAMETER_NAMES, ParameterOverrides, check_overrides
+from sim.bundled import scenario_dir
 from sim.quarters import YEAR_MAX, YEAR_MIN, format_quarter, parse_quarter
 from sim.state import ENVIRONMENT, INSTRUMENT_NAMES
 from sim.yamlfiles import (
@@ -106,8 +107,8 @@ from sim.yamlfiles import (
     validate_document,
 )
 
-SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
-"""The bundled scenario library."""
+SCENARIO_DIR = scenario_dir()
+"""The bundled scenario library (``scenarios/`` of the repository, package data when installed)."""
 
 HORIZON_MAX = 400
 SHARE_TOLERANCE = 1e-6
