@@ -384,10 +384,15 @@ def _sweep(spec: Path, out: Path | None, runs: int | None, workers: int | None,
         if started_with and started_with != sweep_plan.chunk_size:
             sweep_plan = load_sweep(spec, runs, started_with)
     progress = _Progress(sweep_plan.total_runs, quiet)
-    with make_executor(executor, workers, scheduler) as pool:
-        done = run_sweep(sweep_plan, out_dir, pool, resume=resume, force=force,
-                         progress=progress)
-        used = pool.workers
+    try:
+        with make_executor(executor, workers, scheduler) as pool:
+            done = run_sweep(sweep_plan, out_dir, pool, resume=resume, force=force,
+                             progress=progress)
+            used = pool.workers
+    except KeyboardInterrupt:
+        typer.echo(f"\ninterrupted: the finished chunks are kept in {out_dir}; finish with "
+                   f"geosim sweep {spec} --out {out_dir} --resume", err=True)
+        raise typer.Exit(130) from None
     write_report(out_dir, figures=figures)
     write_json(out_dir / "metadata.json", sweep_metadata(done, executor, used))
     if not quiet:
