@@ -30,6 +30,9 @@ demo: $(STAMP)
 	done
 	@$(BIN)/geosim compare --runs 1000 --seed 2025 --out $(DEMO_OUT)/compare --quiet
 	@echo "  every lens, every prediction -> $(DEMO_OUT)/compare/summary.md"
+	@$(BIN)/geosim sweep scenarios/sweeps/example.yaml --out $(DEMO_OUT)/sweep --quiet
+	@$(BIN)/geosim analyze $(DEMO_OUT)/sweep --quiet
+	@echo "  sweep (scenarios x lenses x parameter samples) -> $(DEMO_OUT)/sweep/summary.md, analysis/summary.md"
 	@echo "Results in $(DEMO_OUT)/<scenario>/: runs.parquet, metadata.json, summary.md, figures/"
 
 test: $(STAMP)

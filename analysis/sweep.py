@@ -1,4 +1,4 @@
-"""The report of a finished sweep: per-cell means streamed from the chunk files, summary.md, figures.
+"""The report of a finished sweep: per-cell sums streamed from the chunk files, summary, figures.
 
 The chunk files are read one at a time, only the columns needed, and reduced to sums per cell
 (scenario, lens, sample), so memory stays flat however many runs the sweep has.

@@ -88,11 +88,11 @@ from pydantic import (
 )
 
 from sim.actors import ACTORS, PARTNERS, actor_index, parse_dyad, partner_index
+from sim.bundled import scenario_dir
 from sim.errors import FieldError, InputError, format_field
 from sim.events import event_names, quantity_names
 from sim.extends import MergeRules, assemble
 from sim.params import PARAMETER_NAMES, ParameterOverrides, check_overrides
-from sim.bundled import scenario_dir
 from sim.quarters import YEAR_MAX, YEAR_MIN, format_quarter, parse_quarter
 from sim.state import ENVIRONMENT, INSTRUMENT_NAMES
 from sim.yamlfiles import (

@@ -20,7 +20,7 @@ from sim.errors import InputError
 from sim.sweep.design import draw
 from sim.sweep.executor import ProcessExecutor, SequentialExecutor, simulate_parallel
 from sim.sweep.run import RUNS, load_sweep, run_sweep
-from sim.sweep.spec import Design, ParameterRange, spec_from_text
+from sim.sweep.spec import Design, ParameterRange
 
 SPEC = """\
 name: tiny
@@ -326,7 +326,7 @@ def test_analyze_writes_indices_and_prim_boxes(tmp_path):
     assert missing.returncode == 2 and "not a finished sweep" in missing.stderr
 
 
-# --- install ---------------------------------------------------------------------------------------
+# --- install ------------------------------------------------------------------------------------
 
 
 @pytest.mark.slow

@@ -32,8 +32,15 @@ from typing import Any, Protocol, TypeVar
 
 import numpy as np
 
-from sim.engine import Plan, Record, SimulationResult, chunk_bounds, concatenate, recorded_rows
-from sim.engine import simulate_runs
+from sim.engine import (
+    Plan,
+    Record,
+    SimulationResult,
+    chunk_bounds,
+    concatenate,
+    recorded_rows,
+    simulate_runs,
+)
 from sim.errors import InputError
 
 J = TypeVar("J")
@@ -167,7 +174,7 @@ class DaskExecutor(_Closing):
         from distributed import as_completed
 
         queue = iter(enumerate(jobs))
-        index: dict[str, int] = {}
+        index: dict[Any, int] = {}
         futures = as_completed()
         for _ in range(2 * self.workers):
             item = next(queue, None)
@@ -264,7 +271,7 @@ def simulate_parallel(
     return concatenate([p for p in parts if p is not None])
 
 
-def map_jobs(function: Callable[[J], R], jobs: Sequence[J], executor: Executor) -> list[R]:
+def map_jobs[T, U](function: Callable[[T], U], jobs: Sequence[T], executor: Executor) -> list[U]:
     """Every job's result, in job order (for callers that need all of them at once)."""
     out: list[Any] = [None] * len(jobs)
     for index, result in executor.map_unordered(function, jobs):

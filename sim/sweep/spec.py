@@ -58,7 +58,8 @@ DesignMethod = Literal["grid", "latin", "sobol", "morris"]
 
 _OUTCOME = r"[A-Za-z][A-Za-z0-9_.-]*"
 _NUMBER = r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?"
-CONDITION = re.compile(rf"^\s*(?P<outcome>{_OUTCOME})\s*(?P<op><=|>=|<|>)\s*(?P<value>{_NUMBER})\s*$")
+CONDITION = re.compile(
+    rf"^\s*(?P<outcome>{_OUTCOME})\s*(?P<op><=|>=|<|>)\s*(?P<value>{_NUMBER})\s*$")
 
 #: Outcomes a spec that names none is summarised and analysed on.
 DEFAULT_OUTCOMES: tuple[str, ...] = (
@@ -127,7 +128,8 @@ class SweepSpec(BaseModel):
                                         "do not change)")
     parameters: dict[str, ParameterRange] = Field(
         default_factory=dict, description="parameters to sample and their ranges")
-    design: Design = Field(default_factory=lambda: Design(), description="sampling design")
+    design: Design = Field(default_factory=lambda: Design.model_validate({}),
+                           description="sampling design")
     outcomes: list[str] = Field(
         default_factory=lambda: list(DEFAULT_OUTCOMES),
         description="outcome columns summarised and analysed first")
