@@ -213,10 +213,11 @@ def _validate_one(path: Path) -> str:
     from sim.yamlfiles import read_yaml_file, validate_document
 
     doc = read_yaml_file(path)
+    from sim.sweep.run import prepare
     from sim.sweep.spec import is_sweep_document, spec_from_document
 
     if is_sweep_document(doc.data):
-        spec_from_document(doc)
+        prepare(spec_from_document(doc), str(path))  # its scenarios, lenses and outcomes too
         return "sweep"
     if isinstance(doc.data, dict) and "weights" in doc.data:
         validate_document(Lens, doc)

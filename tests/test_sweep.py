@@ -92,6 +92,10 @@ class ReversedExecutor(SequentialExecutor):
     (("runs: 24", "runs: 0"), 4, "runs", "out of range"),
     (('discover: ["nk_tilt_final > -0.2"]', 'discover: ["tilt is high"]'), 12, "discover[0]",
      "not a condition"),
+    (('discover: ["nk_tilt_final > -0.2"]', 'discover: ["nk_tilt_fnal > -0.2"]'), 12,
+     "discover[0]", "did you mean 'nk_tilt_final'"),
+    (("outcomes: [nk_tilt_final,", "outcomes: [nk_tilt,"), 11, "outcomes[0]",
+     "unknown outcome 'nk_tilt'"),
 ])
 def test_a_bad_spec_names_file_line_and_field(tmp_path, change, line, field, words):
     path = write_spec(tmp_path, SPEC.replace(*change))
@@ -259,14 +263,24 @@ def test_the_finished_folder(tmp_path):
 @pytest.mark.slow
 def test_a_local_dask_cluster_gives_the_same_data(tmp_path):
     pytest.importorskip("distributed", reason="make test installs the dask extra")
+    from distributed import LocalCluster
+
     from sim.sweep.executor import DaskExecutor
 
     spec = write_spec(tmp_path)
     run_sweep(load_sweep(spec), tmp_path / "seq", SequentialExecutor())
-    with DaskExecutor(workers=2) as pool:
+    with DaskExecutor(workers=2) as pool:  # a local cluster started for the call
         assert pool.workers == 2
         run_sweep(load_sweep(spec, chunk_size=11), tmp_path / "dask", pool)
     assert_same_data(tmp_path / "seq", tmp_path / "dask")
+    # a running cluster given by its scheduler address, from the command line
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                      dashboard_address=None) as cluster:
+        done = geosim("sweep", str(spec), "--out", str(tmp_path / "remote"), "--executor",
+                      "dask", "--scheduler", cluster.scheduler_address, "--chunk-size", "40")
+    assert done.returncode == 0, done.stderr
+    assert "2 dask worker(s)" in done.stdout
+    assert_same_data(tmp_path / "seq", tmp_path / "remote")
 
 
 # --- analysis -------------------------------------------------------------------------------------

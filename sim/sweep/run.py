@@ -51,7 +51,13 @@ from sim.errors import InputError
 from sim.params import Parameters
 from sim.sweep.design import overrides, samples
 from sim.sweep.executor import Executor
-from sim.sweep.spec import SweepSpec, lens_reference, load_spec, scenario_file
+from sim.sweep.spec import (
+    SweepSpec,
+    check_outcomes,
+    lens_reference,
+    load_spec,
+    scenario_file,
+)
 from sim.yamlfiles import describe_error
 
 MANIFEST = "manifest.json"
@@ -185,6 +191,8 @@ def prepare(spec: SweepSpec, source: str = "", runs: int | None = None,
                                      "ranges") from None
                 cells.append(Cell(scenario_name, lens_name, k, sample,
                                   dataclasses.replace(base, params=params)))
+    probe = simulate_runs(cells[0].plan, spec.seed, np.zeros(1, dtype=np.int64))
+    check_outcomes(spec, list(probe.outcomes))
     identity_record = {
         "format": FORMAT, "version": sim.__version__,
         "spec": spec.model_dump(mode="json") | {"runs": runs, "chunk_size": chunk_size},

@@ -38,12 +38,13 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
-from sim.errors import FieldError, InputError
+from sim.errors import FieldError, InputError, format_field
 from sim.params import MEASUREMENT_PARAMETERS, PARAMETER_NAMES, Parameters
 from sim.yamlfiles import (
     YamlDocument,
@@ -137,6 +138,7 @@ class SweepSpec(BaseModel):
         default_factory=list,
         description="conditions such as 'nk_tilt_final > 0' whose parameter boxes PRIM finds")
     _folder: Path = PrivateAttr(default_factory=Path.cwd)  # where relative paths start
+    _doc: YamlDocument | None = PrivateAttr(default=None)  # the parsed file, for lines
 
     @property
     def folder(self) -> Path:
@@ -242,7 +244,25 @@ def spec_from_document(doc: YamlDocument) -> SweepSpec:
                              f"{folder / name}; {suggestion(name, known)}bundled: "
                              + ", ".join(known))
     spec._folder = folder
+    spec._doc = doc
     return spec
+
+
+def check_outcomes(spec: SweepSpec, columns: Sequence[str]) -> None:
+    """Every outcome the spec names (``outcomes``, ``discover``) must be an outcome column.
+
+    Raises:
+        InputError: at the first unknown name, with its line.
+    """
+    known = tuple(columns)
+    named = [(("outcomes", k), name) for k, name in enumerate(spec.outcomes)]
+    named += [(("discover", k), parse_condition(text)[0]) for k, text in enumerate(spec.discover)]
+    for loc, name in named:
+        if name not in known:
+            file, line = spec._doc.place(loc) if spec._doc else ("<spec>", None)
+            raise InputError(file, line, format_field(loc),
+                             f"unknown outcome {name!r}; {suggestion(name, known)}the outcome "
+                             "columns are listed in the README (Results)")
 
 
 def scenario_file(name: str, folder: Path) -> Path | None:
@@ -296,7 +316,7 @@ def spec_hash(spec: SweepSpec) -> str:
 
 
 __all__ = [
-    "CONDITION", "DEFAULT_OUTCOMES", "Design", "ParameterRange", "SweepSpec",
+    "CONDITION", "DEFAULT_OUTCOMES", "Design", "ParameterRange", "SweepSpec", "check_outcomes",
     "is_sweep_document", "lens_reference", "load_spec", "parse_condition", "scenario_file",
     "spec_from_document", "spec_from_text", "spec_hash", "spec_json_schema",
 ]
