@@ -313,6 +313,20 @@ def test_sobol_indices_of_ishigami_through_the_sweep_analysis():
         assert row["S1_conf"] < 0.1 and row["ST_conf"] < 0.1  # the check has power
 
 
+def test_morris_effects_of_a_linear_function_are_its_slopes_times_the_ranges():
+    from analysis.sensitivity import sensitivity_indices
+
+    ranges = {"a": ParameterRange(low=0.0, high=2.0), "b": ParameterRange(low=-1.0, high=1.0),
+              "c": ParameterRange(low=5.0, high=6.0)}
+    design = Design(method="morris", samples=10, levels=4, seed=2)
+    x = draw(ranges, design)
+    y = 3.0 * x[:, 0] - 0.5 * x[:, 1]  # c has no effect
+    table = sensitivity_indices(ranges, design, x, y)
+    # an elementary effect is the change of y per unit of the parameter's scaled range
+    assert np.allclose(table["mu_star"], [3.0 * 2.0, 0.5 * 2.0, 0.0])
+    assert np.allclose(table["sigma"], 0.0, atol=1e-12)
+
+
 def test_analyze_writes_indices_and_prim_boxes(tmp_path):
     spec = write_spec(tmp_path, SPEC.replace("{method: latin, samples: 2, seed: 3}",
                                              "{method: sobol, samples: 4, seed: 3}")
