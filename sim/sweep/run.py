@@ -102,11 +102,12 @@ class ChunkJob:
 
 @dataclass(frozen=True)
 class ChunkDone:
-    """A finished chunk: its index, rows and the seconds its worker spent."""
+    """A finished chunk: its index, rows, the seconds its worker spent, the worker's peak RSS."""
 
     index: int
     rows: int
     seconds: float
+    peak_rss_kib: int = 0
 
 
 @dataclass
@@ -241,7 +242,16 @@ def run_chunk(job: ChunkJob) -> ChunkDone:
         handle.flush()
         os.fsync(handle.fileno())
     os.replace(tmp, target)
-    return ChunkDone(job.index, table.num_rows, time.perf_counter() - started)
+    return ChunkDone(job.index, table.num_rows, time.perf_counter() - started, _peak_rss_kib())
+
+
+def _peak_rss_kib() -> int:
+    """This process's peak resident memory so far, KiB (0 where unknown)."""
+    try:
+        import resource
+    except ImportError:  # pragma: no cover - not on Unix
+        return 0
+    return int(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 
 
 # --- the folder -----------------------------------------------------------------------------------
@@ -366,6 +376,7 @@ class SweepRun:
     chunks_done_before: int
     wall_time: float
     worker_seconds: float
+    worker_peak_rss_kib: int = 0
 
 
 def run_sweep(
@@ -385,13 +396,16 @@ def run_sweep(
     todo = [k for k in range(len(sweep.chunks)) if k not in done]
     jobs = [sweep.job(k, folder / CHUNKS) for k in todo]
     busy = 0.0
+    peak = 0
     for _, finished in executor.map_unordered(run_chunk, jobs):
         busy += finished.seconds
+        peak = max(peak, finished.peak_rss_kib)
         if progress is not None:
             progress(finished.rows)
     if not (folder / RUNS).is_dir():
         os.replace(folder / CHUNKS, folder / RUNS)
-    return SweepRun(folder, sweep, len(todo), len(done), time.perf_counter() - started, busy)
+    return SweepRun(folder, sweep, len(todo), len(done), time.perf_counter() - started, busy,
+                    peak)
 
 
 def load_sweep(spec_path: str | Path, runs: int | None = None,
@@ -410,6 +424,7 @@ def sweep_metadata(run: SweepRun, executor: str, workers: int) -> dict[str, Any]
         "chunks": len(run.sweep.chunks), "chunks_run": run.chunks_run,
         "chunks_done_before": run.chunks_done_before,
         "wall_time_seconds": run.wall_time, "worker_seconds": run.worker_seconds,
+        "worker_peak_rss_mib": round(run.worker_peak_rss_kib / 1024, 1),
     })
     return record
 
