@@ -394,3 +394,22 @@ def test_a_wheel_installed_in_a_fresh_venv_runs_a_bundled_scenario_and_lens(tmp_
     assert "hien_000" in listed.stdout and "neutral" in listed.stdout
     spec = fresh_site / "sim" / "bundled" / "scenarios" / "sweeps" / "example.yaml"
     assert spec.is_file()
+
+
+def test_the_progress_bar_shows_runs_rate_and_eta_on_a_terminal_only(monkeypatch):
+    import io
+
+    from sim import cli
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    for stream, shown in ((Terminal(), True), (io.StringIO(), False)):
+        monkeypatch.setattr(sys, "stderr", stream)
+        bar = cli._Progress(100, quiet=False)
+        bar(40)
+        bar(60)
+        text = stream.getvalue()
+        assert ("40/100 runs" in text and "runs/s" in text and "ETA" in text) is shown
+        assert (text == "") is not shown
