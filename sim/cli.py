@@ -512,6 +512,44 @@ def _write_block(readme: Path | None, text: str | None, block: str, table: str) 
     tmp.replace(readme)
 
 
+@app.command()
+def seminar(
+    scenario: Annotated[Path | None, typer.Argument(help="Scenario YAML file.")] = None,
+    lens: Annotated[str, typer.Option(help="Author lens (see 'geosim lenses').")] = "neutral",
+    play: Annotated[str, typer.Option(
+        help="Countries the teams play, e.g. PRK,USA (the model plays the rest).")] = "",
+    seed: Annotated[int, typer.Option(min=0, help="Seed of the world's draws.")] = 0,
+    run: Annotated[int, typer.Option(min=0, help="Run index (the same run as geosim run's).")
+                   ] = 0,
+    script: Annotated[Path | None, typer.Option(
+        help="Run the commands of this file (one a line) instead of the prompt.")] = None,
+    log: Annotated[Path | None, typer.Option(
+        help="The session log (default seminars/<scenario>-<time>/session.jsonl).")] = None,
+    replay: Annotated[Path | None, typer.Option(
+        help="Rebuild a session from its log and print its state and digest.")] = None,
+    resume: Annotated[Path | None, typer.Option(
+        help="Go on with a session from its log (after a crash), appending to it.")] = None,
+) -> None:
+    """Play the world quarter by quarter: teams' moves, injected shocks, forecasts on demand.
+
+    Commands at the prompt: status, move, set, inject, next, forecast, undo, branch, switch,
+    save, help, quit (type help). The log is written as the session goes.
+
+    Example: geosim seminar scenarios/baseline.yaml --play PRK,USA --seed 1
+    """
+    from analysis.seminar import forecast_figure, write_debrief
+    from sim.seminar.terminal import Writers, run_seminar
+
+    try:
+        code = run_seminar(scenario, lens=lens, play=play, seed=seed, run=run, script=script,
+                           log=log, replay=replay, resume=resume,
+                           writers=Writers(forecast_figure, write_debrief))
+    except InputError as err:
+        _fail(err)
+    else:
+        raise typer.Exit(code)
+
+
 def main() -> None:
     """Console entry point: map bad input to exit 2 and bugs to exit 1 with a report line."""
     try:

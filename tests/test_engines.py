@@ -52,7 +52,7 @@ def test_agreement_is_not_trivial():
 
 
 def test_mesa_model_has_five_country_agents_calling_the_shared_step():
-    model = GeoModel(_busy_plan(), seed=1)
+    model = GeoModel(_busy_plan(), rng=1)
     assert sorted(a.code for a in model.agents) == ["CHN", "PRK", "ROK", "RUS", "USA"]
     model.step()
     assert all(c.decision is not None and c.decision.moves.shape == (1, 1, 5)
