@@ -45,15 +45,22 @@ class _Progress:
 
     def __init__(self, total: int, quiet: bool) -> None:
         self.total, self.done, self.start = total, 0, time.perf_counter()
+        self.earlier = 0  # runs done before this process started (a resumed sweep)
         self.active = not quiet and sys.stderr.isatty()
+
+    def already_done(self, n: int) -> None:
+        """Count ``n`` runs done earlier, outside the rate and the ETA."""
+        self.earlier += n
+        self(n)
 
     def __call__(self, n: int) -> None:
         self.done += n
         if not self.active:
             return
         elapsed = time.perf_counter() - self.start
-        eta = elapsed / self.done * (self.total - self.done) if self.done else 0.0
-        rate = self.done / elapsed if elapsed > 0 else 0.0
+        now = self.done - self.earlier
+        rate = now / elapsed if elapsed > 0 and now else 0.0
+        eta = (self.total - self.done) / rate if rate else 0.0
         width = 30
         filled = int(width * self.done / self.total)
         bar = "#" * filled + "-" * (width - filled)
@@ -388,7 +395,7 @@ def _sweep(spec: Path, out: Path | None, runs: int | None, workers: int | None,
     try:
         with make_executor(executor, workers, scheduler) as pool:
             done = run_sweep(sweep_plan, out_dir, pool, resume=resume, force=force,
-                             progress=progress)
+                             progress=progress, resumed=progress.already_done)
             used = pool.workers
     except KeyboardInterrupt:
         typer.echo(f"\ninterrupted: the finished chunks are kept in {out_dir}; finish with "

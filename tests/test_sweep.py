@@ -413,3 +413,9 @@ def test_the_progress_bar_shows_runs_rate_and_eta_on_a_terminal_only(monkeypatch
         text = stream.getvalue()
         assert ("40/100 runs" in text and "runs/s" in text and "ETA" in text) is shown
         assert (text == "") is not shown
+    # a resumed sweep: the runs done earlier fill the bar but not the rate
+    monkeypatch.setattr(sys, "stderr", Terminal())
+    bar = cli._Progress(1000, quiet=False)
+    bar.already_done(900)
+    assert bar.done == 900 and bar.earlier == 900
+    assert " 0 runs/s" in sys.stderr.getvalue()

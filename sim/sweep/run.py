@@ -382,17 +382,19 @@ class SweepRun:
 def run_sweep(
     sweep: Sweep, folder: Path | str, executor: Executor, *, resume: bool = False,
     force: bool = False, progress: Callable[[int], None] | None = None,
+    resumed: Callable[[int], None] | None = None,
 ) -> SweepRun:
     """Run every chunk not yet done, then rename ``chunks/`` to ``runs.parquet/``.
 
-    ``progress`` is called with the number of runs of each chunk done (first with those done
-    before a resume).
+    ``progress`` is called with the number of runs of each chunk done now; ``resumed`` (or
+    ``progress`` if not given) once first with the runs done before a resume.
     """
     folder = Path(folder)
     done = open_folder(folder, sweep, resume=resume, force=force)
     started = time.perf_counter()
-    if progress is not None and done:
-        progress(sum(sweep.chunks[k][1] - sweep.chunks[k][0] for k in done))
+    earlier = resumed or progress
+    if earlier is not None and done:
+        earlier(sum(sweep.chunks[k][1] - sweep.chunks[k][0] for k in done))
     todo = [k for k in range(len(sweep.chunks)) if k not in done]
     jobs = [sweep.job(k, folder / CHUNKS) for k in todo]
     busy = 0.0
