@@ -12,13 +12,13 @@ DEMO_RUNS ?= 2000
 
 venv: $(STAMP)
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml setup.py
 	@set -e; \
 	if [ -n "$(PYTHON)" ]; then py="$(PYTHON)"; else py=$$(sh tools/find_python.sh); fi; \
 	echo "Building $(VENV) with $$py"; \
 	rm -rf $(VENV); "$$py" -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m pip install --quiet -e ".[dev,dask]"
 	@touch $(STAMP)
 
 # Every bundled scenario, same seed and runs, each into its own folder under DEMO_OUT.
@@ -30,6 +30,9 @@ demo: $(STAMP)
 	done
 	@$(BIN)/geosim compare --runs 1000 --seed 2025 --out $(DEMO_OUT)/compare --quiet
 	@echo "  every lens, every prediction -> $(DEMO_OUT)/compare/summary.md"
+	@$(BIN)/geosim sweep scenarios/sweeps/example.yaml --out $(DEMO_OUT)/sweep --quiet
+	@$(BIN)/geosim analyze $(DEMO_OUT)/sweep --quiet
+	@echo "  sweep (scenarios x lenses x parameter samples) -> $(DEMO_OUT)/sweep/summary.md, analysis/summary.md"
 	@echo "Results in $(DEMO_OUT)/<scenario>/: runs.parquet, metadata.json, summary.md, figures/"
 
 test: $(STAMP)

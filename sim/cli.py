@@ -45,18 +45,27 @@ class _Progress:
 
     def __init__(self, total: int, quiet: bool) -> None:
         self.total, self.done, self.start = total, 0, time.perf_counter()
+        self.earlier = 0  # runs done before this process started (a resumed sweep)
         self.active = not quiet and sys.stderr.isatty()
+
+    def already_done(self, n: int) -> None:
+        """Count ``n`` runs done earlier, outside the rate and the ETA."""
+        self.earlier += n
+        self(n)
 
     def __call__(self, n: int) -> None:
         self.done += n
         if not self.active:
             return
         elapsed = time.perf_counter() - self.start
-        eta = elapsed / self.done * (self.total - self.done) if self.done else 0.0
+        now = self.done - self.earlier
+        rate = now / elapsed if elapsed > 0 and now else 0.0
+        eta = (self.total - self.done) / rate if rate else 0.0
         width = 30
         filled = int(width * self.done / self.total)
         bar = "#" * filled + "-" * (width - filled)
-        sys.stderr.write(f"\r[{bar}] {self.done}/{self.total} runs  ETA {eta:5.1f}s ")
+        sys.stderr.write(f"\r[{bar}] {self.done}/{self.total} runs  {rate:,.0f} runs/s  "
+                         f"ETA {eta:5.1f}s ")
         if self.done >= self.total:
             sys.stderr.write("\n")
         sys.stderr.flush()
@@ -83,6 +92,9 @@ def run(
                     "N runs.")] = 0,
     explain: Annotated[bool, typer.Option(help="Print every number's source and exit.")] = False,
     quiet: Annotated[bool, typer.Option(help="No progress bar.")] = False,
+    workers: Annotated[int | None, typer.Option(
+        min=1, help="Local processes running chunks (default: the machine's cores); the "
+                    "results are the same for any number.")] = None,
 ) -> None:
     """Monte Carlo of one scenario under one lens.
 
@@ -96,13 +108,14 @@ def run(
                 typer.echo(f"{quantity:45s} {value:>10s}  {source}")
             return
         _run(scenario, lens, runs, seed, engine, out, chunk_size, figures, quiet,
-             trajectories)
+             trajectories, workers)
     except InputError as err:
         _fail(err)
 
 
 def _run(scenario: Path, lens: str, runs: int, seed: int, engine: str, out: Path | None,
-         chunk_size: int, figures: bool, quiet: bool, trajectories: int = 0) -> None:
+         chunk_size: int, figures: bool, quiet: bool, trajectories: int = 0,
+         workers: int | None = None) -> None:
     from analysis.report import write_results
     from sim.engine import Record, simulate
     from sim.mesa_model import simulate_mesa
@@ -119,7 +132,14 @@ def _run(scenario: Path, lens: str, runs: int, seed: int, engine: str, out: Path
     progress = _Progress(runs, quiet)
     started = time.perf_counter()
     # key series of at most 20,000 runs for the fan chart; whole state of the first N on request
-    if engine == "vectorized":
+    if engine == "vectorized" and runs > chunk_size and workers != 1:
+        from sim.sweep.executor import ProcessExecutor, simulate_parallel
+
+        with ProcessExecutor(workers) as executor:
+            result = simulate_parallel(plan, runs, seed, executor, chunk_size=chunk_size,
+                                       progress=progress, record=record, record_runs=20_000,
+                                       full_runs=trajectories)
+    elif engine == "vectorized":
         result = simulate(plan, runs, seed, chunk_size=chunk_size, progress=progress,
                           record=record, record_runs=20_000, full_runs=trajectories)
     else:
@@ -375,17 +395,21 @@ def _attribute(scenario: Path, lens: str, outcome: str, versus: str, runs: int, 
 
 def _validate_one(path: Path) -> str:
     """Parse a file once and validate it as the format it is (a lens has weights)."""
+    from sim.compare.observations import Evidence
     from sim.lens import Lens
     from sim.scenario import scenario_from_document
+    from sim.sweep.run import prepare
+    from sim.sweep.spec import is_sweep_document, spec_from_document
     from sim.yamlfiles import read_yaml_file, validate_document
 
     doc = read_yaml_file(path)
+    if is_sweep_document(doc.data):
+        prepare(spec_from_document(doc), str(path))  # its scenarios, lenses and outcomes too
+        return "sweep"
     if isinstance(doc.data, dict) and "weights" in doc.data:
         validate_document(Lens, doc)
         return "lens"
     if isinstance(doc.data, dict) and "observations" in doc.data:
-        from sim.compare.observations import Evidence
-
         validate_document(Evidence, doc)
         return "evidence"
     scenario_from_document(doc)
@@ -394,11 +418,12 @@ def _validate_one(path: Path) -> str:
 
 @app.command()
 def validate(
-    files: Annotated[list[Path], typer.Argument(help="Scenario, lens or evidence files.")],
+    files: Annotated[list[Path], typer.Argument(
+        help="Scenario, lens, evidence or sweep spec files.")],
 ) -> None:
-    """Check scenario, lens and evidence files; print each problem with file, line and field.
+    """Check scenario, lens, evidence and sweep files; print each problem with file, line, field.
 
-    Example: geosim validate scenarios/*.yaml seeds/*.yaml
+    Example: geosim validate scenarios/*.yaml seeds/*.yaml scenarios/sweeps/*.yaml
     """
     bad = 0
     for path in files:
@@ -460,11 +485,13 @@ def schemas() -> dict[str, dict[str, Any]]:
     from sim.compare.observations import evidence_json_schema
     from sim.lens import Lens
     from sim.scenario import scenario_json_schema
+    from sim.sweep.spec import spec_json_schema
 
     return {
         "scenario.schema.json": scenario_json_schema(),
         "lens.schema.json": Lens.model_json_schema(),
         "evidence.schema.json": evidence_json_schema(),
+        "sweep.schema.json": spec_json_schema(),
     }
 
 
@@ -481,7 +508,7 @@ def schema(
         "scenarios/schema"
     ),
 ) -> None:
-    """Write JSON Schemas of the scenario, lens and evidence formats (for editor completion).
+    """Write JSON Schemas of the scenario, lens, evidence and sweep formats (for editors).
 
     Example: geosim schema --out scenarios/schema
     """
@@ -492,6 +519,104 @@ def schema(
         tmp.write_text(schema_text(document), encoding="utf-8")
         tmp.replace(target)
         typer.echo(f"wrote {target}")
+
+
+@app.command()
+def sweep(
+    spec: Annotated[Path, typer.Argument(help="Sweep spec YAML file (see scenarios/sweeps/).")],
+    out: Annotated[Path | None, typer.Option(help="Sweep folder (new, empty, or this sweep's "
+                                                  "with --resume).")] = None,
+    runs: Annotated[int | None, typer.Option(min=1, help="Runs per cell (overrides the "
+                                                         "spec's).")] = None,
+    workers: Annotated[int | None, typer.Option(
+        min=1, help="Workers (default: the machine's cores); results do not depend on it.")]
+    = None,
+    chunk_size: Annotated[int | None, typer.Option(
+        min=1, help="Runs per chunk file (overrides the spec's; results do not depend on "
+                    "it).")] = None,
+    executor: Annotated[str, typer.Option(help="local (processes), dask, or sequential.")]
+    = "local",
+    scheduler: Annotated[str | None, typer.Option(
+        help="Dask scheduler address (tcp://HOST:8786) for --executor dask; without it a "
+             "local Dask cluster is started.")] = None,
+    resume: Annotated[bool, typer.Option(help="Finish an interrupted sweep in --out.")] = False,
+    force: Annotated[bool, typer.Option(help="Replace another sweep in --out.")] = False,
+    figures: Annotated[bool, typer.Option(help="Write figures/.")] = True,
+    quiet: Annotated[bool, typer.Option(help="No progress bar, no closing lines.")] = False,
+) -> None:
+    """Scenarios x lenses x parameter samples x runs, in chunks that stream to Parquet.
+
+    Writes manifest.json, runs.parquet/ (one file per chunk), summary.md, figures/ and
+    metadata.json into --out. Interrupted (Ctrl-C, or killed), it resumes with --resume and
+    gives the same data.
+
+    Example: geosim sweep scenarios/sweeps/example.yaml --out results/sweep --workers 2
+    """
+    try:
+        _sweep(spec, out, runs, workers, chunk_size, executor, scheduler, resume, force,
+               figures, quiet)
+    except InputError as err:
+        _fail(err)
+
+
+def _sweep(spec: Path, out: Path | None, runs: int | None, workers: int | None,
+           chunk_size: int | None, executor: str, scheduler: str | None, resume: bool,
+           force: bool, figures: bool, quiet: bool) -> None:
+    from analysis.sweep import write_report
+    from sim.sweep.executor import make_executor
+    from sim.sweep.run import load_sweep, run_sweep, sweep_metadata, write_json
+
+    sweep_plan = load_sweep(spec, runs, chunk_size)
+    out_dir = out or _default_out("sweep")
+    if resume and chunk_size is None and (out_dir / "manifest.json").is_file():
+        from sim.sweep.run import read_manifest
+
+        try:  # resume with the chunk size the sweep was started with
+            started_with = int(read_manifest(out_dir)["chunk_size"])
+        except (OSError, ValueError, KeyError):
+            started_with = None
+        if started_with and started_with != sweep_plan.chunk_size:
+            sweep_plan = load_sweep(spec, runs, started_with)
+    progress = _Progress(sweep_plan.total_runs, quiet)
+    try:
+        with make_executor(executor, workers, scheduler) as pool:
+            done = run_sweep(sweep_plan, out_dir, pool, resume=resume, force=force,
+                             progress=progress, resumed=progress.already_done)
+            used = pool.workers
+    except KeyboardInterrupt:
+        typer.echo(f"\ninterrupted: the finished chunks are kept in {out_dir}; finish with "
+                   f"geosim sweep {spec} --out {out_dir} --resume", err=True)
+        raise typer.Exit(130) from None
+    write_report(out_dir, figures=figures)
+    write_json(out_dir / "metadata.json", sweep_metadata(done, executor, used))
+    if not quiet:
+        typer.echo(f"{sweep_plan.total_runs:,} runs ({len(sweep_plan.cells)} cells, "
+                   f"{done.chunks_run} chunks run, {done.chunks_done_before} done before) in "
+                   f"{done.wall_time:.1f}s on {used} {executor} worker(s)")
+        typer.echo(f"results: {out_dir}")
+
+
+@app.command()
+def analyze(
+    sweep_dir: Annotated[Path, typer.Argument(help="A finished sweep's folder.")],
+    figures: Annotated[bool, typer.Option(help="Write analysis/figures/.")] = True,
+    quiet: Annotated[bool, typer.Option(help="No closing line.")] = False,
+) -> None:
+    """Sensitivity indices (SALib: Sobol or Morris) and scenario discovery (PRIM) of a sweep.
+
+    Writes sensitivity.csv, prim.csv, summary.md and figures/ into SWEEP_DIR/analysis/.
+
+    Example: geosim analyze results/sweep
+    """
+    from analysis.sensitivity import analyze as analyze_sweep
+
+    if not (sweep_dir / "manifest.json").is_file() or not (sweep_dir / "runs.parquet").is_dir():
+        _fail(InputError(str(sweep_dir), None, "SWEEP_DIR",
+                         "not a finished sweep (it needs manifest.json and runs.parquet/); "
+                         "run or resume 'geosim sweep' first"))
+    path = analyze_sweep(sweep_dir, figures=figures)
+    if not quiet:
+        typer.echo(f"analysis: {path}")
 
 
 @app.command()

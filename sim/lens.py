@@ -54,7 +54,7 @@ from pydantic import (
 )
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
-import sim
+from sim.bundled import lens_dir
 from sim.errors import FieldError, InputError
 from sim.params import MEASUREMENT_PARAMETERS, ParameterOverrides, Parameters, check_overrides
 from sim.yamlfiles import parse_yaml_text, read_yaml_file, validate_document
@@ -471,8 +471,8 @@ def load_lens(path: str | Path) -> Lens:
 
 
 def seeds_dir() -> Path:
-    """The repository's ``seeds/`` folder, where the bundled lenses live."""
-    return Path(sim.__file__).resolve().parent.parent / "seeds"
+    """The bundled lenses' folder (``seeds/`` of the repository, package data when installed)."""
+    return lens_dir()
 
 
 #: Files in ``seeds/`` whose name starts with this hold observed evidence, not a lens

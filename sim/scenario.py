@@ -88,6 +88,7 @@ from pydantic import (
 )
 
 from sim.actors import ACTORS, PARTNERS, actor_index, parse_dyad, partner_index
+from sim.bundled import scenario_dir
 from sim.errors import FieldError, InputError, format_field
 from sim.events import event_names, quantity_names
 from sim.extends import MergeRules, assemble
@@ -106,8 +107,8 @@ from sim.yamlfiles import (
     validate_document,
 )
 
-SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
-"""The bundled scenario library."""
+SCENARIO_DIR = scenario_dir()
+"""The bundled scenario library (``scenarios/`` of the repository, package data when installed)."""
 
 HORIZON_MAX = 400
 SHARE_TOLERANCE = 1e-6

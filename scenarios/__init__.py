@@ -1,0 +1,2 @@
+"""Data, not code: this folder installs as the package data sim.bundled.scenarios (see setup.py and
+sim/bundled), so that an installed geosim finds it through importlib.resources."""

@@ -1,0 +1,2 @@
+"""Data, not code: this folder installs as the package data sim.bundled.seeds (see setup.py and
+sim/bundled), so that an installed geosim finds it through importlib.resources."""
