@@ -172,6 +172,9 @@ def compare(
                     "lenses by mechanism (Shapley values; 2^mechanisms coalitions each, so "
                     "this is the costly part). 0: skip.")] = 0,
     quiet: Annotated[bool, typer.Option(help="No progress bar, no closing lines.")] = False,
+    workers: Annotated[int | None, typer.Option(
+        min=1, help="Local processes running the chunks (default: the machine's cores); the "
+                    "results are the same for any number.")] = None,
 ) -> None:
     """Score every author's predictions under every lens; rank the signposts.
 
@@ -184,7 +187,7 @@ def compare(
     Example: geosim compare --runs 500 --seed 1 --why-runs 50 --out results/compare
     """
     try:
-        _compare(scenarios, lenses, runs, seed, out, figures, quiet, why_runs)
+        _compare(scenarios, lenses, runs, seed, out, figures, quiet, why_runs, workers)
     except InputError as err:
         _fail(err)
 
@@ -194,19 +197,23 @@ def _count(n: int, one: str, many: str | None = None) -> str:
 
 
 def _compare(scenarios: list[str] | None, lenses: list[str] | None, runs: int, seed: int,
-             out: Path | None, figures: bool, quiet: bool, why_runs: int = 0) -> None:
+             out: Path | None, figures: bool, quiet: bool, why_runs: int = 0,
+             workers: int | None = None) -> None:
     from analysis.compare import write_comparison
     from sim.compare.run import run_selection, total_runs
     from sim.compare.selection import select, split_names
     from sim.compare.why import explain
     from sim.compare.why import runs_needed as why_needed
     from sim.results import check_destination
+    from sim.sweep.executor import make_executor
 
     selection = select(split_names(lenses), split_names(scenarios))
     out_dir = out or _default_out("compare")
     check_destination(out_dir)  # fail before the runs, not after them
-    comparison = run_selection(selection, runs, seed, _Progress(total_runs(selection, runs),
-                                                                quiet))
+    with make_executor("local", workers) as executor:
+        comparison = run_selection(selection, runs, seed,
+                                   _Progress(total_runs(selection, runs), quiet),
+                                   executor=executor)
     why = None
     if why_runs:
         why = explain(comparison, why_runs,
@@ -304,6 +311,9 @@ def attribute(
                              "on). Fewer mechanisms, far fewer runs: 2^k coalitions.")] = None,
     out: Annotated[Path | None, typer.Option(help="Results folder (must be new or empty).")] = None,
     quiet: Annotated[bool, typer.Option(help="No progress bar, no closing lines.")] = False,
+    workers: Annotated[int | None, typer.Option(
+        min=1, help="Local processes running the chunks (default: the machine's cores); the "
+                    "results are the same for any number.")] = None,
 ) -> None:
     """Split an outcome's difference from a reference scenario by mechanism (Shapley values).
 
@@ -316,13 +326,15 @@ def attribute(
     --outcome nk_tilt_final --versus baseline --runs 100 --out results/why
     """
     try:
-        _attribute(scenario, lens, outcome, versus, runs, seed, mechanisms, out, quiet)
+        _attribute(scenario, lens, outcome, versus, runs, seed, mechanisms, out, quiet,
+                   workers)
     except InputError as err:
         _fail(err)
 
 
 def _attribute(scenario: Path, lens: str, outcome: str, versus: str, runs: int, seed: int,
-               mechanisms: list[str] | None, out: Path | None, quiet: bool) -> None:
+               mechanisms: list[str] | None, out: Path | None, quiet: bool,
+               workers: int | None = None) -> None:
     from analysis.authors import write_attribution
     from sim.compare.attribution import (
         attribute as split,
@@ -338,6 +350,7 @@ def _attribute(scenario: Path, lens: str, outcome: str, versus: str, runs: int, 
     from sim.plan import load_plan
     from sim.results import check_destination, provenance
     from sim.scenario import bundled_scenarios
+    from sim.sweep.executor import make_executor
     from sim.yamlfiles import suggestion
 
     plan = load_plan(scenario, lens)
@@ -375,8 +388,10 @@ def _attribute(scenario: Path, lens: str, outcome: str, versus: str, runs: int, 
     out_dir = out or _default_out("attribute")
     check_destination(out_dir)
     started = time.perf_counter()
-    result = split(plans, players, runs, seed, column_measure(outcome),
-                   progress=_Progress(runs_needed(len(players), len(plans), runs), quiet))
+    with make_executor("local", workers) as executor:
+        result = split(plans, players, runs, seed, column_measure(outcome),
+                       progress=_Progress(runs_needed(len(players), len(plans), runs), quiet),
+                       executor=executor)
     wall = time.perf_counter() - started
     meta = {**provenance(), "results": "attribute", "scenario": plan.name,
             "versus": reference, "lens": plan.lens, "outcome": outcome, "runs": runs,

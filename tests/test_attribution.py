@@ -158,3 +158,19 @@ def test_bad_attribute_options_exit_2_and_write_nothing(tmp_path, args, field, w
     assert "Traceback" not in done.stderr and words in done.stderr
     assert field in done.stderr or "lens" in done.stderr
     assert not out.exists()
+
+
+def test_worker_processes_give_the_same_numbers():
+    # The jobs go to two local processes in small chunks (so they finish out of order): every
+    # part and interval is the same as in this process, because each job is keyed by seed and
+    # run index only.
+    from sim.sweep.executor import ProcessExecutor
+
+    p = plans("hien_000")
+    players = mechanism_players(p["scenario"].params, ["transactional", "lifeline"])
+    here = attribute(p, players, RUNS, seed=4, measure=column_measure("nk_tilt_final"), chunk=7)
+    with ProcessExecutor(2) as executor:
+        there = attribute(p, players, RUNS, seed=4, measure=column_measure("nk_tilt_final"),
+                          executor=executor, chunk=7)
+    assert there == here
+    assert abs(here.total) > 0  # the scenario moves the outcome, so equality means something

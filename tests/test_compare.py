@@ -552,3 +552,19 @@ def test_the_markdown_subset_renders():
     assert "<h1>T</h1>" in page
     assert "<li>a <strong>b</strong><ul><li><code>c</code> &lt;d&gt;</li></ul></li>" in page
     assert "<th>x</th>" in page and "<td>2</td>" in page
+
+
+def test_cells_are_the_same_on_worker_processes():
+    from sim.compare.run import run_cells
+    from sim.compare.selection import select
+    from sim.sweep.executor import ProcessExecutor
+
+    selection = select(["neutral", "rusi_004"], ["baseline", "russian_collapse"])
+    here = run_cells(selection, 30, 3)
+    with ProcessExecutor(2) as executor:
+        there = run_cells(selection, 30, 3, executor=executor)
+    assert here.keys() == there.keys()
+    for key, cell in here.items():
+        for column, values in cell.result.outcomes.items():
+            np.testing.assert_array_equal(values, there[key].result.outcomes[column],
+                                          err_msg=f"{key} {column}")

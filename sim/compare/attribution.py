@@ -27,8 +27,9 @@ which weights make a prediction hold under one lens and fail under another).
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,6 +39,7 @@ from numpy.typing import NDArray
 from sim.engine import Plan, simulate
 from sim.mechanisms import REGISTRY
 from sim.params import Parameters
+from sim.sweep.executor import Executor, SequentialExecutor
 
 Z_95 = 1.959963984540054
 
@@ -231,12 +233,19 @@ def attribute_values(values: NDArray[np.float64], players: Sequence[Player],
                        int(kept.shape[1]), int((~ok).sum()))
 
 
-def column_measure(outcome: str) -> Callable[[Mapping[str, NDArray[np.float64]]],
-                                             NDArray[np.float64]]:
+@dataclass(frozen=True)
+class ColumnMeasure:
+    """A measure reading one outcome column (a picklable value, so workers can take it)."""
+
+    outcome: str
+
+    def __call__(self, outcomes: Mapping[str, NDArray[np.float64]]) -> NDArray[np.float64]:
+        return np.asarray(outcomes[self.outcome], dtype=float)
+
+
+def column_measure(outcome: str) -> ColumnMeasure:
     """A measure reading one outcome column."""
-    def measure(outcomes: Mapping[str, NDArray[np.float64]]) -> NDArray[np.float64]:
-        return np.asarray(outcomes[outcome], dtype=float)
-    return measure
+    return ColumnMeasure(outcome)
 
 
 def attribute(plans: Mapping[str, Plan], players: Sequence[Player], runs: int, seed: int,
@@ -244,8 +253,7 @@ def attribute(plans: Mapping[str, Plan], players: Sequence[Player], runs: int, s
               combine: Callable[[Mapping[str, NDArray[np.float64]]], NDArray[np.float64]]
               | None = None,
               progress: Callable[[int], None] | None = None,
-              mapper: Callable[[Callable[[Job], NDArray[np.float64]], Iterable[Job]],
-                               Iterable[NDArray[np.float64]]] | None = None,
+              executor: Executor | None = None,
               chunk: int = 10_000) -> Attribution:
     """Shapley attribution of a per-run quantity over the players.
 
@@ -254,23 +262,24 @@ def attribute(plans: Mapping[str, Plan], players: Sequence[Player], runs: int, s
         players: the switches (see :func:`mechanism_players`, :func:`lens_players`).
         runs: runs per coalition and side (same run indices everywhere).
         seed: the seed of every job.
-        measure: per-run values from a job's outcome columns.
+        measure: per-run values from a job's outcome columns (picklable when the executor
+            runs jobs in other processes, e.g. :func:`column_measure`).
         combine: the per-run value of a coalition from each side's values, shape
             ``(2**n, runs)`` each (default: ``scenario − versus`` if both, else the one side).
         progress: called with the runs done after each job.
-        mapper: how to run the jobs (``map``-like; default: in this process, in order).
+        executor: where the jobs run (:mod:`sim.sweep.executor`; default: this process, in
+            order). The result does not depend on it: every job is keyed by seed and runs.
         chunk: runs per job.
     """
     sides = list(plans)
     jobs = plan_jobs(len(players), sides, runs, chunk)
-
-    def one(job: Job) -> NDArray[np.float64]:
-        out = run_job(job, plans, players, seed, measure)
+    work = functools.partial(run_job, plans=dict(plans), players=tuple(players), seed=seed,
+                             measure=measure)
+    results: list[NDArray[np.float64]] = [np.empty(0)] * len(jobs)
+    for index, values in (executor or SequentialExecutor()).map_unordered(work, jobs):
+        results[index] = values
         if progress is not None:
-            progress(job.runs)
-        return out
-
-    results = list((mapper or map)(one, jobs))
+            progress(jobs[index].runs)
     by_side = assemble(jobs, results, len(players), sides, runs)
     if combine is not None:
         values = combine(by_side)

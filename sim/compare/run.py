@@ -15,11 +15,12 @@ from dataclasses import dataclass
 
 from sim.compare.selection import Authored, LeftOut, Selection, prediction_error, select
 from sim.compare.signposts import Signpost, signposts
-from sim.engine import Plan, SimulationResult, simulate
+from sim.engine import Plan, SimulationResult, concatenate, simulate
 from sim.lens import Lens
 from sim.plan import compile_plan
 from sim.predictions import Score, evaluate
 from sim.scenario import load_scenario
+from sim.sweep.executor import Executor, SequentialExecutor, run_job, run_jobs
 from sim.yamlfiles import suggestion
 
 
@@ -140,29 +141,42 @@ def score_all(selection: Selection, cells: dict[tuple[str, str], Cell],
 
 
 def run_cells(selection: Selection, runs: int, seed: int,
-              progress: Callable[[int], None] | None = None) -> dict[tuple[str, str], Cell]:
+              progress: Callable[[int], None] | None = None,
+              executor: Executor | None = None) -> dict[tuple[str, str], Cell]:
     """Simulate every lens × scenario of the selection, same seed and runs for each.
 
+    Every cell's chunks go to ``executor`` together (default: this process, in order), so
+    all workers stay busy; the cells do not depend on it.
+
     Raises:
-        InputError: an invalid scenario file, or (after the first cell) a prediction reading an
-            outcome the model does not produce.
+        InputError: an invalid scenario file, or a prediction reading an outcome the model
+            does not produce (checked on one run before anything else is run).
     """
     scenarios = {name: load_scenario(path) for name, path in selection.scenarios.items()}
+    plans = {(lens.name, name): compile_plan(scenario, lens, str(selection.scenarios[name]))
+             for lens in selection.lenses for name, scenario in scenarios.items()}
+    if plans:
+        check_outcomes(selection, list(simulate(next(iter(plans.values())), 1, seed).outcomes))
+    chunk = max(1, min(runs, 2_000))  # cells of a few thousand runs still spread over workers
+    jobs = [(key, job) for key, plan in plans.items()
+            for job in run_jobs(plan, runs, seed, chunk_size=chunk)]
+    parts: list[SimulationResult | None] = [None] * len(jobs)
+    runner = executor or SequentialExecutor()
+    for index, result in runner.map_unordered(run_job, [job for _, job in jobs]):
+        parts[index] = result
+        if progress is not None:
+            progress(jobs[index][1].stop - jobs[index][1].start)
     cells: dict[tuple[str, str], Cell] = {}
-    for lens in selection.lenses:
-        for name, scenario in scenarios.items():
-            plan = compile_plan(scenario, lens, str(selection.scenarios[name]))
-            result = simulate(plan, runs, seed, progress=progress)
-            if not cells:
-                check_outcomes(selection, list(result.outcomes))
-            cells[lens.name, name] = Cell(lens.name, name, plan, result)
+    for key, plan in plans.items():
+        mine = [p for (k, _), p in zip(jobs, parts, strict=True) if k == key and p is not None]
+        cells[key] = Cell(key[0], key[1], plan, concatenate(mine))
     return cells
 
 
 def run_comparison(lenses: Sequence[str] | None = None, scenarios: Sequence[str] | None = None,
                    runs: int = 1000, seed: int = 0,
                    progress: Callable[[int], None] | None = None,
-                   confidence: float = 0.95) -> Comparison:
+                   confidence: float = 0.95, executor: Executor | None = None) -> Comparison:
     """Every selected lens through every scenario its predictions need; every score.
 
     Args:
@@ -174,6 +188,7 @@ def run_comparison(lenses: Sequence[str] | None = None, scenarios: Sequence[str]
         seed: the seed of every cell (run r of every cell shares its draws).
         progress: called with the number of runs finished, after each chunk.
         confidence: coverage of the intervals behind the verdicts.
+        executor: where the cells' chunks run (default: this process).
 
     Returns:
         The :class:`Comparison`.
@@ -183,12 +198,13 @@ def run_comparison(lenses: Sequence[str] | None = None, scenarios: Sequence[str]
             outcome that does not exist, an invalid file); nothing is run past the problem.
         ValueError: runs below 1.
     """
-    return run_selection(select(lenses, scenarios), runs, seed, progress, confidence)
+    return run_selection(select(lenses, scenarios), runs, seed, progress, confidence,
+                         executor)
 
 
 def run_selection(selection: Selection, runs: int, seed: int,
                   progress: Callable[[int], None] | None = None,
-                  confidence: float = 0.95) -> Comparison:
+                  confidence: float = 0.95, executor: Executor | None = None) -> Comparison:
     """Run and score an already resolved :class:`Selection` (see :func:`run_comparison`).
 
     Raises:
@@ -198,7 +214,7 @@ def run_selection(selection: Selection, runs: int, seed: int,
     if runs < 1:
         raise ValueError("runs must be at least 1")
     started = time.perf_counter()
-    cells = run_cells(selection, runs, seed, progress)
+    cells = run_cells(selection, runs, seed, progress, executor)
     scores = score_all(selection, cells, confidence)
     ranked = tuple(signposts({key: cell.result.outcomes for key, cell in cells.items()},
                              list(selection.scenarios)))
