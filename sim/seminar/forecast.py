@@ -1,8 +1,11 @@
 """The cone of futures from the state a seminar has reached.
 
 :func:`continuations` copies one world into N rows and advances them together to the horizon
-with the vectorized engine (:func:`sim.step.advance`), folding outcomes into a
-:class:`sim.outcomes.OutcomeAccumulator` and recording the key series each quarter. Every
+with the vectorized engine: the outcomes of all N with the compiled chunk loop
+(:func:`sim.engine.simulate_from`), and the key series of the first :data:`FAN_RUNS` of the same
+futures, quarter by quarter (:func:`sim.step.advance`), for the fan chart. Both paths run the
+same compiled rules with the same draws, so the recorded futures are exactly the first rows of
+the N (tests/test_engines.py holds the two paths to each other byte for byte). Every
 continuation has its own counter-based key (:func:`sim.rng.run_keys` of a forecast seed and
 the continuation's index), and the forecast seed is derived from the session's seed and the
 state's digest (:func:`forecast_seed`): the same session at the same state gives the same
@@ -21,14 +24,14 @@ import numpy as np
 from numpy.typing import NDArray
 
 from sim import rng
-from sim.engine import KEY_SERIES, Plan, chunk_bounds, key_series
-from sim.outcomes import OutcomeAccumulator
+from sim.engine import KEY_SERIES, Plan, chunk_bounds, key_series, simulate_from
 from sim.predictions import mean_interval, wilson_interval
 from sim.state import World
 from sim.step import advance
 
 Z95 = 1.959963984540054  # two-sided 95% normal quantile
-CHUNK_SIZE = 1000  # measured fastest on this machine (benchmarks/test_seminar.py)
+CHUNK_SIZE = 1000  # futures recorded together (arrays stay in cache)
+FAN_RUNS = 1000  # futures whose key series the fan chart reads (its 5-95% bands need no more)
 
 
 def forecast_seed(session_seed: int, digest: str) -> int:
@@ -45,7 +48,8 @@ class Continuations:
         first_quarter: the quarter offset the futures start from (their index 0).
         outcomes: outcome columns over the futures (:meth:`OutcomeAccumulator.table`); the
             running ones (min, max, first quarters) count from ``first_quarter``.
-        key: key series, shape ``(N, horizon - first_quarter + 1, len(KEY_SERIES))``.
+        key: key series of the first ``min(N, FAN_RUNS)`` futures, shape
+            ``(min(N, FAN_RUNS), horizon - first_quarter + 1, len(KEY_SERIES))``.
         seed: the forecast seed the futures' keys come from.
     """
 
@@ -57,11 +61,11 @@ class Continuations:
     @property
     def runs(self) -> int:
         """Number of futures N."""
-        return int(self.key.shape[0])
+        return int(next(iter(self.outcomes.values())).shape[0])
 
 
 def continuations(plan: Plan, world: World, quarter: int, runs: int, seed: int, *,
-                  chunk_size: int = CHUNK_SIZE) -> Continuations:
+                  chunk_size: int = CHUNK_SIZE, fan_runs: int = FAN_RUNS) -> Continuations:
     """``runs`` continuations of run 0 of ``world`` from step ``quarter`` to the horizon.
 
     Args:
@@ -71,24 +75,24 @@ def continuations(plan: Plan, world: World, quarter: int, runs: int, seed: int, 
         runs: the number of futures.
         seed: the forecast seed; continuation r draws with key ``run_keys(seed, r)``, so the
             futures do not depend on ``chunk_size``.
-        chunk_size: futures advanced together (a thousand keeps the arrays in cache).
+        chunk_size: futures advanced together.
+        fan_runs: how many of the futures (the first ones) have their key series recorded.
     """
     if runs < 1:
         raise ValueError("runs must be positive")
-    parts = []
-    series = np.empty((runs, plan.horizon - quarter + 1, len(KEY_SERIES)))
-    for start, stop in chunk_bounds(runs, chunk_size):
+    state = world.take(np.zeros(1, dtype=np.intp))
+    outcomes = simulate_from(plan, state, quarter, runs, seed,
+                             chunk_size=max(chunk_size, 10_000)).outcomes
+    recorded = min(runs, fan_runs)
+    series = np.empty((recorded, plan.horizon - quarter + 1, len(KEY_SERIES)))
+    for start, stop in chunk_bounds(recorded, chunk_size):
         batch = world.take(np.zeros(stop - start, dtype=np.intp))
         keys = rng.run_keys(seed, np.arange(start, stop))
-        accumulator = OutcomeAccumulator.start(batch, plan.params)
         series[start:stop, 0] = key_series(batch)
         for step in range(quarter, plan.horizon):
             advance(batch, plan.params, plan.inputs(step), keys)
-            accumulator.record(batch, plan.params, step - quarter + 1)
             series[start:stop, step - quarter + 1] = key_series(batch)
-        parts.append(accumulator.table(batch, plan.params))
-    outcomes = {name: np.concatenate([p[name] for p in parts]) for name in parts[0]}
-    return Continuations(quarter, outcomes, series, seed)
+    return Continuations(quarter, dict(outcomes), series, seed)
 
 
 @dataclass(frozen=True)
