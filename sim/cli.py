@@ -170,7 +170,7 @@ def compare(
     why_runs: Annotated[int, typer.Option(
         min=0, help="Runs per coalition to split each contested prediction's gap between "
                     "lenses by mechanism (Shapley values; 2^mechanisms coalitions each, so "
-                    "this is the costly part). 0: skip.")] = 0,
+                    "this is the costly part, run on the workers). 0: skip.")] = 100,
     quiet: Annotated[bool, typer.Option(help="No progress bar, no closing lines.")] = False,
     workers: Annotated[int | None, typer.Option(
         min=1, help="Local processes running the chunks (default: the machine's cores); the "
@@ -181,8 +181,8 @@ def compare(
     Runs every selected lens through every scenario the predictions name (and their reference
     scenarios), each with the same seed and runs, and writes predictions.csv, signposts.csv,
     runs.parquet, metadata.json, summary.md, report.html (self-contained) and figures/ into
-    --out; with --why-runs also why.csv (which mechanisms make each contested prediction go
-    its way).
+    --out, and why.csv: which mechanisms make each contested prediction go its way (--why-runs
+    runs per coalition; 0 skips it).
 
     Example: geosim compare --runs 500 --seed 1 --why-runs 50 --out results/compare
     """
@@ -214,10 +214,11 @@ def _compare(scenarios: list[str] | None, lenses: list[str] | None, runs: int, s
         comparison = run_selection(selection, runs, seed,
                                    _Progress(total_runs(selection, runs), quiet),
                                    executor=executor)
-    why = None
-    if why_runs:
-        why = explain(comparison, why_runs,
-                      progress=_Progress(max(why_needed(comparison, why_runs), 1), quiet))
+        why = None
+        if why_runs:
+            why = explain(comparison, why_runs,
+                          progress=_Progress(max(why_needed(comparison, why_runs), 1), quiet),
+                          executor=executor)
     path = write_comparison(out_dir, comparison, figures=figures, why=why)
     if not quiet:
         own = [s for s in comparison.scores if s.own]

@@ -450,7 +450,7 @@ def test_compare_from_the_command_line(tmp_path, lens_path):
     assert files_under(out) == {"predictions.csv", "runs.parquet", "metadata.json",
                                 "summary.md", "figures/predictions_matrix.png",
                                 "signposts.csv", "report.html", "figures/signposts.png",
-                                "figures/outcomes_heatmap.png"}
+                                "figures/outcomes_heatmap.png", "why.csv"}  # why by default
     rows = read_predictions(out)
     assert {r["prediction"] for r in rows} == {"china-cools-after-collapse", "lifeline",
                                                "tilt-after-collapse"}

@@ -31,8 +31,9 @@ from sim.compare.attribution import (
     with_coalition,
 )
 from sim.compare.run import Comparison, Scored
-from sim.engine import Plan, simulate
+from sim.engine import Plan
 from sim.predictions import statement_values
+from sim.sweep.executor import Executor, RunJob, SequentialExecutor, run_job
 
 DEFAULT_RUNS = 200
 
@@ -91,7 +92,8 @@ def runs_needed(comparison: Comparison, runs: int) -> int:
 
 
 def explain(comparison: Comparison, runs: int = DEFAULT_RUNS, seed: int | None = None,
-            progress: Callable[[int], None] | None = None) -> list[Why]:
+            progress: Callable[[int], None] | None = None,
+            executor: Executor | None = None) -> list[Why]:
     """Split every contested prediction's gap between its author's lens and each failing lens.
 
     Args:
@@ -100,39 +102,56 @@ def explain(comparison: Comparison, runs: int = DEFAULT_RUNS, seed: int | None =
             costly part, 2^players coalitions each).
         seed: the seed (default: the comparison's).
         progress: called with the runs done after each simulation.
+        executor: where the simulations run (default: this process); every distinct
+            (lens, scenario, coalition) is simulated once, all of them handed to the executor
+            together.
     """
     seed = comparison.seed if seed is None else seed
-    cache: dict[tuple[Any, ...], dict[str, NDArray[np.float64]]] = {}
+    tasks: list[tuple[Scored, Scored, list[Player]]] = []
+    plans: dict[tuple[Any, ...], Plan] = {}  # distinct simulations, by what they switch
 
-    def outcomes(plan: Plan, lens: str, coalition: int,
-                 players: list[Player]) -> dict[str, NDArray[np.float64]]:
+    def key(plan: Plan, lens: str, coalition: int, players: list[Player]) -> tuple[Any, ...]:
         switched = coalition_overrides(players, coalition)
-        key = (lens, plan.name, tuple(sorted(switched.items())))
-        if key not in cache:
-            cache[key] = simulate(with_coalition(plan, players, coalition), runs, seed).outcomes
-            if progress is not None:
-                progress(runs)
-        return cache[key]
+        k = (lens, plan.name, tuple(sorted(switched.items())))
+        plans.setdefault(k, with_coalition(plan, players, coalition))
+        return k
 
-    out = []
     for own, failing in contested(comparison):
         prediction = own.authored.prediction
-        statement = prediction.parsed()
         for other in failing:
             cell = comparison.cells[other.lens, prediction.scenario]
             target = comparison.cells[own.lens, prediction.scenario].plan.params
             players = lens_players(cell.plan.params, target)
-            values = np.empty((2 ** len(players), runs))
+            tasks.append((own, other, players))
             for c in range(2 ** len(players)):
-                here = statement_values(statement, outcomes(cell.plan, other.lens, c, players))
+                key(cell.plan, other.lens, c, players)
                 if prediction.reference is not None:
-                    ref = comparison.cells[other.lens, prediction.reference].plan
-                    here = here - statement_values(
-                        statement, outcomes(ref, other.lens, c, players))
-                values[c] = here
-            out.append(Why(own.authored.author_lens, prediction.id, prediction.statement,
-                           other.lens, own.score.estimate, other.score.estimate,
-                           attribute_values(values, players)))
+                    key(comparison.cells[other.lens, prediction.reference].plan, other.lens, c,
+                        players)
+    keys = list(plans)
+    jobs = [RunJob(plans[k], seed, 0, runs) for k in keys]
+    outcomes: dict[tuple[Any, ...], dict[str, NDArray[np.float64]]] = {}
+    for index, result in (executor or SequentialExecutor()).map_unordered(run_job, jobs):
+        outcomes[keys[index]] = result.outcomes
+        if progress is not None:
+            progress(runs)
+
+    out = []
+    for own, other, players in tasks:
+        prediction = own.authored.prediction
+        statement = prediction.parsed()
+        cell = comparison.cells[other.lens, prediction.scenario]
+        values = np.empty((2 ** len(players), runs))
+        for c in range(2 ** len(players)):
+            here = statement_values(statement, outcomes[key(cell.plan, other.lens, c, players)])
+            if prediction.reference is not None:
+                ref = comparison.cells[other.lens, prediction.reference].plan
+                here = here - statement_values(statement,
+                                               outcomes[key(ref, other.lens, c, players)])
+            values[c] = here
+        out.append(Why(own.authored.author_lens, prediction.id, prediction.statement,
+                       other.lens, own.score.estimate, other.score.estimate,
+                       attribute_values(values, players)))
     return out
 
 
