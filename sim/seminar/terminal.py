@@ -232,7 +232,13 @@ def render_report(console: Console, report: QuarterReport, branch: Branch) -> No
             table.add_row(d.name, f"{d.before:+.3f}", f"{d.after:+.3f}")
         console.print(table)
     elif report.orders:
-        console.print("the teams' orders changed nothing this quarter (the model chose the same)")
+        same = all(int(report.own_moves[actor][p]) == m
+                   for actor, orders in report.orders.items() for p, m in orders.moves.items())
+        levels = any(orders.levels for orders in report.orders.values())
+        reason = ("(the model chose the same)" if same and not levels
+                  else "(a dyad moves at the pace of its less willing side: the partner did "
+                       "not follow)" if not same else "")
+        console.print(f"the teams' orders changed nothing this quarter {reason}".rstrip())
     console.print(f"digest: {report.digest}")
 
 
