@@ -123,7 +123,7 @@ def signposts_figure(items: Sequence[Signpost],
                 shares = [(v == d).mean() for d in distinct]
                 ax.bar(np.arange(distinct.size) - 0.4 + width * (k + 0.5), shares, width,
                        color=LENS_COLOURS[k % len(LENS_COLOURS)], label=lens)
-            ax.set_xticks(range(distinct.size), [f"{d:g}" for d in distinct])
+            ax.set_xticks(range(distinct.size), [f"{d:.3g}" for d in distinct])
         else:
             edges = np.linspace(pooled.min(), pooled.max(), 26)
             for k, (lens, v) in enumerate(zip(lenses, samples, strict=True)):
