@@ -9,6 +9,7 @@ stream), a run's numbers do not depend on the chunk it falls in.
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -16,31 +17,22 @@ import numpy as np
 from numpy.typing import NDArray
 
 from sim import rng
-from sim.actors import CHN, PRK, ROK, RUS, USA
 from sim.calibration import calibrate
 from sim.events import Hazard, repeatable_mask
 from sim.initial import initial_world
-from sim.kernel import run_chunk
-from sim.outcomes import OutcomeAccumulator, nk_tilt
+from sim.kernel import KEY_SERIES, key_rows, run_chunk
+from sim.outcomes import OutcomeAccumulator
 from sim.params import Parameters
 from sim.state import STATE_FIELDS, World
 from sim.step import QuarterInputs, advance
 
 Record = Literal["none", "key", "full"]
 
-KEY_SERIES: tuple[str, ...] = (
-    "align_CHN-RUS", "align_RUS-PRK", "align_CHN-PRK", "align_USA-ROK", "nk_tilt",
-    "prk_dependence_chn",
-)
-
-
 def key_series(world: World) -> NDArray[np.float64]:
     """The key per-quarter series of every run, shape ``(N, len(KEY_SERIES))``."""
-    a = world.alignment
-    return np.stack(
-        [a[:, CHN, RUS], a[:, RUS, PRK], a[:, CHN, PRK], a[:, USA, ROK], nk_tilt(a),
-         world.dependence[:, PRK, CHN]], axis=1,
-    )
+    series = np.empty((world.n_runs, 1, len(KEY_SERIES)))
+    key_rows(world.view(), series)
+    return series[:, 0, :]
 
 
 @dataclass(frozen=True)
@@ -209,7 +201,8 @@ def simulate(
 
 
 def simulate_from(plan: Plan, state: World, quarter: int, runs: int, seed: int, *,
-                  first_run: int = 0, chunk_size: int = 10_000) -> SimulationResult:
+                  first_run: int = 0, chunk_size: int = 10_000,
+                  key_runs: int = 0, threads: int = 1) -> SimulationResult:
     """Continuations of one state to the horizon (a seminar's ``forecast``).
 
     Every run starts from ``state`` (a world of one run, with its calibration constants, as
@@ -217,18 +210,33 @@ def simulate_from(plan: Plan, state: World, quarter: int, runs: int, seed: int, 
     ``quarter .. horizon - 1`` with its own draws, keyed by (seed, run, quarter) as in
     :func:`simulate`, so the same seed gives the same continuations whatever the chunking.
     The outcome columns count quarters from the state (``*_quarter`` 0 = already so, k = the
-    k-th quarter after it); ``event_*_quarter`` keep the scenario's numbering.
+    k-th quarter after it); ``event_*_quarter`` keep the scenario's numbering. ``key_runs``:
+    the key series of the first ``key_runs`` runs are recorded too (trajectories ``"key"``,
+    quarter 0 = the state). ``threads`` > 1 runs the chunks on that many threads (the
+    compiled loop releases the GIL; each chunk has its own arrays), with chunks no larger than
+    an even share of the runs; the numbers are the same.
     """
     if state.n_runs != 1:
         raise ValueError("simulate_from continues a world of one run")
     if not 0 <= quarter <= plan.horizon:
         raise ValueError(f"quarter {quarter} outside 0..{plan.horizon}")
-    parts = []
-    for start, stop in chunk_bounds(runs, chunk_size, first_run):
+
+    def chunk(bounds: tuple[int, int]) -> SimulationResult:
+        start, stop = bounds
         index = np.arange(start, stop, dtype=np.int64)
         world = state.take(np.zeros(stop - start, dtype=np.intp))
         acc = OutcomeAccumulator.start(world, plan.params)
+        recorded = max(0, min(stop - start, first_run + key_runs - start))
+        series = np.empty((recorded, plan.horizon - quarter + 1, len(KEY_SERIES)))
         run_chunk(world, plan.params, rng.run_keys(seed, index), quarter, plan.horizon,
-                  plan.base_env, plan.forced, plan.hazards, repeatable_mask(), acc)
-        parts.append(SimulationResult(index, acc.table(world, plan.params)))
+                  plan.base_env, plan.forced, plan.hazards, repeatable_mask(), acc, series)
+        return SimulationResult(index, acc.table(world, plan.params),
+                                Trajectories({"key": series}) if recorded else None)
+
+    if threads > 1:
+        size = max(1, min(chunk_size, -(-runs // threads)))
+        with ThreadPoolExecutor(threads) as pool:
+            parts = list(pool.map(chunk, chunk_bounds(runs, size, first_run)))
+    else:
+        parts = [chunk(bounds) for bounds in chunk_bounds(runs, chunk_size, first_run)]
     return concatenate(parts)

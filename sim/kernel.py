@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from sim.actors import N_ACTORS
+from sim.actors import CHN, N_ACTORS, PRK, ROK, RUS, USA
 from sim.decisions import decide_row
 from sim.events import effect_table, hazard_table
 from sim.jit import rule
@@ -26,13 +26,41 @@ from sim.quantities import empty_quantities
 from sim.state import World
 from sim.step import begin_quarter_row, end_quarter_row
 
+#: The key per-quarter series (fan charts, seminar forecasts), in the order :func:`key_row`
+#: writes them.
+KEY_SERIES: tuple[str, ...] = (
+    "align_CHN-RUS", "align_RUS-PRK", "align_CHN-PRK", "align_USA-ROK", "nk_tilt",
+    "prk_dependence_chn",
+)
+
+
+@rule
+def key_row(w, r, series, row, t):  # type: ignore[no-untyped-def]
+    """Write run ``r``'s key series (:data:`KEY_SERIES`) into ``series[row, t, :]``."""
+    a = w.alignment
+    series[row, t, 0] = a[r, CHN, RUS]
+    series[row, t, 1] = a[r, RUS, PRK]
+    series[row, t, 2] = a[r, CHN, PRK]
+    series[row, t, 3] = a[r, USA, ROK]
+    series[row, t, 4] = a[r, PRK, RUS] - a[r, PRK, CHN]
+    series[row, t, 5] = w.dependence[r, PRK, CHN]
+
+
+@rule
+def key_rows(w, series):  # type: ignore[no-untyped-def]
+    """Every run's key series now, into ``series[:, 0, :]``."""
+    for r in range(w.alignment.shape[0]):
+        key_row(w, r, series, r, 0)
+
 
 @rule
 def _run_chunk(w, params, keys, first, last, base_env, forced, repeatable, h_base, h_event,
                h_code, h_coef, e_event, e_target, e_op, e_value, e_i, e_j, e_permanent, q,
-               acc, probabilities, fired, g, v, moves, levels, willing,
+               acc, series, probabilities, fired, g, v, moves, levels, willing,
                scratch):  # type: ignore[no-untyped-def]
     for r in range(w.alignment.shape[0]):
+        if r < series.shape[0]:
+            key_row(w, r, series, r, 0)
         for quarter in range(first, last):
             begin_quarter_row(w, params, keys, quarter, r, base_env[quarter], forced[quarter],
                               repeatable, h_base, h_event, h_code, h_coef, e_event, e_target,
@@ -43,23 +71,31 @@ def _run_chunk(w, params, keys, first, last, base_env, forced, repeatable, h_bas
                 decide_row(w, q, params, keys, quarter, r, i, g, v, moves[i], levels)
             end_quarter_row(w, params, moves, levels, q, r, willing, scratch)
             record_row(acc, w, params, r, quarter + 1 - first)
+            if r < series.shape[0]:
+                key_row(w, r, series, r, quarter + 1 - first)
 
 
 def run_chunk(world: World, params: Parameters, keys: NDArray[np.uint64], first: int, last: int,
               base_env: NDArray[np.float64], forced: NDArray[np.bool_],
-              hazards: tuple[Any, ...], repeatable: NDArray[np.bool_], accumulator: Any) -> None:
+              hazards: tuple[Any, ...], repeatable: NDArray[np.bool_], accumulator: Any,
+              series: NDArray[np.float64] | None = None) -> None:
     """Advance every run of ``world`` from quarter ``first`` to ``last`` in place.
 
     Each quarter is folded into ``accumulator`` (a :class:`sim.outcomes.OutcomeAccumulator`),
     which counts the quarters from ``first`` (quarter ``first + k - 1`` is its k-th); draws and
-    events use the scenario's quarter numbers.
+    events use the scenario's quarter numbers. ``series``, if given, shape
+    ``(R, last - first + 1, len(KEY_SERIES))`` with R ≤ the runs, receives the key series of
+    the first R runs at the start and after each quarter.
     """
+    if series is None:
+        series = np.empty((0, last - first + 1, len(KEY_SERIES)))
     h, e = hazard_table(hazards), effect_table()
     _run_chunk(world.view(), kernel_parameters(params), keys, first, last,
                np.ascontiguousarray(base_env, np.float64), np.ascontiguousarray(forced),
                np.ascontiguousarray(repeatable), h.base, h.event, h.code, h.coef, e.event,
                e.target, e.op, e.value, e.i, e.j, e.permanent, empty_quantities(world.n_runs),
-               accumulator.view(), *work_buffers(forced.shape[1], world.instruments.shape[1]))
+               accumulator.view(), series,
+               *work_buffers(forced.shape[1], world.instruments.shape[1]))
     accumulator.quarters = last - first
 
 

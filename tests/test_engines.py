@@ -197,3 +197,22 @@ def test_a_continuation_of_a_runs_own_state_ends_where_the_run_ends():
         assert cont.outcomes[name][0] == whole.outcomes[name][0], name
     # the other continuations (runs 4, 5) draw other numbers and end elsewhere
     assert len(set(cont.outcomes["align_RUS-PRK_final"])) > 1
+
+
+def test_continuations_on_threads_and_their_key_series_are_the_same():
+    # a seminar forecast runs its chunks on threads and records the key series of the first
+    # futures in the compiled loop: the numbers equal one thread's, and the recorded series end
+    # where the outcome table says
+    from sim.engine import KEY_SERIES, simulate_from, start_world
+    plan = _busy_plan()
+    state = start_world(plan, 1)
+    one = simulate_from(plan, state, 0, 90, 4, key_runs=30)
+    two = simulate_from(plan, state, 0, 90, 4, key_runs=30, threads=3, chunk_size=16)
+    for name, values in one.outcomes.items():
+        np.testing.assert_array_equal(values, two.outcomes[name], err_msg=name)
+    key = one.trajectories.series["key"]
+    np.testing.assert_array_equal(key, two.trajectories.series["key"])
+    assert key.shape == (30, plan.horizon + 1, len(KEY_SERIES))
+    np.testing.assert_array_equal(key[:, -1, KEY_SERIES.index("nk_tilt")],
+                                  one.outcomes["nk_tilt_final"][:30])
+    assert np.ptp(key[:, -1, KEY_SERIES.index("nk_tilt")]) > 0

@@ -1,11 +1,8 @@
 """The cone of futures from the state a seminar has reached.
 
 :func:`continuations` copies one world into N rows and advances them together to the horizon
-with the vectorized engine: the outcomes of all N with the compiled chunk loop
-(:func:`sim.engine.simulate_from`), and the key series of the first :data:`FAN_RUNS` of the same
-futures, quarter by quarter (:func:`sim.step.advance`), for the fan chart. Both paths run the
-same compiled rules with the same draws, so the recorded futures are exactly the first rows of
-the N (tests/test_engines.py holds the two paths to each other byte for byte). Every
+with the vectorized engine's compiled chunk loop (:func:`sim.engine.simulate_from`): the
+outcomes of all N, and the key series of the first :data:`FAN_RUNS` of them for the fan chart. Every
 continuation has its own counter-based key (:func:`sim.rng.run_keys` of a forecast seed and
 the continuation's index), and the forecast seed is derived from the session's seed and the
 state's digest (:func:`forecast_seed`): the same session at the same state gives the same
@@ -18,20 +15,25 @@ forecast, and two different states get independent draws.
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
 
-from sim import rng
-from sim.engine import KEY_SERIES, Plan, chunk_bounds, key_series, simulate_from
+from sim.engine import Plan, simulate_from
 from sim.predictions import mean_interval, wilson_interval
 from sim.state import World
-from sim.step import advance
 
 Z95 = 1.959963984540054  # two-sided 95% normal quantile
 CHUNK_SIZE = 1000  # futures recorded together (arrays stay in cache)
 FAN_RUNS = 1000  # futures whose key series the fan chart reads (its 5-95% bands need no more)
+
+
+def _cores() -> int:
+    """The cores this process may use."""
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
+               else os.cpu_count() or 1)
 
 
 def forecast_seed(session_seed: int, digest: str) -> int:
@@ -65,7 +67,8 @@ class Continuations:
 
 
 def continuations(plan: Plan, world: World, quarter: int, runs: int, seed: int, *,
-                  chunk_size: int = CHUNK_SIZE, fan_runs: int = FAN_RUNS) -> Continuations:
+                  chunk_size: int = CHUNK_SIZE, fan_runs: int = FAN_RUNS,
+                  threads: int | None = None) -> Continuations:
     """``runs`` continuations of run 0 of ``world`` from step ``quarter`` to the horizon.
 
     Args:
@@ -77,21 +80,17 @@ def continuations(plan: Plan, world: World, quarter: int, runs: int, seed: int, 
             futures do not depend on ``chunk_size``.
         chunk_size: futures advanced together.
         fan_runs: how many of the futures (the first ones) have their key series recorded.
+        threads: threads running the futures (default: the machine's cores); the futures do
+            not depend on it.
     """
     if runs < 1:
         raise ValueError("runs must be positive")
     state = world.take(np.zeros(1, dtype=np.intp))
-    outcomes = simulate_from(plan, state, quarter, runs, seed,
-                             chunk_size=max(chunk_size, 10_000)).outcomes
-    recorded = min(runs, fan_runs)
-    series = np.empty((recorded, plan.horizon - quarter + 1, len(KEY_SERIES)))
-    for start, stop in chunk_bounds(recorded, chunk_size):
-        batch = world.take(np.zeros(stop - start, dtype=np.intp))
-        keys = rng.run_keys(seed, np.arange(start, stop))
-        series[start:stop, 0] = key_series(batch)
-        for step in range(quarter, plan.horizon):
-            advance(batch, plan.params, plan.inputs(step), keys)
-            series[start:stop, step - quarter + 1] = key_series(batch)
+    result = simulate_from(plan, state, quarter, runs, seed, chunk_size=max(chunk_size, 10_000),
+                           key_runs=min(runs, fan_runs), threads=threads or _cores())
+    assert result.trajectories is not None
+    series = result.trajectories.series["key"]
+    outcomes = result.outcomes
     return Continuations(quarter, dict(outcomes), series, seed)
 
 
