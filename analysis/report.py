@@ -22,8 +22,9 @@ import numpy as np
 
 from analysis import figures as fig
 from analysis.summary import summary_markdown
-from sim.engine import KEY_SERIES, Plan, SimulationResult
+from sim.engine import Plan, SimulationResult
 from sim.events import catalogue, event_names
+from sim.kernel import KEY_SERIES
 from sim.quarters import quarter_label
 from sim.results import build_metadata, results_folder, write_data, write_metadata
 

@@ -28,7 +28,7 @@ from analysis.figures import (
 )
 from analysis.summary import markdown_table
 from sim.actors import ACTORS, SHORT_NAMES
-from sim.engine import KEY_SERIES
+from sim.kernel import KEY_SERIES
 from sim.quarters import quarter_label
 from sim.results import results_folder
 from sim.seminar.forecast import Continuations, continuations, forecast_seed, key_estimates

@@ -18,7 +18,8 @@ from analysis.summary import (
     is_binary,
     summary_markdown,
 )
-from sim.engine import KEY_SERIES, simulate
+from sim.engine import simulate
+from sim.kernel import KEY_SERIES
 from sim.quarters import quarter_label
 from tests.conftest import make_plan
 

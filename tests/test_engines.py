@@ -203,7 +203,8 @@ def test_continuations_on_threads_and_their_key_series_are_the_same():
     # a seminar forecast runs its chunks on threads and records the key series of the first
     # futures in the compiled loop: the numbers equal one thread's, and the recorded series end
     # where the outcome table says
-    from sim.engine import KEY_SERIES, simulate_from, start_world
+    from sim.engine import simulate_from, start_world
+    from sim.kernel import KEY_SERIES
     plan = _busy_plan()
     state = start_world(plan, 1)
     one = simulate_from(plan, state, 0, 90, 4, key_runs=30)

@@ -375,7 +375,7 @@ def test_the_branch_override_hook_leaves_the_keys_alone():
 def test_the_fan_chart_futures_are_the_first_of_the_forecast():
     # the outcomes come from the compiled chunk loop, the key series of the first futures from
     # the quarter-by-quarter path: the same futures, so their final values agree exactly
-    from sim.engine import KEY_SERIES
+    from sim.kernel import KEY_SERIES
     futures = continuations(PLAN, start_world(PLAN, 1), 0, 50, 5, fan_runs=20)
     assert futures.runs == 50 and futures.key.shape[0] == 20
     final = futures.key[:, -1, KEY_SERIES.index("align_RUS-PRK")]

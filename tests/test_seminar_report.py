@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from analysis.seminar import decision_rows, departures
-from sim.engine import KEY_SERIES
+from sim.kernel import KEY_SERIES
 from sim.plan import load_plan
 from sim.scenario import SCENARIO_DIR
 from sim.seminar.forecast import Continuations

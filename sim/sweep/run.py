@@ -238,7 +238,9 @@ def run_chunk(job: ChunkJob) -> ChunkDone:
     target = Path(job.path)
     tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
     with open(tmp, "wb") as handle:
-        pq.write_table(table, handle)
+        # dictionary encoding only where it pays (the repeated names): tried on every float
+        # column it costs four times the rest of the write (measured on a 10,000-run chunk)
+        pq.write_table(table, handle, use_dictionary=["scenario", "lens"])
         handle.flush()
         os.fsync(handle.fileno())
     os.replace(tmp, target)

@@ -43,8 +43,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 from sim.actors import PRK, RUS
-from sim.engine import KEY_SERIES, Plan, SimulationResult, simulate
+from sim.engine import Plan, SimulationResult, simulate
 from sim.initial import initial_state
+from sim.kernel import KEY_SERIES
 from sim.params import Parameters
 from sim.predictions import mean_interval, wilson_interval
 from sim.state import INSTRUMENT
