@@ -15,7 +15,6 @@ forecast, and two different states get independent draws.
 from __future__ import annotations
 
 import hashlib
-import os
 from dataclasses import dataclass
 
 import numpy as np
@@ -24,16 +23,10 @@ from numpy.typing import NDArray
 from sim.engine import Plan, simulate_from
 from sim.predictions import mean_interval, wilson_interval
 from sim.state import World
+from sim.sweep.executor import default_workers
 
 Z95 = 1.959963984540054  # two-sided 95% normal quantile
-CHUNK_SIZE = 1000  # futures recorded together (arrays stay in cache)
 FAN_RUNS = 1000  # futures whose key series the fan chart reads (its 5-95% bands need no more)
-
-
-def _cores() -> int:
-    """The cores this process may use."""
-    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
-               else os.cpu_count() or 1)
 
 
 def forecast_seed(session_seed: int, digest: str) -> int:
@@ -67,7 +60,7 @@ class Continuations:
 
 
 def continuations(plan: Plan, world: World, quarter: int, runs: int, seed: int, *,
-                  chunk_size: int = CHUNK_SIZE, fan_runs: int = FAN_RUNS,
+                  chunk_size: int = 10_000, fan_runs: int = FAN_RUNS,
                   threads: int | None = None) -> Continuations:
     """``runs`` continuations of run 0 of ``world`` from step ``quarter`` to the horizon.
 
@@ -86,8 +79,8 @@ def continuations(plan: Plan, world: World, quarter: int, runs: int, seed: int, 
     if runs < 1:
         raise ValueError("runs must be positive")
     state = world.take(np.zeros(1, dtype=np.intp))
-    result = simulate_from(plan, state, quarter, runs, seed, chunk_size=max(chunk_size, 10_000),
-                           key_runs=min(runs, fan_runs), threads=threads or _cores())
+    result = simulate_from(plan, state, quarter, runs, seed, chunk_size=chunk_size,
+                           key_runs=min(runs, fan_runs), threads=threads or default_workers())
     assert result.trajectories is not None
     series = result.trajectories.series["key"]
     outcomes = result.outcomes
