@@ -113,7 +113,8 @@ def explain(comparison: Comparison, runs: int = DEFAULT_RUNS, seed: int | None =
     def key(plan: Plan, lens: str, coalition: int, players: list[Player]) -> tuple[Any, ...]:
         switched = coalition_overrides(players, coalition)
         k = (lens, plan.name, tuple(sorted(switched.items())))
-        plans.setdefault(k, with_coalition(plan, players, coalition))
+        if k not in plans:
+            plans[k] = with_coalition(plan, players, coalition)
         return k
 
     for own, failing in contested(comparison):
