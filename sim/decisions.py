@@ -61,60 +61,52 @@ def total_pull(world: World, q: Quantities, params: Parameters) -> NDArray[np.fl
 
 
 @rule
-def logit3(u_low, u_mid, u_high, rationality):  # type: ignore[no-untyped-def]
-    """Logit probabilities of three options.
+def move_weights(pull, params):  # type: ignore[no-untyped-def]
+    """Logit weights of cool, hold and warm for a pull ``g``, proportional to their probabilities.
 
-    The softmax of ``rationality · (u_low, u_mid, u_high)`` (every choice in the model has
-    exactly three options).
+    The utilities are ``-g - c``, ``0``, ``g - c`` (``c`` the move cost), so with ``λ`` the
+    rationality the softmax weights are ``exp(-λ(g + c))``, ``1``, ``exp(λ(g - c))``. Divided by
+    the weight of the move with the pull they are ``1`` for that move, ``x·exp(λc)`` for hold
+    and ``x²`` for the move against it, with ``x = exp(-λ|g|) ≤ 1`` and ``exp(λc)`` the
+    parameters' ``hold_premium`` (at most e^250): one exponential a move instead of two (the
+    engine's costliest line), no overflow whatever the pull, and a sum of at least 1.
     """
-    a, b, c = rationality * u_low, rationality * u_mid, rationality * u_high
-    top = max(max(a, b), c)
-    # exp(top - top) is exactly 1: two exponentials, not three (the engine's costliest line)
-    ea = 1.0 if a == top else np.exp(a - top)
-    eb = 1.0 if b == top else np.exp(b - top)
-    ec = 1.0 if c == top else np.exp(c - top)
-    total = ea + eb + ec
-    return ea / total, eb / total, ec / total
+    x = np.exp(-params.rationality * abs(pull))
+    hold = x * params.hold_premium
+    if pull >= 0.0:
+        return x * x, hold, 1.0
+    return 1.0, hold, x * x
 
 
 @rule
-def _logit_all(low, mid, high, rationality, out):  # type: ignore[no-untyped-def]
-    for k in range(low.shape[0]):
-        out[0, k], out[1, k], out[2, k] = logit3(low[k], mid[k], high[k], rationality)
-
-
-def three_way_logit(
-    u_low: NDArray[np.float64], u_mid: NDArray[np.float64], u_high: NDArray[np.float64],
-    rationality: float,
-) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
-    """:func:`logit3` elementwise over arrays of one shape."""
-    low, mid, high = np.broadcast_arrays(*(np.asarray(u, dtype=np.float64)
-                                           for u in (u_low, u_mid, u_high)))
-    out = np.empty((3, low.size))
-    _logit_all(low.ravel(), mid.ravel(), high.ravel(), float(rationality), out)
-    return (out[0].reshape(low.shape), out[1].reshape(low.shape), out[2].reshape(low.shape))
+def _move_probabilities_all(pull, params, out):  # type: ignore[no-untyped-def]
+    for k in range(pull.shape[0]):
+        cool, hold, warm = move_weights(pull[k], params)
+        total = cool + hold + warm
+        out[k, 0], out[k, 1], out[k, 2] = cool / total, hold / total, warm / total
 
 
 def move_probabilities(pull: NDArray[np.float64], params: Parameters) -> NDArray[np.float64]:
     """P(cool), P(hold), P(warm) for each pull, shape ``pull.shape + (3,)``.
 
-    The utilities of cool, hold, warm are ``-g - c``, ``0``, ``g - c``.
+    :func:`move_weights`, normalised.
     """
-    cost = params.move_cost
-    return np.stack(three_way_logit(-pull - cost, np.zeros_like(pull), pull - cost,
-                                    params.rationality), axis=-1)
+    flat = np.ascontiguousarray(pull, dtype=np.float64).ravel()
+    out = np.empty((flat.size, 3))
+    _move_probabilities_all(flat, kernel_parameters(params), out)
+    return out.reshape(np.shape(pull) + (3,))
 
 
 @rule
 def choose_move(pull, params, u):  # type: ignore[no-untyped-def]
     """The move in {-1, 0, +1} for a pull, by inverse CDF of the uniform ``u``.
 
-    Utilities of cool, hold, warm are ``-g - c``, ``0``, ``g - c``; cool if u < P(cool), hold if
-    u < P(cool) + P(hold), else warm.
+    Cool if ``u < P(cool)``, hold if ``u < P(cool) + P(hold)``, else warm; compared as
+    ``u · total < weight`` (:func:`move_weights`), which needs no division.
     """
-    cost = params.move_cost
-    p_cool, p_hold, _ = logit3(-pull - cost, 0.0, pull - cost, params.rationality)
-    return (u >= p_cool) + (u >= p_cool + p_hold) - 1
+    cool, hold, warm = move_weights(pull, params)
+    scaled = u * (cool + hold + warm)
+    return (scaled >= cool) + (scaled >= cool + hold) - 1
 
 
 @rule

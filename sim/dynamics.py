@@ -26,8 +26,6 @@ Each rule is compiled (``sim.jit``) for one run ``r``; the array functions run i
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 from numpy.typing import NDArray
 
@@ -35,7 +33,7 @@ from sim.actors import CHN, N_ACTORS, PRK, ROK, ROW, RUS, USA
 from sim.jit import rule
 from sim.mechanisms.threat import threat_target_of
 from sim.params import Parameters, kernel_parameters
-from sim.quantities import NEED_FLOOR, Quantities, capacity_of
+from sim.quantities import NEED_FLOOR, Quantities, capacity_of, power
 from sim.state import (
     AID_LEVEL,
     ARMS_SUPPLY,
@@ -129,9 +127,12 @@ def lifeline_factors_row(w, params, r, out):  # type: ignore[no-untyped-def]
     secondary sanctions.
     """
     for j in range(N_ACTORS):  # the partner's supply, kept in the rest-of-world column a moment
-        out[j, ROW] = math.pow(max(capacity_of(w, r, j), SUPPLY_FLOOR), params.supply_capacity)
+        out[j, ROW] = power(max(capacity_of(w, r, j), SUPPLY_FLOOR), params.supply_capacity)
     for i in range(N_ACTORS):  # alignment is symmetric: one exponential per dyad
-        for j in range(i, N_ACTORS):
+        own = w.alignment[r, i, i]  # 1: the parameters' self_closeness, without the exp
+        out[i, i] = (params.self_closeness if own == 1.0
+                     else np.exp(params.dependence_alignment * own)) * out[i, ROW]
+        for j in range(i + 1, N_ACTORS):
             closeness = np.exp(params.dependence_alignment * w.alignment[r, i, j])
             out[i, j] = closeness * out[j, ROW]
             out[j, i] = closeness * out[i, ROW]
@@ -212,9 +213,8 @@ def update_slow_row(w, params, q, r, target):  # type: ignore[no-untyped-def]
             w.dependence[r, i, j] = relax(w.dependence[r, i, j], target[i, j],
                                           params.dependence_rate)
     update_reputation_row(w, q, params, r)
-    decay = math.pow(0.5, 1.0 / params.shock_half_life)
     for m in range(w.env_shock.shape[1]):
-        w.env_shock[r, m] *= decay
+        w.env_shock[r, m] *= params.shock_decay
 
 
 @rule

@@ -367,6 +367,8 @@ def apply_effects_row(w, r, fired, base_env, event, target, op, value, ii, jj,
     ``base_env`` is the scenario's environment path this quarter (M,): a ``set`` on an
     environment variable moves the permanent shift so that path + shift equals the value.
     """
+    if not fired.any():  # most quarters: nothing to apply
+        return
     for k in range(event.shape[0]):
         if not fired[event[k]]:
             continue

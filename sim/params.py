@@ -10,6 +10,7 @@ these defaults.
 
 from __future__ import annotations
 
+import math
 from collections import namedtuple
 from functools import lru_cache
 from typing import Annotated, Any
@@ -437,11 +438,23 @@ def check_overrides(values: dict[str, float]) -> dict[str, float]:
     return {name: getattr(checked, name) for name in values}
 
 
-KernelParameters = namedtuple("KernelParameters", PARAMETER_NAMES)  # type: ignore[misc]
-"""The parameters as a plain named tuple, which the compiled rules (``sim.jit``) read by name."""
+#: Constants the rules would otherwise recompute every quarter of every run, each a function of
+#: the parameters only: ``hold_premium = exp(rationality · move_cost)`` (the logit weight of
+#: holding over a move that costs nothing, :func:`sim.decisions.move_weights`) and
+#: ``shock_decay = 0.5 ^ (1 / shock_half_life)`` (what a quarter leaves of a shock),
+#: ``self_closeness = exp(dependence_alignment)`` (the lifeline factor of alignment 1).
+DERIVED_NAMES: tuple[str, ...] = ("hold_premium", "shock_decay", "self_closeness")
+
+KernelParameters = namedtuple(  # type: ignore[misc]
+    "KernelParameters", PARAMETER_NAMES + DERIVED_NAMES)
+"""The parameters as a plain named tuple, which the compiled rules (``sim.jit``) read by name,
+followed by the constants derived from them (:data:`DERIVED_NAMES`)."""
 
 
 @lru_cache(maxsize=256)
 def kernel_parameters(params: Parameters) -> Any:
     """``params`` as a :data:`KernelParameters` (floats, integers kept integers)."""
-    return KernelParameters(*(getattr(params, name) for name in PARAMETER_NAMES))
+    derived = (math.exp(params.rationality * params.move_cost),
+               math.pow(0.5, 1.0 / params.shock_half_life),
+               math.exp(params.dependence_alignment))
+    return KernelParameters(*(getattr(params, name) for name in PARAMETER_NAMES), *derived)

@@ -61,6 +61,21 @@ def env(world: World, name: str) -> NDArray[np.float64]:
 
 
 @rule
+def power(base, exponent):  # type: ignore[no-untyped-def]
+    """``base ** exponent`` for ``base ≥ 0``.
+
+    The exponents the bundled parameters use are computed without libm's ``pow`` (a tenth of
+    the engine's time when it was called every quarter): ``x^1 = x`` and ``x^0.5 = sqrt(x)``
+    (both correctly rounded).
+    """
+    if exponent == 1.0:
+        return base
+    if exponent == 0.5:
+        return math.sqrt(base)
+    return math.pow(base, exponent)
+
+
+@rule
 def capacity_of(w, r, j):  # type: ignore[no-untyped-def]
     """``(1 - strain_j) · stability_j`` of run ``r``."""
     return (1.0 - w.strain[r, j]) * w.stability[r, j]
@@ -78,7 +93,7 @@ def relative_power_of(w, r, j):  # type: ignore[no-untyped-def]
 @rule
 def reach_of(w, params, r, j):  # type: ignore[no-untyped-def]
     """How far ``j``'s protection carries, at most 1."""
-    return max(math.pow(relative_power_of(w, r, j), params.reach_exponent),
+    return max(power(relative_power_of(w, r, j), params.reach_exponent),
                params.nuclear_umbrella * w.nuclear[r, j])
 
 

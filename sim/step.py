@@ -66,9 +66,12 @@ def begin_quarter_row(w, params, keys, quarter, r, base_env, forced, repeatable,
     effective_environment_row(w, r, base_env)
     hazard_row(w, r, h_base, h_event, h_code, h_coef, probabilities)
     for e in range(fired.shape[0]):
-        u = draw(keys[r], quarter, WORLD_ACTOR, STREAM_EVENTS, e)
+        # a probability of 0 or 1 decides without the draw (draws are pure: skipping one
+        # shifts no other)
+        p = probabilities[e]
+        u = draw(keys[r], quarter, WORLD_ACTOR, STREAM_EVENTS, e) if 0.0 < p < 1.0 else 0.5
         already = w.fired_quarter[r, e] >= 0
-        fired[e] = fires(probabilities[e], u, forced[e], already, repeatable[e])
+        fired[e] = fires(p, u, forced[e], already, repeatable[e])
         if fired[e] and not already:
             w.fired_quarter[r, e] = quarter
     apply_effects_row(w, r, fired, base_env, e_event, e_target, e_op, e_value, e_i, e_j,

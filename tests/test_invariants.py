@@ -8,13 +8,13 @@ from sim import rng
 from sim.calibration import calibrate
 from sim.decisions import (
     best_levels,
+    choose_move,
     instrument_values,
     move_probabilities,
-    three_way_logit,
     total_pull,
 )
 from sim.events import Hazard, event_names, hazard_probabilities, repeatable_mask
-from sim.params import Parameters
+from sim.params import Parameters, kernel_parameters
 from sim.quantities import derive
 from sim.state import ENVIRONMENT
 from sim.step import QuarterInputs, advance
@@ -77,11 +77,26 @@ def test_probabilities_are_probabilities(world, rationality, hazard):
     assert hz.min() >= 0.0 and hz.max() <= 1.0
 
 
-@settings(max_examples=100, deadline=None)
-@given(u=st.lists(st.floats(-50, 50), min_size=3, max_size=3), rationality=st.floats(0.0, 50.0))
-def test_three_way_logit_is_the_softmax(u, rationality):
-    """The engine's elementwise logit equals a plain softmax written independently."""
-    z = rationality * np.array(u)
+@settings(max_examples=200, deadline=None)
+@given(pull=st.floats(-50, 50), rationality=st.floats(0.0, 50.0), cost=st.floats(0.0, 5.0))
+def test_move_probabilities_are_the_softmax(pull, rationality, cost):
+    """The engine's move probabilities equal a plain softmax of the utilities of cool, hold and
+    warm (-g - c, 0, g - c), written independently."""
+    params = Parameters(rationality=rationality, move_cost=cost)
+    z = rationality * np.array([-pull - cost, 0.0, pull - cost])
     expected = np.exp(z - z.max()) / np.exp(z - z.max()).sum()
-    got = np.array([p[0] for p in three_way_logit(*(np.array([x]) for x in u), rationality)])
+    got = move_probabilities(np.array([pull]), params)[0]
     np.testing.assert_allclose(got, expected, rtol=1e-12, atol=1e-300)
+
+
+@settings(max_examples=100, deadline=None)
+@given(pull=st.floats(-3, 3), rationality=st.floats(0.0, 50.0))
+def test_a_move_is_the_inverse_cdf_of_its_probabilities(pull, rationality):
+    """choose_move picks cool below P(cool), hold below P(cool) + P(hold), warm above."""
+    params = Parameters(rationality=rationality)
+    cool, hold, _ = move_probabilities(np.array([pull]), params)[0]
+    kp = kernel_parameters(params)
+    for u in np.linspace(0.0, 1.0, 101, endpoint=False):
+        expected = -1 if u < cool else (0 if u < cool + hold else 1)
+        if min(abs(u - cool), abs(u - cool - hold)) > 1e-12:  # away from the rounding edge
+            assert choose_move(pull, kp, u) == expected

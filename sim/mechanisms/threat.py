@@ -52,7 +52,9 @@ def threat_target_of(w, params, r, i):  # type: ignore[no-untyped-def]
     """Modelled threat of actor ``i`` in run ``r`` before its base (unclipped)."""
     hostile = 0.0
     for j in range(N_ACTORS):
-        hostile += max(-w.alignment[r, i, j], 0.0) * relative_power_of(w, r, j)
+        hostility = -w.alignment[r, i, j]
+        if hostility > 0.0:  # only a hostile actor's power threatens (and costs a division)
+            hostile += hostility * relative_power_of(w, r, j)
     target = params.hostility_threat * hostile
     if i == USA or i == ROK:
         target += params.provocation_threat * w.provocation[r]
