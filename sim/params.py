@@ -445,7 +445,7 @@ def check_overrides(values: dict[str, float]) -> dict[str, float]:
 #: ``self_closeness = exp(dependence_alignment)`` (the lifeline factor of alignment 1).
 DERIVED_NAMES: tuple[str, ...] = ("hold_premium", "shock_decay", "self_closeness")
 
-KernelParameters = namedtuple(  # type: ignore[misc]
+KernelParameters: Any = namedtuple(  # type: ignore[misc]
     "KernelParameters", PARAMETER_NAMES + DERIVED_NAMES)
 """The parameters as a plain named tuple, which the compiled rules (``sim.jit``) read by name,
 followed by the constants derived from them (:data:`DERIVED_NAMES`)."""
