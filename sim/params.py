@@ -445,7 +445,7 @@ def check_overrides(values: dict[str, float]) -> dict[str, float]:
 #: ``self_closeness = exp(dependence_alignment)`` (the lifeline factor of alignment 1).
 DERIVED_NAMES: tuple[str, ...] = ("hold_premium", "shock_decay", "self_closeness")
 
-KernelParameters: Any = namedtuple(  # type: ignore[misc]
+KernelParameters = namedtuple(  # type: ignore[misc]
     "KernelParameters", PARAMETER_NAMES + DERIVED_NAMES)
 """The parameters as a plain named tuple, which the compiled rules (``sim.jit``) read by name,
 followed by the constants derived from them (:data:`DERIVED_NAMES`)."""
@@ -457,4 +457,5 @@ def kernel_parameters(params: Parameters) -> Any:
     derived = (math.exp(params.rationality * params.move_cost),
                math.pow(0.5, 1.0 / params.shock_half_life),
                math.exp(params.dependence_alignment))
-    return KernelParameters(*(getattr(params, name) for name in PARAMETER_NAMES), *derived)
+    return KernelParameters._make((*(getattr(params, name) for name in PARAMETER_NAMES),
+                                   *derived))
