@@ -6,7 +6,7 @@ top. :mod:`sim.results` owns the folder (written atomically by
 opens first, and :func:`write_results` puts the two together for the command line and for
 notebooks::
 
-    OUT/runs.parquet, trajectories.parquet    sim.results.write_data
+    OUT/runs.parquet, trajectories.parquet    sim.results.RunsWriter
     OUT/summary.md                            analysis.summary.summary_markdown
     OUT/figures/fan_chart.png                 analysis.figures.fan_chart (key series recorded)
     OUT/figures/nk_tilt.png                   analysis.figures.tilt_distribution
@@ -15,6 +15,7 @@ notebooks::
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +27,7 @@ from sim.engine import Plan, SimulationResult
 from sim.events import catalogue, event_names
 from sim.kernel import KEY_SERIES
 from sim.quarters import quarter_label
-from sim.results import build_metadata, results_folder, write_data, write_metadata
+from sim.results import RunsWriter, build_metadata, results_folder, write_metadata
 
 SUMMARY_FILE = "summary.md"
 FIGURES_DIR = "figures"
@@ -92,27 +93,33 @@ def write_figures(folder: Path, result: SimulationResult, plan: Plan) -> list[Pa
 
 def write_results(
     out_dir: Path | str,
-    result: SimulationResult,
+    result: SimulationResult | Iterable[SimulationResult],
     plan: Plan,
     *,
     seed: int,
     engine: str,
-    wall_time: float,
+    wall_time: float | Callable[[], float],
     extra_metadata: dict[str, Any] | None = None,
     figures: bool = True,
+    runs: int | None = None,
 ) -> Path:
     """Write a complete results folder of one Monte Carlo, atomically.
 
     Args:
         out_dir: the folder to create. It may exist only if it is empty.
-        result: what :func:`sim.engine.simulate` returned.
+        result: what :func:`sim.engine.simulate` returned, or its chunks in run order as they
+            come (:func:`sim.engine.simulate_chunks`): each is written as it arrives and the
+            report reads the outcomes back a column at a time, so a million runs never sit
+            in memory at once.
         plan: the plan that was simulated (scenario, lens, parameters, start, horizon).
         seed: the seed of the runs.
         engine: ``"vectorized"`` or ``"mesa"``.
-        wall_time: seconds the simulation took.
+        wall_time: seconds the simulation took, or a function giving them once the last
+            chunk is written (chunks are simulated while they are written).
         extra_metadata: more fields for ``metadata.json`` (e.g. the lens hash or the command
             line); they override the defaults of the same name.
         figures: write ``figures/*.png`` (the fan chart needs ``record="key"``).
+        runs: the number of runs, required when ``result`` is an iterable of chunks.
 
     Returns:
         The results folder.
@@ -120,12 +127,30 @@ def write_results(
     Raises:
         InputError: ``out_dir`` exists and is not an empty folder; nothing is written.
     """
-    with results_folder(out_dir) as folder:
-        meta = build_metadata(result, plan, seed=seed, engine=engine, wall_time=wall_time,
+    if isinstance(result, SimulationResult):
+        runs, chunks = len(result.run_index), iter([result])
+    elif runs is None:
+        raise ValueError("write_results needs runs= when given chunks")
+    else:
+        chunks = iter(result)
+    total = int(runs)
+
+    def record(first: SimulationResult) -> dict[str, Any]:
+        meta = build_metadata(first, plan, seed=seed, engine=engine, wall_time=0.0,
                               extra_metadata=extra_metadata)
-        write_data(folder, result, plan, meta)
-        write_summary(folder, result, plan, seed=seed, engine=engine)
+        meta["runs"] = total
+        return meta
+
+    with results_folder(out_dir) as folder:
+        writer = RunsWriter(folder, plan, seed, record)
+        for part in chunks:
+            writer.add(part)
+        whole, _ = writer.close()
+        seconds = wall_time() if callable(wall_time) else wall_time
+        meta = build_metadata(whole, plan, seed=seed, engine=engine, wall_time=seconds,
+                              extra_metadata=extra_metadata)
+        write_summary(folder, whole, plan, seed=seed, engine=engine)
         if figures:
-            write_figures(folder, result, plan)
+            write_figures(folder, whole, plan)
         write_metadata(folder, meta)
     return Path(out_dir)

@@ -194,7 +194,7 @@ def _quarter_text(q: float, start: str | None) -> str:
     return text
 
 
-def _key_rows(outcomes: Mapping[str, NDArray[np.float64]], columns: list[str],
+def _key_rows(outcomes: Mapping[str, ArrayLike], columns: list[str],
               n_total: int, start: str | None) -> list[list[str]]:
     rows = []
     for name in columns:
@@ -229,7 +229,7 @@ def _runs(n: int, n_total: int) -> str:
     return f"{n}" if n == n_total else f"{n} of {n_total}"
 
 
-def _dyad_rows(outcomes: Mapping[str, NDArray[np.float64]]) -> list[list[str]]:
+def _dyad_rows(outcomes: Mapping[str, ArrayLike]) -> list[list[str]]:
     rows = []
     for i, a in enumerate(ACTORS):
         for b in ACTORS[i + 1:]:
@@ -242,15 +242,15 @@ def _dyad_rows(outcomes: Mapping[str, NDArray[np.float64]]) -> list[list[str]]:
     return rows
 
 
-def _event_rows(outcomes: Mapping[str, NDArray[np.float64]], start: str | None,
+def _event_rows(outcomes: Mapping[str, ArrayLike], start: str | None,
                 descriptions: Mapping[str, str]) -> tuple[list[list[str]], list[str]]:
     fired_rows: list[tuple[float, list[str]]] = []
     never: list[str] = []
-    for column, values in outcomes.items():
+    for column in outcomes:
         if not (column.startswith("event_") and column.endswith("_quarter")):
             continue
         event = column[len("event_"):-len("_quarter")]
-        q = np.asarray(values, dtype=float)
+        q = np.asarray(outcomes[column], dtype=float)
         q = q[~np.isnan(q)]
         fired = q[q > 0]
         if fired.size == 0:
@@ -298,7 +298,7 @@ def summary_markdown(
     Returns:
         Markdown text ending in a newline.
     """
-    cols = {k: np.asarray(v, dtype=float) for k, v in outcomes.items()}
+    cols = outcomes  # read a column at a time: a streamed run's outcomes are not in memory
     key: list[str] = []
     for name in [*first, *DEFAULT_KEY_OUTCOMES]:
         if name in cols and name not in key:

@@ -12,6 +12,7 @@ import json
 import subprocess
 import sys
 import time
+from typing import Any
 
 import pytest
 
@@ -193,3 +194,54 @@ def test_where_the_time_goes(benchmark):
     benchmark.pedantic(quarter_by_phase, rounds=3, warmup_rounds=1)
     total = sum(seconds.values())
     benchmark.extra_info.update({f"share {k}": v / total for k, v in seconds.items()})
+
+
+def _peak_tree_rss(process: Any) -> dict[int, int]:
+    """Sample the resident memory of ``process`` and its descendants every 0.1 s until it
+    exits; the peak of each process in bytes."""
+    import psutil
+
+    peaks: dict[int, int] = {}
+    root = psutil.Process(process.pid)
+    while process.poll() is None:
+        try:
+            tree = [root, *root.children(recursive=True)]
+        except psutil.NoSuchProcess:
+            break
+        for p in tree:
+            try:
+                peaks[p.pid] = max(peaks.get(p.pid, 0), p.memory_info().rss)
+            except psutil.NoSuchProcess:
+                pass
+        time.sleep(0.1)
+    return peaks
+
+
+def test_million_runs_on_two_workers(benchmark, tmp_path):
+    """The issue's target: `geosim run` of the baseline, 1,000,000 runs x 40 quarters on 2
+    workers, wall time and the peak memory of the largest process (the command writes each
+    chunk as it finishes). `GEOSIM_BENCH_MILLION_RUNS` sets another number of runs."""
+    import os
+
+    runs = int(os.environ.get("GEOSIM_BENCH_MILLION_RUNS", 1_000_000))
+    report: dict[str, Any] = {"runs": runs}
+    geosim = os.path.join(os.path.dirname(sys.executable), "geosim")
+
+    def command() -> None:
+        out = tmp_path / f"run{len(report)}"
+        started = time.perf_counter()
+        process = subprocess.Popen([geosim, "run", str(SCENARIO_DIR / "baseline.yaml"),
+                                    "--runs", str(runs), "--workers", "2", "--seed", "1",
+                                    "--out", str(out), "--quiet"])
+        peaks = _peak_tree_rss(process)
+        assert process.wait() == 0
+        wall = time.perf_counter() - started
+        meta = json.loads((out / "metadata.json").read_text())
+        report.update(command_seconds=wall,
+                      simulate_and_write_seconds=meta["wall_time_seconds"],
+                      runs_per_second=runs / meta["wall_time_seconds"],
+                      largest_process_peak_rss_mib=max(peaks.values()) / 2**20,
+                      processes=len(peaks))
+
+    benchmark.pedantic(command, rounds=1, warmup_rounds=0)
+    benchmark.extra_info.update(report)

@@ -9,9 +9,11 @@ is the one module of ``sim`` that may import ``analysis``.
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import time
 import traceback
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -117,10 +119,10 @@ def _run(scenario: Path, lens: str, runs: int, seed: int, engine: str, out: Path
          chunk_size: int, figures: bool, quiet: bool, trajectories: int = 0,
          workers: int | None = None) -> None:
     from analysis.report import write_results
-    from sim.engine import Record, simulate
+    from sim.engine import Record, SimulationResult, simulate_chunks
     from sim.mesa_model import simulate_mesa
     from sim.plan import load_plan
-    from sim.results import check_destination
+    from sim.results import check_destination, read_metadata
 
     if engine not in ("vectorized", "mesa"):
         raise InputError("command line", None, "--engine",
@@ -132,22 +134,26 @@ def _run(scenario: Path, lens: str, runs: int, seed: int, engine: str, out: Path
     progress = _Progress(runs, quiet)
     started = time.perf_counter()
     # key series of at most 20,000 runs for the fan chart; whole state of the first N on request
-    if engine == "vectorized" and runs > chunk_size and workers != 1:
-        from sim.sweep.executor import ProcessExecutor, simulate_parallel
+    # chunks are written as they finish (a million runs never sit in memory at once); the
+    # wall time covers simulating them and writing runs.parquet
+    with contextlib.ExitStack() as stack:
+        if engine == "vectorized" and runs > chunk_size and workers != 1:
+            from sim.sweep.executor import ProcessExecutor, simulate_parallel_chunks
 
-        with ProcessExecutor(workers) as executor:
-            result = simulate_parallel(plan, runs, seed, executor, chunk_size=chunk_size,
-                                       progress=progress, record=record, record_runs=20_000,
-                                       full_runs=trajectories)
-    elif engine == "vectorized":
-        result = simulate(plan, runs, seed, chunk_size=chunk_size, progress=progress,
-                          record=record, record_runs=20_000, full_runs=trajectories)
-    else:
-        result = simulate_mesa(plan, runs, seed, progress=progress,
-                               record=record, record_runs=20_000, full_runs=trajectories)
-    wall = time.perf_counter() - started
-    path = write_results(out_dir, result, plan, seed=seed, engine=engine, wall_time=wall,
-                         figures=figures)
+            executor = stack.enter_context(ProcessExecutor(workers))
+            chunks: Iterable[SimulationResult] = simulate_parallel_chunks(
+                plan, runs, seed, executor, chunk_size=chunk_size, progress=progress,
+                record=record, record_runs=20_000, full_runs=trajectories)
+        elif engine == "vectorized":
+            chunks = simulate_chunks(plan, runs, seed, chunk_size=chunk_size, progress=progress,
+                                     record=record, record_runs=20_000, full_runs=trajectories)
+        else:
+            chunks = [simulate_mesa(plan, runs, seed, progress=progress, record=record,
+                                    record_runs=20_000, full_runs=trajectories)]
+        path = write_results(out_dir, chunks, plan, seed=seed, engine=engine,
+                             wall_time=lambda: time.perf_counter() - started,
+                             figures=figures, runs=runs)
+    wall = read_metadata(path)["wall_time_seconds"]
     if not quiet:
         typer.echo(f"{runs} runs of {plan.name} ({plan.lens} lens, {engine}) in {wall:.1f}s")
         typer.echo(f"results: {path}")

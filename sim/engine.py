@@ -8,7 +8,7 @@ stream), a run's numbers do not depend on the chunk it falls in.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -190,14 +190,24 @@ def simulate(
             to bound memory in large runs.
         full_runs: also record the whole state of the first ``full_runs`` runs.
     """
-    parts = []
+    return concatenate(list(simulate_chunks(
+        plan, runs, seed, chunk_size=chunk_size, record=record, first_run=first_run,
+        progress=progress, record_runs=record_runs, full_runs=full_runs)))
+
+
+def simulate_chunks(
+    plan: Plan, runs: int, seed: int, *, chunk_size: int = 10_000, record: Record = "none",
+    first_run: int = 0, progress: Callable[[int], None] | None = None,
+    record_runs: int | None = None, full_runs: int = 0,
+) -> Iterator[SimulationResult]:
+    """:func:`simulate`'s chunks one at a time, in run order (to write them as they come)."""
     for start, stop in chunk_bounds(runs, chunk_size, first_run):
         index = np.arange(start, stop, dtype=np.int64)
         rows = recorded_rows(record, record_runs, full_runs, start - first_run, stop - start)
-        parts.append(simulate_runs(plan, seed, index, rows))
+        part = simulate_runs(plan, seed, index, rows)
         if progress is not None:
             progress(stop - start)
-    return concatenate(parts)
+        yield part
 
 
 def simulate_from(plan: Plan, state: World, quarter: int, runs: int, seed: int, *,

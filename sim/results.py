@@ -39,7 +39,7 @@ import platform
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from importlib import metadata as importlib_metadata
@@ -52,7 +52,7 @@ import pyarrow.parquet as pq
 from numpy.typing import NDArray
 
 import sim
-from sim.engine import Plan, SimulationResult
+from sim.engine import Plan, SimulationResult, concatenate
 from sim.errors import InputError
 
 TRAJECTORIES_FILE = "trajectories.parquet"
@@ -332,6 +332,92 @@ def write_data(folder: Path, result: SimulationResult, plan: Plan,
     return written
 
 
+class OutcomeColumns(Mapping[str, NDArray[np.float64]]):
+    """The outcome columns of a ``runs.parquet`` file, each read when it is asked for.
+
+    A million runs' outcomes are about 0.9 GB as float64; a report reads them a column at a
+    time, so a run written chunk by chunk (:class:`RunsWriter`) never holds the whole table.
+    """
+
+    def __init__(self, path: Path, names: Sequence[str]) -> None:
+        self._path, self._names = Path(path), tuple(names)
+
+    def __getitem__(self, name: str) -> NDArray[np.float64]:
+        if name not in self._names:
+            raise KeyError(name)
+        column = pq.read_table(self._path, columns=[name]).column(name)
+        return np.asarray(column.to_numpy(), dtype=np.float64)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._names
+
+
+class RunsWriter:
+    """Writes ``runs.parquet`` (and ``trajectories.parquet``) one chunk of runs at a time.
+
+    Chunks are given in run order (:meth:`add`); each becomes a row group, so the file is the
+    one :func:`write_data` writes from the whole result, and the process holds one chunk of
+    outcomes at a time. The schema metadata (parameters and the run's record, ``metadata``
+    of the first chunk) is written with the first chunk: it holds what is known before the
+    runs (not the wall time, which ``metadata.json`` records). :meth:`close` returns the
+    result with its outcomes read back lazily (:class:`OutcomeColumns`) and the recorded
+    trajectories (bounded by the caller's ``record_runs``) in memory.
+    """
+
+    def __init__(self, folder: Path, plan: Plan, seed: int,
+                 metadata: Callable[[SimulationResult], dict[str, Any]]) -> None:
+        self._folder, self._plan, self._seed, self._metadata = folder, plan, int(seed), metadata
+        self._writer: pq.ParquetWriter | None = None
+        self._names: list[str] = []
+        self._run_index: list[NDArray[np.int64]] = []
+        self._trajectories: list[SimulationResult] = []
+
+    def add(self, part: SimulationResult) -> None:
+        """Append the next chunk of runs."""
+        if self._writer is None:
+            self._names = list(part.outcomes)
+            meta = self._metadata(part)
+            schema_meta = {
+                PARAMETERS_KEY: json.dumps(meta["parameters"], sort_keys=True).encode("utf-8"),
+                METADATA_KEY: json.dumps(
+                    {k: v for k, v in meta.items()
+                     if k not in ("parameters", "files", "wall_time_seconds")},
+                    ensure_ascii=False).encode("utf-8"),
+            }
+            table = runs_table(part, self._plan, self._seed, schema_meta)
+            self._writer = pq.ParquetWriter(self._folder / RUNS_FILE, table.schema)
+        else:
+            if list(part.outcomes) != self._names:
+                raise ValueError("a chunk's outcome columns differ from the first chunk's")
+            table = runs_table(part, self._plan, self._seed, self._writer.schema.metadata)
+        self._writer.write_table(table)
+        self._run_index.append(np.asarray(part.run_index, dtype=np.int64))
+        if part.trajectories is not None:
+            self._trajectories.append(SimulationResult(part.run_index, {}, part.trajectories))
+
+    def close(self) -> tuple[SimulationResult, list[str]]:
+        """Finish the files; the whole result (outcomes read lazily) and the files written."""
+        if self._writer is None:
+            raise ValueError("no runs were written")
+        self._writer.close()
+        written = [RUNS_FILE]
+        recorded = concatenate(self._trajectories).trajectories if self._trajectories else None
+        result = SimulationResult(np.concatenate(self._run_index),
+                                  OutcomeColumns(self._folder / RUNS_FILE, self._names),  # type: ignore[arg-type]
+                                  recorded)
+        trajectories = trajectories_table(result, self._plan)
+        if trajectories is not None:
+            pq.write_table(trajectories, self._folder / TRAJECTORIES_FILE)
+            written.append(TRAJECTORIES_FILE)
+        return result, written
+
+
 def write_metadata(folder: Path, metadata: dict[str, Any]) -> Path:
     """Write ``metadata.json``, with ``files`` listing every file in the folder, itself included.
 
@@ -383,5 +469,6 @@ def read_parameters(out_dir: Path | str) -> dict[str, Any]:
 __all__ = [
     "ID_COLUMNS", "build_metadata", "check_destination", "folder_files", "git_commit",
     "parameters_hash", "read_metadata", "read_outcomes", "read_parameters", "read_runs",
-    "results_folder", "runs_table", "trajectories_table", "write_data", "write_metadata",
+    "results_folder", "runs_table", "OutcomeColumns", "RunsWriter", "trajectories_table",
+    "write_data", "write_metadata",
 ]

@@ -95,15 +95,23 @@ def test_bad_options_exit_2_with_one_message(tmp_path, args, field):
 def test_internal_error_exits_1_with_traceback_and_report_line(monkeypatch, capsys, tmp_path):
     import sim.engine
 
-    def broken(*_args, **_kwargs):
-        raise RuntimeError("boom")
+    calls = []
+    working = sim.engine.simulate_runs
 
-    monkeypatch.setattr(sim.engine, "simulate", broken)
-    monkeypatch.setattr(sys, "argv", ["geosim", "run", BASELINE, "--runs", "5",
+    def broken(*args, **kwargs):  # the second chunk fails, after the first was written
+        calls.append(1)
+        if len(calls) == 2:
+            raise RuntimeError("boom")
+        return working(*args, **kwargs)
+
+    monkeypatch.setattr(sim.engine, "simulate_runs", broken)
+    monkeypatch.setattr(sys, "argv", ["geosim", "run", BASELINE, "--runs", "30",
+                                      "--chunk-size", "10", "--workers", "1",
                                       "--out", str(tmp_path / "o")])
     with pytest.raises(SystemExit) as exit_info:
         cli.main()
     assert exit_info.value.code == 1
+    assert len(calls) == 2  # it failed mid-stream
     err = capsys.readouterr().err
     assert "Traceback" in err and "RuntimeError: boom" in err and "please report" in err
     assert not (tmp_path / "o").exists()

@@ -261,14 +261,32 @@ def simulate_parallel(
     Finished chunks are put back in run order, so the result does not depend on the executor,
     the number of workers or the order in which chunks finish.
     """
+    return concatenate(list(simulate_parallel_chunks(
+        plan, runs, seed, executor, chunk_size=chunk_size, first_run=first_run, record=record,
+        record_runs=record_runs, full_runs=full_runs, progress=progress)))
+
+
+def simulate_parallel_chunks(
+    plan: Plan, runs: int, seed: int, executor: Executor, *, chunk_size: int = 10_000,
+    first_run: int = 0, record: Record = "none", record_runs: int | None = None,
+    full_runs: int = 0, progress: Callable[[int], None] | None = None,
+) -> Iterator[SimulationResult]:
+    """:func:`simulate_parallel`'s chunks one at a time, in run order.
+
+    A chunk is given as soon as it and every chunk before it have finished (one that
+    finishes early waits in memory; at most twice the workers' chunks are in flight).
+    """
     jobs = run_jobs(plan, runs, seed, chunk_size=chunk_size, first_run=first_run,
                     record=record, record_runs=record_runs, full_runs=full_runs)
-    parts: list[SimulationResult | None] = [None] * len(jobs)
+    waiting: dict[int, SimulationResult] = {}
+    following = 0
     for index, result in executor.map_unordered(run_job, jobs):
-        parts[index] = result
+        waiting[index] = result
         if progress is not None:
             progress(jobs[index].stop - jobs[index].start)
-    return concatenate([p for p in parts if p is not None])
+        while following in waiting:
+            yield waiting.pop(following)
+            following += 1
 
 
 def map_jobs[T, U](function: Callable[[T], U], jobs: Sequence[T], executor: Executor) -> list[U]:
@@ -282,4 +300,5 @@ def map_jobs[T, U](function: Callable[[T], U], jobs: Sequence[T], executor: Exec
 __all__ = [
     "EXECUTORS", "DaskExecutor", "Executor", "ProcessExecutor", "RunJob", "SequentialExecutor",
     "default_workers", "make_executor", "map_jobs", "run_job", "run_jobs", "simulate_parallel",
+    "simulate_parallel_chunks",
 ]
