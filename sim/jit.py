@@ -61,8 +61,11 @@ def rule[F: Callable[..., Any]](fn: F) -> F:
     fields (about 70 ns a call, measured), so each rule is inlined into its callers
     (``inline="always"``), which makes the first compilation longer. The price of
     ``_nrt=False``: a rule may not allocate an array; work buffers are allocated by the Python
-    functions that call the compiled loops and passed in.
+    functions that call the compiled loops and passed in. Division follows numpy
+    (``error_model="numpy"``: x/0 is inf or nan, as in the array code) rather than Python's
+    check and exception at every division, which cost about an eighth of the engine's time
+    (measured side by side); the rules keep their divisors away from zero with floors.
     """
-    compile_rule: Any = numba.njit(cache=True, nogil=True, _nrt=False,  # type: ignore[call-overload]
-                                   inline="always")
+    compile_rule: Any = numba.njit(  # type: ignore[call-overload]
+        cache=True, nogil=True, _nrt=False, error_model="numpy", inline="always")
     return compile_rule(fn)  # type: ignore[no-any-return]
