@@ -138,7 +138,7 @@ def _run(scenario: Path, lens: str, runs: int, seed: int, engine: str, out: Path
     # wall time covers simulating them and writing runs.parquet
     with contextlib.ExitStack() as stack:
         if engine == "vectorized" and runs > chunk_size and workers != 1:
-            from sim.sweep.executor import ProcessExecutor, simulate_parallel_chunks
+            from sim.executor import ProcessExecutor, simulate_parallel_chunks
 
             executor = stack.enter_context(ProcessExecutor(workers))
             chunks: Iterable[SimulationResult] = simulate_parallel_chunks(
@@ -210,8 +210,8 @@ def _compare(scenarios: list[str] | None, lenses: list[str] | None, runs: int, s
     from sim.compare.selection import select, split_names
     from sim.compare.why import explain
     from sim.compare.why import runs_needed as why_needed
+    from sim.executor import make_executor
     from sim.results import check_destination
-    from sim.sweep.executor import make_executor
 
     selection = select(split_names(lenses), split_names(scenarios))
     out_dir = out or _default_out("compare")
@@ -353,11 +353,11 @@ def _attribute(scenario: Path, lens: str, outcome: str, versus: str, runs: int, 
     )
     from sim.compare.selection import split_names
     from sim.engine import simulate
+    from sim.executor import make_executor
     from sim.mechanisms import REGISTRY
     from sim.plan import load_plan
     from sim.results import check_destination, provenance
     from sim.scenario import bundled_scenarios
-    from sim.sweep.executor import make_executor
     from sim.yamlfiles import suggestion
 
     plan = load_plan(scenario, lens)
@@ -585,7 +585,7 @@ def _sweep(spec: Path, out: Path | None, runs: int | None, workers: int | None,
            chunk_size: int | None, executor: str, scheduler: str | None, resume: bool,
            force: bool, figures: bool, quiet: bool) -> None:
     from analysis.sweep import write_report
-    from sim.sweep.executor import make_executor
+    from sim.executor import make_executor
     from sim.sweep.run import load_sweep, run_sweep, sweep_metadata, write_json
 
     sweep_plan = load_sweep(spec, runs, chunk_size)

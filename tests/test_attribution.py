@@ -164,7 +164,7 @@ def test_worker_processes_give_the_same_numbers():
     # The jobs go to two local processes in small chunks (so they finish out of order): every
     # part and interval is the same as in this process, because each job is keyed by seed and
     # run index only.
-    from sim.sweep.executor import ProcessExecutor
+    from sim.executor import ProcessExecutor
 
     p = plans("hien_000")
     players = mechanism_players(p["scenario"].params, ["transactional", "lifeline"])

@@ -557,7 +557,7 @@ def test_the_markdown_subset_renders():
 def test_cells_are_the_same_on_worker_processes():
     from sim.compare.run import run_cells
     from sim.compare.selection import select
-    from sim.sweep.executor import ProcessExecutor
+    from sim.executor import ProcessExecutor
 
     selection = select(["neutral", "rusi_004"], ["baseline", "russian_collapse"])
     here = run_cells(selection, 30, 3)

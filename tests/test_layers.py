@@ -106,3 +106,23 @@ def test_a_borrowed_import_is_found(tmp_path: Path) -> None:
     probe.write_text("from sim.plan import Plan\nfrom sim.engine import Plan as P\n"
                      "from analysis import figures\n")
     assert borrowed_imports(probe) == ["probe.py:1: Plan from sim.plan"]
+
+
+CAPABILITIES = ("compare", "seminar", "sweep")
+
+
+def test_no_capability_imports_another() -> None:
+    """The capabilities (sim/compare, sim/seminar, sim/sweep) sit side by side on the model and
+    the shared executor (sim/executor.py): none imports another, so each can change alone."""
+    offenders = {}
+    for name in CAPABILITIES:
+        for path in sorted((SIM / name).rglob("*.py")):
+            others = sorted(m for m in imported_modules(path) for other in CAPABILITIES
+                            if other != name and (m == f"sim.{other}"
+                                                  or m.startswith(f"sim.{other}.")))
+            if others:
+                offenders[str(path.relative_to(SIM))] = others
+    assert offenders == {}
+    # the check sees the imports it forbids: the command line imports every capability
+    assert {f"sim.{c}" for c in CAPABILITIES} <= {
+        m.rsplit(".", 1)[0] if m.count(".") > 1 else m for m in imported_modules(SIM / "cli.py")}

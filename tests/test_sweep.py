@@ -17,8 +17,8 @@ import pytest
 
 from sim.engine import simulate
 from sim.errors import InputError
+from sim.executor import ProcessExecutor, SequentialExecutor, simulate_parallel
 from sim.sweep.design import draw
-from sim.sweep.executor import ProcessExecutor, SequentialExecutor, simulate_parallel
 from sim.sweep.run import RUNS, load_sweep, run_sweep
 from sim.sweep.spec import Design, ParameterRange
 
@@ -265,7 +265,7 @@ def test_a_local_dask_cluster_gives_the_same_data(tmp_path):
     pytest.importorskip("distributed", reason="make test installs the dask extra")
     from distributed import LocalCluster
 
-    from sim.sweep.executor import DaskExecutor
+    from sim.executor import DaskExecutor
 
     spec = write_spec(tmp_path)
     run_sweep(load_sweep(spec), tmp_path / "seq", SequentialExecutor())

@@ -37,9 +37,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 from sim.engine import Plan, simulate
+from sim.executor import Executor, SequentialExecutor
 from sim.mechanisms import REGISTRY
 from sim.params import Parameters
-from sim.sweep.executor import Executor, SequentialExecutor
 
 Z_95 = 1.959963984540054
 
@@ -267,7 +267,7 @@ def attribute(plans: Mapping[str, Plan], players: Sequence[Player], runs: int, s
         combine: the per-run value of a coalition from each side's values, shape
             ``(2**n, runs)`` each (default: ``scenario − versus`` if both, else the one side).
         progress: called with the runs done after each job.
-        executor: where the jobs run (:mod:`sim.sweep.executor`; default: this process, in
+        executor: where the jobs run (:mod:`sim.executor`; default: this process, in
             order). The result does not depend on it: every job is keyed by seed and runs.
         chunk: runs per job.
     """

@@ -32,8 +32,8 @@ from sim.compare.attribution import (
 )
 from sim.compare.run import Comparison, Scored
 from sim.engine import Plan
+from sim.executor import Executor, RunJob, SequentialExecutor, run_job
 from sim.predictions import statement_values
-from sim.sweep.executor import Executor, RunJob, SequentialExecutor, run_job
 
 DEFAULT_RUNS = 200
 

@@ -21,9 +21,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 from sim.engine import Plan, simulate_from
+from sim.executor import default_workers
 from sim.predictions import mean_interval, wilson_interval
 from sim.state import World
-from sim.sweep.executor import default_workers
 
 Z95 = 1.959963984540054  # two-sided 95% normal quantile
 FAN_RUNS = 1000  # futures whose key series the fan chart reads (its 5-95% bands need no more)

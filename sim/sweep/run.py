@@ -48,9 +48,9 @@ from pydantic import ValidationError
 import sim
 from sim.engine import Plan, chunk_bounds, simulate_runs
 from sim.errors import InputError
+from sim.executor import Executor
 from sim.params import Parameters
 from sim.sweep.design import overrides, samples
-from sim.sweep.executor import Executor
 from sim.sweep.spec import (
     SweepSpec,
     check_outcomes,
