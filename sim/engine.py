@@ -132,10 +132,13 @@ def simulate_runs(plan: Plan, seed: int, run_index: NDArray[np.int64],
     world = start_world(plan, len(run_index))
     keys = rng.run_keys(seed, run_index)
     acc = OutcomeAccumulator.start(world, plan.params)
-    if rows == (0, 0):  # nothing recorded per quarter: the compiled loop over the whole chunk
+    keyed, full = rows
+    if full == 0:  # at most the key series: the compiled loop over the whole chunk
+        series = np.empty((keyed, plan.horizon + 1, len(KEY_SERIES)))
         run_chunk(world, plan.params, keys, 0, plan.horizon, plan.base_env, plan.forced,
-                  plan.hazards, repeatable_mask(), acc)
-        return SimulationResult(run_index, acc.table(world, plan.params))
+                  plan.hazards, repeatable_mask(), acc, series)
+        return SimulationResult(run_index, acc.table(world, plan.params),
+                                Trajectories({"key": series}) if keyed else None)
     recorder = Recorder(*rows)
     recorder.snapshot(world)
     for quarter in range(plan.horizon):

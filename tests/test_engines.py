@@ -145,8 +145,9 @@ def test_engines_agree_on_every_bundled_scenario_and_lens(scenario, lens):
     """Issue 9: the whole state every quarter to 1e-9, every bundled scenario × lens.
 
     Two runs each (runs 0 and 7, so a run index other than 0 is covered). The vectorized
-    engine's recorded path runs the phases of sim.step over the batch; without recording it
-    runs the compiled chunk loop (sim.kernel): both are held to the Mesa engine.
+    engine's recorded path runs the phases of sim.step over the batch; without recording, or
+    recording only the key series, it runs the compiled chunk loop (sim.kernel): both are held
+    to the Mesa engine, and the two vectorized paths to each other byte for byte.
     """
     from sim.engine import simulate
     from sim.plan import load_plan
@@ -155,6 +156,9 @@ def test_engines_agree_on_every_bundled_scenario_and_lens(scenario, lens):
     plan = load_plan(bundled_scenarios()[scenario], lens)
     vec = simulate(plan, 8, seed=3, record="full")
     fast = simulate(plan, 8, seed=3)
+    keyed = simulate(plan, 8, seed=3, record="key")  # the compiled loop, key series recorded
+    np.testing.assert_array_equal(keyed.trajectories.series["key"],
+                                  vec.trajectories.series["key"])
     mes = simulate_mesa(plan, 2, seed=3, record="full", first_run=0)
     mes7 = simulate_mesa(plan, 1, seed=3, record="full", first_run=7)
     for name in STATE_FIELDS:
@@ -164,6 +168,7 @@ def test_engines_agree_on_every_bundled_scenario_and_lens(scenario, lens):
             np.testing.assert_allclose(a[rows], b, rtol=0, atol=1e-9, err_msg=name)
     for name in vec.outcomes:
         np.testing.assert_array_equal(vec.outcomes[name], fast.outcomes[name], err_msg=name)
+        np.testing.assert_array_equal(keyed.outcomes[name], fast.outcomes[name], err_msg=name)
         np.testing.assert_allclose(fast.outcomes[name][[0, 7]],
                                    [mes.outcomes[name][0], mes7.outcomes[name][0]],
                                    rtol=0, atol=1e-9, equal_nan=True, err_msg=name)
