@@ -26,7 +26,13 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import (
+    FIRST_COMPLETED,
+    Future,
+    ProcessPoolExecutor,
+    ThreadPoolExecutor,
+    wait,
+)
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
@@ -105,14 +111,11 @@ class SequentialExecutor(_Closing):
 PRELOAD: tuple[str, ...] = ("numpy", "pyarrow", "pyarrow.parquet", "sim.engine", "sim.sweep.run")
 
 
-class ProcessExecutor(_Closing):
-    """Jobs in ``workers`` local processes."""
+class _PoolExecutor(_Closing):
+    """Jobs on a ``concurrent.futures`` pool, at most ``2 * workers`` in flight."""
 
-    def __init__(self, workers: int | None = None) -> None:
-        self.workers = workers or default_workers()
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(list(PRELOAD))
-        self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context)
+    workers: int
+    _pool: ProcessPoolExecutor | ThreadPoolExecutor
 
     def map_unordered(self, function: Callable[[J], R],
                       jobs: Sequence[J]) -> Iterator[tuple[int, R]]:
@@ -136,8 +139,32 @@ class ProcessExecutor(_Closing):
                 future.cancel()
 
     def close(self) -> None:
-        """Stop the worker processes (jobs not started are cancelled)."""
+        """Stop the workers (jobs not started are cancelled)."""
         self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+class ProcessExecutor(_PoolExecutor):
+    """Jobs in ``workers`` local processes."""
+
+    def __init__(self, workers: int | None = None) -> None:
+        self.workers = workers or default_workers()
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(list(PRELOAD))
+        self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context)
+
+
+class ThreadExecutor(_PoolExecutor):
+    """Jobs on ``workers`` threads of this process.
+
+    For jobs that spend their time in the compiled loop (:func:`sim.kernel.run_chunk`
+    releases the GIL): no worker to start, nothing to pickle, results in this process's
+    memory. Python-heavy jobs (the Mesa engine, the recorded path) serialise on the GIL; use
+    processes for them.
+    """
+
+    def __init__(self, workers: int | None = None) -> None:
+        self.workers = workers or default_workers()
+        self._pool = ThreadPoolExecutor(max_workers=self.workers)
 
 
 class DaskExecutor(_Closing):
@@ -299,6 +326,7 @@ def map_jobs[T, U](function: Callable[[T], U], jobs: Sequence[T], executor: Exec
 
 __all__ = [
     "EXECUTORS", "DaskExecutor", "Executor", "ProcessExecutor", "RunJob", "SequentialExecutor",
+    "ThreadExecutor",
     "default_workers", "make_executor", "map_jobs", "run_job", "run_jobs", "simulate_parallel",
     "simulate_parallel_chunks",
 ]

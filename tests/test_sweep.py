@@ -17,7 +17,12 @@ import pytest
 
 from sim.engine import simulate
 from sim.errors import InputError
-from sim.executor import ProcessExecutor, SequentialExecutor, simulate_parallel
+from sim.executor import (
+    ProcessExecutor,
+    SequentialExecutor,
+    ThreadExecutor,
+    simulate_parallel,
+)
 from sim.sweep.design import draw
 from sim.sweep.run import RUNS, load_sweep, run_sweep
 from sim.sweep.spec import Design, ParameterRange
@@ -155,19 +160,24 @@ def test_a_cell_equals_a_standalone_run_with_its_parameters(tmp_path):
     assert np.all(data["param_w_transactional"][rows] == cell.overrides["w_transactional"])
 
 
-def test_run_with_workers_equals_one_process():
+@pytest.mark.parametrize("executor", [ProcessExecutor, ThreadExecutor])
+def test_run_with_workers_equals_one_process(executor):
+    """`geosim run --workers K` runs its chunks on threads (the compiled loop releases the
+    GIL); the sweep's executor uses processes: both give one process's numbers."""
     from sim.plan import load_plan
     from sim.scenario import SCENARIO_DIR
 
     plan = load_plan(SCENARIO_DIR / "russian_collapse.yaml", "rusi_004")
-    alone = simulate(plan, 90, 5, chunk_size=20, record="key", record_runs=50)
-    with ProcessExecutor(2) as pool:
+    alone = simulate(plan, 90, 5, chunk_size=20, record="key", record_runs=50, full_runs=3)
+    with executor(2) as pool:
         both = simulate_parallel(plan, 90, 5, pool, chunk_size=20, record="key",
-                                 record_runs=50)
+                                 record_runs=50, full_runs=3)
     for name in alone.outcomes:
         assert np.array_equal(alone.outcomes[name], both.outcomes[name], equal_nan=True)
     assert alone.trajectories is not None and both.trajectories is not None
-    assert np.array_equal(alone.trajectories.series["key"], both.trajectories.series["key"])
+    assert alone.trajectories.series.keys() == both.trajectories.series.keys()
+    for name, series in alone.trajectories.series.items():
+        assert np.array_equal(series, both.trajectories.series[name]), name
 
 
 # --- the folder: resume, refusal ------------------------------------------------------------------
