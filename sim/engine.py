@@ -60,10 +60,14 @@ class Plan:
 
 
 def start_world(plan: Plan, n_runs: int) -> World:
-    """A calibrated starting world of ``n_runs`` runs."""
-    world = initial_world(n_runs, plan.base_env[0], plan.initial)
+    """A calibrated starting world of ``n_runs`` runs.
+
+    Every run starts from the same state, so one run is calibrated and copied (calibrating a
+    10,000-run chunk row by row took a twentieth of its simulation).
+    """
+    world = initial_world(1, plan.base_env[0], plan.initial)
     calibrate(world, plan.params)
-    return world
+    return world.take(np.zeros(n_runs, dtype=np.intp))
 
 
 @dataclass
