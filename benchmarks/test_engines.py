@@ -245,3 +245,35 @@ def test_million_runs_on_two_workers(benchmark, tmp_path):
 
     benchmark.pedantic(command, rounds=1, warmup_rounds=0)
     benchmark.extra_info.update(report)
+
+
+def test_run_chunks_on_threads_against_processes(benchmark):
+    """Why `geosim run --workers 2` uses threads: 200,000 runs (key series of 20,000 for the
+    fan chart, as the command records) on one process, 2 threads and 2 processes (each pool
+    started inside its timing, as the command does), interleaved in every round."""
+    from sim.executor import (
+        ProcessExecutor,
+        SequentialExecutor,
+        ThreadExecutor,
+        simulate_parallel_chunks,
+    )
+
+    runs = 200_000
+    rates: dict[str, list[float]] = {"one process": [], "2 threads": [], "2 processes": []}
+    makers = {"one process": SequentialExecutor, "2 threads": lambda: ThreadExecutor(2),
+              "2 processes": lambda: ProcessExecutor(2)}
+
+    def each() -> None:
+        for name, make in makers.items():
+            started = time.perf_counter()
+            with make() as executor:
+                for _ in simulate_parallel_chunks(PLAN, runs, 1, executor, record="key",
+                                                  record_runs=20_000):
+                    pass
+            rates[name].append(runs / (time.perf_counter() - started))
+
+    benchmark.pedantic(each, rounds=3, warmup_rounds=0)
+    medians = {name: sorted(r)[1] for name, r in rates.items()}
+    benchmark.extra_info.update({f"{k} runs_per_second": v for k, v in medians.items()})
+    benchmark.extra_info["threads_over_processes"] = medians["2 threads"] / medians["2 processes"]
+    benchmark.extra_info["threads_over_one"] = medians["2 threads"] / medians["one process"]

@@ -391,7 +391,10 @@ class RunsWriter:
                     ensure_ascii=False).encode("utf-8"),
             }
             table = runs_table(part, self._plan, self._seed, schema_meta)
-            self._writer = pq.ParquetWriter(self._folder / RUNS_FILE, table.schema)
+            # dictionary-encode only the name columns: trying it on every float column made
+            # the write two to four times slower, for files 15% smaller
+            self._writer = pq.ParquetWriter(self._folder / RUNS_FILE, table.schema,
+                                            use_dictionary=["scenario", "lens"])
         else:
             if list(part.outcomes) != self._names:
                 raise ValueError("a chunk's outcome columns differ from the first chunk's")
