@@ -23,7 +23,7 @@ import numpy as np  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 from numpy.typing import NDArray  # noqa: E402
 
-from sim.actors import ACTORS, DYADS, SHORT_NAMES  # noqa: E402
+from sim.actors import ACTORS, DYADS  # noqa: E402
 from sim.kernel import KEY_SERIES  # noqa: E402
 from sim.quarters import quarter_label  # noqa: E402
 from sim.seminar.forecast import Continuations  # noqa: E402
@@ -40,6 +40,9 @@ DPI = 100
 MIN_POINTS = 12.0  # 12 pt at 100 dpi = 16.7 px
 TEXT = 15.0
 TITLE = 18.0
+# where along a diagonal (from its first actor) its label sits: away from the crossings
+LABEL_AT = {("RUS", "PRK"): 0.8, ("PRK", "USA"): 0.2, ("CHN", "USA"): 0.25,
+            ("RUS", "ROK"): 0.75}
 SERIES_WORDS = {"align_RUS-PRK": "NK–Russia", "align_CHN-PRK": "NK–China",
                 "align_CHN-RUS": "China–Russia", "align_USA-ROK": "US–South Korea"}
 # a pentagon (no three countries on a line, so no edge hides another): the northern camp on
@@ -55,7 +58,7 @@ def _png(fig: plt.Figure) -> bytes:
     return buffer.getvalue()
 
 
-def network_png(world: World, width: float = 9.0, height: float = 6.6) -> bytes:
+def network_png(world: World, width: float = 9.0, height: float = 5.8) -> bytes:
     """The network of the five countries now (run 0 of ``world``)."""
     a, c = world.alignment[0], world.commitment[0]
     fig = plt.figure(figsize=(width, height), dpi=DPI)
@@ -67,8 +70,7 @@ def network_png(world: World, width: float = 9.0, height: float = 6.6) -> bytes:
         ax.plot([x0, x1], [y0, y1], color=alignment_colour(value),
                 linestyle=COMMITMENT_STYLES[level], linewidth=3 + 5 * abs(value),
                 solid_capstyle="round", zorder=1)
-        # labels of the crossing diagonals sit off their crossings
-        t = 0.5 if abs(POSITIONS[ACTORS[i]][1] - POSITIONS[ACTORS[j]][1]) < 0.9 else 0.62
+        t = LABEL_AT.get((ACTORS[i], ACTORS[j]), 0.5)
         ax.text(x0 + t * (x1 - x0), y0 + t * (y1 - y0), f"{value:+.2f}", fontsize=TEXT,
                 ha="center", va="center", zorder=3,
                 bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": "none"})
@@ -85,7 +87,8 @@ def network_png(world: World, width: float = 9.0, height: float = 6.6) -> bytes:
                  fontsize=TITLE, fontweight="bold", y=0.98)
     colours = [Line2D([], [], color=col, linewidth=6, label=label.split(" (")[0])
                for _, label, col in ALIGNMENT_BINS]
-    styles = [Line2D([], [], color="black", linestyle=COMMITMENT_STYLES[k], linewidth=3,
+    styles = [Line2D([], [], color="black", linestyle=COMMITMENT_STYLES[k],  # type: ignore[arg-type]
+                     linewidth=3,
                      label=COMMITMENT_WORDS[k]) for k in (2, 1, 0)]
     fig.legend(handles=colours + styles, loc="lower center", ncols=4, frameon=False,
                fontsize=TEXT - 1, handlelength=2.4, columnspacing=1.2)
@@ -94,7 +97,7 @@ def network_png(world: World, width: float = 9.0, height: float = 6.6) -> bytes:
 
 def timeline_png(path: list[NDArray[np.float64]], start: str, horizon: int,
                  futures: Continuations | None, width: float = 9.0,
-                 height: float = 6.6) -> bytes:
+                 height: float = 5.8) -> bytes:
     """Key alignments over the quarters played, and the forecast cone if there is one."""
     played = np.asarray(path, dtype=float)
     fig = plt.figure(figsize=(width, height), dpi=DPI)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import base64
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 from urllib.parse import parse_qs
 
 import solara
@@ -45,9 +45,9 @@ html, body, .v-application, .v-application .v-application--wrap { font-size: 20p
 .v-application .v-data-table td, .v-application .v-data-table th,
 .v-application .caption, .v-application small, .v-application .v-counter,
 .v-application .v-input__slot, .v-application textarea, .v-application code,
-.v-application .v-slider__thumb-label, .v-application .v-slider__thumb-label div,
-.solara-watermark { font-size: 18px !important; }
-.v-application .v-slider__thumb-label { width: 48px !important; height: 48px !important; }
+.v-slider-thumb__label, .v-slider-thumb__label div, .v-slider__thumb-label,
+.v-slider__thumb-label div, .solara-watermark { font-size: 18px !important; }
+.v-slider-thumb__label { min-width: 52px !important; height: 32px !important; }
 .v-application h1 { font-size: 34px; } .v-application h2 { font-size: 28px; }
 .v-application h3 { font-size: 24px; }
 .geosim-table { border-collapse: collapse; margin: 4px 0; }
@@ -224,7 +224,7 @@ def Projector(hub: Hub, version: int) -> None:
 @solara.component
 def Controls(hub: Hub, token: str, version: int, base_url: str) -> None:
     """Inject, adjudicate, undo, branch and switch, forecast, save, and the teams' links."""
-    outcome, set_outcome = solara.use_state(None)  # type: ignore[arg-type]
+    outcome, set_outcome = solara.use_state(cast(Outcome | None, None))
     event, set_event = solara.use_state(event_names()[0])
     at, set_at = solara.use_state("")
     runs, set_runs = solara.use_state(10000)
@@ -291,9 +291,11 @@ def TeamPage(hub: Hub, token: str, actor: str, version: int) -> None:
         suggestion = branch.suggestion(a) if not finished else None
         alignment = branch.world.alignment[0, a].copy()
         levels_now = branch.world.instruments[0].copy()
-    choices, set_choices = solara.use_state({}, key=f"moves-{quarter_key}")
-    levels, set_levels = solara.use_state({}, key=f"levels-{quarter_key}")
-    outcome, set_outcome = solara.use_state(None, key=f"outcome-{quarter_key}")  # type: ignore
+    choices, set_choices = solara.use_state(cast(dict[str, str], {}), key=f"moves-{quarter_key}")
+    levels, set_levels = solara.use_state(cast(dict[str, float], {}),
+                                          key=f"levels-{quarter_key}")
+    outcome, set_outcome = solara.use_state(cast(Outcome | None, None),
+                                            key=f"outcome-{quarter_key}")
 
     solara.HTML(tag="h1", unsafe_innerHTML=(
         f"{SHORT_NAMES[actor]} · <span data-testid='quarter'>{label}</span>"))
@@ -318,7 +320,8 @@ def TeamPage(hub: Hub, token: str, actor: str, version: int) -> None:
                 style="min-width: 260px")
             solara.ToggleButtonsSingle(
                 value=current, values=[MODEL, "cool", "hold", "warm"],
-                on_value=lambda v, who=partner: set_choices({**choices, who: v}))
+                on_value=lambda v, who=partner: set_choices(  # type: ignore[misc]
+                    {**choices, who: v}))
             solara.HTML(tag="span", unsafe_innerHTML=(
                 f"model: {model_move} (pull {suggestion.terms.total_pull()[p]:+.2f}: "
                 f"{_terms(suggestion.terms.pulls, p)})"))
@@ -334,7 +337,8 @@ def TeamPage(hub: Hub, token: str, actor: str, version: int) -> None:
                         classes=[f"level-{name}"]):
             with solara.Column(style={"min-width": "420px"}):
                 solara.SliderFloat(name, value=value, min=0.0, max=1.0, step=0.05,
-                                   on_value=lambda v, who=name: set_levels({**levels, who: v}),
+                                   on_value=lambda v, who=name: set_levels(  # type: ignore[misc]
+                                       {**levels, who: v}),
                                    thumb_label="always")
             solara.HTML(tag="span", unsafe_innerHTML=(
                 f"now {levels_now[k]:.2f} · model: {model_level:.2f} (value {values[n]:+.2f}: "

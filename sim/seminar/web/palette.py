@@ -70,7 +70,7 @@ def srgb(hex_colour: str) -> NDArray[np.float64]:
 
 
 def to_linear(c: NDArray[np.float64]) -> NDArray[np.float64]:
-    """sRGB -> linear RGB (IEC 61966-2-1)."""
+    """Linear RGB from sRGB components (IEC 61966-2-1)."""
     return np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
 
 
