@@ -9,7 +9,6 @@ the page shows. Each page subscribes to the hub and re-renders when the session 
 
 from __future__ import annotations
 
-import base64
 import threading
 from collections.abc import Callable
 from typing import Any, cast
@@ -32,7 +31,7 @@ MODEL = "model"
 
 _HUB: Hub | None = None
 _figure_lock = threading.Lock()
-_figure_cache: dict[tuple[Any, ...], bytes] = {}
+_figure_cache: dict[tuple[Any, ...], str] = {}
 
 # Readable from the back of a room: nothing under 16 px (a browser test measures every text).
 CSS = """
@@ -72,7 +71,7 @@ def current_hub() -> Hub:
     return _HUB
 
 
-def _cached(key: tuple[Any, ...], draw: Callable[[], bytes]) -> bytes:
+def _cached(key: tuple[Any, ...], draw: Callable[[], str]) -> str:
     with _figure_lock:
         if key not in _figure_cache:
             if len(_figure_cache) > 64:
@@ -81,11 +80,9 @@ def _cached(key: tuple[Any, ...], draw: Callable[[], bytes]) -> bytes:
         return _figure_cache[key]
 
 
-def _image(png: bytes, alt: str) -> None:
-    """A PNG at its own size (so its text keeps the size it was drawn at)."""
-    data = base64.b64encode(png).decode()
-    solara.HTML(tag="img", attributes={"src": f"data:image/png;base64,{data}", "alt": alt},
-                classes=["geosim-figure"])
+def _figure(svg: str) -> None:
+    """An SVG at its own size (so its text keeps its size in pixels)."""
+    solara.HTML(tag="div", unsafe_innerHTML=svg, style="flex: none")
 
 
 def _table(header: list[str], rows: list[list[str]], css_class: str = "geosim-table") -> None:
@@ -179,13 +176,13 @@ def Projector(hub: Hub, version: int) -> None:
         dependence = branch.world.dependence[0].copy()
         _header(hub, branch)
     seed = futures.seed if futures is not None else None
-    network = _cached(("network", digest), lambda: figures.network_png(world))
+    network = _cached(("network", digest), lambda: figures.network_svg(world))
     timeline = _cached(("timeline", digest, seed, branch.plan.horizon),
-                       lambda: figures.timeline_png(path, branch.plan.start,
+                       lambda: figures.timeline_svg(path, branch.plan.start,
                                                     branch.plan.horizon, futures))
-    with solara.Row(style={"flex-wrap": "nowrap", "gap": "12px"}):
-        _image(network, "network of the five countries")
-        _image(timeline, "key alignments over time with the forecast cone")
+    with solara.Row(style={"flex-wrap": "nowrap", "gap": "24px"}):
+        _figure(network)
+        _figure(timeline)
     with solara.Row(style={"gap": "32px", "align-items": "flex-start"}):
         with solara.Column(style={"min-width": "420px"}):
             solara.HTML(tag="h3", unsafe_innerHTML="Lifelines (share from each partner)")
@@ -288,6 +285,9 @@ def TeamPage(hub: Hub, token: str, actor: str, version: int) -> None:
         pending = ({p: MOVE_TEXT[m] for p, m in orders.moves.items()} if orders else {})
         pending_levels = dict(orders.levels) if orders else {}
         submitted = actor in hub.submitted_now()
+        # only this team's own orders: not the other teams', not the facilitator's injections
+        own_orders = [line for line in branch.orders_text()
+                      if line.startswith((f"move {actor} ", f"set {actor} "))]
         suggestion = branch.suggestion(a) if not finished else None
         alignment = branch.world.alignment[0, a].copy()
         levels_now = branch.world.instruments[0].copy()
@@ -302,8 +302,7 @@ def TeamPage(hub: Hub, token: str, actor: str, version: int) -> None:
     status = "submitted" if submitted else "not submitted yet"
     solara.HTML(tag="p", unsafe_innerHTML=(
         f"Your orders for this quarter: <span data-testid='team-status'>{status}</span>"
-        + (f" · orders held by the server: {', '.join(branch.orders_text())}"
-           if pending or pending_levels else "")))
+        + (f" · orders held by the server: {', '.join(own_orders)}" if own_orders else "")))
     if suggestion is None:
         solara.HTML(tag="p", unsafe_innerHTML="The scenario's horizon is reached.")
         return
@@ -336,7 +335,7 @@ def TeamPage(hub: Hub, token: str, actor: str, version: int) -> None:
         with solara.Row(style={"align-items": "center", "gap": "18px"},
                         classes=[f"level-{name}"]):
             with solara.Column(style={"min-width": "420px"}):
-                solara.SliderFloat(name, value=value, min=0.0, max=1.0, step=0.05,
+                solara.SliderFloat(name, value=value, min=0.0, max=1.0, step=0.01,
                                    on_value=lambda v, who=name: set_levels(  # type: ignore[misc]
                                        {**levels, who: v}),
                                    thumb_label="always")
