@@ -784,9 +784,10 @@ def web(
     """
     from analysis.seminar import write_debrief
     from sim.seminar.web.hub import Writers
-    from sim.seminar.web.server import open_hub, serve
+    from sim.seminar.web.server import check_port, open_hub, serve
 
     try:
+        check_port(host, port)
         hub, note = open_hub(scenario, lens=lens, play=play, seed=seed, run=run, log=log,
                              writers=Writers(write_debrief))
     except InputError as err:

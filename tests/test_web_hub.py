@@ -207,3 +207,17 @@ def test_the_simulation_does_confuse_red_and_green():
     """The check can fail: Machado's deuteranopia brings a red and a green close together."""
     assert delta_e("#FF0000", "#00FF00") > 80
     assert delta_e("#D62728", "#2CA02C", "deuteranopia") < MIN_DELTA_E
+
+
+def test_a_port_in_use_is_a_clear_error_before_anything_is_written():
+    import socket
+
+    from sim.errors import InputError
+    from sim.seminar.web.server import check_port
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        with pytest.raises(InputError, match="--port"):
+            check_port("127.0.0.1", port)

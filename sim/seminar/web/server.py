@@ -29,6 +29,20 @@ from sim.seminar.web.hub import Hub, Outcome, TokenBook, Writers, side_file
 APP = "sim.seminar.web.pages:Page"
 
 
+def check_port(host: str, port: int) -> None:
+    """Raise InputError if ``host:port`` cannot be listened on (before anything is written)."""
+    import socket
+
+    try:
+        with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind((host, port))
+    except OSError as err:
+        raise InputError("command line", None, "--port", f"cannot listen on {host}:{port} "
+                         f"({err.strerror}); is another server using it? Choose another "
+                         "--port") from None
+
+
 def open_hub(scenario: Path | None, *, lens: str, play: str, seed: int, run: int,
              log: Path | None, writers: Writers | None) -> tuple[Hub, str]:
     """The hub of a new session, or of the session in ``log`` (resumed); and a one-line note.
