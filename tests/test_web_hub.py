@@ -221,3 +221,25 @@ def test_a_port_in_use_is_a_clear_error_before_anything_is_written():
         port = busy.getsockname()[1]
         with pytest.raises(InputError, match="--port"):
             check_port("127.0.0.1", port)
+
+
+def test_the_facilitator_undoes_branches_switches_and_saves_the_debrief(tmp_path):
+    from analysis.seminar import write_debrief
+    from sim.seminar.web.hub import Writers
+
+    hub, log = _hub(tmp_path)
+    hub.writers = Writers(write_debrief)
+    fac = hub.tokens.facilitator
+    for line in ("next", "branch what_if", "inject russian_collapse", "next"):
+        assert hub.act(fac, line).ok, line
+    on_branch = hub.session.digest()
+    assert hub.act(fac, "undo").ok and hub.act(fac, "undo").ok
+    assert hub.session.current == "what_if" and hub.branch.quarter == 1
+    assert hub.act(fac, "switch main").ok and hub.session.current == "main"
+    saved = hub.act(fac, "save debrief")
+    assert saved.ok and "debrief written" in saved.message
+    assert (log.parent / "debrief" / "summary.md").is_file()
+    assert hub.act(fac, "save debrief").status == 400  # never overwritten
+    assert on_branch != hub.session.digest()
+    hub.session.close()
+    assert replay_log(log).session.digest() == hub.session.digest()
