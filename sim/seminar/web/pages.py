@@ -104,11 +104,16 @@ def use_session_version(hub: Hub) -> int:
 
     def connect() -> Callable[[], None]:
         context = kernel_context.get_current_context()
+        unsubscribe: list[Callable[[], None]] = []
 
         def listener(new: int) -> None:
+            if context.closed_event.is_set():  # the page is gone: stop waking it
+                unsubscribe[0]()
+                return
             with context:
                 set_version(new)
-        return hub.subscribe(listener)
+        unsubscribe.append(hub.subscribe(listener))
+        return unsubscribe[0]
 
     solara.use_effect(connect, [])
     return version
