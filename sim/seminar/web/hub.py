@@ -39,7 +39,7 @@ from sim.seminar.world import Branch
 
 FACILITATOR = "facilitator"
 TEAM_VERBS = frozenset({"move", "set"})
-TOKEN_BYTES = 24  # 192 bits: secrets.token_urlsafe's recommended strength is 32 bytes max
+TOKEN_BYTES = 24  # 192 random bits per token (32 base64url characters)
 
 
 @dataclass(frozen=True)
