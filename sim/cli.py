@@ -767,6 +767,43 @@ def seminar(
         raise typer.Exit(code)
 
 
+@app.command()
+def web(
+    scenario: Annotated[Path | None, typer.Argument(
+        help="Scenario YAML file (none when --log names a session to resume).")] = None,
+    lens: Annotated[str, typer.Option(help="Author lens (see 'geosim lenses').")] = "neutral",
+    play: Annotated[str, typer.Option(
+        help="Countries the teams play, e.g. PRK,USA (the model plays the rest).")] = "",
+    seed: Annotated[int, typer.Option(min=0, help="Seed of the world's draws.")] = 0,
+    run: Annotated[int, typer.Option(min=0, help="Run index (the same run as geosim run's).")
+                   ] = 0,
+    log: Annotated[Path | None, typer.Option(
+        help="The session log; an existing one is resumed with the same links "
+             "(default seminars/<scenario>-<time>/session.jsonl).")] = None,
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8765,
+) -> None:
+    """The seminar in the browser: a projector view for the room and a page per team.
+
+    Prints one link for the facilitator and one per played country; all state changes are
+    seminar commands written to the same log as 'geosim seminar'.
+
+    Example: geosim web scenarios/baseline.yaml --play PRK,USA --log s/session.jsonl
+    """
+    from analysis.seminar import write_debrief
+    from sim.seminar.web.hub import Writers
+    from sim.seminar.web.server import check_port, open_hub, serve
+
+    try:
+        check_port(host, port)
+        hub, note = open_hub(scenario, lens=lens, play=play, seed=seed, run=run, log=log,
+                             writers=Writers(write_debrief))
+    except InputError as err:
+        _fail(err)
+    typer.echo(note)
+    serve(hub, host, port, echo=typer.echo)
+
+
 def main() -> None:
     """Console entry point: map bad input to exit 2 and bugs to exit 1 with a report line."""
     try:

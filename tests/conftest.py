@@ -37,3 +37,14 @@ def make_plan(
 @pytest.fixture
 def plan_factory():
     return make_plan
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    """Say loudly when the browser tests of geosim web could not run (no chromium)."""
+    from tests.web_server import CHROMIUM, NO_BROWSER
+
+    skipped = terminalreporter.stats.get("skipped", [])
+    collected = any("test_web_browser" in str(getattr(report, "nodeid", "")) or
+                    NO_BROWSER in str(getattr(report, "longrepr", "")) for report in skipped)
+    if CHROMIUM is None and collected:
+        terminalreporter.write_sep("!", NO_BROWSER, red=True, bold=True)

@@ -104,6 +104,23 @@ class QuarterReport:
     digest: str
 
 
+@dataclass(frozen=True)
+class Suggestion:
+    """The model's own choice for one actor this quarter (see :meth:`Branch.suggestion`).
+
+    Attributes:
+        actor: the actor's index.
+        moves: its move toward each partner, ``(5,)`` of -1/0/+1 (own column 0).
+        levels: instrument index -> the level the model would set.
+        terms: its utility terms in the state it decides in.
+    """
+
+    actor: int
+    moves: NDArray[np.int8]
+    levels: dict[int, float]
+    terms: UtilityTerms
+
+
 def named_values(world: World) -> dict[str, float]:
     """Every state quantity of run 0 under a reader's name (alignments by dyad, ...)."""
     out: dict[str, float] = {}
@@ -271,6 +288,24 @@ class Branch:
         for action in actions:
             branch.perform(action)
         return branch
+
+    def suggestion(self, actor: int) -> Suggestion:
+        """What the model would play for ``actor`` this quarter, and the terms behind it.
+
+        The quarter's opening is run on a copy of the world with the same draws the
+        adjudication will use (:meth:`adjudicate`'s counterfactual), so the suggestion is the
+        model's own choice for this quarter; the world is not changed.
+        """
+        if self.finished:
+            raise ValueError("the horizon is reached")
+        q = self.quarter
+        world = self.model.world.copy()
+        _, quantities = begin_quarter(world, self.plan.params, self.plan.inputs(q),
+                                      self.model.keys)
+        terms = utility_terms(world, quantities, self.plan.params, actor)
+        decision = decide(world, self.plan.params, self.model.keys, q, (actor,), quantities)
+        levels = {k: float(decision.levels[0, n]) for n, k in enumerate(decision.instruments)}
+        return Suggestion(actor, decision.moves[0, 0].copy(), levels, terms)
 
     def orders_text(self) -> list[str]:
         """The pending orders and injections, one line each."""
