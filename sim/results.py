@@ -302,36 +302,6 @@ def folder_files(folder: Path) -> list[str]:
     return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
 
 
-def write_data(folder: Path, result: SimulationResult, plan: Plan,
-               metadata: dict[str, Any]) -> list[str]:
-    """Write the data files of a run: ``runs.parquet`` and, if recorded, ``trajectories.parquet``.
-
-    Args:
-        folder: where to write (the folder of :func:`results_folder`).
-        result: what :func:`sim.engine.simulate` returned.
-        plan: the plan that was simulated.
-        metadata: the record of :func:`build_metadata`; its parameters and the rest of it
-            go into the schema metadata of ``runs.parquet``.
-
-    Returns:
-        The names of the files written.
-    """
-    schema_meta = {
-        PARAMETERS_KEY: json.dumps(metadata["parameters"], sort_keys=True).encode("utf-8"),
-        METADATA_KEY: json.dumps(
-            {k: v for k, v in metadata.items() if k not in ("parameters", "files")},
-            ensure_ascii=False).encode("utf-8"),
-    }
-    pq.write_table(runs_table(result, plan, int(metadata["seed"]), schema_meta),
-                   folder / RUNS_FILE)
-    written = [RUNS_FILE]
-    trajectories = trajectories_table(result, plan)
-    if trajectories is not None:
-        pq.write_table(trajectories, folder / TRAJECTORIES_FILE)
-        written.append(TRAJECTORIES_FILE)
-    return written
-
-
 class OutcomeColumns(Mapping[str, NDArray[np.float64]]):
     """The outcome columns of a ``runs.parquet`` file, each read when it is asked for.
 
@@ -361,9 +331,9 @@ class OutcomeColumns(Mapping[str, NDArray[np.float64]]):
 class RunsWriter:
     """Writes ``runs.parquet`` (and ``trajectories.parquet``) one chunk of runs at a time.
 
-    Chunks are given in run order (:meth:`add`); each becomes a row group, so the file is the
-    one :func:`write_data` writes from the whole result, and the process holds one chunk of
-    outcomes at a time. The schema metadata (parameters and the run's record, ``metadata``
+    Chunks are given in run order (:meth:`add`); each becomes a row group (the data are those
+    of the whole result written at once), and the process holds one chunk of outcomes at a
+    time. The schema metadata (parameters and the run's record, ``metadata``
     of the first chunk) is written with the first chunk: it holds what is known before the
     runs (not the wall time, which ``metadata.json`` records). :meth:`close` returns the
     result with its outcomes read back lazily (:class:`OutcomeColumns`) and the recorded
@@ -473,5 +443,5 @@ __all__ = [
     "ID_COLUMNS", "build_metadata", "check_destination", "folder_files", "git_commit",
     "parameters_hash", "read_metadata", "read_outcomes", "read_parameters", "read_runs",
     "results_folder", "runs_table", "OutcomeColumns", "RunsWriter", "trajectories_table",
-    "write_data", "write_metadata",
+    "write_metadata",
 ]
