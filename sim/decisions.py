@@ -33,6 +33,7 @@ from sim.rng import STREAM_MOVES, draw
 from sim.state import INSTRUMENT_OWNERS, World
 
 MOVES: NDArray[np.int8] = np.array([-1, 0, 1], dtype=np.int8)
+SMALLEST_NORMAL = float(np.finfo(np.float64).tiny)  # 2.2e-308
 
 
 @rule
@@ -72,7 +73,10 @@ def move_weights(pull, params):  # type: ignore[no-untyped-def]
     engine's costliest line), no overflow whatever the pull, and a sum of at least 1.
     """
     x = np.exp(-params.rationality * abs(pull))
-    hold = x * params.hold_premium
+    # x below the smallest normal double has lost digits; hold's weight may still be a normal
+    # number (a large premium), so it is computed directly then (λ|g| > 708: a rare branch)
+    hold = (x * params.hold_premium if x >= SMALLEST_NORMAL
+            else np.exp(params.rationality * (params.move_cost - abs(pull))))
     if pull >= 0.0:
         return x * x, hold, 1.0
     return 1.0, hold, x * x

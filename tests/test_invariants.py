@@ -1,7 +1,7 @@
 """Invariants held by every step from any valid state (hypothesis property tests)."""
 
 import numpy as np
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from sim import rng
@@ -79,6 +79,7 @@ def test_probabilities_are_probabilities(world, rationality, hazard):
 
 @settings(max_examples=200, deadline=None)
 @given(pull=st.floats(-50, 50), rationality=st.floats(0.0, 50.0), cost=st.floats(0.0, 5.0))
+@example(pull=24.0, rationality=30.0, cost=2.0)  # exp(-λ|g|) subnormal, hold's weight normal
 def test_move_probabilities_are_the_softmax(pull, rationality, cost):
     """The engine's move probabilities equal a plain softmax of the utilities of cool, hold and
     warm (-g - c, 0, g - c), written independently."""
