@@ -168,12 +168,17 @@ def test_a_quarter_played_through_the_pages_matches_the_terminal(server, browser
                          capture_output=True, text=True, timeout=600, check=True).stdout
     assert re.findall(r"digest: ([0-9a-f]{64})", out)[-1] == web_digest
     # and the web session's log replays to it
-    replay = subprocess.run([GEOSIM, "seminar", "--replay", str(session_dir / "session.jsonl")],
-                            capture_output=True, text=True, timeout=600)
-    assert replay.returncode == 0, replay.stdout + replay.stderr
-    assert re.findall(r"digest: ([0-9a-f]{64})", replay.stdout)[-1] == web_digest
+    assert _replayed_digest(session_dir / "session.jsonl") == web_digest
     team.close()
     projector.close()
+
+
+def _replayed_digest(log):
+    """The digest `geosim seminar --replay LOG` reaches (the terminal replaying a web log)."""
+    replay = subprocess.run([GEOSIM, "seminar", "--replay", str(log)],
+                            capture_output=True, text=True, timeout=600)
+    assert replay.returncode == 0, replay.stdout + replay.stderr
+    return re.findall(r"digest: ([0-9a-f]{64})", replay.stdout)[-1]
 
 
 def test_direct_requests_cannot_get_around_the_pages(server, browser):
@@ -292,9 +297,6 @@ def test_a_killed_server_restarts_from_its_log(server, browser, session_dir):
     assert request(again, "api/adjudicate", {"token": fac})[0] == 200
     _wait_quarter(projector, "2025Q4")
     final = state(again, fac)["digest"]
-    replay = subprocess.run([GEOSIM, "seminar", "--replay", str(session_dir / "session.jsonl")],
-                            capture_output=True, text=True, timeout=600)
-    assert replay.returncode == 0, replay.stdout + replay.stderr
-    assert re.findall(r"digest: ([0-9a-f]{64})", replay.stdout)[-1] == final
+    assert _replayed_digest(session_dir / "session.jsonl") == final
     team.close()
     projector.close()
