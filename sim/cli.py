@@ -120,7 +120,6 @@ def _run(scenario: Path, lens: str, runs: int, seed: int, engine: str, out: Path
          workers: int | None = None) -> None:
     from analysis.report import write_results
     from sim.engine import Record, SimulationResult, simulate_chunks
-    from sim.mesa_model import simulate_mesa
     from sim.plan import load_plan
     from sim.results import check_destination, read_metadata
 
@@ -150,6 +149,8 @@ def _run(scenario: Path, lens: str, runs: int, seed: int, engine: str, out: Path
             chunks = simulate_chunks(plan, runs, seed, chunk_size=chunk_size, progress=progress,
                                      record=record, record_runs=20_000, full_runs=trajectories)
         else:
+            from sim.mesa_model import simulate_mesa  # Mesa's import takes a second
+
             chunks = [simulate_mesa(plan, runs, seed, progress=progress, record=record,
                                     record_runs=20_000, full_runs=trajectories)]
         path = write_results(out_dir, chunks, plan, seed=seed, engine=engine,
