@@ -11,9 +11,9 @@ block's constants, array strides and calls to tell which rule it is.
 
 Profile the optimized code: with ``NUMBA_DEBUGINFO=1`` numba also turns on bounds checking and
 keeps every variable in memory, which doubled the loop's time and moved its hot spots when
-this was tried. Compare changes by running them in quick alternation, many times: on the
-shared machine the same code's rate swings by up to half within seconds, and two identical
-copies alternated in one process still differed by 3.5% (an A/A trial).
+this was tried. Compare changes by running them in quick alternation, many times, with an
+identical pair (A/A) as a control: on the shared machine the same code's rate swings by up to
+half within seconds.
 """
 
 from __future__ import annotations
