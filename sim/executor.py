@@ -9,6 +9,8 @@ the order in which jobs finish (randomness is keyed by seed and run index, :mod:
 Backends (STYLE.md, "Evaluators behind one interface", after the EMA Workbench's evaluators):
 
 * :class:`SequentialExecutor` - in this process, in order; for tests and single chunks.
+* :class:`ThreadExecutor` - K threads of this process, for jobs that spend their time in the
+  compiled loop (it releases the GIL); ``geosim run --workers K`` uses it.
 * :class:`ProcessExecutor` - K local processes (``concurrent.futures`` with a ``forkserver``
   that has already imported the model, so each worker starts in a fraction of a second).
 * :class:`DaskExecutor` - a Dask distributed cluster, given by its scheduler address, or a local
@@ -17,8 +19,9 @@ Backends (STYLE.md, "Evaluators behind one interface", after the EMA Workbench's
 At most ``2 * workers`` jobs are in flight at any time, so a caller holding the results of
 finished jobs only as long as it needs them keeps its memory flat however many jobs there are.
 
-:func:`simulate_parallel` is the Monte Carlo of one plan cut into chunks and run on an executor:
-``geosim run --workers K`` uses it, and so can any command that runs plans (compare, attribute).
+:func:`simulate_parallel_chunks` is the Monte Carlo of one plan cut into chunks and run on an
+executor, handed back chunk by chunk in run order: ``geosim run --workers K`` writes each as it
+comes.
 """
 
 from __future__ import annotations
@@ -43,7 +46,6 @@ from sim.engine import (
     Record,
     SimulationResult,
     chunk_bounds,
-    concatenate,
     recorded_rows,
     simulate_runs,
 )
@@ -278,30 +280,17 @@ def run_jobs(plan: Plan, runs: int, seed: int, *, chunk_size: int = 10_000, firs
     return jobs
 
 
-def simulate_parallel(
-    plan: Plan, runs: int, seed: int, executor: Executor, *, chunk_size: int = 10_000,
-    first_run: int = 0, record: Record = "none", record_runs: int | None = None,
-    full_runs: int = 0, progress: Callable[[int], None] | None = None,
-) -> SimulationResult:
-    """:func:`sim.engine.simulate` with its chunks run on ``executor``; the same result.
-
-    Finished chunks are put back in run order, so the result does not depend on the executor,
-    the number of workers or the order in which chunks finish.
-    """
-    return concatenate(list(simulate_parallel_chunks(
-        plan, runs, seed, executor, chunk_size=chunk_size, first_run=first_run, record=record,
-        record_runs=record_runs, full_runs=full_runs, progress=progress)))
-
-
 def simulate_parallel_chunks(
     plan: Plan, runs: int, seed: int, executor: Executor, *, chunk_size: int = 10_000,
     first_run: int = 0, record: Record = "none", record_runs: int | None = None,
     full_runs: int = 0, progress: Callable[[int], None] | None = None,
 ) -> Iterator[SimulationResult]:
-    """:func:`simulate_parallel`'s chunks one at a time, in run order.
+    """:func:`sim.engine.simulate`'s chunks, run on ``executor``, one at a time in run order.
 
-    A chunk is given as soon as it and every chunk before it have finished (one that
-    finishes early waits in memory; at most twice the workers' chunks are in flight).
+    The chunks are those of :func:`sim.engine.simulate_chunks` whatever the executor, the
+    number of workers or the order in which they finish. A chunk is given as soon as it and
+    every chunk before it have finished (one that finishes early waits in memory; at most
+    twice the workers' chunks are in flight).
     """
     jobs = run_jobs(plan, runs, seed, chunk_size=chunk_size, first_run=first_run,
                     record=record, record_runs=record_runs, full_runs=full_runs)
@@ -327,6 +316,6 @@ def map_jobs[T, U](function: Callable[[T], U], jobs: Sequence[T], executor: Exec
 __all__ = [
     "EXECUTORS", "DaskExecutor", "Executor", "ProcessExecutor", "RunJob", "SequentialExecutor",
     "ThreadExecutor",
-    "default_workers", "make_executor", "map_jobs", "run_job", "run_jobs", "simulate_parallel",
+    "default_workers", "make_executor", "map_jobs", "run_job", "run_jobs",
     "simulate_parallel_chunks",
 ]

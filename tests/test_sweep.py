@@ -15,13 +15,13 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from sim.engine import simulate
+from sim.engine import concatenate, simulate
 from sim.errors import InputError
 from sim.executor import (
     ProcessExecutor,
     SequentialExecutor,
     ThreadExecutor,
-    simulate_parallel,
+    simulate_parallel_chunks,
 )
 from sim.sweep.design import draw
 from sim.sweep.run import RUNS, load_sweep, run_sweep
@@ -170,8 +170,10 @@ def test_run_with_workers_equals_one_process(executor):
     plan = load_plan(SCENARIO_DIR / "russian_collapse.yaml", "rusi_004")
     alone = simulate(plan, 90, 5, chunk_size=20, record="key", record_runs=50, full_runs=3)
     with executor(2) as pool:
-        both = simulate_parallel(plan, 90, 5, pool, chunk_size=20, record="key",
-                                 record_runs=50, full_runs=3)
+        chunks = list(simulate_parallel_chunks(plan, 90, 5, pool, chunk_size=20, record="key",
+                                               record_runs=50, full_runs=3))
+    assert [c.run_index[0] for c in chunks] == [0, 20, 40, 60, 80]  # in run order
+    both = concatenate(chunks)
     for name in alone.outcomes:
         assert np.array_equal(alone.outcomes[name], both.outcomes[name], equal_nan=True)
     assert alone.trajectories is not None and both.trajectories is not None
