@@ -145,7 +145,7 @@ def write_results(
         writer = RunsWriter(folder, plan, seed, record)
         for part in chunks:
             writer.add(part)
-        whole, _ = writer.close()
+        whole = writer.close()
         seconds = wall_time() if callable(wall_time) else wall_time
         meta = build_metadata(whole, plan, seed=seed, engine=engine, wall_time=seconds,
                               extra_metadata=extra_metadata)

@@ -374,12 +374,11 @@ class RunsWriter:
         if part.trajectories is not None:
             self._trajectories.append(SimulationResult(part.run_index, {}, part.trajectories))
 
-    def close(self) -> tuple[SimulationResult, list[str]]:
-        """Finish the files; the whole result (outcomes read lazily) and the files written."""
+    def close(self) -> SimulationResult:
+        """Finish the files; the whole result (outcomes read lazily)."""
         if self._writer is None:
             raise ValueError("no runs were written")
         self._writer.close()
-        written = [RUNS_FILE]
         recorded = concatenate(self._trajectories).trajectories if self._trajectories else None
         result = SimulationResult(np.concatenate(self._run_index),
                                   OutcomeColumns(self._folder / RUNS_FILE, self._names),  # type: ignore[arg-type]
@@ -387,8 +386,7 @@ class RunsWriter:
         trajectories = trajectories_table(result, self._plan)
         if trajectories is not None:
             pq.write_table(trajectories, self._folder / TRAJECTORIES_FILE)
-            written.append(TRAJECTORIES_FILE)
-        return result, written
+        return result
 
 
 def write_metadata(folder: Path, metadata: dict[str, Any]) -> Path:
