@@ -28,12 +28,10 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from sim import kernel  # noqa: E402
-from sim.engine import simulate  # noqa: E402
-from sim.plan import load_plan  # noqa: E402
-from sim.scenario import SCENARIO_DIR  # noqa: E402
+from sim import kernel
+from sim.engine import simulate
+from sim.plan import load_plan
+from sim.scenario import SCENARIO_DIR
 
 CODE_BYTES = 0x10000  # more than the compiled loop's length
 
