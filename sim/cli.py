@@ -30,6 +30,14 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
+#: Options several commands declare alike (typer reads them from the annotations).
+LensOption = Annotated[str, typer.Option(help="Author lens (see 'geosim lenses').")]
+PlayOption = Annotated[str, typer.Option(
+    help="Countries the teams play, e.g. PRK,USA (the model plays the rest).")]
+WorldSeedOption = Annotated[int, typer.Option(min=0, help="Seed of the world's draws.")]
+RunIndexOption = Annotated[int, typer.Option(
+    min=0, help="Run index (the same run as geosim run's).")]
+
 REPORT = "This is a bug in geosim; please report it with the command you ran and the traceback."
 
 
@@ -82,7 +90,7 @@ def _explain_rows(scenario_file: Path, lens: str) -> list[tuple[str, str, str]]:
 @app.command()
 def run(
     scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.")],
-    lens: Annotated[str, typer.Option(help="Author lens (see 'geosim lenses').")] = "neutral",
+    lens: LensOption = "neutral",
     runs: Annotated[int, typer.Option(min=1, help="Monte Carlo runs.")] = 1000,
     seed: Annotated[int, typer.Option(min=0, help="Seed; with the run index it keys draws.")] = 0,
     engine: Annotated[str, typer.Option(help="vectorized or mesa.")] = "vectorized",
@@ -310,7 +318,7 @@ def _evidence(observed: Path, runs: int, seed: int, scenario: str | None,
 def attribute(
     scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.")],
     outcome: Annotated[str, typer.Option(help="Outcome column to explain (see README, Results).")],
-    lens: Annotated[str, typer.Option(help="Author lens (see 'geosim lenses').")] = "neutral",
+    lens: LensOption = "neutral",
     versus: Annotated[str, typer.Option(
         help="Reference scenario (bundled name or file); 'none' explains the outcome itself "
              "against a world with every mechanism off.")] = "baseline",
@@ -733,12 +741,10 @@ def _write_block(readme: Path | None, text: str | None, block: str, table: str) 
 @app.command()
 def seminar(
     scenario: Annotated[Path | None, typer.Argument(help="Scenario YAML file.")] = None,
-    lens: Annotated[str, typer.Option(help="Author lens (see 'geosim lenses').")] = "neutral",
-    play: Annotated[str, typer.Option(
-        help="Countries the teams play, e.g. PRK,USA (the model plays the rest).")] = "",
-    seed: Annotated[int, typer.Option(min=0, help="Seed of the world's draws.")] = 0,
-    run: Annotated[int, typer.Option(min=0, help="Run index (the same run as geosim run's).")
-                   ] = 0,
+    lens: LensOption = "neutral",
+    play: PlayOption = "",
+    seed: WorldSeedOption = 0,
+    run: RunIndexOption = 0,
     script: Annotated[Path | None, typer.Option(
         help="Run the commands of this file (one a line) instead of the prompt.")] = None,
     log: Annotated[Path | None, typer.Option(
@@ -772,12 +778,10 @@ def seminar(
 def web(
     scenario: Annotated[Path | None, typer.Argument(
         help="Scenario YAML file (none when --log names a session to resume).")] = None,
-    lens: Annotated[str, typer.Option(help="Author lens (see 'geosim lenses').")] = "neutral",
-    play: Annotated[str, typer.Option(
-        help="Countries the teams play, e.g. PRK,USA (the model plays the rest).")] = "",
-    seed: Annotated[int, typer.Option(min=0, help="Seed of the world's draws.")] = 0,
-    run: Annotated[int, typer.Option(min=0, help="Run index (the same run as geosim run's).")
-                   ] = 0,
+    lens: LensOption = "neutral",
+    play: PlayOption = "",
+    seed: WorldSeedOption = 0,
+    run: RunIndexOption = 0,
     log: Annotated[Path | None, typer.Option(
         help="The session log; an existing one is resumed with the same links "
              "(default seminars/<scenario>-<time>/session.jsonl).")] = None,
