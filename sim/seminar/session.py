@@ -3,7 +3,9 @@
 :meth:`Session.execute` takes one typed line and returns what happened as data (a
 :class:`Reply`); a terminal, a script runner or a web page renders it. Every line is logged
 (:mod:`sim.seminar.log`) with the digest after it, so :func:`replay_log` rebuilds the same
-state and :func:`resume_session` goes on from a log after a crash.
+state, and with ``resume=True`` goes on appending to the log after a crash.
+:func:`new_session` starts one from the command line's options (the terminal and the web
+server both).
 """
 
 from __future__ import annotations
@@ -308,3 +310,43 @@ def replay_log(path: str | Path, *, resume: bool = False) -> ReplayResult:
         session.log_path = Path(path)
         session.log = LogWriter(path, resume_at=contents.complete_bytes)
     return ReplayResult(session, len(contents.commands), mismatches, contents.cut_line)
+
+
+def default_log(scenario_name: str) -> Path:
+    """``seminars/<scenario>-<UTC time>/session.jsonl``."""
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+    return Path("seminars") / f"{scenario_name}-{stamp}" / "session.jsonl"
+
+
+def parse_play(text: str) -> tuple[str, ...]:
+    """``"PRK,usa"`` -> ``("PRK", "USA")``; raises InputError naming ``--play``."""
+    codes = tuple(c.strip().upper() for c in text.split(",") if c.strip())
+    for code in codes:
+        if code not in ACTORS:
+            raise InputError("command line", None, "--play",
+                             f"unknown actor {code!r}; expected codes among "
+                             f"{', '.join(ACTORS)} separated by commas, e.g. --play PRK,USA")
+    return codes
+
+
+def new_session(scenario: Path, *, lens: str, play: str, seed: int, run: int, log: Path | None,
+                resume_with: str) -> tuple[Session, Path]:
+    """A new session of ``scenario`` and its log: ``log``, or :func:`default_log` if None.
+
+    ``resume_with`` is the command that goes on with an existing log (``geosim seminar
+    --resume``), named when ``log`` already holds a session.
+
+    Raises:
+        InputError: bad ``--play``, scenario or lens; or a log that already holds a session
+            (nothing is written to it).
+    """
+    from sim.plan import load_plan
+
+    teams = parse_play(play)
+    plan = load_plan(scenario, lens)
+    log_path = log or default_log(plan.name)
+    if log_path.exists() and log_path.stat().st_size > 0:
+        raise InputError(str(log_path), None, "--log", "this log already holds a session; "
+                         f"continue it with '{resume_with} {log_path}' or choose a new file")
+    return Session(plan, seed=seed, run=run, teams=teams, log_path=log_path,
+                   scenario_file=str(scenario.resolve())), log_path

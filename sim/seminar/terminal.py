@@ -348,25 +348,6 @@ def interactive(terminal: Terminal, history: Path | None) -> None:
             return
 
 
-def default_log(scenario_name: str) -> Path:
-    """``seminars/<scenario>-<UTC time>/session.jsonl``."""
-    from datetime import UTC, datetime
-
-    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
-    return Path("seminars") / f"{scenario_name}-{stamp}" / "session.jsonl"
-
-
-def parse_play(text: str) -> tuple[str, ...]:
-    """``"PRK,usa"`` -> ``("PRK", "USA")``; raises InputError naming ``--play``."""
-    codes = tuple(c.strip().upper() for c in text.split(",") if c.strip())
-    for code in codes:
-        if code not in ACTORS:
-            raise InputError("command line", None, "--play",
-                             f"unknown actor {code!r}; expected codes among "
-                             f"{', '.join(ACTORS)} separated by commas, e.g. --play PRK,USA")
-    return codes
-
-
 def run_seminar(scenario: Path | None, *, lens: str, play: str, seed: int, run: int,
                 script: Path | None, log: Path | None, replay: Path | None,
                 resume: Path | None, writers: Writers, console: Console | None = None) -> int:
@@ -375,8 +356,7 @@ def run_seminar(scenario: Path | None, *, lens: str, play: str, seed: int, run: 
     Raises:
         InputError: bad options, scenario, script or log (exit 2, nothing written).
     """
-    from sim.plan import load_plan
-    from sim.seminar.session import replay_log
+    from sim.seminar.session import new_session, replay_log
 
     console = console or Console(highlight=False)
     if replay is not None or resume is not None:
@@ -398,17 +378,10 @@ def run_seminar(scenario: Path | None, *, lens: str, play: str, seed: int, run: 
         if scenario is None:
             raise InputError("command line", None, "SCENARIO",
                              "give a scenario file (or --replay LOG / --resume LOG)")
-        teams = parse_play(play)
-        plan = load_plan(scenario, lens)
-        log_path = log or default_log(plan.name)
-        if log_path.exists() and log_path.stat().st_size > 0:
-            raise InputError(str(log_path), None, "--log", "this log already holds a session; "
-                             f"continue it with 'geosim seminar --resume {log_path}' or "
-                             "choose a new file")
         if script is not None and not script.is_file():
             raise InputError(str(script), None, "--script", "no such script file")
-        session = Session(plan, seed=seed, run=run, teams=teams, log_path=log_path,
-                          scenario_file=str(scenario.resolve()))
+        session, log_path = new_session(scenario, lens=lens, play=play, seed=seed, run=run,
+                                        log=log, resume_with="geosim seminar --resume")
         terminal = Terminal(session, console, writers)
         console.print(f"session log: {log_path}")
     try:

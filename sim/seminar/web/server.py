@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from sim.errors import InputError
-from sim.seminar.session import Session, replay_log
+from sim.seminar.session import replay_log
 from sim.seminar.web.hub import Hub, Outcome, TokenBook, Writers, side_file
 
 APP = "sim.seminar.web.pages:Page"
@@ -50,8 +50,7 @@ def open_hub(scenario: Path | None, *, lens: str, play: str, seed: int, run: int
     Raises:
         InputError: bad options, scenario or log.
     """
-    from sim.plan import load_plan
-    from sim.seminar.terminal import default_log, parse_play
+    from sim.seminar.session import new_session, parse_play
 
     if log is not None and log.exists() and log.stat().st_size > 0:
         result = replay_log(log, resume=True)
@@ -81,12 +80,10 @@ def open_hub(scenario: Path | None, *, lens: str, play: str, seed: int, run: int
     if scenario is None:
         raise InputError("command line", None, "SCENARIO",
                          "give a scenario file (or --log of a session to resume)")
-    teams = parse_play(play)
-    plan = load_plan(scenario, lens)
-    log_path = log or default_log(plan.name)
-    session = Session(plan, seed=seed, run=run, teams=teams, log_path=log_path,
-                      scenario_file=str(scenario.resolve()))
-    hub = Hub(session, TokenBook.fresh(teams), writers=writers, state_path=side_file(log_path))
+    session, log_path = new_session(scenario, lens=lens, play=play, seed=seed, run=run, log=log,
+                                    resume_with="geosim web --log")
+    hub = Hub(session, TokenBook.fresh(session.teams), writers=writers,
+              state_path=side_file(log_path))
     return hub, f"session log: {log_path} (links kept in {side_file(log_path)}, mode 0600)"
 
 
