@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -92,6 +93,33 @@ def mark_rows(xs: Sequence[float], width: int) -> list[int]:
     return rows
 
 
+def draw_bands(ax: Any, xs: NDArray[np.integer[Any]], values: NDArray[np.float64],
+               colour: str) -> NDArray[np.float64]:
+    """The 90% and 50% bands and the median of ``values`` (runs × points) over ``xs``.
+
+    Returns the median at each point. NaN runs (a series not recorded) are left out.
+    """
+    p05, p25, p50, p75, p95 = np.nanpercentile(values, [5, 25, 50, 75, 95], axis=0)
+    ax.fill_between(xs, p05, p95, color=colour, alpha=0.18, linewidth=0)
+    ax.fill_between(xs, p25, p75, color=colour, alpha=0.38, linewidth=0)
+    ax.plot(xs, p50, color=colour, linewidth=2.4)
+    return np.asarray(p50)
+
+
+def style_quarter_axis(ax: Any, ticks: NDArray[np.int64], start_label: str,
+                       ylabel: str | None) -> None:
+    """Quarter labels from ``start_label`` at ``ticks``, a light grid, no top or right spine."""
+    ax.set_xticks(ticks, [quarter_label(start_label, int(t)) for t in ticks])
+    ax.tick_params(axis="x", labelrotation=45, labelsize=9)
+    ax.tick_params(axis="y", labelsize=9)
+    ax.grid(True, color="0.9", linewidth=0.8)
+    ax.set_axisbelow(True)
+    if ylabel is not None:
+        ax.set_ylabel(ylabel, fontsize=10)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+
+
 def fan_chart(
     key: ArrayLike,
     series_names: Sequence[str],
@@ -138,11 +166,8 @@ def fan_chart(
             continue
         name = series[k]
         values = data[:, :, list(series_names).index(name)]
-        p05, p25, p50, p75, p95 = np.nanpercentile(values, [5, 25, 50, 75, 95], axis=0)
         colour = SERIES_COLOURS.get(name, "#34495e")
-        ax.fill_between(quarters, p05, p95, color=colour, alpha=0.18, linewidth=0)
-        ax.fill_between(quarters, p25, p75, color=colour, alpha=0.38, linewidth=0)
-        ax.plot(quarters, p50, color=colour, linewidth=2.4)
+        p50 = draw_bands(ax, quarters, values, colour)
         lo, hi, ylabel = _y_range(name)
         if not math.isnan(lo):
             ax.set_ylim(lo, hi)
@@ -159,15 +184,7 @@ def fan_chart(
                     fontweight="bold")
         ax.set_title(series_title(name), fontsize=13, fontweight="bold", loc="left")
         ax.set_xlim(0, quarters[-1] + max(2, n_points // 12))
-        ax.set_xticks(ticks, [quarter_label(start_label, int(t)) for t in ticks])
-        ax.tick_params(axis="x", labelrotation=45, labelsize=9)
-        ax.tick_params(axis="y", labelsize=9)
-        ax.grid(True, color="0.9", linewidth=0.8)
-        ax.set_axisbelow(True)
-        if k % ncols == 0:
-            ax.set_ylabel(ylabel, fontsize=10)
-        for side in ("top", "right"):
-            ax.spines[side].set_visible(False)
+        style_quarter_axis(ax, ticks, start_label, ylabel if k % ncols == 0 else None)
     handles = [
         Patch(facecolor="0.45", alpha=0.3, label="middle 90% of runs"),
         Patch(facecolor="0.45", alpha=0.6, label="middle 50% of runs"),

@@ -22,9 +22,11 @@ from analysis.figures import (
     DEFAULT_FAN_SERIES,
     SERIES_COLOURS,
     _y_range,
+    draw_bands,
     new_figure,
     save_figure,
     series_title,
+    style_quarter_axis,
 )
 from analysis.summary import markdown_table
 from sim.actors import ACTORS, SHORT_NAMES
@@ -64,12 +66,8 @@ def cone_figure(futures: Continuations, path_played: NDArray[np.float64], start:
     ticks = np.arange(0, horizon + 1, step)
     for ax, name in zip(axes.flat, series, strict=True):
         k = KEY_SERIES.index(name)
-        values = futures.key[:, :, k]
-        p05, p25, p50, p75, p95 = np.percentile(values, [5, 25, 50, 75, 95], axis=0)
         colour = SERIES_COLOURS.get(name, "#34495e")
-        ax.fill_between(xs, p05, p95, color=colour, alpha=0.18, linewidth=0)
-        ax.fill_between(xs, p25, p75, color=colour, alpha=0.38, linewidth=0)
-        ax.plot(xs, p50, color=colour, linewidth=2.4)
+        draw_bands(ax, xs, futures.key[:, :, k], colour)
         ax.plot(np.arange(played.shape[0]), played[:, k], color="black", linewidth=2.2,
                 marker="o", markersize=3)
         ax.axvline(first, color="0.3", linewidth=1.0, linestyle="--")
@@ -78,12 +76,7 @@ def cone_figure(futures: Continuations, path_played: NDArray[np.float64], start:
         ax.axhline(0.0, color="0.35", linewidth=0.9, linestyle=":")
         ax.set_title(series_title(name), fontsize=13, fontweight="bold", loc="left")
         ax.set_xlim(0, horizon + 1)
-        ax.set_xticks(ticks, [quarter_label(start, int(t)) for t in ticks])
-        ax.tick_params(axis="x", labelrotation=45, labelsize=9)
-        ax.grid(True, color="0.9", linewidth=0.8)
-        ax.set_ylabel(ylabel, fontsize=10)
-        for side in ("top", "right"):
-            ax.spines[side].set_visible(False)
+        style_quarter_axis(ax, ticks, start, ylabel)
     handles = [
         Line2D([], [], color="black", linewidth=2.2, marker="o", markersize=3,
                label="the path played"),
