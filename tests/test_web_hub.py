@@ -178,6 +178,15 @@ def test_resuming_with_other_teams_is_refused(tmp_path):
         open_hub(None, lens="neutral", play="CHN", seed=0, run=0, log=log, writers=None)
 
 
+def test_resuming_with_the_same_teams_in_another_order_is_accepted(tmp_path):
+    hub, log = _hub(tmp_path)  # teams PRK, USA
+    hub.session.close()
+    again, note = open_hub(None, lens="neutral", play="usa, PRK", seed=0, run=0, log=log,
+                           writers=None)
+    assert "resumed" in note and again.session.teams == ("PRK", "USA")
+    again.session.close()
+
+
 def test_the_team_suggestion_is_the_models_own_choice(tmp_path):
     """The suggestion shown to a team is what the model then plays when the team gives none."""
     hub, _ = _hub(tmp_path)
