@@ -3,19 +3,21 @@
     .venv/bin/python benchmarks/ab_kernel.py CHECKOUT [CHECKOUT ...] [--runs N] [--rounds K]
                                              [--pairs P]
 
-Each CHECKOUT is a directory holding a ``sim/`` package (a ``git worktree`` or ``git archive``
-of a commit, say). For P pairs of rounds, one process per checkout in turn imports that
-checkout's ``sim`` and times :func:`sim.kernel.run_chunk` alone (not the calibration, not the
-table) on N runs of the baseline, K times, after one warm-up; it reports its median rate and a
-digest of the outcome table and key series. The first round of each checkout compiles its
-rules (a minute or two) unless its cache is warm; it is not counted.
+Each CHECKOUT is a directory holding a ``sim/`` package: a ``git worktree`` or ``git archive``
+of a commit from 5a93d85 on (the child below calls ``run_chunk`` with the key series, as the
+loop has taken them since). First, one untimed process per checkout compiles its rules, or
+loads them from the cache. Then, for P pairs, one process per checkout in turn imports that
+checkout's ``sim``, warms up on 10 runs, and times :func:`sim.kernel.run_chunk` alone (not the
+calibration, not the table) on N runs of the baseline, K times; it reports the median of the K
+rates and a digest of the outcome table and key series.
 
-The processes alternate (A B A B ...) because on the shared machine the same code's rate
-drifts by tens of percent over minutes, and one process can land in a slow phase; pass the
-same checkout twice for an A/A control, which shows how far two identical variants stray.
-The summary gives each checkout's median over the pairs, its median ratio to the first
-checkout within each pair, and whether its digests match the first's: a change meant to be
-speed-only must give the same bytes.
+On the shared machine the same code's rate swings by up to half within a minute, in phases of
+a few seconds, so one process can land in a slow phase. The processes therefore alternate,
+and the order within a pair is reversed every other pair (A B, B A, ...), so that neither
+checkout always goes first. Pass the same checkout twice for an A/A control, which shows how
+far two identical variants stray. The summary gives each checkout's median over the pairs,
+its median ratio to the first checkout within each pair, and whether its digests match the
+first's. A change meant to be speed-only must give the same bytes.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ import sys
 from pathlib import Path
 
 CHILD = """
-import hashlib, sys, time
+import hashlib, statistics, sys, time
 import numpy as np
 from sim import rng
 from sim.engine import repeatable_mask, start_world
@@ -60,25 +62,35 @@ rates = []
 for _ in range(rounds):
     elapsed, digest = once(runs)
     rates.append(runs / elapsed)
-print(sorted(rates)[len(rates) // 2], digest)
+print(statistics.median(rates), digest)
 """
 
 
 def time_checkout(checkout: Path, runs: int, rounds: int) -> tuple[float, str]:
     """One process on ``checkout``: its median runs/s and its results' digest."""
     env = dict(os.environ, PYTHONPATH=str(checkout))
-    out = subprocess.run([sys.executable, "-c", CHILD, str(runs), str(rounds)], env=env,
-                         capture_output=True, text=True, check=True, cwd=checkout).stdout
-    rate, digest = out.split()
+    done = subprocess.run([sys.executable, "-c", CHILD, str(runs), str(rounds)], env=env,
+                          capture_output=True, text=True, cwd=checkout)
+    if done.returncode != 0:
+        sys.exit(f"{checkout}: its timing process failed:\n{done.stderr.strip()}")
+    rate, digest = done.stdout.split()
     return float(rate), digest
+
+
+def at_least_one(text: str) -> int:
+    """A count of 1 or more (argparse type)."""
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("checkouts", nargs="+", type=Path)
-    parser.add_argument("--runs", type=int, default=4000)
-    parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument("--pairs", type=int, default=4)
+    parser.add_argument("--runs", type=at_least_one, default=4000)
+    parser.add_argument("--rounds", type=at_least_one, default=5)
+    parser.add_argument("--pairs", type=at_least_one, default=4)
     args = parser.parse_args()
     checkouts = [c.resolve() for c in args.checkouts]
     for c in checkouts:
@@ -89,7 +101,8 @@ def main() -> None:
     rates: list[list[float]] = [[] for _ in checkouts]
     digests: list[set[str]] = [set() for _ in checkouts]
     for pair in range(args.pairs):
-        for k, c in enumerate(checkouts):
+        order = list(enumerate(checkouts))
+        for k, c in order if pair % 2 == 0 else order[::-1]:
             rate, digest = time_checkout(c, args.runs, args.rounds)
             rates[k].append(rate)
             digests[k].add(digest)
