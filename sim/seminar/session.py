@@ -319,18 +319,18 @@ def default_log(scenario_name: str) -> Path:
 
 
 def parse_play(text: str) -> tuple[str, ...]:
-    """The teams of ``--play`` in actor order: ``"usa,PRK"`` -> ``("PRK", "USA")``.
+    """``"PRK,usa"`` -> ``("PRK", "USA")``; raises InputError naming ``--play``.
 
-    The order a session keeps its teams in (:class:`Session`), whatever order they were typed
-    in. Raises InputError naming ``--play`` for an unknown code.
+    In the order typed: a :class:`Session` keeps its teams in actor order, so compare teams
+    as sets.
     """
-    codes = {c.strip().upper() for c in text.split(",") if c.strip()}
-    for code in sorted(codes):
+    codes = tuple(c.strip().upper() for c in text.split(",") if c.strip())
+    for code in codes:
         if code not in ACTORS:
             raise InputError("command line", None, "--play",
                              f"unknown actor {code!r}; expected codes among "
                              f"{', '.join(ACTORS)} separated by commas, e.g. --play PRK,USA")
-    return tuple(sorted(codes, key=ACTORS.index))
+    return codes
 
 
 def new_session(scenario: Path, *, lens: str, play: str, seed: int, run: int, log: Path | None,

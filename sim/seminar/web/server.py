@@ -60,7 +60,7 @@ def open_hub(scenario: Path | None, *, lens: str, play: str, seed: int, run: int
             raise InputError(str(log), 1, "scenario", f"this log is a session of "
                              f"{session.scenario_file}, not {scenario}; give no SCENARIO "
                              "to resume it")
-        if play and parse_play(play) != session.teams:
+        if play and set(parse_play(play)) != set(session.teams):
             session.close()
             raise InputError(str(log), 1, "play", f"this log's teams are "
                              f"{','.join(session.teams) or 'none'}; give no --play to resume it")
