@@ -108,7 +108,7 @@ def test_a_person_at_the_terminal_with_completion_and_a_typo(tmp_path, monkeypat
         assert "2025Q1 adjudicated" in screen and "North Korea (team): cool → RUS" in screen
         tmux.type("quit")
         tmux.keys("Enter")
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 300  # a bound on a hang, not a race: it waits for the exit
         while tmux.alive() and time.monotonic() < deadline:
             time.sleep(0.2)
         assert not tmux.alive(), "quit did not end the program"

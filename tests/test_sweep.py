@@ -7,7 +7,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
@@ -185,21 +184,60 @@ def test_run_with_workers_equals_one_process(executor):
 # --- the folder: resume, refusal ------------------------------------------------------------------
 
 
+# A sweep that holds still after its n-th chunk is written: it prints HELD and waits for a signal.
+# The test sends its signal only after reading HELD, so the signal always lands in that state
+# (never a race between the signal and the sweep's end). Only the test's copy of the command is
+# wrapped; the sweep's code and its signal handling are the product's own.
+HOLD_AFTER_CHUNK = """
+import signal, sys
+import sim.sweep.run as sweep_run
+from sim.cli import main
+
+hold_after, written = int(sys.argv[1]), 0
+write_chunk = sweep_run.run_chunk
+
+def write_chunk_then_hold(job):
+    global written
+    done = write_chunk(job)
+    written += 1
+    if written == hold_after:
+        print("HELD", done.index, flush=True)
+        while True:
+            signal.pause()
+    return done
+
+sweep_run.run_chunk = write_chunk_then_hold
+sys.argv = ["geosim", *sys.argv[2:]]
+main()
+"""
+HELD = "HELD"
+
+
+def start_held_sweep(after: int, *args: str) -> tuple[subprocess.Popen[str], list[str]]:
+    """Start ``geosim ARGS`` held after its ``after``-th chunk; return it once it says HELD."""
+    proc = subprocess.Popen([sys.executable, "-c", HOLD_AFTER_CHUNK, str(after), *args],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert proc.stdout is not None
+    before = []
+    for line in proc.stdout:  # blocks until the sweep says it holds (or ends: then it failed)
+        if line.startswith(HELD):
+            return proc, before
+        before.append(line)
+    _, err = proc.communicate(timeout=600)
+    raise AssertionError(f"the sweep ended before holding (exit {proc.returncode}):\n{err}")
+
+
 def test_resume_after_sigkill_gives_the_same_bytes(tmp_path):
     spec = write_spec(tmp_path, SPEC.replace("chunk_size: 17", "chunk_size: 6"))
     whole, broken = tmp_path / "whole", tmp_path / "broken"
     assert geosim("sweep", str(spec), "--out", str(whole), "--executor", "sequential",
                   "--quiet").returncode == 0
-    proc = subprocess.Popen([sys.executable, "-c", "from sim.cli import main; main()", "sweep",
-                             str(spec), "--out", str(broken), "--executor", "sequential",
-                             "--quiet"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 300
-    while time.monotonic() < deadline and len(list((broken / "chunks").glob("chunk-*"))) < 3:
-        time.sleep(0.05)
+    proc, _ = start_held_sweep(3, "sweep", str(spec), "--out", str(broken), "--executor",
+                               "sequential", "--quiet")
     proc.send_signal(signal.SIGKILL)
-    proc.wait()
+    proc.communicate(timeout=600)
     done_before = len(list((broken / "chunks").glob("chunk-*")))
-    assert 3 <= done_before < 32 and not (broken / RUNS).exists()
+    assert done_before == 3 and not (broken / RUNS).exists()
     # a half-written chunk, as a kill in the middle of a write leaves it: never counted as done
     (broken / "chunks" / ".chunk-0000031.parquet.tmp-4242").write_bytes(b"PAR1 half")
     again = geosim("sweep", str(spec), "--out", str(broken), "--quiet")
@@ -216,15 +254,12 @@ def test_resume_after_sigkill_gives_the_same_bytes(tmp_path):
 def test_sigint_keeps_finished_chunks_and_says_how_to_resume(tmp_path):
     spec = write_spec(tmp_path, SPEC.replace("chunk_size: 17", "chunk_size: 6"))
     out = tmp_path / "out"
-    proc = subprocess.Popen([sys.executable, "-c", "from sim.cli import main; main()", "sweep",
-                             str(spec), "--out", str(out), "--executor", "sequential"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 300
-    while time.monotonic() < deadline and not list((out / "chunks").glob("chunk-*")):
-        time.sleep(0.05)
+    proc, _ = start_held_sweep(1, "sweep", str(spec), "--out", str(out), "--executor",
+                               "sequential")
     proc.send_signal(signal.SIGINT)
-    _, err = proc.communicate(timeout=120)
+    _, err = proc.communicate(timeout=600)
     assert proc.returncode == 130 and "--resume" in err and "Traceback" not in err
+    assert len(list((out / "chunks").glob("chunk-*"))) == 1 and not (out / RUNS).exists()
     assert geosim("sweep", str(spec), "--out", str(out), "--resume",
                   "--quiet").returncode == 0
     whole = tmp_path / "whole"
