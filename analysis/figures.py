@@ -25,7 +25,7 @@ from matplotlib.patches import Patch
 from numpy.typing import ArrayLike, NDArray
 
 from analysis.summary import dyad_title
-from sim.quarters import quarter_label
+from sim.files.quarters import quarter_label
 
 DEFAULT_FAN_SERIES: tuple[str, ...] = (
     "align_RUS-PRK", "align_CHN-PRK", "align_CHN-RUS", "align_USA-ROK",
@@ -135,7 +135,7 @@ def fan_chart(
     Args:
         key: per-quarter records, shape ``(N, Q + 1, K)``; index 0 is the start state and index
             ``t`` the state after ``t`` quarters (``Trajectories.series["key"]``).
-        series_names: the K names of the last axis (:data:`sim.engine.KEY_SERIES`).
+        series_names: the K names of the last axis (:data:`sim.engines.vectorized.KEY_SERIES`).
         start_label: the first quarter, e.g. ``"2025Q1"``; the axis is labelled from it.
         path: where to write the PNG.
         series: the series to draw, in panel order (2 columns).

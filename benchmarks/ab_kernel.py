@@ -7,7 +7,7 @@ Each CHECKOUT is a directory holding a ``sim/`` package: a ``git worktree`` or `
 of a commit from 5a93d85 on (the child below calls ``run_chunk`` with the key series, as the
 loop has taken them since). First, one untimed process per checkout compiles its rules, or
 loads them from the cache. Then, for P pairs, one process per checkout in turn imports that
-checkout's ``sim``, warms up on 10 runs, and times :func:`sim.kernel.run_chunk` alone (not the
+checkout's ``sim``, warms up on 10 runs, and times :func:`sim.engines.kernel.run_chunk` alone (not the
 calibration, not the table) on N runs of the baseline, K times; it reports the median of the K
 rates and a digest of the outcome table and key series.
 
@@ -32,12 +32,12 @@ from pathlib import Path
 CHILD = """
 import hashlib, statistics, sys, time
 import numpy as np
-from sim import rng
-from sim.engine import repeatable_mask, start_world
-from sim.kernel import KEY_SERIES, run_chunk
-from sim.outcomes import OutcomeAccumulator
+from sim.model import rng
+from sim.engines.vectorized import repeatable_mask, start_world
+from sim.engines.kernel import KEY_SERIES, run_chunk
+from sim.model.outcomes import OutcomeAccumulator
 from sim.plan import load_plan
-from sim.scenario import SCENARIO_DIR
+from sim.files.scenario import SCENARIO_DIR
 
 plan = load_plan(SCENARIO_DIR / "baseline.yaml")
 runs, rounds = int(sys.argv[1]), int(sys.argv[2])
@@ -95,7 +95,7 @@ def main() -> None:
     checkouts = [c.resolve() for c in args.checkouts]
     for c in checkouts:
         if not (c / "sim" / "kernel.py").is_file():
-            parser.error(f"{c}: no sim/kernel.py there")
+            parser.error(f"{c}: no sim/engines/kernel.py there")
     for c in dict.fromkeys(checkouts):  # compile or load each variant's rules, untimed
         time_checkout(c, 10, 1)
     rates: list[list[float]] = [[] for _ in checkouts]

@@ -4,7 +4,7 @@
 
 Samples the process with Linux ``perf`` while the vectorized engine runs RUNS runs (20,000) of
 the baseline, and prints the BLOCKS (15) basic blocks of the compiled loop
-(``sim.kernel._run_chunk``) with the most samples, each with its instructions and their
+(``sim.engines.kernel._run_chunk``) with the most samples, each with its instructions and their
 samples. numba's machine code has no symbols for ``perf``, so the loop's address range is
 written to ``/tmp/perf-<pid>.map`` and its bytes are disassembled with ``objdump``; read a
 block's constants, array strides and calls to tell which rule it is.
@@ -28,10 +28,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from sim import kernel
-from sim.engine import simulate
+from sim.engines import kernel
+from sim.engines.vectorized import simulate
 from sim.plan import load_plan
-from sim.scenario import SCENARIO_DIR
+from sim.files.scenario import SCENARIO_DIR
 
 CODE_BYTES = 0x10000  # more than the compiled loop's length
 

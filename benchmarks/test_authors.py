@@ -12,9 +12,9 @@ from __future__ import annotations
 from sim.compare.attribution import attribute, column_measure, mechanism_players
 from sim.compare.run import run_selection
 from sim.compare.selection import select
-from sim.executor import default_workers, make_executor
+from sim.engines.executors import default_workers, make_executor
 from sim.plan import load_plan
-from sim.scenario import bundled_scenarios
+from sim.files.scenario import bundled_scenarios
 
 COMPARE_RUNS = 2_000
 ATTRIBUTE_RUNS = 1_000

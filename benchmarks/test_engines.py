@@ -16,10 +16,10 @@ from typing import Any
 
 import pytest
 
-from sim.engine import simulate
-from sim.mesa_model import simulate_mesa
+from sim.engines.vectorized import simulate
+from sim.engines.mesa_model import simulate_mesa
 from sim.plan import load_plan
-from sim.scenario import SCENARIO_DIR
+from sim.files.scenario import SCENARIO_DIR
 
 PLAN = load_plan(SCENARIO_DIR / "baseline.yaml")
 VECTOR_RUNS = 20_000
@@ -65,9 +65,9 @@ def test_engines_side_by_side(benchmark):
 
 _MEMORY_PROBE = """
 import json, resource, sys, time, tracemalloc
-from sim.engine import simulate
+from sim.engines.vectorized import simulate
 from sim.plan import load_plan
-from sim.scenario import SCENARIO_DIR
+from sim.files.scenario import SCENARIO_DIR
 runs, chunk = int(sys.argv[1]), int(sys.argv[2])
 plan = load_plan(SCENARIO_DIR / "baseline.yaml")
 simulate(plan, 10, 0)  # the compiled rules, loaded from the cache
@@ -107,9 +107,9 @@ def test_peak_memory_vectorized(benchmark, runs):
 
 def test_continuation_10000_runs(benchmark):
     """A seminar forecast: 10,000 continuations of a state after 8 quarters to the horizon."""
-    from sim import rng
-    from sim.engine import simulate_from, start_world
-    from sim.step import advance
+    from sim.model import rng
+    from sim.engines.vectorized import simulate_from, start_world
+    from sim.model.step import advance
 
     state, keys = start_world(PLAN, 1), rng.run_keys(4, [0])
     for quarter in range(8):
@@ -123,10 +123,10 @@ def test_continuation_10000_runs(benchmark):
 _COMPILE_PROBE = """
 import json, sys, time
 t0 = time.perf_counter()
-from sim.engine import simulate
-from sim.mesa_model import simulate_mesa
+from sim.engines.vectorized import simulate
+from sim.engines.mesa_model import simulate_mesa
 from sim.plan import load_plan
-from sim.scenario import SCENARIO_DIR
+from sim.files.scenario import SCENARIO_DIR
 plan = load_plan(SCENARIO_DIR / "baseline.yaml")
 t1 = time.perf_counter()
 simulate(plan, 10, 0)
@@ -161,13 +161,13 @@ def test_first_run_compile_cost(benchmark, tmp_path):
 
 def test_where_the_time_goes(benchmark):
     """Each phase of a quarter timed on its own over 2,000 runs (the batch functions of
-    sim.step running the same compiled rules as the chunk loop): shares of the total."""
+    sim.model.step running the same compiled rules as the chunk loop): shares of the total."""
     import numpy as np
 
-    from sim import rng
-    from sim.engine import start_world
-    from sim.outcomes import OutcomeAccumulator
-    from sim.step import begin_quarter, combine, decide, end_quarter
+    from sim.model import rng
+    from sim.engines.vectorized import start_world
+    from sim.model.outcomes import OutcomeAccumulator
+    from sim.model.step import begin_quarter, combine, decide, end_quarter
 
     runs, params = 2_000, PLAN.params
     keys = rng.run_keys(0, np.arange(runs))
@@ -251,7 +251,7 @@ def test_run_chunks_on_threads_against_processes(benchmark):
     """Why `geosim run --workers 2` uses threads: 200,000 runs (key series of 20,000 for the
     fan chart, as the command records) on one process, 2 threads and 2 processes (each pool
     started inside its timing, as the command does), interleaved in every round."""
-    from sim.executor import (
+    from sim.engines.executors import (
         ProcessExecutor,
         SequentialExecutor,
         ThreadExecutor,

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import time
 
-from sim.engine import simulate
+from sim.engines.vectorized import simulate
 from sim.plan import load_plan
-from sim.scenario import SCENARIO_DIR
+from sim.files.scenario import SCENARIO_DIR
 from sim.seminar.session import Session
 
 PLAN = load_plan(SCENARIO_DIR / "baseline.yaml")

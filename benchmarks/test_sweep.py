@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from sim.executor import ProcessExecutor, SequentialExecutor
+from sim.engines.executors import ProcessExecutor, SequentialExecutor
 from sim.sweep.run import load_sweep, run_sweep
 
 SPEC = """\
@@ -101,7 +101,7 @@ def test_orchestration_overhead(benchmark, tmp_path):
 
 PEAK = """
 import json, resource, sys
-from sim.executor import ProcessExecutor
+from sim.engines.executors import ProcessExecutor
 from sim.sweep.run import load_sweep, run_sweep
 with ProcessExecutor(2) as pool:
     done = run_sweep(load_sweep(sys.argv[1]), sys.argv[2], pool)

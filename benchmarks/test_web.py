@@ -15,8 +15,8 @@ import time
 
 import pytest
 
-from sim.quarters import quarter_label
-from sim.scenario import SCENARIO_DIR
+from sim.files.quarters import quarter_label
+from sim.files.scenario import SCENARIO_DIR
 from tests.web_server import CHROMIUM, NO_BROWSER, request, start_server, state
 
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason=NO_BROWSER)

@@ -20,7 +20,7 @@ from typing import Annotated, Any
 
 import typer
 
-from sim.errors import InputError
+from sim.files.errors import InputError
 
 app = typer.Typer(
     name="geosim",
@@ -127,7 +127,7 @@ def _run(scenario: Path, lens: str, runs: int, seed: int, engine: str, out: Path
          chunk_size: int, figures: bool, quiet: bool, trajectories: int = 0,
          workers: int | None = None) -> None:
     from analysis.report import write_results
-    from sim.engine import Record, SimulationResult, simulate_chunks
+    from sim.engines.vectorized import Record, SimulationResult, simulate_chunks
     from sim.plan import load_plan
     from sim.results import check_destination, read_metadata
 
@@ -147,7 +147,7 @@ def _run(scenario: Path, lens: str, runs: int, seed: int, engine: str, out: Path
         if engine == "vectorized" and runs > chunk_size and workers != 1:
             # threads: the compiled loop releases the GIL, and threads need no worker to
             # start and no chunk to pickle back (measured faster than processes)
-            from sim.executor import ThreadExecutor, simulate_parallel_chunks
+            from sim.engines.executors import ThreadExecutor, simulate_parallel_chunks
 
             executor = stack.enter_context(ThreadExecutor(workers))
             chunks: Iterable[SimulationResult] = simulate_parallel_chunks(
@@ -157,7 +157,7 @@ def _run(scenario: Path, lens: str, runs: int, seed: int, engine: str, out: Path
             chunks = simulate_chunks(plan, runs, seed, chunk_size=chunk_size, progress=progress,
                                      record=record, record_runs=20_000, full_runs=trajectories)
         else:
-            from sim.mesa_model import simulate_mesa  # Mesa's import takes a second
+            from sim.engines.mesa_model import simulate_mesa  # Mesa's import takes a second
 
             chunks = [simulate_mesa(plan, runs, seed, progress=progress, record=record,
                                     record_runs=20_000, full_runs=trajectories)]
@@ -221,7 +221,7 @@ def _compare(scenarios: list[str] | None, lenses: list[str] | None, runs: int, s
     from sim.compare.selection import select, split_names
     from sim.compare.why import explain
     from sim.compare.why import runs_needed as why_needed
-    from sim.executor import make_executor
+    from sim.engines.executors import make_executor
     from sim.results import check_destination
 
     selection = select(split_names(lenses), split_names(scenarios))
@@ -284,7 +284,7 @@ def _evidence(observed: Path, runs: int, seed: int, scenario: str | None,
     from sim.compare.selection import resolve_lenses, resolve_scenarios, split_names
     from sim.plan import compile_plan
     from sim.results import check_destination, provenance
-    from sim.scenario import load_scenario
+    from sim.files.scenario import load_scenario
 
     ev, doc = load_evidence(observed)
     name = scenario or ev.scenario
@@ -363,13 +363,13 @@ def _attribute(scenario: Path, lens: str, outcome: str, versus: str, runs: int, 
         runs_needed,
     )
     from sim.compare.selection import split_names
-    from sim.engine import simulate
-    from sim.executor import make_executor
-    from sim.mechanisms import REGISTRY
+    from sim.engines.vectorized import simulate
+    from sim.engines.executors import make_executor
+    from sim.model.mechanisms import REGISTRY
     from sim.plan import load_plan
     from sim.results import check_destination, provenance
-    from sim.scenario import bundled_scenarios
-    from sim.yamlfiles import suggestion
+    from sim.files.scenario import bundled_scenarios
+    from sim.files.yamlfiles import suggestion
 
     plan = load_plan(scenario, lens)
     plans = {"scenario": plan}
@@ -429,11 +429,11 @@ def _attribute(scenario: Path, lens: str, outcome: str, versus: str, runs: int, 
 def _validate_one(path: Path) -> str:
     """Parse a file once and validate it as the format it is (a lens has weights)."""
     from sim.compare.observations import Evidence
-    from sim.lens import Lens
-    from sim.scenario import scenario_from_document
+    from sim.files.lens import Lens
+    from sim.files.scenario import scenario_from_document
     from sim.sweep.run import prepare
     from sim.sweep.spec import is_sweep_document, spec_from_document
-    from sim.yamlfiles import read_yaml_file, validate_document
+    from sim.files.yamlfiles import read_yaml_file, validate_document
 
     doc = read_yaml_file(path)
     if is_sweep_document(doc.data):
@@ -492,7 +492,7 @@ def scenarios() -> None:
 
     Example: geosim scenarios
     """
-    from sim.scenario import bundled_scenarios, load_scenario
+    from sim.files.scenario import bundled_scenarios, load_scenario
 
     for name, path in bundled_scenarios().items():
         try:
@@ -507,7 +507,7 @@ def lenses() -> None:
 
     Example: geosim lenses
     """
-    from sim.lens import bundled_lenses
+    from sim.files.lens import bundled_lenses
 
     for name, lens in bundled_lenses().items():
         typer.echo(f"{name:22s} {lens.author}: {lens.title}")
@@ -516,8 +516,8 @@ def lenses() -> None:
 def schemas() -> dict[str, dict[str, Any]]:
     """JSON Schemas of the file formats, by file name."""
     from sim.compare.observations import evidence_json_schema
-    from sim.lens import Lens
-    from sim.scenario import scenario_json_schema
+    from sim.files.lens import Lens
+    from sim.files.scenario import scenario_json_schema
     from sim.sweep.spec import spec_json_schema
 
     return {
@@ -596,7 +596,7 @@ def _sweep(spec: Path, out: Path | None, runs: int | None, workers: int | None,
            chunk_size: int | None, executor: str, scheduler: str | None, resume: bool,
            force: bool, figures: bool, quiet: bool) -> None:
     from analysis.sweep import write_report
-    from sim.executor import make_executor
+    from sim.engines.executors import make_executor
     from sim.sweep.run import load_sweep, run_sweep, sweep_metadata, write_json
 
     sweep_plan = load_sweep(spec, runs, chunk_size)
@@ -667,15 +667,15 @@ def backcast(
     """Check the 2022-2025 backcast out of sample (and, with --fit, redo its fit).
 
     Prints Markdown tables: the facts of 2024-2025 with their estimates and verdicts, and with
-    --fit the best points of the fitting grid (the defaults in sim/params.py should be the
+    --fit the best points of the fitting grid (the defaults in sim/model/params.py should be the
     first).
 
     Example: geosim backcast --runs 4000 --fit
     """
     from analysis.validation import checks_markdown, fit_markdown
-    from sim.engine import simulate
+    from sim.engines.vectorized import simulate
     from sim.plan import load_plan
-    from sim.scenario import bundled_scenarios
+    from sim.files.scenario import bundled_scenarios
     from sim.validation import backcast as bc
 
     text = _readme_text(readme, "backcast")

@@ -1,10 +1,10 @@
-"""Compile a validated scenario and a lens into a :class:`sim.engine.Plan`.
+"""Compile a validated scenario and a lens into a :class:`sim.engines.vectorized.Plan`.
 
-The scenario file format lives in :mod:`sim.scenario`; this module turns a loaded
-:class:`~sim.scenario.Scenario` into the engines' arrays: the environment at every step
+The scenario file format lives in :mod:`sim.files.scenario`; this module turns a loaded
+:class:`~sim.files.scenario.Scenario` into the engines' arrays: the environment at every step
 (:func:`environment_path`), the forced events (:func:`forced_events`), the hazards
 (:func:`hazards`) and the parameters (:func:`parameters`), and puts them together with a lens
-(:func:`compile_plan`). It imports :mod:`sim.scenario`, never the reverse.
+(:func:`compile_plan`). It imports :mod:`sim.files.scenario`, never the reverse.
 """
 
 from __future__ import annotations
@@ -17,13 +17,13 @@ import numpy as np
 from numpy.typing import NDArray
 from pydantic import ValidationError
 
-from sim.engine import Plan
-from sim.errors import InputError
-from sim.events import Hazard, event_names
-from sim.initial import default_environment
-from sim.lens import Lens, get_lens, lens_parameters
-from sim.params import Parameters
-from sim.scenario import (
+from sim.engines.vectorized import Plan
+from sim.files.errors import InputError
+from sim.model.events import Hazard, event_names
+from sim.files.initial import default_environment
+from sim.files.lens import Lens, get_lens, lens_parameters
+from sim.model.params import Parameters
+from sim.files.scenario import (
     EnvPath,
     Scenario,
     load_scenario,
@@ -31,8 +31,8 @@ from sim.scenario import (
     scenario_hash,
     written_in,
 )
-from sim.state import ENVIRONMENT
-from sim.yamlfiles import Loc, describe_error
+from sim.model.state import ENVIRONMENT
+from sim.files.yamlfiles import Loc, describe_error
 
 
 def environment_path(scenario: Scenario, defaults: Mapping[str, float]) -> NDArray[np.float64]:
@@ -40,7 +40,7 @@ def environment_path(scenario: Scenario, defaults: Mapping[str, float]) -> NDArr
 
     Args:
         scenario: The validated scenario.
-        defaults: Value of every variable of ``sim.state.ENVIRONMENT`` the scenario leaves out.
+        defaults: Value of every variable of ``sim.model.state.ENVIRONMENT`` the scenario leaves out.
 
     Returns:
         Row ``q`` holds the values at offset ``q`` from the start, columns in ENVIRONMENT
@@ -156,10 +156,10 @@ def explain_rows(path: str | Path, lens_name: str = "neutral") -> list[tuple[str
     assumption, the scenario file that set it, which for a scenario that extends another may
     be the parent's, or the lens).
     """
-    from sim.events import catalogue
-    from sim.initial import environment_provenance, provenance
-    from sim.params import parameter_provenance
-    from sim.state import ENV
+    from sim.model.events import catalogue
+    from sim.files.initial import environment_provenance, provenance
+    from sim.model.params import parameter_provenance
+    from sim.model.state import ENV
 
     scenario = load_scenario(path)
     lens = lens_option(lens_name)

@@ -1,6 +1,6 @@
 """Scoring a prediction statement on simulated runs: an estimate, its interval and a verdict.
 
-A statement (:mod:`sim.lens`, the grammar) claims that a quantity of the model, estimated from
+A statement (:mod:`sim.files.lens`, the grammar) claims that a quantity of the model, estimated from
 the runs of a scenario, lies on one side of a threshold. :func:`evaluate` estimates the quantity
 with a two-sided interval (95% by default) and gives a verdict in three values:
 
@@ -54,7 +54,7 @@ from typing import Literal
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from sim.lens import Comparison, Statement, parse_statement
+from sim.files.lens import Comparison, Statement, parse_statement
 
 Verdict = Literal["holds", "fails", "undecided"]
 
@@ -225,7 +225,7 @@ def evaluate(statement: Statement | str, outcomes: Outcomes, reference: Outcomes
     """Score a statement on runs.
 
     Args:
-        statement: a parsed :class:`~sim.lens.Statement` or its text.
+        statement: a parsed :class:`~sim.files.lens.Statement` or its text.
         outcomes: the runs of the prediction's scenario, outcome columns by name.
         reference: for ``d``/``dP``, the same runs (same lens, seed and run indices, in the
             same order) of the reference scenario; must be None otherwise.

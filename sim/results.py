@@ -21,7 +21,7 @@ below the analysis, which reads results, and the command line on top puts the tw
 Writing is atomic (:func:`results_folder`): everything goes to a hidden sibling
 ``.OUT.tmp-<pid>`` that is renamed to ``OUT`` as the last step, so a crash never leaves a folder
 that looks finished, and a folder that already holds files is never written into
-(:class:`~sim.errors.InputError`). A writer of a new kind of results does::
+(:class:`~sim.files.errors.InputError`). A writer of a new kind of results does::
 
     with results_folder(out_dir) as folder:
         ...                                  # write files into folder
@@ -52,8 +52,8 @@ import pyarrow.parquet as pq
 from numpy.typing import NDArray
 
 import sim
-from sim.engine import Plan, SimulationResult, concatenate
-from sim.errors import InputError
+from sim.engines.vectorized import Plan, SimulationResult, concatenate
+from sim.files.errors import InputError
 
 TRAJECTORIES_FILE = "trajectories.parquet"
 RUNS_FILE = "runs.parquet"
@@ -179,9 +179,9 @@ def runs_table(result: SimulationResult, plan: Plan, seed: int,
 
 def trajectory_columns(series: dict[str, NDArray[Any]]) -> dict[str, NDArray[Any]]:
     """The recorded full state as named 2-D arrays ``(runs, quarters)``."""
-    from sim.actors import ACTORS, DYADS, PARTNERS, dyad_name
-    from sim.events import event_names
-    from sim.state import ENVIRONMENT, FLOWS, INSTRUMENT_NAMES
+    from sim.model.actors import ACTORS, DYADS, PARTNERS, dyad_name
+    from sim.model.events import event_names
+    from sim.model.state import ENVIRONMENT, FLOWS, INSTRUMENT_NAMES
 
     cols: dict[str, NDArray[Any]] = {}
     for i, j in DYADS:
@@ -211,7 +211,7 @@ def trajectories_table(result: SimulationResult, plan: Plan) -> pa.Table | None:
     """Per-quarter state of the runs whose full state was recorded, long format; else None."""
     if result.trajectories is None or "alignment" not in result.trajectories.series:
         return None
-    from sim.quarters import quarter_label
+    from sim.files.quarters import quarter_label
 
     cols = trajectory_columns(result.trajectories.series)
     runs, quarters = next(iter(cols.values())).shape

@@ -6,9 +6,9 @@ import numpy as np
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from sim.events import event_names
-from sim.initial import initial_world
-from sim.state import ENVIRONMENT, World
+from sim.model.events import event_names
+from sim.files.initial import initial_world
+from sim.model.state import ENVIRONMENT, World
 
 unit = st.floats(0.0, 1.0, allow_nan=False, allow_infinity=False)
 signed = st.floats(-1.0, 1.0, allow_nan=False, allow_infinity=False)

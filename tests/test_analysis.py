@@ -18,9 +18,9 @@ from analysis.summary import (
     is_binary,
     summary_markdown,
 )
-from sim.engine import simulate
-from sim.kernel import KEY_SERIES
-from sim.quarters import quarter_label
+from sim.engines.vectorized import simulate
+from sim.engines.kernel import KEY_SERIES
+from sim.files.quarters import quarter_label
 from tests.conftest import make_plan
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"

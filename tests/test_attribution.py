@@ -19,9 +19,9 @@ from sim.compare.attribution import (
     plan_jobs,
     shapley,
 )
-from sim.lens import get_lens
+from sim.files.lens import get_lens
 from sim.plan import compile_plan, load_plan
-from sim.scenario import bundled_scenarios, load_scenario
+from sim.files.scenario import bundled_scenarios, load_scenario
 
 RUNS = 40
 
@@ -86,7 +86,7 @@ def test_parts_add_up_to_the_difference_exactly_and_a_zero_weight_contributes_no
 
 def test_the_known_driver_dominates():
     # Secondary sanctions on Chinese firms act on China-Russia closeness through one term only:
-    # the balancing act's sanctions risk (sim/mechanisms/balancing.py, 002 ¶11), which Singh's
+    # the balancing act's sanctions risk (sim/model/mechanisms/balancing.py, 002 ¶11), which Singh's
     # lens weighs heavily. The fall of China-Russia alignment against the baseline must be
     # balancing's, with the lifeline and the hedge as minor parts.
     paths = bundled_scenarios()
@@ -164,7 +164,7 @@ def test_worker_processes_give_the_same_numbers():
     # The jobs go to two local processes in small chunks (so they finish out of order): every
     # part and interval is the same as in this process, because each job is keyed by seed and
     # run index only.
-    from sim.executor import ProcessExecutor
+    from sim.engines.executors import ProcessExecutor
 
     p = plans("hien_000")
     players = mechanism_players(p["scenario"].params, ["transactional", "lifeline"])

@@ -13,12 +13,12 @@ import dataclasses
 import numpy as np
 import pytest
 
-from sim.engine import simulate
-from sim.events import catalogue, event_names
-from sim.mechanisms import REGISTRY
-from sim.params import Parameters
+from sim.engines.vectorized import simulate
+from sim.model.events import catalogue, event_names
+from sim.model.mechanisms import REGISTRY
+from sim.model.params import Parameters
 from sim.plan import load_plan
-from sim.scenario import bundled_scenarios
+from sim.files.scenario import bundled_scenarios
 from sim.validation import backcast as bc
 
 RUNS = 4_000

@@ -4,18 +4,18 @@ slow variables at rest, and no drift worth the name over the whole horizon."""
 import numpy as np
 import pytest
 
-from sim.actors import DYADS, dyad_name
-from sim.decisions import (
+from sim.model.actors import DYADS, dyad_name
+from sim.model.decisions import (
     best_levels,
     instrument_values,
     move_probabilities,
     stationary_pull,
     total_pull,
 )
-from sim.engine import simulate, start_world
-from sim.params import Parameters
-from sim.quantities import derive
-from sim.state import INSTRUMENT_NAMES
+from sim.engines.vectorized import simulate, start_world
+from sim.model.params import Parameters
+from sim.model.quantities import derive
+from sim.model.state import INSTRUMENT_NAMES
 from tests.conftest import make_plan
 
 

@@ -12,7 +12,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from sim import cli
-from sim.scenario import SCENARIO_DIR, load_scenario
+from sim.files.scenario import SCENARIO_DIR, load_scenario
 
 BASELINE = str(SCENARIO_DIR / "baseline.yaml")
 
@@ -93,10 +93,10 @@ def test_bad_options_exit_2_with_one_message(tmp_path, args, field):
 
 
 def test_internal_error_exits_1_with_traceback_and_report_line(monkeypatch, capsys, tmp_path):
-    import sim.engine
+    import sim.engines.vectorized
 
     calls = []
-    working = sim.engine.simulate_runs
+    working = sim.engines.vectorized.simulate_runs
 
     def broken(*args, **kwargs):  # the second chunk fails, after the first was written
         calls.append(1)
@@ -104,7 +104,7 @@ def test_internal_error_exits_1_with_traceback_and_report_line(monkeypatch, caps
             raise RuntimeError("boom")
         return working(*args, **kwargs)
 
-    monkeypatch.setattr(sim.engine, "simulate_runs", broken)
+    monkeypatch.setattr(sim.engines.vectorized, "simulate_runs", broken)
     monkeypatch.setattr(sys, "argv", ["geosim", "run", BASELINE, "--runs", "30",
                                       "--chunk-size", "10", "--workers", "1",
                                       "--out", str(tmp_path / "o")])

@@ -3,11 +3,11 @@
 import numpy as np
 import pytest
 
-from sim.actors import CHN, PRK, RUS
-from sim.commitments import alliance_willingness, update_commitments
-from sim.engine import start_world
-from sim.params import Parameters
-from sim.state import ENV
+from sim.model.actors import CHN, PRK, RUS
+from sim.model.commitments import alliance_willingness, update_commitments
+from sim.engines.vectorized import start_world
+from sim.model.params import Parameters
+from sim.model.state import ENV
 from tests.conftest import make_plan
 
 P = Parameters()  # partnership up 0.5 / down -0.2, alliance up 0.6 / down 0.1, 4 quarters

@@ -33,12 +33,12 @@ from analysis.compare import (
 from sim.compare.run import run_comparison, total_runs
 from sim.compare.selection import select, split_names
 from sim.compare.tables import PREDICTION_COLUMNS, prediction_rows, read_predictions
-from sim.engine import simulate
-from sim.errors import InputError
-from sim.lens import bundled_lenses, load_lens
+from sim.engines.vectorized import simulate
+from sim.files.errors import InputError
+from sim.files.lens import bundled_lenses, load_lens
 from sim.plan import compile_plan
 from sim.results import ID_COLUMNS, PARAMETERS_KEY, read_metadata, read_runs
-from sim.scenario import bundled_scenarios, load_scenario
+from sim.files.scenario import bundled_scenarios, load_scenario
 
 RUNS = 200
 SEED = 5
@@ -68,7 +68,7 @@ predictions:
     statement: "dP(nk_tilt_final < 0) > 0"
     versus: ukraine_ceasefire
     paragraphs: ["000 ¶20"]
-    finding: A test finding naming sim/mechanisms/buffer_state.py (000 ¶20).
+    finding: A test finding naming sim/model/mechanisms/buffer_state.py (000 ¶20).
   - id: lifeline
     text: North Korea's lifeline stays Chinese.
     scenario: baseline
@@ -333,7 +333,7 @@ def test_summary_has_its_sections(folder):
                     "## Predictions that hold under every lens",
                     "## Findings recorded in the lens files", "## How to read this"):
         assert heading in text, heading
-    assert "A test finding naming sim/mechanisms/buffer_state.py" in text
+    assert "A test finding naming sim/model/mechanisms/buffer_state.py" in text
     assert "| prediction | scenario | statement | neutral | paired_test | hien_000 |" in text
     assert "russian_collapse vs ukraine_ceasefire" in text
     # hien_000's predictions in scenarios that were not selected are listed, not scored
@@ -557,7 +557,7 @@ def test_the_markdown_subset_renders():
 def test_cells_are_the_same_on_worker_processes():
     from sim.compare.run import run_cells
     from sim.compare.selection import select
-    from sim.executor import ProcessExecutor
+    from sim.engines.executors import ProcessExecutor
 
     selection = select(["neutral", "rusi_004"], ["baseline", "russian_collapse"])
     here = run_cells(selection, 30, 3)

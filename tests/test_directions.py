@@ -9,13 +9,13 @@ wrong, so each of these would have caught one of the reversed mechanisms of the 
 import numpy as np
 import pytest
 
-from sim.actors import CHN, PRK, ROK, RUS, USA
-from sim.decisions import total_pull
-from sim.dynamics import flow_levels, lifeline_target, sanctions_squeeze, update_reputation
-from sim.engine import simulate, start_world
-from sim.initial import default_environment
-from sim.lens import get_lens, lens_parameters
-from sim.mechanisms import (
+from sim.model.actors import CHN, PRK, ROK, RUS, USA
+from sim.model.decisions import total_pull
+from sim.model.dynamics import flow_levels, lifeline_target, sanctions_squeeze, update_reputation
+from sim.engines.vectorized import simulate, start_world
+from sim.files.initial import default_environment
+from sim.files.lens import get_lens, lens_parameters
+from sim.model.mechanisms import (
     balancing,
     buffer_state,
     hedging,
@@ -26,9 +26,9 @@ from sim.mechanisms import (
     threat,
     transactional,
 )
-from sim.params import Parameters
-from sim.quantities import derive
-from sim.state import ENV, FLOW, INSTRUMENT
+from sim.model.params import Parameters
+from sim.model.quantities import derive
+from sim.model.state import ENV, FLOW, INSTRUMENT
 from tests.conftest import make_plan
 
 P = Parameters()
@@ -152,7 +152,7 @@ def test_a_partner_at_war_entangles_china():
 def test_china_will_not_bind_itself_in_2025_but_a_crisis_can_tip_it():
     """002 ¶5, 004 ¶5: in 2025 Beijing keeps out of a formal alliance; 004 ¶3, ¶16: enough
     pressure (a Taiwan crisis) can make one acceptable; under Singh's weights it still is not."""
-    from sim.commitments import alliance_willingness
+    from sim.model.commitments import alliance_willingness
 
     w = start()
     assert not alliance_willingness(w, P)[0, CHN]

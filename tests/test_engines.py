@@ -5,10 +5,10 @@ import hashlib
 import numpy as np
 import pytest
 
-from sim.engine import simulate
-from sim.events import Hazard
-from sim.mesa_model import GeoModel, simulate_mesa
-from sim.state import STATE_FIELDS
+from sim.engines.vectorized import simulate
+from sim.model.events import Hazard
+from sim.engines.mesa_model import GeoModel, simulate_mesa
+from sim.model.state import STATE_FIELDS
 from tests.conftest import make_plan
 
 
@@ -96,7 +96,7 @@ def test_same_seed_same_bytes_other_seed_other_data():
 def test_baseline_scenario_runs_0_to_19_agree_every_quarter():
     """The issue's wording: the bundled baseline, its runs 0..19, every quarter, to 1e-9."""
     from sim.plan import load_plan
-    from sim.scenario import SCENARIO_DIR
+    from sim.files.scenario import SCENARIO_DIR
 
     plan = load_plan(SCENARIO_DIR / "baseline.yaml")
     vec = simulate(plan, 20, seed=2025, record="full")
@@ -117,7 +117,7 @@ def test_baseline_scenario_runs_0_to_19_agree_every_quarter():
     (("key", 0, 4, 0, 10), (0, 4)),
 ])
 def test_recorded_rows_cut_each_batch_by_run_number(args, expected):
-    from sim.engine import recorded_rows
+    from sim.engines.vectorized import recorded_rows
 
     assert recorded_rows(*args) == expected
 
@@ -134,8 +134,8 @@ def test_both_engines_record_the_same_runs():
 
 
 def _scenario_lens_pairs():
-    from sim.lens import bundled_lenses
-    from sim.scenario import bundled_scenarios
+    from sim.files.lens import bundled_lenses
+    from sim.files.scenario import bundled_scenarios
 
     return [(s, lens) for s in bundled_scenarios() for lens in sorted(bundled_lenses())]
 
@@ -145,13 +145,13 @@ def test_engines_agree_on_every_bundled_scenario_and_lens(scenario, lens):
     """Issue 9: the whole state every quarter to 1e-9, every bundled scenario × lens.
 
     Two runs each (runs 0 and 7, so a run index other than 0 is covered). The vectorized
-    engine's recorded path runs the phases of sim.step over the batch; without recording, or
-    recording only the key series, it runs the compiled chunk loop (sim.kernel): both are held
+    engine's recorded path runs the phases of sim.model.step over the batch; without recording, or
+    recording only the key series, it runs the compiled chunk loop (sim.engines.kernel): both are held
     to the Mesa engine, and the two vectorized paths to each other byte for byte.
     """
-    from sim.engine import simulate
+    from sim.engines.vectorized import simulate
     from sim.plan import load_plan
-    from sim.scenario import bundled_scenarios
+    from sim.files.scenario import bundled_scenarios
 
     plan = load_plan(bundled_scenarios()[scenario], lens)
     vec = simulate(plan, 8, seed=3, record="full")
@@ -175,7 +175,7 @@ def test_engines_agree_on_every_bundled_scenario_and_lens(scenario, lens):
 
 
 def test_a_continuation_from_the_start_is_the_simulation():
-    from sim.engine import simulate_from, start_world
+    from sim.engines.vectorized import simulate_from, start_world
 
     plan = _busy_plan()
     full = simulate(plan, 40, seed=9, first_run=5)
@@ -184,12 +184,12 @@ def test_a_continuation_from_the_start_is_the_simulation():
 
 
 def test_a_continuation_of_a_runs_own_state_ends_where_the_run_ends():
-    """Run 3 stepped 10 quarters by the phases of sim.step (a batch of one, as the Mesa engine
+    """Run 3 stepped 10 quarters by the phases of sim.model.step (a batch of one, as the Mesa engine
     does), then continued as run 3 by the compiled chunk loop: the same draws, so the same
     final state as run 3 simulated whole."""
-    from sim import rng
-    from sim.engine import simulate_from, start_world
-    from sim.step import advance
+    from sim.model import rng
+    from sim.engines.vectorized import simulate_from, start_world
+    from sim.model.step import advance
 
     plan = _busy_plan()
     world, keys = start_world(plan, 1), rng.run_keys(2, [3])
@@ -208,8 +208,8 @@ def test_continuations_on_threads_and_their_key_series_are_the_same():
     # a seminar forecast runs its chunks on threads and records the key series of the first
     # futures in the compiled loop: the numbers equal one thread's, and the recorded series end
     # where the outcome table says
-    from sim.engine import simulate_from, start_world
-    from sim.kernel import KEY_SERIES
+    from sim.engines.vectorized import simulate_from, start_world
+    from sim.engines.kernel import KEY_SERIES
     plan = _busy_plan()
     state = start_world(plan, 1)
     one = simulate_from(plan, state, 0, 90, 4, key_runs=30)

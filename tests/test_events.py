@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
-from sim.actors import CHN, RUS
-from sim.engine import simulate, start_world
-from sim.events import (
+from sim.model.actors import CHN, RUS
+from sim.engines.vectorized import simulate, start_world
+from sim.model.events import (
     Effect,
     Hazard,
     apply_effects,
@@ -15,7 +15,7 @@ from sim.events import (
     hazard_probabilities,
     repeatable_mask,
 )
-from sim.state import ENV
+from sim.model.state import ENV
 from tests.conftest import make_plan
 
 DESIGN_EVENTS = {"russian_collapse", "taiwan_crisis", "ukraine_ceasefire", "nk_nuclear_test",

@@ -9,11 +9,11 @@ import pytest
 
 from sim.compare.evidence import MIN_ESS, observation_indicator, weigh, weigh_evidence
 from sim.compare.observations import load_evidence, observation_quarters
-from sim.engine import simulate
-from sim.errors import InputError
-from sim.lens import seeds_dir
+from sim.engines.vectorized import simulate
+from sim.files.errors import InputError
+from sim.files.lens import seeds_dir
 from sim.plan import load_plan
-from sim.scenario import bundled_scenarios
+from sim.files.scenario import bundled_scenarios
 from tests.test_cli import geosim
 
 BUNDLED = seeds_dir() / "evidence_2025.yaml"

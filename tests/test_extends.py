@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from sim.errors import InputError
-from sim.events import event_names
+from sim.files.errors import InputError
+from sim.model.events import event_names
 from sim.plan import explain_rows, forced_events, hazards
-from sim.scenario import (
+from sim.files.scenario import (
     SCENARIO_DIR,
     Scenario,
     dump_scenario,

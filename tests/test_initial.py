@@ -6,9 +6,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from sim.actors import ACTORS
-from sim.initial import cow_capability, default_environment, initial_arrays, provenance
-from sim.state import ENVIRONMENT
+from sim.model.actors import ACTORS
+from sim.files.initial import cow_capability, default_environment, initial_arrays, provenance
+from sim.model.state import ENVIRONMENT
 
 COW = Path(__file__).resolve().parent.parent / "sim" / "data" / "cow_nmc_v6_northeast_asia.csv"
 

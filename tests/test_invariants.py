@@ -4,20 +4,20 @@ import numpy as np
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from sim import rng
-from sim.calibration import calibrate
-from sim.decisions import (
+from sim.model import rng
+from sim.model.calibration import calibrate
+from sim.model.decisions import (
     best_levels,
     choose_move,
     instrument_values,
     move_probabilities,
     total_pull,
 )
-from sim.events import Hazard, event_names, hazard_probabilities, repeatable_mask
-from sim.params import Parameters, kernel_parameters
-from sim.quantities import derive
-from sim.state import ENVIRONMENT
-from sim.step import QuarterInputs, advance
+from sim.model.events import Hazard, event_names, hazard_probabilities, repeatable_mask
+from sim.model.params import Parameters, kernel_parameters
+from sim.model.quantities import derive
+from sim.model.state import ENVIRONMENT
+from sim.model.step import QuarterInputs, advance
 from tests.strategies import unit, worlds
 
 P = Parameters()

@@ -1,5 +1,5 @@
 """Dependencies run one way: the command line on top, then ``analysis``, then the model ``sim``;
-inside the model, the compiler (``sim.plan``) on top of the scenario format (``sim.scenario``).
+inside the model, the compiler (``sim.plan``) on top of the scenario format (``sim.files.scenario``).
 
 No module of ``sim`` except the command line (``sim/cli.py``) imports ``analysis``, so the model
 can be used, tested and shipped without the reports.
@@ -42,9 +42,9 @@ def test_the_command_line_is_where_the_two_meet() -> None:
 
 
 def test_the_scenario_format_does_not_import_the_compiler() -> None:
-    # sim.plan compiles a Scenario into arrays and imports sim.scenario; never the reverse
-    assert "sim.scenario" in imported_modules(SIM / "plan.py")
-    assert "sim.plan" not in imported_modules(SIM / "scenario.py")
+    # sim.plan compiles a Scenario into arrays and imports sim.files.scenario; never the reverse
+    assert "sim.files.scenario" in imported_modules(SIM / "plan.py")
+    assert "sim.plan" not in imported_modules(SIM / "files" / "scenario.py")
 
 
 # --- no re-export shims: a name is imported from the module that defines it ---------------------
@@ -103,7 +103,7 @@ def test_names_come_from_the_module_that_defines_them() -> None:
 
 def test_a_borrowed_import_is_found(tmp_path: Path) -> None:
     probe = tmp_path / "probe.py"
-    probe.write_text("from sim.plan import Plan\nfrom sim.engine import Plan as P\n"
+    probe.write_text("from sim.plan import Plan\nfrom sim.engines.vectorized import Plan as P\n"
                      "from analysis import figures\n")
     assert borrowed_imports(probe) == ["probe.py:1: Plan from sim.plan"]
 
@@ -113,7 +113,7 @@ CAPABILITIES = ("compare", "seminar", "sweep")
 
 def test_no_capability_imports_another() -> None:
     """The capabilities (sim/compare, sim/seminar, sim/sweep) sit side by side on the model and
-    the shared executor (sim/executor.py): none imports another, so each can change alone."""
+    the shared executor (sim/engines/executors.py): none imports another, so each can change alone."""
     offenders = {}
     for name in CAPABILITIES:
         for path in sorted((SIM / name).rglob("*.py")):

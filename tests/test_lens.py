@@ -1,4 +1,4 @@
-"""Author lenses (seeds/*.yaml) and their loader (sim/lens.py)."""
+"""Author lenses (seeds/*.yaml) and their loader (sim/files/lens.py)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from sim.engine import simulate
-from sim.errors import InputError
-from sim.lens import (
+from sim.engines.vectorized import simulate
+from sim.files.errors import InputError
+from sim.files.lens import (
     Lens,
     bundled_lenses,
     get_lens,
@@ -18,9 +18,9 @@ from sim.lens import (
     load_lens,
     parse_statement,
 )
-from sim.params import Parameters
+from sim.model.params import Parameters
 from sim.plan import load_plan
-from sim.scenario import bundled_scenarios
+from sim.files.scenario import bundled_scenarios
 
 # Non-empty lines per article, counted from ../shared/seeds (awk 'NF{n++} END{print n}' FILE).
 # A user's clone does not have the articles, so the counts are written down here.
@@ -41,7 +41,7 @@ ARTICLE_LENSES = {
     "rusi_004": "004_ec8e54a2fbe59c58.txt",
 }
 SCENARIOS = set(bundled_scenarios())
-# The outcome columns a run writes (sim/outcomes.py). Dyad columns are named in actor order
+# The outcome columns a run writes (sim/model/outcomes.py). Dyad columns are named in actor order
 # (CHN, RUS, PRK, USA, ROK), so NK-Russia is align_RUS-PRK_final.
 OUTCOMES = set(simulate(load_plan(bundled_scenarios()["baseline"]), 1, seed=0).outcomes)
 
@@ -255,7 +255,7 @@ def test_a_bad_lens_file_names_the_field(tmp_path, old, new, field, line, words)
 def test_paired_predictions_and_findings_load(tmp_path: Path):
     text = GOOD.replace('"P(nk_tilt_final < 0) > 0.7"', '"d(align_CHN-PRK_final) < 0"')
     text = text.replace('["000 ¶20"]', '["000 ¶20"]\n    finding: >-\n      China\'s pull in '
-                        'sim/mechanisms/buffer_state.py outweighs it (000 ¶20).')
+                        'sim/model/mechanisms/buffer_state.py outweighs it (000 ¶20).')
     second = (
         "  - id: p2\n    text: Another.\n    scenario: ukraine_ceasefire\n"
         '    statement: "dP(chn_rus_alliance >= 1) < 0"\n    versus: russian_collapse\n'

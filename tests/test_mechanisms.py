@@ -7,10 +7,10 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 
-import sim.mechanisms as mechanisms
-from sim.actors import CHN, PRK, ROK, RUS, USA
-from sim.initial import default_environment, initial_world
-from sim.mechanisms import (
+import sim.model.mechanisms as mechanisms
+from sim.model.actors import CHN, PRK, ROK, RUS, USA
+from sim.files.initial import default_environment, initial_world
+from sim.model.mechanisms import (
     REGISTRY,
     balancing,
     buffer_state,
@@ -22,9 +22,9 @@ from sim.mechanisms import (
     threat,
     transactional,
 )
-from sim.params import Parameters
-from sim.quantities import derive
-from sim.state import ENV, ENVIRONMENT, FLOW, INSTRUMENT
+from sim.model.params import Parameters
+from sim.model.quantities import derive
+from sim.model.state import ENV, ENVIRONMENT, FLOW, INSTRUMENT
 from tests.strategies import worlds
 
 P = Parameters()

@@ -4,14 +4,14 @@ import mesa
 import numpy as np
 import pytest
 
-from sim.actors import ACTORS, CHN, PRK, RUS
-from sim.decisions import total_pull
-from sim.engine import simulate
-from sim.mesa_model import GeoModel
+from sim.model.actors import ACTORS, CHN, PRK, RUS
+from sim.model.decisions import total_pull
+from sim.engines.vectorized import simulate
+from sim.engines.mesa_model import GeoModel
 from sim.plan import load_plan
-from sim.scenario import bundled_scenarios
-from sim.state import INSTRUMENT_NAMES
-from sim.step import begin_quarter
+from sim.files.scenario import bundled_scenarios
+from sim.model.state import INSTRUMENT_NAMES
+from sim.model.step import begin_quarter
 
 FINAL_COLUMNS = {  # DataCollector model reporter -> the vectorized engine's outcome column
     "align_CHN-RUS": "align_CHN-RUS_final",

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.engine import simulate
-from sim.events import event_names
-from sim.lens import bundled_lenses
+from sim.engines.vectorized import simulate
+from sim.model.events import event_names
+from sim.files.lens import bundled_lenses
 from sim.plan import load_plan
-from sim.scenario import bundled_scenarios
+from sim.files.scenario import bundled_scenarios
 
 RUNS = 60
 
@@ -39,7 +39,7 @@ def test_no_outcome_is_constant_across_every_lens_and_scenario():
     # One year in, the China-Russia treaty level has had no time to move in any bundled
     # scenario: an alliance needs commitment_quarters (4) of sustained closeness above
     # alliance_up from the very first quarter and China's consent, and a partnership lapses
-    # only after a year below partnership_down (sim/commitments.py). The same indicator varies
+    # only after a year below partnership_down (sim/model/commitments.py). The same indicator varies
     # at quarters 8 and 12 (checked by this test).
     too_early = {"watch_chn_rus_commitment_q4"}
     assert sorted(set(constant) - cannot_fire - too_early) == []

@@ -6,24 +6,24 @@ from pathlib import Path
 
 import pytest
 
-import sim.scenario
-from sim.errors import InputError
+import sim.files.scenario
+from sim.files.errors import InputError
 from sim.plan import explain_rows, load_plan
-from sim.scenario import SCENARIO_DIR
-from sim.yamlfiles import YamlDocument
+from sim.files.scenario import SCENARIO_DIR
+from sim.files.yamlfiles import YamlDocument
 
 BASELINE = SCENARIO_DIR / "baseline.yaml"
 
 
 def test_explain_reads_the_scenario_file_once(monkeypatch: pytest.MonkeyPatch) -> None:
     reads: list[str] = []
-    original = sim.scenario.read_yaml_file
+    original = sim.files.scenario.read_yaml_file
 
     def counting(path: str | Path) -> YamlDocument:
         reads.append(str(path))
         return original(path)
 
-    monkeypatch.setattr(sim.scenario, "read_yaml_file", counting)
+    monkeypatch.setattr(sim.files.scenario, "read_yaml_file", counting)
     rows = explain_rows(BASELINE, "rusi_004")
     assert reads == [str(BASELINE)]
     by_name = {quantity: (value, source) for quantity, value, source in rows}

@@ -11,8 +11,8 @@ import pytest
 
 import sim
 from analysis.report import write_results
-from sim.engine import simulate
-from sim.errors import InputError
+from sim.engines.vectorized import simulate
+from sim.files.errors import InputError
 from sim.results import (
     ID_COLUMNS,
     folder_files,
@@ -245,7 +245,7 @@ def test_chunks_written_as_they_come_make_the_same_folder(tmp_path, written, pla
     """`geosim run` writes each chunk as it finishes (a million runs never sit in memory): the
     data, the summary and the recorded series are those of the whole result written at once,
     and the file holds one row group per chunk (so the writing really was chunk by chunk)."""
-    from sim.engine import simulate_chunks
+    from sim.engines.vectorized import simulate_chunks
 
     _, whole = written
     chunks = simulate_chunks(plan, RUNS, SEED, chunk_size=70, record="key")

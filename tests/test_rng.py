@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from sim import rng
+from sim.model import rng
 
 
 def test_same_coordinates_same_numbers_whatever_the_batch():

@@ -12,13 +12,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from sim.actors import ACTORS, PARTNERS
-from sim.errors import InputError, format_field
-from sim.events import Hazard, event_names, quantity_names
-from sim.params import PARAMETER_NAMES, Parameters
+from sim.model.actors import ACTORS, PARTNERS
+from sim.files.errors import InputError, format_field
+from sim.model.events import Hazard, event_names, quantity_names
+from sim.model.params import PARAMETER_NAMES, Parameters
 from sim.plan import environment_path, forced_events, hazards, parameters
-from sim.quarters import format_quarter, parse_quarter
-from sim.scenario import (
+from sim.files.quarters import format_quarter, parse_quarter
+from sim.files.scenario import (
     EnvPath,
     Scenario,
     dump_scenario,
@@ -26,8 +26,8 @@ from sim.scenario import (
     scenario_from_text,
     scenario_hash,
 )
-from sim.state import ENVIRONMENT, INSTRUMENT_NAMES
-from sim.yamlfiles import MAX_BYTES
+from sim.model.state import ENVIRONMENT, INSTRUMENT_NAMES
+from sim.files.yamlfiles import MAX_BYTES
 
 DATA = Path(__file__).parent / "data"
 BAD = DATA / "bad_scenarios"

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from sim.scenario import SCENARIO_DIR
+from sim.files.scenario import SCENARIO_DIR
 
 GEOSIM = str(Path(sys.executable).parent / "geosim")
 BASELINE = str(SCENARIO_DIR / "baseline.yaml")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sim.actors import CHN, PRK, RUS
+from sim.model.actors import CHN, PRK, RUS
 from sim.compare.signposts import (
     MIN_DIVERGENCE,
     best_split,
@@ -15,18 +15,18 @@ from sim.compare.signposts import (
     js_divergence,
     signposts,
 )
-from sim.engine import simulate
-from sim.lens import get_lens, parse_lens
-from sim.outcomes import WATCH_QUARTERS, WATCHED, watch_columns
+from sim.engines.vectorized import simulate
+from sim.files.lens import get_lens, parse_lens
+from sim.model.outcomes import WATCH_QUARTERS, WATCHED, watch_columns
 from sim.plan import compile_plan
-from sim.scenario import bundled_scenarios, load_scenario
-from sim.state import FLOW
+from sim.files.scenario import bundled_scenarios, load_scenario
+from sim.model.state import FLOW
 
 RUNS = 400
 BASELINE = bundled_scenarios()["baseline"]
 
 # neutral with one weight changed: the transactional exchange (munitions and troops for Russian
-# technology, fuel and food; sim/mechanisms/transactional.py) switched off.
+# technology, fuel and food; sim/model/mechanisms/transactional.py) switched off.
 NO_EXCHANGE = """\
 name: no_exchange
 title: Neutral without the transactional exchange

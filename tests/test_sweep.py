@@ -14,9 +14,9 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from sim.engine import concatenate, simulate
-from sim.errors import InputError
-from sim.executor import (
+from sim.engines.vectorized import concatenate, simulate
+from sim.files.errors import InputError
+from sim.engines.executors import (
     ProcessExecutor,
     SequentialExecutor,
     ThreadExecutor,
@@ -164,7 +164,7 @@ def test_run_with_workers_equals_one_process(executor):
     """`geosim run --workers K` runs its chunks on threads (the compiled loop releases the
     GIL); the sweep's executor uses processes: both give one process's numbers."""
     from sim.plan import load_plan
-    from sim.scenario import SCENARIO_DIR
+    from sim.files.scenario import SCENARIO_DIR
 
     plan = load_plan(SCENARIO_DIR / "russian_collapse.yaml", "rusi_004")
     alone = simulate(plan, 90, 5, chunk_size=20, record="key", record_runs=50, full_runs=3)
@@ -312,7 +312,7 @@ def test_a_local_dask_cluster_gives_the_same_data(tmp_path):
     pytest.importorskip("distributed", reason="make test installs the dask extra")
     from distributed import LocalCluster
 
-    from sim.executor import DaskExecutor
+    from sim.engines.executors import DaskExecutor
 
     spec = write_spec(tmp_path)
     run_sweep(load_sweep(spec), tmp_path / "seq", SequentialExecutor())

@@ -1,20 +1,20 @@
-"""sim.terms: the named utility terms of one actor add up to its decision's inputs."""
+"""sim.model.terms: the named utility terms of one actor add up to its decision's inputs."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from sim import rng
-from sim.decisions import instrument_values, total_pull
-from sim.engine import start_world
-from sim.mechanisms import REGISTRY
+from sim.model import rng
+from sim.model.decisions import instrument_values, total_pull
+from sim.engines.vectorized import start_world
+from sim.model.mechanisms import REGISTRY
 from sim.plan import load_plan
-from sim.quantities import derive
-from sim.scenario import SCENARIO_DIR
-from sim.state import INSTRUMENT_NAMES
-from sim.step import advance
-from sim.terms import AFFINITY, INSTRUMENT_BASE, UPKEEP, leading_terms, utility_terms
+from sim.model.quantities import derive
+from sim.files.scenario import SCENARIO_DIR
+from sim.model.state import INSTRUMENT_NAMES
+from sim.model.step import advance
+from sim.model.terms import AFFINITY, INSTRUMENT_BASE, UPKEEP, leading_terms, utility_terms
 
 PLAN = load_plan(SCENARIO_DIR / "russian_collapse.yaml")
 

@@ -19,7 +19,7 @@ import threading
 
 import pytest
 
-from sim.scenario import SCENARIO_DIR
+from sim.files.scenario import SCENARIO_DIR
 from tests.web_server import (
     ARTIFACTS,
     CHROMIUM,

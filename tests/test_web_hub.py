@@ -14,7 +14,7 @@ import threading
 import pytest
 
 from sim.plan import load_plan
-from sim.scenario import SCENARIO_DIR
+from sim.files.scenario import SCENARIO_DIR
 from sim.seminar.session import Session, replay_log
 from sim.seminar.web.hub import Hub, TokenBook, side_file
 from sim.seminar.web.palette import ALIGNMENT_BINS, MACHADO, SERIES_COLOURS, delta_e
@@ -170,7 +170,7 @@ def test_a_restarted_server_resumes_the_session_links_and_submissions(tmp_path):
 
 
 def test_resuming_with_other_teams_is_refused(tmp_path):
-    from sim.errors import InputError
+    from sim.files.errors import InputError
 
     hub, log = _hub(tmp_path)
     hub.session.close()
@@ -221,7 +221,7 @@ def test_the_simulation_does_confuse_red_and_green():
 def test_a_port_in_use_is_a_clear_error_before_anything_is_written():
     import socket
 
-    from sim.errors import InputError
+    from sim.files.errors import InputError
     from sim.seminar.web.server import check_port
 
     with socket.socket() as busy:

@@ -1,7 +1,7 @@
 """Why an outcome differs: the difference split into each mechanism's part (Shapley values).
 
 The **players** are switches on the parameters. For ``geosim attribute`` they are the nine
-mechanisms of :data:`sim.mechanisms.REGISTRY`: a mechanism *on* keeps the lens's weights, *off*
+mechanisms of :data:`sim.model.mechanisms.REGISTRY`: a mechanism *on* keeps the lens's weights, *off*
 sets them to 0 (as the ablation does, :mod:`sim.validation.ablation`; the start is calibrated
 again under each setting, so it stays a stationary point). A **coalition** S is the set of
 players on. Its value is the mean over runs of a per-run quantity, e.g. the paired difference
@@ -36,10 +36,10 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from sim.engine import Plan, simulate
-from sim.executor import Executor, SequentialExecutor
-from sim.mechanisms import REGISTRY
-from sim.params import Parameters
+from sim.engines.vectorized import Plan, simulate
+from sim.engines.executors import Executor, SequentialExecutor
+from sim.model.mechanisms import REGISTRY
+from sim.model.params import Parameters
 
 Z_95 = 1.959963984540054
 
@@ -267,7 +267,7 @@ def attribute(plans: Mapping[str, Plan], players: Sequence[Player], runs: int, s
         combine: the per-run value of a coalition from each side's values, shape
             ``(2**n, runs)`` each (default: ``scenario − versus`` if both, else the one side).
         progress: called with the runs done after each job.
-        executor: where the jobs run (:mod:`sim.executor`; default: this process, in
+        executor: where the jobs run (:mod:`sim.engines.executors`; default: this process, in
             order). The result does not depend on it: every job is keyed by seed and runs.
         chunk: runs per job.
     """

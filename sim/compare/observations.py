@@ -1,7 +1,7 @@
 """The evidence file format: observed indicator values, their uncertainty and their sources.
 
 An evidence file (``seeds/evidence_2025.yaml`` is bundled) says what a watcher had seen by some
-date, in the terms of the model's observable indicators (:data:`sim.outcomes.WATCHED`, and
+date, in the terms of the model's observable indicators (:data:`sim.model.outcomes.WATCHED`, and
 ``event:<name>`` for "the event has happened", 1 or 0)::
 
     name: evidence_2025
@@ -30,12 +30,12 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from sim.errors import InputError, format_field
-from sim.events import event_names
-from sim.lens import _check_pointers
-from sim.outcomes import WATCH_QUARTERS, WATCHED
-from sim.quarters import parse_quarter, quarter_label
-from sim.yamlfiles import YamlDocument, read_yaml_file, suggestion, validate_document
+from sim.files.errors import InputError, format_field
+from sim.model.events import event_names
+from sim.files.lens import _check_pointers
+from sim.model.outcomes import WATCH_QUARTERS, WATCHED
+from sim.files.quarters import parse_quarter, quarter_label
+from sim.files.yamlfiles import YamlDocument, read_yaml_file, suggestion, validate_document
 
 DEFAULT_SCENARIO = "backcast_2022"
 
@@ -50,7 +50,7 @@ class Observation(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
-    indicator: str = Field(description="an observable indicator (see sim.outcomes.WATCHED) or "
+    indicator: str = Field(description="an observable indicator (see sim.model.outcomes.WATCHED) or "
                                        "event:<name> (1 if the event had happened, 0 if not)")
     at: str = Field(description="the quarter by whose end it was observed, YYYYQn; it must be "
                                 "4, 8 or 12 quarters into the scenario (counting its start)")

@@ -15,13 +15,13 @@ from dataclasses import dataclass
 
 from sim.compare.selection import Authored, LeftOut, Selection, prediction_error, select
 from sim.compare.signposts import Signpost, signposts
-from sim.engine import Plan, SimulationResult, concatenate, simulate
-from sim.executor import Executor, SequentialExecutor, run_job, run_jobs
-from sim.lens import Lens
+from sim.engines.vectorized import Plan, SimulationResult, concatenate, simulate
+from sim.engines.executors import Executor, SequentialExecutor, run_job, run_jobs
+from sim.files.lens import Lens
 from sim.plan import compile_plan
 from sim.predictions import Score, evaluate
-from sim.scenario import load_scenario
-from sim.yamlfiles import suggestion
+from sim.files.scenario import load_scenario
+from sim.files.yamlfiles import suggestion
 
 
 @dataclass(frozen=True)

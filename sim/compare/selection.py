@@ -3,7 +3,7 @@
 :func:`select` resolves lens and scenario names as a user gives them (on the command line or
 from Python), checks that every prediction of the selected lenses names a bundled scenario, and
 keeps the predictions whose scenario (and reference, for ``d``/``dP``) is selected. Every
-problem is an :class:`~sim.errors.InputError` naming the command-line option, or the lens file,
+problem is an :class:`~sim.files.errors.InputError` naming the command-line option, or the lens file,
 line and field.
 """
 
@@ -13,10 +13,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from sim.errors import InputError, format_field
-from sim.lens import Lens, Prediction, bundled_lenses, get_lens, seeds_dir
-from sim.scenario import bundled_scenarios
-from sim.yamlfiles import read_yaml_file, suggestion
+from sim.files.errors import InputError, format_field
+from sim.files.lens import Lens, Prediction, bundled_lenses, get_lens, seeds_dir
+from sim.files.scenario import bundled_scenarios
+from sim.files.yamlfiles import read_yaml_file, suggestion
 
 
 @dataclass(frozen=True)

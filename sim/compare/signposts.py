@@ -1,7 +1,7 @@
 """Signposts: the observable indicators that would tell the lenses apart, and when.
 
 A watcher cannot see alignments; they see trade shares, flows, enforcement, drills, launches,
-treaties and events (:data:`sim.outcomes.WATCHED`, recorded one, two and three years on, and
+treaties and events (:data:`sim.model.outcomes.WATCHED`, recorded one, two and three years on, and
 whether each catalogue event has happened by then). For every scenario, indicator and quarter,
 the lenses' simulated distributions of the indicator are put on **common bins** (every distinct
 value when there are at most :data:`MAX_BINS`, else the pooled quantiles) and compared by
@@ -36,8 +36,8 @@ from statistics import NormalDist
 import numpy as np
 from numpy.typing import NDArray
 
-from sim.events import event_names
-from sim.outcomes import WATCH_QUARTERS, WATCHED, watch_column
+from sim.model.events import event_names
+from sim.model.outcomes import WATCH_QUARTERS, WATCHED, watch_column
 
 MAX_BINS = 20
 ALPHA = 0.01

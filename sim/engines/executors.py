@@ -4,7 +4,7 @@ A job is any picklable value and the work a picklable top-level function of it
 (``function(job) -> result``); an executor calls the function on every job and yields
 ``(index, result)`` pairs as the jobs finish, in any order. Callers put the results back in job
 order themselves, so nothing a caller computes depends on the backend, the number of workers or
-the order in which jobs finish (randomness is keyed by seed and run index, :mod:`sim.rng`).
+the order in which jobs finish (randomness is keyed by seed and run index, :mod:`sim.model.rng`).
 
 Backends (STYLE.md, "Evaluators behind one interface", after the EMA Workbench's evaluators):
 
@@ -41,7 +41,7 @@ from typing import Any, Protocol, TypeVar
 
 import numpy as np
 
-from sim.engine import (
+from sim.engines.vectorized import (
     Plan,
     Record,
     SimulationResult,
@@ -49,7 +49,7 @@ from sim.engine import (
     recorded_rows,
     simulate_runs,
 )
-from sim.errors import InputError
+from sim.files.errors import InputError
 
 J = TypeVar("J")
 R = TypeVar("R")
@@ -110,7 +110,7 @@ class SequentialExecutor(_Closing):
 
 
 #: Modules the forkserver imports once, so that every worker forked from it starts warm.
-PRELOAD: tuple[str, ...] = ("numpy", "pyarrow", "pyarrow.parquet", "sim.engine", "sim.sweep.run")
+PRELOAD: tuple[str, ...] = ("numpy", "pyarrow", "pyarrow.parquet", "sim.engines.vectorized", "sim.sweep.run")
 
 
 class _PoolExecutor(_Closing):
@@ -158,7 +158,7 @@ class ProcessExecutor(_PoolExecutor):
 class ThreadExecutor(_PoolExecutor):
     """Jobs on ``workers`` threads of this process.
 
-    For jobs that spend their time in the compiled loop (:func:`sim.kernel.run_chunk`
+    For jobs that spend their time in the compiled loop (:func:`sim.engines.kernel.run_chunk`
     releases the GIL): no worker to start, nothing to pickle, results in this process's
     memory. Python-heavy jobs (the Mesa engine, the recorded path) serialise on the GIL; use
     processes for them.
@@ -260,7 +260,7 @@ class RunJob:
     seed: int
     start: int
     stop: int
-    rows: tuple[int, int] = (0, 0)  # recorded rows, as sim.engine.recorded_rows
+    rows: tuple[int, int] = (0, 0)  # recorded rows, as sim.engines.vectorized.recorded_rows
 
 
 def run_job(job: RunJob) -> SimulationResult:
@@ -272,7 +272,7 @@ def run_job(job: RunJob) -> SimulationResult:
 def run_jobs(plan: Plan, runs: int, seed: int, *, chunk_size: int = 10_000, first_run: int = 0,
              record: Record = "none", record_runs: int | None = None,
              full_runs: int = 0) -> list[RunJob]:
-    """The chunks of a Monte Carlo, cut exactly as :func:`sim.engine.simulate` cuts them."""
+    """The chunks of a Monte Carlo, cut exactly as :func:`sim.engines.vectorized.simulate` cuts them."""
     jobs = []
     for start, stop in chunk_bounds(runs, chunk_size, first_run):
         rows = recorded_rows(record, record_runs, full_runs, start - first_run, stop - start)
@@ -285,9 +285,9 @@ def simulate_parallel_chunks(
     first_run: int = 0, record: Record = "none", record_runs: int | None = None,
     full_runs: int = 0, progress: Callable[[int], None] | None = None,
 ) -> Iterator[SimulationResult]:
-    """:func:`sim.engine.simulate`'s chunks, run on ``executor``, one at a time in run order.
+    """:func:`sim.engines.vectorized.simulate`'s chunks, run on ``executor``, one at a time in run order.
 
-    The chunks are those of :func:`sim.engine.simulate_chunks` whatever the executor, the
+    The chunks are those of :func:`sim.engines.vectorized.simulate_chunks` whatever the executor, the
     number of workers or the order in which they finish. A chunk is given as soon as it and
     every chunk before it have finished (one that finishes early waits in memory; at most
     twice the workers' chunks are in flight).

@@ -1,12 +1,12 @@
 """The vectorized engine's inner loop: every quarter of every run of a chunk, compiled.
 
 :func:`run_chunk` runs, for each run of the chunk and each quarter, the same compiled rules the
-phases of :mod:`sim.step` run over a batch (and a Mesa agent over a batch of one):
-:func:`sim.step.begin_quarter_row`, :func:`sim.decisions.decide_row` for each of the five
-actors, :func:`sim.step.end_quarter_row` and the outcome accumulator's
-:func:`sim.outcomes.record_row`. One run's state stays in the cache for its whole trajectory,
+phases of :mod:`sim.model.step` run over a batch (and a Mesa agent over a batch of one):
+:func:`sim.model.step.begin_quarter_row`, :func:`sim.model.decisions.decide_row` for each of the five
+actors, :func:`sim.model.step.end_quarter_row` and the outcome accumulator's
+:func:`sim.model.outcomes.record_row`. One run's state stays in the cache for its whole trajectory,
 and nothing is allocated per quarter. It is the single-process fast path of
-:func:`sim.engine.simulate_runs` when no trajectory is recorded.
+:func:`sim.engines.vectorized.simulate_runs` when no trajectory is recorded.
 """
 
 from __future__ import annotations
@@ -16,15 +16,15 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from sim.actors import CHN, N_ACTORS, PRK, ROK, RUS, USA
-from sim.decisions import decide_row
-from sim.events import effect_table, hazard_table
-from sim.jit import rule
-from sim.outcomes import record_row
-from sim.params import Parameters, kernel_parameters
-from sim.quantities import empty_quantities
-from sim.state import World
-from sim.step import begin_quarter_row, end_quarter_row
+from sim.model.actors import CHN, N_ACTORS, PRK, ROK, RUS, USA
+from sim.model.decisions import decide_row
+from sim.model.events import effect_table, hazard_table
+from sim.model.jit import rule
+from sim.model.outcomes import record_row
+from sim.model.params import Parameters, kernel_parameters
+from sim.model.quantities import empty_quantities
+from sim.model.state import World
+from sim.model.step import begin_quarter_row, end_quarter_row
 
 #: The key per-quarter series (fan charts, seminar forecasts), in the order :func:`key_row`
 #: writes them.
@@ -81,7 +81,7 @@ def run_chunk(world: World, params: Parameters, keys: NDArray[np.uint64], first:
               series: NDArray[np.float64] | None = None) -> None:
     """Advance every run of ``world`` from quarter ``first`` to ``last`` in place.
 
-    Each quarter is folded into ``accumulator`` (a :class:`sim.outcomes.OutcomeAccumulator`),
+    Each quarter is folded into ``accumulator`` (a :class:`sim.model.outcomes.OutcomeAccumulator`),
     which counts the quarters from ``first`` (quarter ``first + k - 1`` is its k-th); draws and
     events use the scenario's quarter numbers. ``series``, if given, shape
     ``(R, last - first + 1, len(KEY_SERIES))`` with R ≤ the runs, receives the key series of

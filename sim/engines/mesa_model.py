@@ -1,9 +1,9 @@
 """The Mesa engine: one ``mesa.Model`` with five ``mesa.Agent`` countries, one run at a time.
 
-It runs the same phases as the vectorized core (:mod:`sim.step`) on a batch of one: the model
+It runs the same phases as the vectorized core (:mod:`sim.model.step`) on a batch of one: the model
 fires the quarter's events, each ``Country`` agent decides its own moves and instruments with
-:func:`sim.step.decide` (the same mechanism functions, for its own row), and the model
-adjudicates with :func:`sim.step.end_quarter`. Draws are keyed by (seed, run, quarter, actor,
+:func:`sim.model.step.decide` (the same mechanism functions, for its own row), and the model
+adjudicates with :func:`sim.model.step.end_quarter`. Draws are keyed by (seed, run, quarter, actor,
 stream), so run r here reproduces row r of the vectorized batch.
 
 As a Mesa user expects::
@@ -18,7 +18,7 @@ As a Mesa user expects::
                               "run": range(10)}, rng=[7], max_steps=40)
 
 ``scenario`` and ``lens`` are bundled names or paths to YAML files; an already compiled
-:class:`sim.engine.Plan` is accepted too (the engine's own constructor path, where the plan
+:class:`sim.engines.vectorized.Plan` is accepted too (the engine's own constructor path, where the plan
 carries its lens). ``rng`` follows Mesa's convention (an int, a numpy ``Generator`` or None): an
 int is the counter-based seed itself, so ``GeoModel(..., rng=7, run=r)`` reproduces run r of
 ``geosim run --seed 7``; a generator or None draws the seed once from Mesa's ``model.rng``
@@ -35,9 +35,9 @@ import mesa
 import numpy as np
 from numpy.typing import NDArray
 
-from sim import rng as counter_rng
-from sim.actors import ACTOR_NAMES, ACTORS, CHN, PARTNERS, PRK, ROK, RUS, USA
-from sim.engine import (
+from sim.model import rng as counter_rng
+from sim.model.actors import ACTOR_NAMES, ACTORS, CHN, PARTNERS, PRK, ROK, RUS, USA
+from sim.engines.vectorized import (
     Plan,
     Record,
     Recorder,
@@ -46,12 +46,12 @@ from sim.engine import (
     recorded_rows,
     start_world,
 )
-from sim.outcomes import OutcomeAccumulator
-from sim.quantities import Quantities
-from sim.quarters import quarter_label
-from sim.state import FLOWS, INSTRUMENT_NAMES, INSTRUMENT_OWNERS
-from sim.step import Decision, begin_quarter, combine, decide, end_quarter
-from sim.terms import UtilityTerms, utility_terms
+from sim.model.outcomes import OutcomeAccumulator
+from sim.model.quantities import Quantities
+from sim.files.quarters import quarter_label
+from sim.model.state import FLOWS, INSTRUMENT_NAMES, INSTRUMENT_OWNERS
+from sim.model.step import Decision, begin_quarter, combine, decide, end_quarter
+from sim.model.terms import UtilityTerms, utility_terms
 
 MOVE_WORDS = {-1: "cool", 0: "hold", 1: "warm"}
 
@@ -71,7 +71,7 @@ class Country(mesa.Agent):
         self.name = ACTOR_NAMES[self.code]
         self.decision: Decision | None = None
         # the utility terms behind the last decision, per mechanism (None before any, or
-        # when the model does not explain): see sim.terms
+        # when the model does not explain): see sim.model.terms
         self.terms: UtilityTerms | None = None
         self._owned = [int(k) for k in np.flatnonzero(INSTRUMENT_OWNERS == actor)]
 
@@ -152,9 +152,9 @@ def _compile(scenario: str | Path | Plan, lens: str | Path | None) -> Plan:
     Raises:
         ValueError: an unknown scenario or lens name, or a lens given with a compiled plan.
     """
-    from sim.errors import InputError
+    from sim.files.errors import InputError
     from sim.plan import load_plan
-    from sim.scenario import bundled_scenarios
+    from sim.files.scenario import bundled_scenarios
 
     if isinstance(scenario, Plan):
         if lens is not None and str(lens) != scenario.lens:
@@ -228,7 +228,7 @@ class GeoModel(mesa.Model):
         rng: Mesa's seed argument; an int is the counter-based seed (module docstring).
         run: the run index r, so that the model reproduces run r of the vectorized engine.
         record: ``"none"``, ``"key"`` or ``"full"`` per-quarter records (as the vectorized
-            core); ``rows`` overrides it with :func:`sim.engine.recorded_rows`'s pair.
+            core); ``rows`` overrides it with :func:`sim.engines.vectorized.recorded_rows`'s pair.
         collect: keep a ``mesa.DataCollector`` (``model.datacollector``) every quarter. The
             engine's batch runs switch it off for speed.
         explain: each country keeps the utility terms behind its last decision
@@ -305,7 +305,7 @@ def simulate_mesa(plan: Plan, runs: int, seed: int, *, record: Record = "none",
     """Run ``runs`` Mesa models one after another.
 
     Same arguments (but the chunking) and the same result layout as
-    :func:`sim.engine.simulate`.
+    :func:`sim.engines.vectorized.simulate`.
 
     ``progress`` is called with 1 after each run.
     """

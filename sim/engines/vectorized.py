@@ -1,7 +1,7 @@
 """The vectorized engine: all runs of a chunk advance together; no Python loop over runs.
 
 ``simulate(plan, runs, seed)`` cuts the runs into chunks (memory proportional to the chunk),
-advances each chunk quarter by quarter with :func:`sim.step.advance`, and concatenates the
+advances each chunk quarter by quarter with :func:`sim.model.step.advance`, and concatenates the
 per-run outcome rows. Because every random draw is keyed by (seed, run, quarter, actor,
 stream), a run's numbers do not depend on the chunk it falls in.
 """
@@ -16,15 +16,15 @@ from typing import Any, Literal
 import numpy as np
 from numpy.typing import NDArray
 
-from sim import rng
-from sim.calibration import calibrate
-from sim.events import Hazard, repeatable_mask
-from sim.initial import initial_world
-from sim.kernel import KEY_SERIES, key_rows, run_chunk
-from sim.outcomes import OutcomeAccumulator
-from sim.params import Parameters
-from sim.state import STATE_FIELDS, World
-from sim.step import QuarterInputs, advance
+from sim.model import rng
+from sim.model.calibration import calibrate
+from sim.model.events import Hazard, repeatable_mask
+from sim.files.initial import initial_world
+from sim.engines.kernel import KEY_SERIES, key_rows, run_chunk
+from sim.model.outcomes import OutcomeAccumulator
+from sim.model.params import Parameters
+from sim.model.state import STATE_FIELDS, World
+from sim.model.step import QuarterInputs, advance
 
 Record = Literal["none", "key", "full"]
 

@@ -5,7 +5,7 @@ in one paragraph. The command line prints it as is and exits with code 2 (DESIGN
 command line"); it never shows a traceback for it.
 
 :class:`FieldError` is raised inside pydantic validators to point at a field *below* the one
-being validated (a dependence row, one forced event); the loaders in :mod:`sim.scenario` read
+being validated (a dependence row, one forced event); the loaders in :mod:`sim.files.scenario` read
 its ``loc`` to find the line.
 """
 

@@ -55,9 +55,9 @@ from pydantic import (
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from sim.bundled import lens_dir
-from sim.errors import FieldError, InputError
-from sim.params import MEASUREMENT_PARAMETERS, ParameterOverrides, Parameters, check_overrides
-from sim.yamlfiles import parse_yaml_text, read_yaml_file, validate_document
+from sim.files.errors import FieldError, InputError
+from sim.model.params import MEASUREMENT_PARAMETERS, ParameterOverrides, Parameters, check_overrides
+from sim.files.yamlfiles import parse_yaml_text, read_yaml_file, validate_document
 
 #: The source articles by three-digit prefix (the texts are not shipped; see seeds/SOURCES.md).
 ARTICLES: dict[str, str] = {
@@ -307,7 +307,7 @@ class Prediction(BaseModel):
     finding: str | None = Field(
         default=None,
         description="where the prediction does not follow in the model: what prevents it (a "
-                    "mechanism module such as sim/mechanisms/buffer_state.py, ¶ pointers)",
+                    "mechanism module such as sim/model/mechanisms/buffer_state.py, ¶ pointers)",
     )
 
     _paragraphs = field_validator("paragraphs")(_check_pointers)
@@ -379,7 +379,7 @@ class Lens(BaseModel):
     claims: list[Claim] = Field(default_factory=list)
     weights: ParameterOverrides = Field(
         default_factory=dict,
-        description="parameter overrides: names and bounds as in sim.params.Parameters",
+        description="parameter overrides: names and bounds as in sim.model.params.Parameters",
     )
     weight_reasons: dict[str, str] = Field(
         default_factory=dict, description="for each weight, why the thesis implies it (with ¶)"

@@ -55,9 +55,9 @@ Quarters are labels ``YYYYQn`` or whole numbers of quarters after ``start`` (0 =
 
 Reading is safe (plain YAML values only: no tags, anchors or aliases) and keeps the line of
 every key and list item, so that every problem, from a YAML syntax error to a dependence row
-that does not sum to 1, becomes one :class:`~sim.errors.InputError` naming the file, the line
+that does not sum to 1, becomes one :class:`~sim.files.errors.InputError` naming the file, the line
 and the field. The reading layer is generic and serves the other file formats too
-(:mod:`sim.yamlfiles`).
+(:mod:`sim.files.yamlfiles`).
 """
 
 from __future__ import annotations
@@ -87,15 +87,15 @@ from pydantic import (
     model_validator,
 )
 
-from sim.actors import ACTORS, PARTNERS, actor_index, parse_dyad, partner_index
+from sim.model.actors import ACTORS, PARTNERS, actor_index, parse_dyad, partner_index
 from sim.bundled import scenario_dir
-from sim.errors import FieldError, InputError, format_field
-from sim.events import event_names, quantity_names
-from sim.extends import MergeRules, assemble
-from sim.params import PARAMETER_NAMES, ParameterOverrides, check_overrides
-from sim.quarters import YEAR_MAX, YEAR_MIN, format_quarter, parse_quarter
-from sim.state import ENVIRONMENT, INSTRUMENT_NAMES
-from sim.yamlfiles import (
+from sim.files.errors import FieldError, InputError, format_field
+from sim.model.events import event_names, quantity_names
+from sim.files.extends import MergeRules, assemble
+from sim.model.params import PARAMETER_NAMES, ParameterOverrides, check_overrides
+from sim.files.quarters import YEAR_MAX, YEAR_MIN, format_quarter, parse_quarter
+from sim.model.state import ENVIRONMENT, INSTRUMENT_NAMES
+from sim.files.yamlfiles import (
     Loc,
     YamlDocument,
     YamlDumper,
@@ -472,7 +472,7 @@ class Scenario(_Section):
     )
     parameters: ParameterOverrides = Field(
         default_factory=dict,
-        description="Overrides of model parameters (sim/params.py), name -> value within "
+        description="Overrides of model parameters (sim/model/params.py), name -> value within "
         "that parameter's bounds.",
         json_schema_extra={"propertyNames": {"enum": list(PARAMETER_NAMES)}},
     )

@@ -9,9 +9,9 @@ the starting levels are observations (``sim/data/initial_state.yaml``), not outp
 - ``affinity[i, j] = g* - (Σ_mechanisms pull[i, j] - upkeep · A[i, j])``: the unmodelled part of
   each relation (history, ideology, geography), set so that every pull equals ``g*``, the pull
   at which a dyad has zero expected change under the logit rule
-  (:func:`sim.decisions.stationary_pull`).
+  (:func:`sim.model.decisions.stationary_pull`).
 - ``instrument_base``: the unmodelled part of each instrument's marginal value, so that each
-  instrument's best level (:func:`sim.decisions.best_levels`) is its starting level;
+  instrument's best level (:func:`sim.model.decisions.best_levels`) is its starting level;
 - ``trade_base``, ``strain_base``, ``stability_base``, ``threat_base`` and
   ``provocation_base``: the unmodelled level of each slow variable, so that each target equals
   its starting value.
@@ -21,13 +21,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.decisions import stationary_pull
-from sim.dynamics import flow_levels, lifeline_factors, modelled_stability, modelled_strain
-from sim.mechanisms import mechanism_instrument_values, mechanism_pulls
-from sim.mechanisms.threat import threat_target
-from sim.params import Parameters
-from sim.quantities import derive
-from sim.state import World
+from sim.model.decisions import stationary_pull
+from sim.model.dynamics import flow_levels, lifeline_factors, modelled_stability, modelled_strain
+from sim.model.mechanisms import mechanism_instrument_values, mechanism_pulls
+from sim.model.mechanisms.threat import threat_target
+from sim.model.params import Parameters
+from sim.model.quantities import derive
+from sim.model.state import World
 
 
 def calibrate(world: World, params: Parameters) -> None:

@@ -18,12 +18,12 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from sim.actors import N_ACTORS
-from sim.jit import rule
-from sim.mechanisms.balancing import autonomy_cost_of
-from sim.mechanisms.pressure_cohesion import western_pressure_of
-from sim.params import Parameters, kernel_parameters
-from sim.state import World
+from sim.model.actors import N_ACTORS
+from sim.model.jit import rule
+from sim.model.mechanisms.balancing import autonomy_cost_of
+from sim.model.mechanisms.pressure_cohesion import western_pressure_of
+from sim.model.params import Parameters, kernel_parameters
+from sim.model.state import World
 
 
 @rule

@@ -8,15 +8,15 @@ as fast as its more hostile side.
 
 Instruments. An instrument's level ``ℓ ∈ [0, 1]`` has utility ``ℓ · (value + base) -
 instrument_cost · ℓ² / 2``, with ``value`` the mechanisms' summed marginal value and ``base`` its
-unmodelled part fixed at the start (``sim.calibration``); the best level is ``ℓ* = clip((value +
+unmodelled part fixed at the start (``sim.model.calibration``); the best level is ``ℓ* = clip((value +
 base) / instrument_cost, 0, 1)`` and the level moves ``instrument_rate`` of the way to it each
 quarter. Instruments are deterministic given the state: their levels are continuous, so the
 calibrated start is exactly stationary (a logit draw over a few levels would make a level at
 its bound drift inward), and the randomness of the world comes from the moves and the events.
 
 Random draws come in as uniforms (inverse-CDF sampling) or as the pure hash of their
-coordinates (:func:`sim.rng.draw`); nothing here keeps a generator. Each rule is compiled
-(``sim.jit``) for one run's row; the array functions run it over a batch.
+coordinates (:func:`sim.model.rng.draw`); nothing here keeps a generator. Each rule is compiled
+(``sim.model.jit``) for one run's row; the array functions run it over a batch.
 """
 
 from __future__ import annotations
@@ -24,13 +24,13 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from sim.actors import N_ACTORS
-from sim.jit import rule
-from sim.mechanisms import ALL, mechanism_instrument_values, pull_row, value_row
-from sim.params import Parameters, kernel_parameters
-from sim.quantities import Quantities
-from sim.rng import STREAM_MOVES, draw
-from sim.state import INSTRUMENT_OWNERS, World
+from sim.model.actors import N_ACTORS
+from sim.model.jit import rule
+from sim.model.mechanisms import ALL, mechanism_instrument_values, pull_row, value_row
+from sim.model.params import Parameters, kernel_parameters
+from sim.model.quantities import Quantities
+from sim.model.rng import STREAM_MOVES, draw
+from sim.model.state import INSTRUMENT_OWNERS, World
 
 MOVES: NDArray[np.int8] = np.array([-1, 0, 1], dtype=np.int8)
 SMALLEST_NORMAL = float(np.finfo(np.float64).tiny)  # 2.2e-308

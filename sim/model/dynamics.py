@@ -1,7 +1,7 @@
 """Slow variables: flows, strain, stability, threat, provocation, dependence, reputation.
 
 Each moves a share of the way toward a target each quarter. The targets are the modelled part
-(functions below) plus a per-run base fixed at the start (``sim.calibration``), so that under
+(functions below) plus a per-run base fixed at the start (``sim.model.calibration``), so that under
 the starting environment and instruments the starting state is where each variable rests.
 
 - flows (what is delivered, so a patron's capacity limits it whatever its intentions):
@@ -21,7 +21,7 @@ the starting environment and instruments the starting state is where each variab
   under threat (:func:`update_reputation`); otherwise it stays.
 - environment: transient event shocks decay with ``shock_half_life``.
 
-Each rule is compiled (``sim.jit``) for one run ``r``; the array functions run it over a batch.
+Each rule is compiled (``sim.model.jit``) for one run ``r``; the array functions run it over a batch.
 """
 
 from __future__ import annotations
@@ -29,12 +29,12 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from sim.actors import CHN, N_ACTORS, PRK, ROK, ROW, RUS, USA
-from sim.jit import rule
-from sim.mechanisms.threat import threat_target_of
-from sim.params import Parameters, kernel_parameters
-from sim.quantities import NEED_FLOOR, Quantities, capacity_of, power
-from sim.state import (
+from sim.model.actors import CHN, N_ACTORS, PRK, ROK, ROW, RUS, USA
+from sim.model.jit import rule
+from sim.model.mechanisms.threat import threat_target_of
+from sim.model.params import Parameters, kernel_parameters
+from sim.model.quantities import NEED_FLOOR, Quantities, capacity_of, power
+from sim.model.state import (
     AID_LEVEL,
     ARMS_SUPPLY,
     CHINESE_AID,

@@ -23,9 +23,9 @@ import yaml
 from numpy.typing import NDArray
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from sim.actors import ACTORS, actor_index, parse_dyad
-from sim.jit import rule
-from sim.state import ENV, ENVIRONMENT, World
+from sim.model.actors import ACTORS, actor_index, parse_dyad
+from sim.model.jit import rule
+from sim.model.state import ENV, ENVIRONMENT, World
 
 Target = Literal[
     "alignment", "affinity", "commitment", "stability", "strain", "threat", "capability",

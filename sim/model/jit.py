@@ -2,15 +2,17 @@
 
 Each rule of the model is written once, as a function of one run's state (arrays with a leading
 run axis and a run index ``r``), and compiled with :data:`rule`. The vectorized engine calls it
-for every run of a chunk inside one compiled loop (:func:`sim.kernel.run_chunk`); the Mesa
+for every run of a chunk inside one compiled loop (:func:`sim.engines.kernel.run_chunk`); the Mesa
 agents and the array functions the tests and the calibration use call it through small compiled
 loops over the runs of a batch (a batch of one for a Mesa agent). No rule has a second copy.
 
 ``cache=True`` keeps the compiled code on disk, so only the very first run after an install or
 a change of the rules pays the compilation (see the README). numba checks only the file of
 the function it loads against its cache, while a compiled loop holds the rules of other files
-inlined; so the cache lives in a directory named after a digest of every rule file
-(:func:`rules_digest`): change any rule and the whole cache is rebuilt, never half stale. The
+inlined and reads the globals of others (an actor's index) as constants; so the cache lives in
+a directory named after a digest of every rule file (:func:`rule_files`: this module, every
+module of ``sim`` that imports it, in whatever folder, and every module of ``sim`` those import,
+:func:`rules_digest`): change any rule and the whole cache is rebuilt, never half stale. The
 directory is ``$NUMBA_CACHE_DIR`` if set, else ``$XDG_CACHE_HOME/geosim`` (``~/.cache/geosim``),
 plus ``numba-<digest>``.
 Floating-point semantics are numpy's (no ``fastmath``): the results do not depend on the batch
@@ -21,23 +23,80 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import numba
 
-_PACKAGE = Path(__file__).resolve().parent
+_SIM = Path(__file__).resolve().parent.parent  # the sim package, whatever layer a rule is in
+
+def _module_file(package: Path, module: str) -> Path | None:
+    """The file of ``sim.a.b`` under ``package`` (a module or a package's ``__init__``)."""
+    base = package.joinpath(*module.split(".")[1:])
+    for candidate in (base.with_suffix(".py"), base / "__init__.py"):
+        if candidate.is_file():
+            return candidate.resolve()
+    return None
 
 
-def rules_digest() -> str:
-    """A digest of every source file of the package that defines compiled rules."""
+# ``from sim.a import b, c`` (on one line or in parentheses) and ``import sim.a.b``, anywhere in
+# a file (a docstring that shows an import counts too: over-covering only costs a recompile)
+_FROM_IMPORT = re.compile(rb"^[ \t]*from[ \t]+(sim[\w.]*)[ \t]+import[ \t]*(\([^)]*\)|[^\n]*)",
+                          re.MULTILINE)
+_PLAIN_IMPORT = re.compile(rb"^[ \t]*import[ \t]+(sim[\w.]*)", re.MULTILINE)
+
+
+def _imported_files(package: Path, source: bytes) -> set[Path]:
+    """The files of ``package`` a source imports, at its top or inside a function
+    (``from sim.a import b`` counts ``sim/a/b.py`` when ``b`` is a module)."""
+    modules = [m.decode() for m in _PLAIN_IMPORT.findall(source)]
+    for module, names in _FROM_IMPORT.findall(source):
+        modules.append(module.decode())
+        for name in names.decode().strip("()").split(","):
+            words = name.split("#")[0].split()
+            if words:
+                modules.append(f"{module.decode()}.{words[0]}")
+    found = {_module_file(package, m) for m in modules}
+    return {path for path in found if path is not None}
+
+
+def rule_files(package: Path = _SIM) -> list[Path]:
+    """Every file whose code the compiled rules hold: compiled, inlined or read as a constant.
+
+    That is this module, each module of ``package`` that imports it (in any folder), and every
+    module of ``package`` those import in turn (numba freezes the globals a rule reads, such as
+    an actor's index, into the machine code).
+    """
+    here = (package / Path(__file__).resolve().relative_to(_SIM)).resolve()  # this module
+    imports: dict[Path, set[Path]] = {}
+
+    def imported(path: Path) -> set[Path]:
+        if path not in imports:
+            imports[path] = _imported_files(package, path.read_bytes())
+        return imports[path]
+
+    # only a file that names the compiler can import it: parse those, then what they reach
+    todo = [here] + [path.resolve() for path in package.rglob("*.py")
+                     if path.resolve() != here and b"jit" in path.read_bytes()
+                     and here in imported(path.resolve())]
+    covered = set(todo)
+    while todo:
+        for path in imported(todo.pop()):
+            if path not in covered:
+                covered.add(path)
+                todo.append(path)
+    return sorted(covered)
+
+
+def rules_digest(package: Path = _SIM) -> str:
+    """A digest of every rule file (:func:`rule_files`): their paths and their bytes."""
     h = hashlib.sha256()
-    for path in sorted(_PACKAGE.rglob("*.py")):
-        text = path.read_bytes()
-        if b"from sim.jit import rule" in text or path.name == "jit.py":
-            h.update(str(path.relative_to(_PACKAGE)).encode())
-            h.update(text)
+    root = package.resolve()
+    for path in rule_files(package):
+        h.update(str(path.relative_to(root)).encode())
+        h.update(path.read_bytes())
     return h.hexdigest()[:16]
 
 

@@ -43,12 +43,12 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from sim.actors import CHN, DYADS, PRK, ROK, RUS, USA, dyad_name
-from sim.events import event_names
-from sim.jit import rule
-from sim.params import Parameters, kernel_parameters
-from sim.quantities import delivery_ratio_of
-from sim.state import (
+from sim.model.actors import CHN, DYADS, PRK, ROK, RUS, USA, dyad_name
+from sim.model.events import event_names
+from sim.model.jit import rule
+from sim.model.params import Parameters, kernel_parameters
+from sim.model.quantities import delivery_ratio_of
+from sim.model.state import (
     CHINESE_AID,
     ENFORCEMENT_LEVEL,
     FLOW,

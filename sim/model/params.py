@@ -17,8 +17,8 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, Strict, ValidationError
 
-from sim.errors import FieldError
-from sim.yamlfiles import describe_error, unknown_name
+from sim.files.errors import FieldError
+from sim.files.yamlfiles import describe_error, unknown_name
 
 
 def _p(default: float, ge: float, le: float, meaning: str, source: str,
@@ -440,14 +440,14 @@ def check_overrides(values: dict[str, float]) -> dict[str, float]:
 
 #: Constants the rules would otherwise recompute every quarter of every run, each a function of
 #: the parameters only: ``hold_premium = exp(rationality · move_cost)`` (the logit weight of
-#: holding over a move that costs nothing, :func:`sim.decisions.move_weights`) and
+#: holding over a move that costs nothing, :func:`sim.model.decisions.move_weights`) and
 #: ``shock_decay = 0.5 ^ (1 / shock_half_life)`` (what a quarter leaves of a shock),
 #: ``self_closeness = exp(dependence_alignment)`` (the lifeline factor of alignment 1).
 DERIVED_NAMES: tuple[str, ...] = ("hold_premium", "shock_decay", "self_closeness")
 
 KernelParameters = namedtuple(  # type: ignore[misc]
     "KernelParameters", PARAMETER_NAMES + DERIVED_NAMES)
-"""The parameters as a plain named tuple, which the compiled rules (``sim.jit``) read by name,
+"""The parameters as a plain named tuple, which the compiled rules (``sim.model.jit``) read by name,
 followed by the constants derived from them (:data:`DERIVED_NAMES`)."""
 
 

@@ -2,7 +2,7 @@
 
 :func:`derive` builds a :class:`Quantities` from the world; the mechanisms, the instrument
 rule, the slow variables, the commitments and the outcomes all read it instead of
-recomputing. Every rule here is a compiled function (``sim.jit``) of one run ``r`` of arrays
+recomputing. Every rule here is a compiled function (``sim.model.jit``) of one run ``r`` of arrays
 with a leading run axis; :func:`derive` runs it for every run of a batch.
 
 - ``capacity_j = (1 - strain_j) · stability_j``: the free, stable share of an actor's power
@@ -35,10 +35,10 @@ from typing import NamedTuple
 import numpy as np
 from numpy.typing import NDArray
 
-from sim.actors import CHN, N_ACTORS, PRK, ROK, ROW, RUS, USA
-from sim.jit import rule
-from sim.params import Parameters, kernel_parameters
-from sim.state import (
+from sim.model.actors import CHN, N_ACTORS, PRK, ROK, ROW, RUS, USA
+from sim.model.jit import rule
+from sim.model.params import Parameters, kernel_parameters
+from sim.model.state import (
     ENV,
     REASSURANCE,
     TAIWAN_TENSION,

@@ -4,7 +4,7 @@ The same container serves the vectorized core (N runs) and the Mesa model (N = 1
 state variables of DESIGN.md it carries per-run calibration constants (``affinity``,
 ``trade_base``, ``instrument_base`` and the ``*_base`` levels) computed once at the start so
 that the starting state is a stationary point of the dynamics under the starting environment
-(see ``sim.calibration``).
+(see ``sim.model.calibration``).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from sim.actors import ACTORS, CHN, PRK, ROK, RUS, USA
+from sim.model.actors import ACTORS, CHN, PRK, ROK, RUS, USA
 
 ENVIRONMENT: tuple[str, ...] = (
     "western_pressure",  # sanctions, blocs, chip controls against China and Russia (004 ¶3, ¶8)

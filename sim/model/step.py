@@ -8,9 +8,9 @@
 3. :func:`end_quarter` (the world): dyads move by the joint moves, commitments update, slow
    variables advance.
 
-Each phase is a compiled rule of one run (``*_row``, ``sim.jit``); the functions here run it
-over the runs of a batch, and :func:`sim.kernel.run_chunk` runs the same rules for every run
-and quarter of a chunk in one compiled loop. The random draws come from :mod:`sim.rng`, keyed by
+Each phase is a compiled rule of one run (``*_row``, ``sim.model.jit``); the functions here run it
+over the runs of a batch, and :func:`sim.engines.kernel.run_chunk` runs the same rules for every run
+and quarter of a chunk in one compiled loop. The random draws come from :mod:`sim.model.rng`, keyed by
 (seed, run, quarter, actor, stream), so both engines see the same numbers.
 """
 
@@ -21,11 +21,11 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from sim.actors import N_ACTORS
-from sim.commitments import update_commitments_row
-from sim.decisions import decide_batch
-from sim.dynamics import update_alignment_row, update_slow_row
-from sim.events import (
+from sim.model.actors import N_ACTORS
+from sim.model.commitments import update_commitments_row
+from sim.model.decisions import decide_batch
+from sim.model.dynamics import update_alignment_row, update_slow_row
+from sim.model.events import (
     Hazard,
     apply_effects_row,
     effect_table,
@@ -34,11 +34,11 @@ from sim.events import (
     hazard_row,
     hazard_table,
 )
-from sim.jit import rule
-from sim.params import Parameters, kernel_parameters
-from sim.quantities import Quantities, derive_row, empty_quantities
-from sim.rng import STREAM_EVENTS, draw
-from sim.state import INSTRUMENT_OWNERS, World
+from sim.model.jit import rule
+from sim.model.params import Parameters, kernel_parameters
+from sim.model.quantities import Quantities, derive_row, empty_quantities
+from sim.model.rng import STREAM_EVENTS, draw
+from sim.model.state import INSTRUMENT_OWNERS, World
 
 WORLD_ACTOR = 7  # the 'actor' coordinate of world-level draws (events)
 
@@ -94,7 +94,7 @@ def begin_quarter(
 ) -> tuple[NDArray[np.bool_], Quantities]:
     """Set the environment, fire events and apply their effects.
 
-    Returns the fired mask and the quarter's derived quantities (:func:`sim.quantities.derive`
+    Returns the fired mask and the quarter's derived quantities (:func:`sim.model.quantities.derive`
     of the world after the events), which the decisions and the adjudication then share.
     """
     fired = np.zeros((world.n_runs, len(inputs.hazards)), dtype=np.bool_)
@@ -123,7 +123,7 @@ def decide(
 ) -> Decision:
     """The decisions of ``actors`` this quarter (pure: the world is not changed).
 
-    Only the requested actors' rows are computed (:func:`sim.decisions.decide_row`). ``q`` is
+    Only the requested actors' rows are computed (:func:`sim.model.decisions.decide_row`). ``q`` is
     the quarter's derived quantities, as :func:`begin_quarter` returned them.
     """
     moves, levels = decide_batch(world, q, params, keys, quarter, tuple(actors))

@@ -1,9 +1,9 @@
 """The utility terms behind one country's choices: what each mechanism adds, named.
 
-Actor i's pull toward partner j (:func:`sim.decisions.total_pull`) is the sum of named terms:
-each registered mechanism's ``pull`` row (``sim.mechanisms.REGISTRY``), the calibrated
+Actor i's pull toward partner j (:func:`sim.model.decisions.total_pull`) is the sum of named terms:
+each registered mechanism's ``pull`` row (``sim.model.mechanisms.REGISTRY``), the calibrated
 unmodelled pull ``affinity[i, j]`` and the upkeep ``-upkeep · A[i, j]`` (own column 0). The
-marginal value of each of its instruments (:func:`sim.decisions.instrument_values`) is likewise
+marginal value of each of its instruments (:func:`sim.model.decisions.instrument_values`) is likewise
 each mechanism's ``instrument_value`` plus the calibrated ``instrument_base``. Reading the
 terms off one state says *why* a country warmed, held or cooled and set its levels where it
 did: the seminar's "what changed and why" and the Mesa agents' explanation of their decisions.
@@ -18,12 +18,12 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from sim.mechanisms import REGISTRY
-from sim.params import Parameters
-from sim.quantities import Quantities
-from sim.state import INSTRUMENT_NAMES, INSTRUMENT_OWNERS, World
+from sim.model.mechanisms import REGISTRY
+from sim.model.params import Parameters
+from sim.model.quantities import Quantities
+from sim.model.state import INSTRUMENT_NAMES, INSTRUMENT_OWNERS, World
 
-AFFINITY = "affinity"  # the calibrated unmodelled pull (sim.calibration)
+AFFINITY = "affinity"  # the calibrated unmodelled pull (sim.model.calibration)
 UPKEEP = "upkeep"  # -upkeep · A[i, j]: relations cost upkeep
 INSTRUMENT_BASE = "base"  # the calibrated unmodelled value of an instrument
 
@@ -33,12 +33,12 @@ class UtilityTerms:
     """One actor's terms in one run.
 
     Attributes:
-        actor: the actor's index (``sim.actors.ACTORS``).
+        actor: the actor's index (``sim.model.actors.ACTORS``).
         pulls: term name -> pull toward each partner, shape ``(5,)`` (own column 0). Their sum
-            is row ``actor`` of :func:`sim.decisions.total_pull`.
+            is row ``actor`` of :func:`sim.model.decisions.total_pull`.
         instruments: the actor's own instruments' names (``"PRK.arms_supply"``...).
         values: term name -> marginal value of each of ``instruments``, shape
-            ``(len(instruments),)``. Their sum is :func:`sim.decisions.instrument_values` for
+            ``(len(instruments),)``. Their sum is :func:`sim.model.decisions.instrument_values` for
             those instruments.
     """
 
@@ -62,7 +62,7 @@ def utility_terms(world: World, q: Quantities, params: Parameters, actor: int,
 
     Args:
         world: the state the actor decides in (after the quarter's events).
-        q: the quarter's derived quantities (:func:`sim.step.begin_quarter`).
+        q: the quarter's derived quantities (:func:`sim.model.step.begin_quarter`).
         params: the parameters.
         actor: the deciding actor's index.
         run: which run of the batch (0 for the Mesa model's batch of one).

@@ -1,9 +1,9 @@
 """The cone of futures from the state a seminar has reached.
 
 :func:`continuations` copies one world into N rows and advances them together to the horizon
-with the vectorized engine's compiled chunk loop (:func:`sim.engine.simulate_from`): the
+with the vectorized engine's compiled chunk loop (:func:`sim.engines.vectorized.simulate_from`): the
 outcomes of all N, and the key series of the first :data:`FAN_RUNS` of them for the fan chart. Every
-continuation has its own counter-based key (:func:`sim.rng.run_keys` of a forecast seed and
+continuation has its own counter-based key (:func:`sim.model.rng.run_keys` of a forecast seed and
 the continuation's index), and the forecast seed is derived from the session's seed and the
 state's digest (:func:`forecast_seed`): the same session at the same state gives the same
 forecast, and two different states get independent draws.
@@ -20,10 +20,10 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from sim.engine import Plan, simulate_from
-from sim.executor import default_workers
+from sim.engines.vectorized import Plan, simulate_from
+from sim.engines.executors import default_workers
 from sim.predictions import mean_interval, wilson_interval
-from sim.state import World
+from sim.model.state import World
 
 Z95 = 1.959963984540054  # two-sided 95% normal quantile
 FAN_RUNS = 1000  # futures whose key series the fan chart reads (its 5-95% bands need no more)

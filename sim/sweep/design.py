@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from sim.params import Parameters
+from sim.model.params import Parameters
 from sim.sweep.spec import Design, ParameterRange, SweepSpec
 
 

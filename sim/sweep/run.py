@@ -19,7 +19,7 @@ The folder::
       summary.md, figures/, metadata.json   written by the command line when the data is done
 
 Each row: ``scenario``, ``lens``, ``sample``, ``run``, ``seed``, ``param_<name>`` for each swept
-parameter, then the outcome columns of :mod:`sim.outcomes`.
+parameter, then the outcome columns of :mod:`sim.model.outcomes`.
 
 Resume: a folder whose manifest has the same identity is finished by running only the chunks
 whose file is missing (``resume=True``); a folder holding another sweep is refused unless
@@ -46,10 +46,10 @@ import pyarrow.parquet as pq
 from pydantic import ValidationError
 
 import sim
-from sim.engine import Plan, chunk_bounds, simulate_runs
-from sim.errors import InputError
-from sim.executor import Executor
-from sim.params import Parameters
+from sim.engines.vectorized import Plan, chunk_bounds, simulate_runs
+from sim.files.errors import InputError
+from sim.engines.executors import Executor
+from sim.model.params import Parameters
 from sim.sweep.design import overrides, samples
 from sim.sweep.spec import (
     SweepSpec,
@@ -58,7 +58,7 @@ from sim.sweep.spec import (
     load_spec,
     scenario_file,
 )
-from sim.yamlfiles import describe_error
+from sim.files.yamlfiles import describe_error
 
 MANIFEST = "manifest.json"
 CHUNKS = "chunks"
@@ -161,9 +161,9 @@ def prepare(spec: SweepSpec, source: str = "", runs: int | None = None,
         InputError: a scenario or lens file named by the spec is invalid, or a sampled value
             is invalid together with the scenario's own parameters.
     """
-    from sim.lens import get_lens
+    from sim.files.lens import get_lens
     from sim.plan import compile_plan
-    from sim.scenario import load_scenario
+    from sim.files.scenario import load_scenario
 
     runs = runs or spec.runs
     chunk_size = chunk_size or spec.chunk_size

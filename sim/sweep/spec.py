@@ -9,7 +9,7 @@ reported with its file, line and field)::
     lenses: [neutral, hien_000]                  # bundled names, or lens files
     runs: 200                                    # runs per cell (scenario x lens x sample)
     seed: 2025
-    parameters:                                  # ranges to sample (names from sim.params)
+    parameters:                                  # ranges to sample (names from sim.model.params)
       w_transactional: {low: 0.5, high: 2.0}
       rationality: {low: 2.0, high: 6.0}
     design: {method: sobol, samples: 16, seed: 1}
@@ -19,7 +19,7 @@ reported with its file, line and field)::
 A cell is one scenario under one lens with one parameter sample; every cell runs the runs
 ``0 .. runs - 1`` with the same seed (common random numbers: cells differ by their causes, not
 by their draws). A sampled value overrides the lens and the scenario. Measurement parameters
-(``sim.params.MEASUREMENT_PARAMETERS``) may not be swept, for the reason a lens may not set
+(``sim.model.params.MEASUREMENT_PARAMETERS``) may not be swept, for the reason a lens may not set
 them: every cell is measured with the same yardstick.
 
 Designs (:mod:`sim.sweep.design` draws them):
@@ -44,9 +44,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
-from sim.errors import FieldError, InputError, format_field
-from sim.params import MEASUREMENT_PARAMETERS, PARAMETER_NAMES, Parameters
-from sim.yamlfiles import (
+from sim.files.errors import FieldError, InputError, format_field
+from sim.model.params import MEASUREMENT_PARAMETERS, PARAMETER_NAMES, Parameters
+from sim.files.yamlfiles import (
     YamlDocument,
     parse_yaml_text,
     read_yaml_file,
@@ -225,7 +225,7 @@ def spec_from_document(doc: YamlDocument) -> SweepSpec:
     folder = Path(doc.file).parent
     for k, name in enumerate(spec.scenarios):
         if scenario_file(name, folder) is None:
-            from sim.scenario import bundled_scenarios
+            from sim.files.scenario import bundled_scenarios
 
             file, line = doc.place(("scenarios", k))
             known = tuple(bundled_scenarios())
@@ -235,7 +235,7 @@ def spec_from_document(doc: YamlDocument) -> SweepSpec:
                              + ", ".join(known))
     for k, name in enumerate(spec.lenses):
         if lens_reference(name, folder) is None:
-            from sim.lens import bundled_lenses
+            from sim.files.lens import bundled_lenses
 
             file, line = doc.place(("lenses", k))
             known = tuple(bundled_lenses())
@@ -267,7 +267,7 @@ def check_outcomes(spec: SweepSpec, columns: Sequence[str]) -> None:
 
 def scenario_file(name: str, folder: Path) -> Path | None:
     """The scenario file a spec names: a path relative to the spec's folder, or a bundled name."""
-    from sim.scenario import bundled_scenarios
+    from sim.files.scenario import bundled_scenarios
 
     if name.endswith((".yaml", ".yml")):
         path = folder / name
@@ -276,8 +276,8 @@ def scenario_file(name: str, folder: Path) -> Path | None:
 
 
 def lens_reference(name: str, folder: Path) -> str | None:
-    """What :func:`sim.lens.get_lens` takes for a lens a spec names, or None if there is none."""
-    from sim.lens import bundled_lenses
+    """What :func:`sim.files.lens.get_lens` takes for a lens a spec names, or None if there is none."""
+    from sim.files.lens import bundled_lenses
 
     if name.endswith((".yaml", ".yml")):
         path = folder / name

@@ -42,13 +42,13 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from sim.actors import PRK, RUS
-from sim.engine import Plan, SimulationResult, simulate
-from sim.initial import initial_state
-from sim.kernel import KEY_SERIES
-from sim.params import Parameters
+from sim.model.actors import PRK, RUS
+from sim.engines.vectorized import Plan, SimulationResult, simulate
+from sim.files.initial import initial_state
+from sim.engines.kernel import KEY_SERIES
+from sim.model.params import Parameters
 from sim.predictions import mean_interval, wilson_interval
-from sim.state import INSTRUMENT
+from sim.model.state import INSTRUMENT
 
 BACKCAST = "backcast_2022"
 FIT_QUARTERS = 8  # 2022Q1 .. 2023Q4

@@ -4,17 +4,17 @@ Every mechanism module defines:
 
 - ``NAME``, ``ARTICLES`` (source files and paragraphs) and ``WEIGHTS`` (its lens weights: all
   at 0 switch the mechanism off, which is how ablations are run),
-- ``pull_row(w, q, params, r, i, g)``: the rule, compiled (``sim.jit``): adds actor i's
+- ``pull_row(w, q, params, r, i, g)``: the rule, compiled (``sim.model.jit``): adds actor i's
   contribution to ``g[i, j] = ∂U_i/∂A[i, j]`` in run ``r`` (the marginal utility to i of
   warming toward j; the module docstring writes the utility term it comes from) to the row
   ``g``; ``value_row(w, q, params, r, i, v)`` adds its contribution to the marginal value of
-  each of i's instruments (``sim.state.INSTRUMENTS``) to ``v``;
+  each of i's instruments (``sim.model.state.INSTRUMENTS``) to ``v``;
 - ``pull(world, quantities, params) -> (N, 5, 5)`` and ``instrument_value(world, quantities,
   params) -> (N, I)``: the same rules for every run and actor of a batch,
 
 and a module docstring with the formula, parameters and sources. The rules are pure: they read
 arrays with a leading run axis (the world's, and the quarter's shared
-:class:`sim.quantities.Quantities`) and write only their output row; they never draw random
+:class:`sim.model.quantities.Quantities`) and write only their output row; they never draw random
 numbers. :func:`pull_row` and :func:`value_row` here sum them, and both engines call these.
 """
 
@@ -27,9 +27,9 @@ from types import ModuleType
 import numpy as np
 from numpy.typing import NDArray
 
-from sim.actors import ACTORS
-from sim.jit import rule
-from sim.mechanisms import (
+from sim.model.actors import ACTORS
+from sim.model.jit import rule
+from sim.model.mechanisms import (
     balancing,
     buffer_state,
     hedging,
@@ -40,9 +40,9 @@ from sim.mechanisms import (
     threat,
     transactional,
 )
-from sim.params import Parameters, kernel_parameters
-from sim.quantities import Quantities
-from sim.state import World
+from sim.model.params import Parameters, kernel_parameters
+from sim.model.quantities import Quantities
+from sim.model.state import World
 
 PullFn = Callable[[World, Quantities, Parameters], NDArray[np.float64]]
 

@@ -7,14 +7,14 @@ environment us_china_engagement, the weight Beijing gives to better ties with Wa
 - secondary-sanctions risk: ``-w_sanctions_risk · exposure · (secondary_sanction_threat + ss)
   · A[CHN, RUS]``: the more China trades with the West and the likelier or harsher the
   sanctions, the costlier closeness to Russia; imposed sanctions raise the cost at once, and
-  only the slow decoupling of China's trade (``sim.dynamics``) lowers it later;
+  only the slow decoupling of China's trade (``sim.model.dynamics``) lowers it later;
 - Washington's demands over NK's arms: ``-w_sanctions_risk · engagement · munitions ·
   A[CHN, PRK]``: while NK arms Russia and Beijing prizes its US ties, it keeps NK at arm's length
   (001 ¶12: lower-ranked delegations, abstention on the Panel);
 - entanglement: ``-w_entanglement · war · A[CHN, RUS]``: closeness to a partner at war ties
   China to its conflicts and limits its freedom of action;
 - :func:`autonomy_cost` gives each actor's cost of binding itself (China ``w_autonomy``, others
-  ``default_autonomy``), which the commitment rule (``sim.commitments``) weighs against its
+  ``default_autonomy``), which the commitment rule (``sim.model.commitments``) weighs against its
   need for a treaty;
 - instrument value: China's sanctions enforcement on NK ``w_sanctions_risk · engagement ·
   (munitions + provocation)``: enforcing appeases Washington, which presses Beijing over NK's arms
@@ -36,12 +36,12 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from sim.actors import CHN, N_ACTORS, PRK, RUS
-from sim.jit import rule
-from sim.mechanisms._common import each_instrument_value, each_pull
-from sim.params import Parameters
-from sim.quantities import Quantities
-from sim.state import (
+from sim.model.actors import CHN, N_ACTORS, PRK, RUS
+from sim.model.jit import rule
+from sim.model.mechanisms._common import each_instrument_value, each_pull
+from sim.model.params import Parameters
+from sim.model.quantities import Quantities
+from sim.model.state import (
     ENFORCEMENT_LEVEL,
     MUNITIONS,
     SECONDARY_SANCTIONS,
@@ -63,7 +63,7 @@ def autonomy_cost_of(params, i):  # type: ignore[no-untyped-def]
 
 def autonomy_cost(params: Parameters) -> NDArray[np.float64]:
     """Each actor's cost of a formal alliance, shape ``(5,)``."""
-    from sim.params import kernel_parameters
+    from sim.model.params import kernel_parameters
 
     kp = kernel_parameters(params)
     return np.array([autonomy_cost_of(kp, i) for i in range(N_ACTORS)])

@@ -1,6 +1,6 @@
 """Buffer state: China values a stable NK leaning to China, reacts to drift, fears entrapment.
 
-Utility terms for China (``drift``, ``core_gap`` from ``sim.quantities``; ``instability = 1 -
+Utility terms for China (``drift``, ``core_gap`` from ``sim.model.quantities``; ``instability = 1 -
 stability_PRK``; ``provocation`` is NK's):
 
 - buffer: ``w_buffer · (threat_CHN + instability) · A[CHN, PRK]``: the buffer is worth more
@@ -29,12 +29,12 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from sim.actors import CHN, PRK
-from sim.jit import rule
-from sim.mechanisms._common import each_instrument_value, each_pull
-from sim.params import Parameters
-from sim.quantities import Quantities
-from sim.state import AID_LEVEL, ENFORCEMENT_LEVEL, World
+from sim.model.actors import CHN, PRK
+from sim.model.jit import rule
+from sim.model.mechanisms._common import each_instrument_value, each_pull
+from sim.model.params import Parameters
+from sim.model.quantities import Quantities
+from sim.model.state import AID_LEVEL, ENFORCEMENT_LEVEL, World
 
 NAME = "buffer_state"
 ARTICLES = "000 ¶11, ¶21, ¶23-24; 002 ¶9, ¶11, ¶17"

@@ -1,6 +1,6 @@
 """Hedging (the triple pole): no heavy reliance on a fragile basket, and a door left open.
 
-Utility terms (``reliance[i, j] = D[i, j] + A[i, j]⁺`` from ``sim.quantities``, and the
+Utility terms (``reliance[i, j] = D[i, j] + A[i, j]⁺`` from ``sim.model.quantities``, and the
 baskets' risk ``risk_i = ½ Σ_j reliance[i, j]² · (1 - capacity_j)``):
 
 - basket risk: ``U_i -= w_hedging · risk_i``: leaning on a partner costs in proportion to how
@@ -30,12 +30,12 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from sim.actors import CHN, N_ACTORS, NORTHERN_CAMP, ROK
-from sim.jit import rule
-from sim.mechanisms._common import each_instrument_value, each_pull
-from sim.params import Parameters
-from sim.quantities import Quantities
-from sim.state import HEDGE, World
+from sim.model.actors import CHN, N_ACTORS, NORTHERN_CAMP, ROK
+from sim.model.jit import rule
+from sim.model.mechanisms._common import each_instrument_value, each_pull
+from sim.model.params import Parameters
+from sim.model.quantities import Quantities
+from sim.model.state import HEDGE, World
 
 NAME = "hedging"
 ARTICLES = "000 ¶15-16, ¶19-20, ¶27; 001 ¶20-21"

@@ -3,11 +3,11 @@
 Utility term: ``U_i += w_lifeline · Σ_j (need_i · D[i, j] + inflow[i, j]) · A[i, j]`` with
 ``need_i = 1 + lifeline_strain · strain_i`` (a strained economy needs its lifelines more) and
 ``inflow`` the aid, fuel, food and technology a partner delivers (North Korea's from China and
-from Russia, ``sim.dynamics`` flows); so the pull ``g[i, j] += w_lifeline · (need_i · D[i, j] +
+from Russia, ``sim.model.dynamics`` flows); so the pull ``g[i, j] += w_lifeline · (need_i · D[i, j] +
 inflow[i, j])``: a patron that delivers more is worth more, and rival patrons bidding with aid
 make each worth more to NK (001 ¶7).
 
-Dependence is a slow variable (``sim.dynamics``): it follows alignment and the partner's
+Dependence is a slow variable (``sim.model.dynamics``): it follows alignment and the partner's
 capacity to supply, so a partner whose capacity collapses loses this pull over the quarters in
 which trade reroutes, whatever else happens.
 
@@ -24,12 +24,12 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from sim.actors import CHN, N_ACTORS, PRK, RUS
-from sim.jit import rule
-from sim.mechanisms._common import each_instrument_value, each_pull
-from sim.params import Parameters
-from sim.quantities import Quantities
-from sim.state import CHINESE_AID, TECHNOLOGY, World
+from sim.model.actors import CHN, N_ACTORS, PRK, RUS
+from sim.model.jit import rule
+from sim.model.mechanisms._common import each_instrument_value, each_pull
+from sim.model.params import Parameters
+from sim.model.quantities import Quantities
+from sim.model.state import CHINESE_AID, TECHNOLOGY, World
 
 NAME = "lifeline"
 ARTICLES = "002 ¶7; 000 ¶14, ¶20, ¶27; 003 ¶6; 001 ¶3, ¶7, ¶24"

@@ -1,7 +1,7 @@
 """Patron reliability: a client's expected protection, and its fear of abandonment.
 
 Utility term: ``U_i -= ½ · w_reliability · fear_i²`` with ``fear_i = (need_i - Σ_j protection[i,
-j])⁺`` (``sim.quantities``): protection i needs beyond its own nuclear deterrent, less what
+j])⁺`` (``sim.model.quantities``): protection i needs beyond its own nuclear deterrent, less what
 its patrons are expected to deliver, ``protection[i, j] = A[i, j]⁺ · ability_j · reputation_j ·
 (1 + alliance_protection_bonus · [C[i, j] = 2])``. The pull is the marginal value of
 protection: ``g[i, j] += w_reliability · fear_i · ability_j · reputation_j · (1 + bonus ·
@@ -10,7 +10,7 @@ not toward its adversaries (closeness to a hostile power protects nothing).
 
 A patron at war (strain) or in crisis (stability) protects less; one that failed a client
 (Assad's fall, a client under threat left without support) loses reputation with every client
-(``sim.dynamics.update_reputation``); US reassurance of its allies raises NK's threat (see
+(``sim.model.dynamics.update_reputation``); US reassurance of its allies raises NK's threat (see
 ``threat``) and so its isolation.
 
 Instrument values: US reassurance ``w_reliability · need_ROK · us_reliability`` (an ally in need
@@ -31,12 +31,12 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from sim.actors import N_ACTORS, ROK, USA
-from sim.jit import rule
-from sim.mechanisms._common import each_instrument_value, each_pull
-from sim.params import Parameters
-from sim.quantities import Quantities
-from sim.state import HEDGE, REASSURANCE, US_RELIABILITY, World
+from sim.model.actors import N_ACTORS, ROK, USA
+from sim.model.jit import rule
+from sim.model.mechanisms._common import each_instrument_value, each_pull
+from sim.model.params import Parameters
+from sim.model.quantities import Quantities
+from sim.model.state import HEDGE, REASSURANCE, US_RELIABILITY, World
 
 NAME = "patron_reliability"
 ARTICLES = "003 ¶2-4, ¶9, ¶11-12; 000 ¶19-20"

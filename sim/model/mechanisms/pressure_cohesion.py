@@ -22,12 +22,12 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from sim.actors import CHN, RUS
-from sim.jit import rule
-from sim.mechanisms._common import each_instrument_value, each_pull
-from sim.params import Parameters
-from sim.quantities import Quantities
-from sim.state import TAIWAN_TENSION, WESTERN_PRESSURE, World
+from sim.model.actors import CHN, RUS
+from sim.model.jit import rule
+from sim.model.mechanisms._common import each_instrument_value, each_pull
+from sim.model.params import Parameters
+from sim.model.quantities import Quantities
+from sim.model.state import TAIWAN_TENSION, WESTERN_PRESSURE, World
 
 NAME = "pressure_cohesion"
 ARTICLES = "004 ¶3-4, ¶7-8, ¶10, ¶16"

@@ -1,6 +1,6 @@
 """Structural balance with China as the constant of the triangle.
 
-Utility terms (``coop = A[CHN, RUS]⁺``, ``rivalry = (-A[CHN, RUS])⁺`` from ``sim.quantities``):
+Utility terms (``coop = A[CHN, RUS]⁺``, ``rivalry = (-A[CHN, RUS])⁺`` from ``sim.model.quantities``):
 
 - triad: ``U_i += w_balance · Σ_{j,k} A[i, j] · A[j, k] · A[k, i] / 3``: the friend of my friend
   is my friend, the enemy of my friend my enemy; the pull is ``g[i, j] += w_balance · mean_{k ≠
@@ -35,12 +35,12 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from sim.actors import CHN, N_ACTORS, PRK, RUS
-from sim.jit import rule
-from sim.mechanisms._common import each_instrument_value, each_pull
-from sim.params import Parameters
-from sim.quantities import Quantities
-from sim.state import (
+from sim.model.actors import CHN, N_ACTORS, PRK, RUS
+from sim.model.jit import rule
+from sim.model.mechanisms._common import each_instrument_value, each_pull
+from sim.model.params import Parameters
+from sim.model.quantities import Quantities
+from sim.model.state import (
     AID_LEVEL,
     COVER_LEVEL,
     DIPLOMATIC_COVER,

@@ -14,7 +14,7 @@ Utility terms (and their pulls):
 - instrument value: South Korea's hedge ``-w_threat · threat_ROK`` (a threatened ally does not
   hedge away from its protector).
 
-Threat itself moves toward :func:`threat_target` (see ``sim.dynamics``):
+Threat itself moves toward :func:`threat_target` (see ``sim.model.dynamics``):
 ``hostility_threat · Σ_j (-A[i, j])⁺ · power_j`` plus NK provocation for the US and ROK
 (``provocation_threat``), US exercises for NK (``reassurance_exercise_threat · reassurance ·
 (1 + japan_exercise_share · japan_alliance)``: drills with South Korea and Japan), Taiwan
@@ -35,12 +35,12 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from sim.actors import CHN, N_ACTORS, PRK, ROK, RUS, USA
-from sim.jit import rule
-from sim.mechanisms._common import each_instrument_value, each_pull
-from sim.params import Parameters, kernel_parameters
-from sim.quantities import Quantities, relative_power_of
-from sim.state import HEDGE, JAPAN_ALLIANCE, REASSURANCE, TAIWAN_TENSION, UKRAINE_WAR, World
+from sim.model.actors import CHN, N_ACTORS, PRK, ROK, RUS, USA
+from sim.model.jit import rule
+from sim.model.mechanisms._common import each_instrument_value, each_pull
+from sim.model.params import Parameters, kernel_parameters
+from sim.model.quantities import Quantities, relative_power_of
+from sim.model.state import HEDGE, JAPAN_ALLIANCE, REASSURANCE, TAIWAN_TENSION, UKRAINE_WAR, World
 
 NAME = "threat"
 ARTICLES = "001 ¶17, ¶20; 003 ¶11; 000 ¶24; 004 ¶3, ¶8"

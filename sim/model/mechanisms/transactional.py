@@ -1,7 +1,7 @@
 """Transactional exchange: NK sells munitions and troops to Russia for technology and cover.
 
 Utility terms (``war_need = war · (1 - s + s · strain_RUS)`` and ``capacity`` from
-``sim.quantities``; ``se`` = environment sanctions_enforcement):
+``sim.model.quantities``; ``se`` = environment sanctions_enforcement):
 
 - North Korea: ``U_PRK += w_transactional · A[PRK, RUS] · (war_need · (stability_RUS +
   supplied) + cover_relief · diplomatic_cover · se)`` with ``supplied = munitions + troops``:
@@ -23,7 +23,7 @@ Utility terms (``war_need = war · (1 - s + s · strain_RUS)`` and ``capacity`` 
 
 Demand ends with the war; what Russia can pay falls with its stability (a crisis, a defeat),
 and what NK receives falls with it because the flows of technology and cover are levels times
-Russia's stability (``sim.dynamics``).
+Russia's stability (``sim.model.dynamics``).
 
 Parameters: ``w_transactional``, ``demand_strain_share`` (in ``war_need``), ``cover_relief``.
 Sources: 000 ¶6 (shells and missiles for satellite help and diplomatic patronage), ¶7 (troops
@@ -38,12 +38,12 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from sim.actors import PRK, RUS
-from sim.jit import rule
-from sim.mechanisms._common import each_instrument_value, each_pull
-from sim.params import Parameters
-from sim.quantities import Quantities
-from sim.state import (
+from sim.model.actors import PRK, RUS
+from sim.model.jit import rule
+from sim.model.mechanisms._common import each_instrument_value, each_pull
+from sim.model.params import Parameters
+from sim.model.quantities import Quantities
+from sim.model.state import (
     ARMS_SUPPLY,
     COVER_LEVEL,
     DIPLOMATIC_COVER,

@@ -22,7 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from sim.errors import InputError
+from sim.files.errors import InputError
 from sim.seminar.session import replay_log
 from sim.seminar.web.hub import Hub, Outcome, TokenBook, Writers, side_file
 
