@@ -23,10 +23,10 @@ import numpy as np
 
 from analysis import figures as fig
 from analysis.summary import summary_markdown
-from sim.engines.vectorized import Plan, SimulationResult
-from sim.model.events import catalogue, event_names
-from sim.engines.kernel import KEY_SERIES
+from sim.engines.result import KEY_SERIES, SimulationResult
+from sim.files.catalogue import catalogue, event_names
 from sim.files.quarters import quarter_label
+from sim.plan import Plan
 from sim.results import RunsWriter, build_metadata, results_folder, write_metadata
 
 SUMMARY_FILE = "summary.md"
@@ -107,8 +107,10 @@ def write_results(
 
     Args:
         out_dir: the folder to create. It may exist only if it is empty.
-        result: what :func:`sim.engines.vectorized.simulate` returned, or its chunks in run order as they
-            come (:func:`sim.engines.vectorized.simulate_chunks`): each is written as it arrives and the
+        result: what :func:`sim.engines.vectorized.simulate` returned, or its chunks in run order
+        as they
+            come (:func:`sim.engines.vectorized.simulate_chunks`): each is written as it arrives
+            and the
             report reads the outcomes back a column at a time, so a million runs never sit
             in memory at once.
         plan: the plan that was simulated (scenario, lens, parameters, start, horizon).

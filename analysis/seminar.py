@@ -29,14 +29,14 @@ from analysis.figures import (
     style_quarter_axis,
 )
 from analysis.summary import markdown_table
-from sim.model.actors import ACTORS, SHORT_NAMES
-from sim.engines.kernel import KEY_SERIES
+from sim.engines.result import KEY_SERIES
 from sim.files.quarters import quarter_label
+from sim.model.actors import ACTORS, SHORT_NAMES
+from sim.model.state import INSTRUMENT_NAMES
 from sim.results import results_folder
 from sim.seminar.forecast import Continuations, continuations, forecast_seed, key_estimates
 from sim.seminar.session import Session
 from sim.seminar.world import Branch
-from sim.model.state import INSTRUMENT_NAMES
 
 START_CONE_RUNS = 2000  # futures in the debrief's start cone: percentiles to about ±1%
 MOVE_TEXT = {-1: "cool", 0: "hold", 1: "warm"}

@@ -21,10 +21,10 @@ from typing import NamedTuple
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from sim.files.quarters import quarter_label
 from sim.model.actors import ACTORS, SHORT_NAMES
 from sim.model.outcomes import OUTCOME_DESCRIPTIONS
 from sim.predictions import wilson_interval
-from sim.files.quarters import quarter_label
 
 Z95 = 1.959963984540054  # standard normal quantile for a two-sided 95% interval
 
@@ -282,7 +282,8 @@ def summary_markdown(
 
     Args:
         outcomes: outcome columns by name (one value per run), as in
-            :attr:`sim.engines.vectorized.SimulationResult.outcomes` or :func:`sim.results.read_runs`.
+            :attr:`sim.engines.vectorized.SimulationResult.outcomes` or
+            :func:`sim.results.read_runs`.
         title: page title.
         scenario: scenario name.
         lens: lens name.

@@ -7,7 +7,7 @@ Each CHECKOUT is a directory holding a ``sim/`` package: a ``git worktree`` or `
 of a commit from 5a93d85 on (the child below calls ``run_chunk`` with the key series, as the
 loop has taken them since). First, one untimed process per checkout compiles its rules, or
 loads them from the cache. Then, for P pairs, one process per checkout in turn imports that
-checkout's ``sim``, warms up on 10 runs, and times :func:`sim.engines.kernel.run_chunk` alone (not the
+checkout's ``sim``, warms up on 10 runs, and times the kernel's ``run_chunk`` alone (not the
 calibration, not the table) on N runs of the baseline, K times; it reports the median of the K
 rates and a digest of the outcome table and key series.
 
@@ -31,13 +31,42 @@ from pathlib import Path
 
 CHILD = """
 import hashlib, statistics, sys, time
+import pathlib
 import numpy as np
-from sim.model import rng
-from sim.engines.vectorized import repeatable_mask, start_world
-from sim.engines.kernel import KEY_SERIES, run_chunk
-from sim.model.outcomes import OutcomeAccumulator
-from sim.plan import load_plan
-from sim.files.scenario import SCENARIO_DIR
+import sim
+
+# by what is on disk, not by a failed import: the editable install's finder would answer an
+# import the checkout cannot (sim.model) from the repository the tool is installed from
+if (pathlib.Path(sim.__file__).parent / "engines" / "kernel.py").is_file():
+    # the layout of issue 18: sim/model, sim/files, sim/plan.py, sim/engines
+    from sim.model import rng
+    from sim.engines.vectorized import start_world
+    from sim.engines.result import KEY_SERIES
+    from sim.engines.kernel import run_chunk
+    from sim.model.outcomes import OutcomeAccumulator
+    from sim.plan import load_plan
+    from sim.files.scenario import SCENARIO_DIR
+
+    def advance(world, plan, keys, acc, series):
+        run_chunk(world, plan.params, keys, 0, plan.horizon, plan.base_env, plan.forced,
+                  plan.events, acc, series)
+
+    def outcomes(world, plan, acc):
+        return acc.table(world, plan.params, plan.event_names)
+else:  # the flat layout before it
+    from sim import rng
+    from sim.engine import repeatable_mask, start_world
+    from sim.kernel import KEY_SERIES, run_chunk
+    from sim.outcomes import OutcomeAccumulator
+    from sim.plan import load_plan
+    from sim.scenario import SCENARIO_DIR
+
+    def advance(world, plan, keys, acc, series):
+        run_chunk(world, plan.params, keys, 0, plan.horizon, plan.base_env, plan.forced,
+                  plan.hazards, repeatable_mask(), acc, series)
+
+    def outcomes(world, plan, acc):
+        return acc.table(world, plan.params)
 
 plan = load_plan(SCENARIO_DIR / "baseline.yaml")
 runs, rounds = int(sys.argv[1]), int(sys.argv[2])
@@ -48,10 +77,9 @@ def once(n):
     acc = OutcomeAccumulator.start(world, plan.params)
     series = np.empty((min(n, 100), plan.horizon + 1, len(KEY_SERIES)))
     began = time.perf_counter()
-    run_chunk(world, plan.params, keys, 0, plan.horizon, plan.base_env, plan.forced,
-              plan.hazards, repeatable_mask(), acc, series)
+    advance(world, plan, keys, acc, series)
     elapsed = time.perf_counter() - began
-    table = acc.table(world, plan.params)
+    table = outcomes(world, plan, acc)
     digest = hashlib.sha256(series.tobytes())
     for name in sorted(table):
         digest.update(np.ascontiguousarray(table[name]).tobytes())
@@ -94,8 +122,8 @@ def main() -> None:
     args = parser.parse_args()
     checkouts = [c.resolve() for c in args.checkouts]
     for c in checkouts:
-        if not (c / "sim" / "kernel.py").is_file():
-            parser.error(f"{c}: no sim/engines/kernel.py there")
+        if not any((c / "sim" / k).is_file() for k in ("engines/kernel.py", "kernel.py")):
+            parser.error(f"{c}: no sim/engines/kernel.py (nor an older sim/kernel.py) there")
     for c in dict.fromkeys(checkouts):  # compile or load each variant's rules, untimed
         time_checkout(c, 10, 1)
     rates: list[list[float]] = [[] for _ in checkouts]

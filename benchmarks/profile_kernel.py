@@ -30,8 +30,8 @@ from pathlib import Path
 
 from sim.engines import kernel
 from sim.engines.vectorized import simulate
-from sim.plan import load_plan
 from sim.files.scenario import SCENARIO_DIR
+from sim.plan import load_plan
 
 CODE_BYTES = 0x10000  # more than the compiled loop's length
 

@@ -13,8 +13,8 @@ from sim.compare.attribution import attribute, column_measure, mechanism_players
 from sim.compare.run import run_selection
 from sim.compare.selection import select
 from sim.engines.executors import default_workers, make_executor
-from sim.plan import load_plan
 from sim.files.scenario import bundled_scenarios
+from sim.plan import load_plan
 
 COMPARE_RUNS = 2_000
 ATTRIBUTE_RUNS = 1_000

@@ -16,10 +16,10 @@ from typing import Any
 
 import pytest
 
-from sim.engines.vectorized import simulate
 from sim.engines.mesa_model import simulate_mesa
-from sim.plan import load_plan
+from sim.engines.vectorized import simulate
 from sim.files.scenario import SCENARIO_DIR
+from sim.plan import load_plan
 
 PLAN = load_plan(SCENARIO_DIR / "baseline.yaml")
 VECTOR_RUNS = 20_000
@@ -107,8 +107,8 @@ def test_peak_memory_vectorized(benchmark, runs):
 
 def test_continuation_10000_runs(benchmark):
     """A seminar forecast: 10,000 continuations of a state after 8 quarters to the horizon."""
-    from sim.model import rng
     from sim.engines.vectorized import simulate_from, start_world
+    from sim.model import rng
     from sim.model.step import advance
 
     state, keys = start_world(PLAN, 1), rng.run_keys(4, [0])
@@ -164,8 +164,8 @@ def test_where_the_time_goes(benchmark):
     sim.model.step running the same compiled rules as the chunk loop): shares of the total."""
     import numpy as np
 
-    from sim.model import rng
     from sim.engines.vectorized import start_world
+    from sim.model import rng
     from sim.model.outcomes import OutcomeAccumulator
     from sim.model.step import begin_quarter, combine, decide, end_quarter
 

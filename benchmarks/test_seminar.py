@@ -11,8 +11,8 @@ from __future__ import annotations
 import time
 
 from sim.engines.vectorized import simulate
-from sim.plan import load_plan
 from sim.files.scenario import SCENARIO_DIR
+from sim.plan import load_plan
 from sim.seminar.session import Session
 
 PLAN = load_plan(SCENARIO_DIR / "baseline.yaml")

@@ -127,7 +127,8 @@ def _run(scenario: Path, lens: str, runs: int, seed: int, engine: str, out: Path
          chunk_size: int, figures: bool, quiet: bool, trajectories: int = 0,
          workers: int | None = None) -> None:
     from analysis.report import write_results
-    from sim.engines.vectorized import Record, SimulationResult, simulate_chunks
+    from sim.engines.result import Record, SimulationResult
+    from sim.engines.vectorized import simulate_chunks
     from sim.plan import load_plan
     from sim.results import check_destination, read_metadata
 
@@ -282,9 +283,9 @@ def _evidence(observed: Path, runs: int, seed: int, scenario: str | None,
     from sim.compare.evidence import simulate_lenses, weigh_evidence
     from sim.compare.observations import load_evidence, observation_quarters
     from sim.compare.selection import resolve_lenses, resolve_scenarios, split_names
+    from sim.files.scenario import load_scenario
     from sim.plan import compile_plan
     from sim.results import check_destination, provenance
-    from sim.files.scenario import load_scenario
 
     ev, doc = load_evidence(observed)
     name = scenario or ev.scenario
@@ -363,13 +364,13 @@ def _attribute(scenario: Path, lens: str, outcome: str, versus: str, runs: int, 
         runs_needed,
     )
     from sim.compare.selection import split_names
-    from sim.engines.vectorized import simulate
     from sim.engines.executors import make_executor
+    from sim.engines.vectorized import simulate
+    from sim.files.scenario import bundled_scenarios
+    from sim.files.yamlfiles import suggestion
     from sim.model.mechanisms import REGISTRY
     from sim.plan import load_plan
     from sim.results import check_destination, provenance
-    from sim.files.scenario import bundled_scenarios
-    from sim.files.yamlfiles import suggestion
 
     plan = load_plan(scenario, lens)
     plans = {"scenario": plan}
@@ -431,9 +432,9 @@ def _validate_one(path: Path) -> str:
     from sim.compare.observations import Evidence
     from sim.files.lens import Lens
     from sim.files.scenario import scenario_from_document
+    from sim.files.yamlfiles import read_yaml_file, validate_document
     from sim.sweep.run import prepare
     from sim.sweep.spec import is_sweep_document, spec_from_document
-    from sim.files.yamlfiles import read_yaml_file, validate_document
 
     doc = read_yaml_file(path)
     if is_sweep_document(doc.data):
@@ -674,8 +675,8 @@ def backcast(
     """
     from analysis.validation import checks_markdown, fit_markdown
     from sim.engines.vectorized import simulate
-    from sim.plan import load_plan
     from sim.files.scenario import bundled_scenarios
+    from sim.plan import load_plan
     from sim.validation import backcast as bc
 
     text = _readme_text(readme, "backcast")

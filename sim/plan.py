@@ -1,4 +1,4 @@
-"""Compile a validated scenario and a lens into a :class:`sim.engines.vectorized.Plan`.
+"""Compile a validated scenario and a lens into a :class:`Plan`, what the engines run.
 
 The scenario file format lives in :mod:`sim.files.scenario`; this module turns a loaded
 :class:`~sim.files.scenario.Scenario` into the engines' arrays: the environment at every step
@@ -11,18 +11,18 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 from pydantic import ValidationError
 
-from sim.engines.vectorized import Plan
+from sim.files.catalogue import Hazard, event_names, event_tables
 from sim.files.errors import InputError
-from sim.model.events import Hazard, event_names
 from sim.files.initial import default_environment
 from sim.files.lens import Lens, get_lens, lens_parameters
-from sim.model.params import Parameters
 from sim.files.scenario import (
     EnvPath,
     Scenario,
@@ -31,8 +31,44 @@ from sim.files.scenario import (
     scenario_hash,
     written_in,
 )
-from sim.model.state import ENVIRONMENT
 from sim.files.yamlfiles import Loc, describe_error
+from sim.model.events import EventTables
+from sim.model.params import Parameters
+from sim.model.state import ENVIRONMENT
+from sim.model.step import QuarterInputs
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A scenario compiled for the engines, under one lens."""
+
+    name: str
+    start: str
+    horizon: int
+    base_env: NDArray[np.float64]  # (Q, M)
+    forced: NDArray[np.bool_]  # (Q, E)
+    hazards: tuple[Hazard | None, ...]  # (E,)
+    params: Parameters
+    initial: dict[str, Any] = field(default_factory=dict)
+    lens: str = "neutral"
+    lens_hash: str = ""
+    scenario_hash: str = ""
+    source_file: str = ""
+    outcomes: tuple[str, ...] = ()  # the scenario's outcomes of interest, first in summaries
+
+    @property
+    def events(self) -> EventTables:
+        """The catalogue's effects and this plan's hazards, as the rules take them."""
+        return event_tables(self.hazards)
+
+    @property
+    def event_names(self) -> tuple[str, ...]:
+        """The events, in the order of every event axis (the catalogue's)."""
+        return event_names()
+
+    def inputs(self, quarter: int) -> QuarterInputs:
+        """What the scenario fixes for step ``quarter``."""
+        return QuarterInputs(quarter, self.base_env[quarter], self.forced[quarter], self.events)
 
 
 def environment_path(scenario: Scenario, defaults: Mapping[str, float]) -> NDArray[np.float64]:
@@ -40,7 +76,8 @@ def environment_path(scenario: Scenario, defaults: Mapping[str, float]) -> NDArr
 
     Args:
         scenario: The validated scenario.
-        defaults: Value of every variable of ``sim.model.state.ENVIRONMENT`` the scenario leaves out.
+        defaults: Value of every variable of ``sim.model.state.ENVIRONMENT`` the scenario leaves
+        out.
 
     Returns:
         Row ``q`` holds the values at offset ``q`` from the start, columns in ENVIRONMENT
@@ -156,7 +193,7 @@ def explain_rows(path: str | Path, lens_name: str = "neutral") -> list[tuple[str
     assumption, the scenario file that set it, which for a scenario that extends another may
     be the parent's, or the lens).
     """
-    from sim.model.events import catalogue
+    from sim.files.catalogue import catalogue
     from sim.files.initial import environment_provenance, provenance
     from sim.model.params import parameter_provenance
     from sim.model.state import ENV

@@ -52,8 +52,9 @@ import pyarrow.parquet as pq
 from numpy.typing import NDArray
 
 import sim
-from sim.engines.vectorized import Plan, SimulationResult, concatenate
+from sim.engines.result import SimulationResult, concatenate
 from sim.files.errors import InputError
+from sim.plan import Plan
 
 TRAJECTORIES_FILE = "trajectories.parquet"
 RUNS_FILE = "runs.parquet"
@@ -179,8 +180,8 @@ def runs_table(result: SimulationResult, plan: Plan, seed: int,
 
 def trajectory_columns(series: dict[str, NDArray[Any]]) -> dict[str, NDArray[Any]]:
     """The recorded full state as named 2-D arrays ``(runs, quarters)``."""
+    from sim.files.catalogue import event_names
     from sim.model.actors import ACTORS, DYADS, PARTNERS, dyad_name
-    from sim.model.events import event_names
     from sim.model.state import ENVIRONMENT, FLOWS, INSTRUMENT_NAMES
 
     cols: dict[str, NDArray[Any]] = {}

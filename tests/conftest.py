@@ -9,11 +9,11 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, settings
 
-from sim.engines.vectorized import Plan
-from sim.model.events import Hazard, event_names
+from sim.files.catalogue import Hazard, event_names
 from sim.files.initial import default_environment
 from sim.model.params import Parameters
 from sim.model.state import ENVIRONMENT
+from sim.plan import Plan
 
 # Property tests draw their examples from a fixed seed, so `make test` never fails by chance (a
 # busy machine cannot trip a deadline or the too-slow health check either). To explore new

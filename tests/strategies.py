@@ -6,7 +6,7 @@ import numpy as np
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from sim.model.events import event_names
+from sim.files.catalogue import event_names
 from sim.files.initial import initial_world
 from sim.model.state import ENVIRONMENT, World
 

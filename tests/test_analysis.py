@@ -18,8 +18,8 @@ from analysis.summary import (
     is_binary,
     summary_markdown,
 )
+from sim.engines.result import KEY_SERIES
 from sim.engines.vectorized import simulate
-from sim.engines.kernel import KEY_SERIES
 from sim.files.quarters import quarter_label
 from tests.conftest import make_plan
 

@@ -20,8 +20,8 @@ from sim.compare.attribution import (
     shapley,
 )
 from sim.files.lens import get_lens
-from sim.plan import compile_plan, load_plan
 from sim.files.scenario import bundled_scenarios, load_scenario
+from sim.plan import compile_plan, load_plan
 
 RUNS = 40
 

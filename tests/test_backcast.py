@@ -14,11 +14,11 @@ import numpy as np
 import pytest
 
 from sim.engines.vectorized import simulate
-from sim.model.events import catalogue, event_names
+from sim.files.catalogue import catalogue, event_names
+from sim.files.scenario import bundled_scenarios
 from sim.model.mechanisms import REGISTRY
 from sim.model.params import Parameters
 from sim.plan import load_plan
-from sim.files.scenario import bundled_scenarios
 from sim.validation import backcast as bc
 
 RUNS = 4_000

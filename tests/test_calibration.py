@@ -4,6 +4,7 @@ slow variables at rest, and no drift worth the name over the whole horizon."""
 import numpy as np
 import pytest
 
+from sim.engines.vectorized import simulate, start_world
 from sim.model.actors import DYADS, dyad_name
 from sim.model.decisions import (
     best_levels,
@@ -12,7 +13,6 @@ from sim.model.decisions import (
     stationary_pull,
     total_pull,
 )
-from sim.engines.vectorized import simulate, start_world
 from sim.model.params import Parameters
 from sim.model.quantities import derive
 from sim.model.state import INSTRUMENT_NAMES

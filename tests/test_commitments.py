@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
+from sim.engines.vectorized import start_world
 from sim.model.actors import CHN, PRK, RUS
 from sim.model.commitments import alliance_willingness, update_commitments
-from sim.engines.vectorized import start_world
 from sim.model.params import Parameters
 from sim.model.state import ENV
 from tests.conftest import make_plan

@@ -36,9 +36,9 @@ from sim.compare.tables import PREDICTION_COLUMNS, prediction_rows, read_predict
 from sim.engines.vectorized import simulate
 from sim.files.errors import InputError
 from sim.files.lens import bundled_lenses, load_lens
+from sim.files.scenario import bundled_scenarios, load_scenario
 from sim.plan import compile_plan
 from sim.results import ID_COLUMNS, PARAMETERS_KEY, read_metadata, read_runs
-from sim.files.scenario import bundled_scenarios, load_scenario
 
 RUNS = 200
 SEED = 5

@@ -9,12 +9,12 @@ wrong, so each of these would have caught one of the reversed mechanisms of the 
 import numpy as np
 import pytest
 
-from sim.model.actors import CHN, PRK, ROK, RUS, USA
-from sim.model.decisions import total_pull
-from sim.model.dynamics import flow_levels, lifeline_target, sanctions_squeeze, update_reputation
 from sim.engines.vectorized import simulate, start_world
 from sim.files.initial import default_environment
 from sim.files.lens import get_lens, lens_parameters
+from sim.model.actors import CHN, PRK, ROK, RUS, USA
+from sim.model.decisions import total_pull
+from sim.model.dynamics import flow_levels, lifeline_target, sanctions_squeeze, update_reputation
 from sim.model.mechanisms import (
     balancing,
     buffer_state,

@@ -5,9 +5,9 @@ import hashlib
 import numpy as np
 import pytest
 
-from sim.engines.vectorized import simulate
-from sim.model.events import Hazard
 from sim.engines.mesa_model import GeoModel, simulate_mesa
+from sim.engines.vectorized import simulate
+from sim.files.catalogue import Hazard
 from sim.model.state import STATE_FIELDS
 from tests.conftest import make_plan
 
@@ -95,8 +95,8 @@ def test_same_seed_same_bytes_other_seed_other_data():
 
 def test_baseline_scenario_runs_0_to_19_agree_every_quarter():
     """The issue's wording: the bundled baseline, its runs 0..19, every quarter, to 1e-9."""
-    from sim.plan import load_plan
     from sim.files.scenario import SCENARIO_DIR
+    from sim.plan import load_plan
 
     plan = load_plan(SCENARIO_DIR / "baseline.yaml")
     vec = simulate(plan, 20, seed=2025, record="full")
@@ -117,7 +117,7 @@ def test_baseline_scenario_runs_0_to_19_agree_every_quarter():
     (("key", 0, 4, 0, 10), (0, 4)),
 ])
 def test_recorded_rows_cut_each_batch_by_run_number(args, expected):
-    from sim.engines.vectorized import recorded_rows
+    from sim.engines.result import recorded_rows
 
     assert recorded_rows(*args) == expected
 
@@ -146,12 +146,13 @@ def test_engines_agree_on_every_bundled_scenario_and_lens(scenario, lens):
 
     Two runs each (runs 0 and 7, so a run index other than 0 is covered). The vectorized
     engine's recorded path runs the phases of sim.model.step over the batch; without recording, or
-    recording only the key series, it runs the compiled chunk loop (sim.engines.kernel): both are held
+    recording only the key series, it runs the compiled chunk loop (sim.engines.kernel): both are
+    held
     to the Mesa engine, and the two vectorized paths to each other byte for byte.
     """
     from sim.engines.vectorized import simulate
-    from sim.plan import load_plan
     from sim.files.scenario import bundled_scenarios
+    from sim.plan import load_plan
 
     plan = load_plan(bundled_scenarios()[scenario], lens)
     vec = simulate(plan, 8, seed=3, record="full")
@@ -187,8 +188,8 @@ def test_a_continuation_of_a_runs_own_state_ends_where_the_run_ends():
     """Run 3 stepped 10 quarters by the phases of sim.model.step (a batch of one, as the Mesa engine
     does), then continued as run 3 by the compiled chunk loop: the same draws, so the same
     final state as run 3 simulated whole."""
-    from sim.model import rng
     from sim.engines.vectorized import simulate_from, start_world
+    from sim.model import rng
     from sim.model.step import advance
 
     plan = _busy_plan()
@@ -208,8 +209,8 @@ def test_continuations_on_threads_and_their_key_series_are_the_same():
     # a seminar forecast runs its chunks on threads and records the key series of the first
     # futures in the compiled loop: the numbers equal one thread's, and the recorded series end
     # where the outcome table says
+    from sim.engines.result import KEY_SERIES
     from sim.engines.vectorized import simulate_from, start_world
-    from sim.engines.kernel import KEY_SERIES
     plan = _busy_plan()
     state = start_world(plan, 1)
     one = simulate_from(plan, state, 0, 90, 4, key_runs=30)

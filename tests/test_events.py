@@ -3,18 +3,18 @@
 import numpy as np
 import pytest
 
-from sim.model.actors import CHN, RUS
 from sim.engines.vectorized import simulate, start_world
-from sim.model.events import (
+from sim.files.catalogue import (
     Effect,
     Hazard,
-    apply_effects,
     catalogue,
+    effect_table,
     event_names,
-    fire,
-    hazard_probabilities,
+    hazard_table,
     repeatable_mask,
 )
+from sim.model.actors import CHN, RUS
+from sim.model.events import apply_effects, fire, hazard_probabilities
 from sim.model.state import ENV
 from tests.conftest import make_plan
 
@@ -41,7 +41,7 @@ def test_effects_apply_only_where_fired_and_keep_alignment_symmetric():
     plan = make_plan()
     world = start_world(plan, 2)
     before = world.copy()
-    apply_effects(world, _fired(world, "china_russia_rift"), plan.base_env[0])
+    apply_effects(world, _fired(world, "china_russia_rift"), plan.base_env[0], effect_table())
     assert world.alignment[0, CHN, RUS] == world.alignment[0, RUS, CHN] == -0.4
     assert world.commitment[0, CHN, RUS] == world.commitment[0, RUS, CHN] == 0
     assert world.affinity[0, CHN, RUS] == pytest.approx(before.affinity[0, CHN, RUS] - 1.0)
@@ -67,10 +67,10 @@ def test_hazards_depend_on_the_state_and_are_clipped():
     world.strain[:, RUS] = [0.0, 0.5, 1.0]
     e = len(event_names())
     hazards = tuple(Hazard(0.1, (("strain.RUS", 0.4),)) if i == 0 else None for i in range(e))
-    p = hazard_probabilities(world, hazards)[:, 0]
+    p = hazard_probabilities(world, hazard_table(hazards))[:, 0]
     np.testing.assert_allclose(p, [0.1, 0.3, 0.5])
     big = tuple(Hazard(0.9, (("strain.RUS", 1.0),)) for _ in range(e))
-    assert hazard_probabilities(world, big).max() == 1.0
+    assert hazard_probabilities(world, hazard_table(big)).max() == 1.0
 
 
 def test_once_only_events_fire_once_and_repeatable_ones_again():
@@ -118,7 +118,7 @@ def test_every_effect_target_changes_the_state():
     for name in event_names():
         world = start_world(plan, 1)
         before = world.copy()
-        apply_effects(world, _fired(world, name), plan.base_env[0])
+        apply_effects(world, _fired(world, name), plan.base_env[0], effect_table())
         changed = [k for k, v in world.arrays().items()
                    if not np.array_equal(v, before.arrays()[k])]
         assert changed, name

@@ -12,8 +12,8 @@ from sim.compare.observations import load_evidence, observation_quarters
 from sim.engines.vectorized import simulate
 from sim.files.errors import InputError
 from sim.files.lens import seeds_dir
-from sim.plan import load_plan
 from sim.files.scenario import bundled_scenarios
+from sim.plan import load_plan
 from tests.test_cli import geosim
 
 BUNDLED = seeds_dir() / "evidence_2025.yaml"

@@ -10,9 +10,8 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
+from sim.files.catalogue import event_names
 from sim.files.errors import InputError
-from sim.model.events import event_names
-from sim.plan import explain_rows, forced_events, hazards
 from sim.files.scenario import (
     SCENARIO_DIR,
     Scenario,
@@ -23,6 +22,7 @@ from sim.files.scenario import (
     scenario_json_schema,
     written_in,
 )
+from sim.plan import explain_rows, forced_events, hazards
 
 BASE = """\
 name: base

@@ -6,8 +6,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from sim.model.actors import ACTORS
 from sim.files.initial import cow_capability, default_environment, initial_arrays, provenance
+from sim.model.actors import ACTORS
 from sim.model.state import ENVIRONMENT
 
 COW = Path(__file__).resolve().parent.parent / "sim" / "data" / "cow_nmc_v6_northeast_asia.csv"

@@ -4,6 +4,7 @@ import numpy as np
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from sim.files.catalogue import Hazard, event_names, event_tables, hazard_table
 from sim.model import rng
 from sim.model.calibration import calibrate
 from sim.model.decisions import (
@@ -13,7 +14,7 @@ from sim.model.decisions import (
     move_probabilities,
     total_pull,
 )
-from sim.model.events import Hazard, event_names, hazard_probabilities, repeatable_mask
+from sim.model.events import hazard_probabilities
 from sim.model.params import Parameters, kernel_parameters
 from sim.model.quantities import derive
 from sim.model.state import ENVIRONMENT
@@ -55,7 +56,7 @@ def test_steps_keep_the_state_valid(world, env, hazard, seed):
     for quarter in range(6):
         forced = np.zeros(E, dtype=bool)
         forced[quarter % E] = True
-        inputs = QuarterInputs(quarter, np.array(env), forced, hazards, repeatable_mask())
+        inputs = QuarterInputs(quarter, np.array(env), forced, event_tables(hazards))
         advance(world, P, inputs, keys)
         _check(world)
 
@@ -72,8 +73,8 @@ def test_probabilities_are_probabilities(world, rationality, hazard):
     np.testing.assert_allclose(probs.sum(axis=-1), 1.0, atol=1e-12)
     levels = best_levels(instrument_values(world, q, params), params)
     assert np.isfinite(levels).all() and levels.min() >= 0.0 and levels.max() <= 1.0
-    hz = hazard_probabilities(world, tuple(Hazard(hazard, (("strain.RUS", 3.0),))
-                                           for _ in range(E)))
+    hz = hazard_probabilities(world, hazard_table(tuple(Hazard(hazard, (("strain.RUS", 3.0),))
+                                                        for _ in range(E))))
     assert hz.min() >= 0.0 and hz.max() <= 1.0
 
 

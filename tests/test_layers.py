@@ -1,5 +1,6 @@
 """Dependencies run one way: the command line on top, then ``analysis``, then the model ``sim``;
-inside the model, the compiler (``sim.plan``) on top of the scenario format (``sim.files.scenario``).
+inside the model, the compiler (``sim.plan``) on top of the scenario format
+(``sim.files.scenario``).
 
 No module of ``sim`` except the command line (``sim/cli.py``) imports ``analysis``, so the model
 can be used, tested and shipped without the reports.
@@ -113,7 +114,8 @@ CAPABILITIES = ("compare", "seminar", "sweep")
 
 def test_no_capability_imports_another() -> None:
     """The capabilities (sim/compare, sim/seminar, sim/sweep) sit side by side on the model and
-    the shared executor (sim/engines/executors.py): none imports another, so each can change alone."""
+    the shared executor (sim/engines/executors.py): none imports another, so each can change
+    alone."""
     offenders = {}
     for name in CAPABILITIES:
         for path in sorted((SIM / name).rglob("*.py")):

@@ -18,9 +18,9 @@ from sim.files.lens import (
     load_lens,
     parse_statement,
 )
+from sim.files.scenario import bundled_scenarios
 from sim.model.params import Parameters
 from sim.plan import load_plan
-from sim.files.scenario import bundled_scenarios
 
 # Non-empty lines per article, counted from ../shared/seeds (awk 'NF{n++} END{print n}' FILE).
 # A user's clone does not have the articles, so the counts are written down here.

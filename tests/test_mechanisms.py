@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 
 import sim.model.mechanisms as mechanisms
-from sim.model.actors import CHN, PRK, ROK, RUS, USA
 from sim.files.initial import default_environment, initial_world
+from sim.model.actors import CHN, PRK, ROK, RUS, USA
 from sim.model.mechanisms import (
     REGISTRY,
     balancing,

@@ -4,14 +4,14 @@ import mesa
 import numpy as np
 import pytest
 
+from sim.engines.mesa_model import GeoModel
+from sim.engines.vectorized import simulate
+from sim.files.scenario import bundled_scenarios
 from sim.model.actors import ACTORS, CHN, PRK, RUS
 from sim.model.decisions import total_pull
-from sim.engines.vectorized import simulate
-from sim.engines.mesa_model import GeoModel
-from sim.plan import load_plan
-from sim.files.scenario import bundled_scenarios
 from sim.model.state import INSTRUMENT_NAMES
 from sim.model.step import begin_quarter
+from sim.plan import load_plan
 
 FINAL_COLUMNS = {  # DataCollector model reporter -> the vectorized engine's outcome column
     "align_CHN-RUS": "align_CHN-RUS_final",

@@ -10,10 +10,10 @@ from __future__ import annotations
 import numpy as np
 
 from sim.engines.vectorized import simulate
-from sim.model.events import event_names
+from sim.files.catalogue import event_names
 from sim.files.lens import bundled_lenses
-from sim.plan import load_plan
 from sim.files.scenario import bundled_scenarios
+from sim.plan import load_plan
 
 RUNS = 60
 

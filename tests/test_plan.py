@@ -8,9 +8,9 @@ import pytest
 
 import sim.files.scenario
 from sim.files.errors import InputError
-from sim.plan import explain_rows, load_plan
 from sim.files.scenario import SCENARIO_DIR
 from sim.files.yamlfiles import YamlDocument
+from sim.plan import explain_rows, load_plan
 
 BASELINE = SCENARIO_DIR / "baseline.yaml"
 

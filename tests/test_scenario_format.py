@@ -12,11 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from sim.model.actors import ACTORS, PARTNERS
+from sim.files.catalogue import Hazard, event_names, quantity_names
 from sim.files.errors import InputError, format_field
-from sim.model.events import Hazard, event_names, quantity_names
-from sim.model.params import PARAMETER_NAMES, Parameters
-from sim.plan import environment_path, forced_events, hazards, parameters
 from sim.files.quarters import format_quarter, parse_quarter
 from sim.files.scenario import (
     EnvPath,
@@ -26,8 +23,11 @@ from sim.files.scenario import (
     scenario_from_text,
     scenario_hash,
 )
-from sim.model.state import ENVIRONMENT, INSTRUMENT_NAMES
 from sim.files.yamlfiles import MAX_BYTES
+from sim.model.actors import ACTORS, PARTNERS
+from sim.model.params import PARAMETER_NAMES, Parameters
+from sim.model.state import ENVIRONMENT, INSTRUMENT_NAMES
+from sim.plan import environment_path, forced_events, hazards, parameters
 
 DATA = Path(__file__).parent / "data"
 BAD = DATA / "bad_scenarios"

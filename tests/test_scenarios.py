@@ -22,14 +22,14 @@ import pytest
 from numpy.typing import NDArray
 
 from sim.cli import schema_text, schemas
-from sim.engines.vectorized import simulate
-from sim.model.events import catalogue, event_names
 from sim.engines.mesa_model import simulate_mesa
-from sim.plan import load_plan
+from sim.engines.vectorized import simulate
+from sim.files.catalogue import catalogue, event_names
 from sim.files.scenario import load_scenario
-from sim.model.state import ENVIRONMENT
-from sim.validation.effects import DEFINING, Effect, Z, paired
 from sim.files.yamlfiles import read_yaml_file
+from sim.model.state import ENVIRONMENT
+from sim.plan import load_plan
+from sim.validation.effects import DEFINING, Effect, Z, paired
 
 REPO = Path(__file__).resolve().parent.parent
 SCENARIO_DIR = REPO / "scenarios"

@@ -7,20 +7,20 @@ import json
 import numpy as np
 import pytest
 
+from sim.engines.mesa_model import GeoModel
+from sim.engines.vectorized import simulate, simulate_runs, start_world
+from sim.files.catalogue import event_names
+from sim.files.scenario import SCENARIO_DIR
 from sim.model import rng
 from sim.model.actors import PRK, RUS
-from sim.engines.vectorized import simulate, simulate_runs, start_world
-from sim.model.events import event_names
-from sim.engines.mesa_model import GeoModel
+from sim.model.state import INSTRUMENT, STATE_FIELDS
+from sim.model.step import begin_quarter, combine, decide, end_quarter
 from sim.plan import load_plan
-from sim.files.scenario import SCENARIO_DIR
 from sim.seminar.commands import CommandError, parse_command
 from sim.seminar.forecast import continuations, forecast_seed, key_estimates
 from sim.seminar.log import read_log
 from sim.seminar.session import Session, replay_log
 from sim.seminar.world import Branch, state_digest
-from sim.model.state import INSTRUMENT, STATE_FIELDS
-from sim.model.step import begin_quarter, combine, decide, end_quarter
 
 BASELINE = SCENARIO_DIR / "baseline.yaml"
 PLAN = load_plan(BASELINE)
@@ -375,7 +375,7 @@ def test_the_branch_override_hook_leaves_the_keys_alone():
 def test_the_fan_chart_futures_are_the_first_of_the_forecast():
     # the outcomes come from the compiled chunk loop, the key series of the first futures from
     # the quarter-by-quarter path: the same futures, so their final values agree exactly
-    from sim.engines.kernel import KEY_SERIES
+    from sim.engines.result import KEY_SERIES
     futures = continuations(PLAN, start_world(PLAN, 1), 0, 50, 5, fan_runs=20)
     assert futures.runs == 50 and futures.key.shape[0] == 20
     final = futures.key[:, -1, KEY_SERIES.index("align_RUS-PRK")]

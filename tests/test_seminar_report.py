@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 
 from analysis.seminar import decision_rows, departures
-from sim.engines.kernel import KEY_SERIES
-from sim.plan import load_plan
+from sim.engines.result import KEY_SERIES
 from sim.files.scenario import SCENARIO_DIR
+from sim.plan import load_plan
 from sim.seminar.forecast import Continuations
 from sim.seminar.session import Session
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sim.model.actors import CHN, PRK, RUS
 from sim.compare.signposts import (
     MIN_DIVERGENCE,
     best_split,
@@ -17,10 +16,11 @@ from sim.compare.signposts import (
 )
 from sim.engines.vectorized import simulate
 from sim.files.lens import get_lens, parse_lens
-from sim.model.outcomes import WATCH_QUARTERS, WATCHED, watch_columns
-from sim.plan import compile_plan
 from sim.files.scenario import bundled_scenarios, load_scenario
+from sim.model.actors import CHN, PRK, RUS
+from sim.model.outcomes import WATCH_QUARTERS, WATCHED, watch_columns
 from sim.model.state import FLOW
+from sim.plan import compile_plan
 
 RUNS = 400
 BASELINE = bundled_scenarios()["baseline"]

@@ -14,14 +14,15 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from sim.engines.vectorized import concatenate, simulate
-from sim.files.errors import InputError
 from sim.engines.executors import (
     ProcessExecutor,
     SequentialExecutor,
     ThreadExecutor,
     simulate_parallel_chunks,
 )
+from sim.engines.result import concatenate
+from sim.engines.vectorized import simulate
+from sim.files.errors import InputError
 from sim.sweep.design import draw
 from sim.sweep.run import RUNS, load_sweep, run_sweep
 from sim.sweep.spec import Design, ParameterRange
@@ -163,8 +164,8 @@ def test_a_cell_equals_a_standalone_run_with_its_parameters(tmp_path):
 def test_run_with_workers_equals_one_process(executor):
     """`geosim run --workers K` runs its chunks on threads (the compiled loop releases the
     GIL); the sweep's executor uses processes: both give one process's numbers."""
-    from sim.plan import load_plan
     from sim.files.scenario import SCENARIO_DIR
+    from sim.plan import load_plan
 
     plan = load_plan(SCENARIO_DIR / "russian_collapse.yaml", "rusi_004")
     alone = simulate(plan, 90, 5, chunk_size=20, record="key", record_runs=50, full_runs=3)

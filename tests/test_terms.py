@@ -5,16 +5,16 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from sim.engines.vectorized import start_world
+from sim.files.scenario import SCENARIO_DIR
 from sim.model import rng
 from sim.model.decisions import instrument_values, total_pull
-from sim.engines.vectorized import start_world
 from sim.model.mechanisms import REGISTRY
-from sim.plan import load_plan
 from sim.model.quantities import derive
-from sim.files.scenario import SCENARIO_DIR
 from sim.model.state import INSTRUMENT_NAMES
 from sim.model.step import advance
 from sim.model.terms import AFFINITY, INSTRUMENT_BASE, UPKEEP, leading_terms, utility_terms
+from sim.plan import load_plan
 
 PLAN = load_plan(SCENARIO_DIR / "russian_collapse.yaml")
 

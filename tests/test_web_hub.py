@@ -13,8 +13,8 @@ import threading
 
 import pytest
 
-from sim.plan import load_plan
 from sim.files.scenario import SCENARIO_DIR
+from sim.plan import load_plan
 from sim.seminar.session import Session, replay_log
 from sim.seminar.web.hub import Hub, TokenBook, side_file
 from sim.seminar.web.palette import ALIGNMENT_BINS, MACHADO, SERIES_COLOURS, delta_e

@@ -1,7 +1,8 @@
 """Why an outcome differs: the difference split into each mechanism's part (Shapley values).
 
 The **players** are switches on the parameters. For ``geosim attribute`` they are the nine
-mechanisms of :data:`sim.model.mechanisms.REGISTRY`: a mechanism *on* keeps the lens's weights, *off*
+mechanisms of :data:`sim.model.mechanisms.REGISTRY`: a mechanism *on* keeps the lens's weights,
+*off*
 sets them to 0 (as the ablation does, :mod:`sim.validation.ablation`; the start is calibrated
 again under each setting, so it stays a stationary point). A **coalition** S is the set of
 players on. Its value is the mean over runs of a per-run quantity, e.g. the paired difference
@@ -36,10 +37,11 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from sim.engines.vectorized import Plan, simulate
 from sim.engines.executors import Executor, SequentialExecutor
+from sim.engines.vectorized import simulate
 from sim.model.mechanisms import REGISTRY
 from sim.model.params import Parameters
+from sim.plan import Plan
 
 Z_95 = 1.959963984540054
 

@@ -37,8 +37,9 @@ from numpy.typing import NDArray
 
 from sim.compare.observations import Evidence
 from sim.compare.signposts import Indicator, chi2_quantile
-from sim.engines.vectorized import Plan, simulate
+from sim.engines.vectorized import simulate
 from sim.model.outcomes import WATCHED, watch_column
+from sim.plan import Plan
 
 MIN_ESS = 50.0
 FAR_TAIL = 0.001

@@ -30,12 +30,12 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from sim.files.catalogue import event_names
 from sim.files.errors import InputError, format_field
-from sim.model.events import event_names
 from sim.files.lens import _check_pointers
-from sim.model.outcomes import WATCH_QUARTERS, WATCHED
 from sim.files.quarters import parse_quarter, quarter_label
 from sim.files.yamlfiles import YamlDocument, read_yaml_file, suggestion, validate_document
+from sim.model.outcomes import WATCH_QUARTERS, WATCHED
 
 DEFAULT_SCENARIO = "backcast_2022"
 
@@ -50,8 +50,9 @@ class Observation(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
-    indicator: str = Field(description="an observable indicator (see sim.model.outcomes.WATCHED) or "
-                                       "event:<name> (1 if the event had happened, 0 if not)")
+    indicator: str = Field(description="an observable indicator (see "
+                                       "sim.model.outcomes.WATCHED) or event:<name> (1 if the "
+                                       "event had happened, 0 if not)")
     at: str = Field(description="the quarter by whose end it was observed, YYYYQn; it must be "
                                 "4, 8 or 12 quarters into the scenario (counting its start)")
     value: float = Field(description="the observed value, on the indicator's scale")

@@ -15,13 +15,14 @@ from dataclasses import dataclass
 
 from sim.compare.selection import Authored, LeftOut, Selection, prediction_error, select
 from sim.compare.signposts import Signpost, signposts
-from sim.engines.vectorized import Plan, SimulationResult, concatenate, simulate
 from sim.engines.executors import Executor, SequentialExecutor, run_job, run_jobs
+from sim.engines.result import SimulationResult, concatenate
+from sim.engines.vectorized import simulate
 from sim.files.lens import Lens
-from sim.plan import compile_plan
-from sim.predictions import Score, evaluate
 from sim.files.scenario import load_scenario
 from sim.files.yamlfiles import suggestion
+from sim.plan import Plan, compile_plan
+from sim.predictions import Score, evaluate
 
 
 @dataclass(frozen=True)

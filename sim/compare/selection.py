@@ -3,7 +3,8 @@
 :func:`select` resolves lens and scenario names as a user gives them (on the command line or
 from Python), checks that every prediction of the selected lenses names a bundled scenario, and
 keeps the predictions whose scenario (and reference, for ``d``/``dP``) is selected. Every
-problem is an :class:`~sim.files.errors.InputError` naming the command-line option, or the lens file,
+problem is an :class:`~sim.files.errors.InputError` naming the command-line option, or the lens
+file,
 line and field.
 """
 

@@ -36,7 +36,7 @@ from statistics import NormalDist
 import numpy as np
 from numpy.typing import NDArray
 
-from sim.model.events import event_names
+from sim.files.catalogue import event_names
 from sim.model.outcomes import WATCH_QUARTERS, WATCHED, watch_column
 
 MAX_BINS = 20

@@ -31,8 +31,8 @@ from sim.compare.attribution import (
     with_coalition,
 )
 from sim.compare.run import Comparison, Scored
-from sim.engines.vectorized import Plan
 from sim.engines.executors import Executor, RunJob, SequentialExecutor, run_job
+from sim.plan import Plan
 from sim.predictions import statement_values
 
 DEFAULT_RUNS = 200

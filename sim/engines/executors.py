@@ -41,15 +41,10 @@ from typing import Any, Protocol, TypeVar
 
 import numpy as np
 
-from sim.engines.vectorized import (
-    Plan,
-    Record,
-    SimulationResult,
-    chunk_bounds,
-    recorded_rows,
-    simulate_runs,
-)
+from sim.engines.result import Record, SimulationResult, recorded_rows
+from sim.engines.vectorized import chunk_bounds, simulate_runs
 from sim.files.errors import InputError
+from sim.plan import Plan
 
 J = TypeVar("J")
 R = TypeVar("R")
@@ -110,7 +105,8 @@ class SequentialExecutor(_Closing):
 
 
 #: Modules the forkserver imports once, so that every worker forked from it starts warm.
-PRELOAD: tuple[str, ...] = ("numpy", "pyarrow", "pyarrow.parquet", "sim.engines.vectorized", "sim.sweep.run")
+PRELOAD: tuple[str, ...] = ("numpy", "pyarrow", "pyarrow.parquet", "sim.engines.vectorized",
+"sim.sweep.run")
 
 
 class _PoolExecutor(_Closing):
@@ -272,7 +268,7 @@ def run_job(job: RunJob) -> SimulationResult:
 def run_jobs(plan: Plan, runs: int, seed: int, *, chunk_size: int = 10_000, first_run: int = 0,
              record: Record = "none", record_runs: int | None = None,
              full_runs: int = 0) -> list[RunJob]:
-    """The chunks of a Monte Carlo, cut exactly as :func:`sim.engines.vectorized.simulate` cuts them."""
+    """The chunks of a Monte Carlo, cut as :func:`sim.engines.vectorized.simulate` cuts them."""
     jobs = []
     for start, stop in chunk_bounds(runs, chunk_size, first_run):
         rows = recorded_rows(record, record_runs, full_runs, start - first_run, stop - start)
@@ -285,9 +281,10 @@ def simulate_parallel_chunks(
     first_run: int = 0, record: Record = "none", record_runs: int | None = None,
     full_runs: int = 0, progress: Callable[[int], None] | None = None,
 ) -> Iterator[SimulationResult]:
-    """:func:`sim.engines.vectorized.simulate`'s chunks, run on ``executor``, one at a time in run order.
+    """:func:`sim.engines.vectorized.simulate`'s chunks, run on ``executor``, in run order.
 
-    The chunks are those of :func:`sim.engines.vectorized.simulate_chunks` whatever the executor, the
+    The chunks are those of :func:`sim.engines.vectorized.simulate_chunks` whatever the executor,
+    the
     number of workers or the order in which they finish. A chunk is given as soon as it and
     every chunk before it have finished (one that finishes early waits in memory; at most
     twice the workers' chunks are in flight).

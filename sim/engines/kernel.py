@@ -2,7 +2,8 @@
 
 :func:`run_chunk` runs, for each run of the chunk and each quarter, the same compiled rules the
 phases of :mod:`sim.model.step` run over a batch (and a Mesa agent over a batch of one):
-:func:`sim.model.step.begin_quarter_row`, :func:`sim.model.decisions.decide_row` for each of the five
+:func:`sim.model.step.begin_quarter_row`, :func:`sim.model.decisions.decide_row` for each of the
+five
 actors, :func:`sim.model.step.end_quarter_row` and the outcome accumulator's
 :func:`sim.model.outcomes.record_row`. One run's state stays in the cache for its whole trajectory,
 and nothing is allocated per quarter. It is the single-process fast path of
@@ -16,22 +17,16 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from sim.engines.result import KEY_SERIES
 from sim.model.actors import CHN, N_ACTORS, PRK, ROK, RUS, USA
 from sim.model.decisions import decide_row
-from sim.model.events import effect_table, hazard_table
+from sim.model.events import EventTables
 from sim.model.jit import rule
 from sim.model.outcomes import record_row
 from sim.model.params import Parameters, kernel_parameters
 from sim.model.quantities import empty_quantities
 from sim.model.state import World
 from sim.model.step import begin_quarter_row, end_quarter_row
-
-#: The key per-quarter series (fan charts, seminar forecasts), in the order :func:`key_row`
-#: writes them.
-KEY_SERIES: tuple[str, ...] = (
-    "align_CHN-RUS", "align_RUS-PRK", "align_CHN-PRK", "align_USA-ROK", "nk_tilt",
-    "prk_dependence_chn",
-)
 
 
 @rule
@@ -54,17 +49,15 @@ def key_rows(w, series):  # type: ignore[no-untyped-def]
 
 
 @rule
-def _run_chunk(w, params, keys, first, last, base_env, forced, repeatable, h_base, h_event,
-               h_code, h_coef, e_event, e_target, e_op, e_value, e_i, e_j, e_permanent, q,
-               acc, series, probabilities, fired, g, v, moves, levels, willing,
+def _run_chunk(w, params, keys, first, last, base_env, forced, events, q, acc, series,
+               probabilities, fired, g, v, moves, levels, willing,
                scratch):  # type: ignore[no-untyped-def]
     for r in range(w.alignment.shape[0]):
         if r < series.shape[0]:
             key_row(w, r, series, r, 0)
         for quarter in range(first, last):
             begin_quarter_row(w, params, keys, quarter, r, base_env[quarter], forced[quarter],
-                              repeatable, h_base, h_event, h_code, h_coef, e_event, e_target,
-                              e_op, e_value, e_i, e_j, e_permanent, probabilities, fired, q)
+                              events, probabilities, fired, q)
             for k in range(levels.shape[0]):
                 levels[k] = w.instruments[r, k]
             for i in range(N_ACTORS):
@@ -76,9 +69,8 @@ def _run_chunk(w, params, keys, first, last, base_env, forced, repeatable, h_bas
 
 
 def run_chunk(world: World, params: Parameters, keys: NDArray[np.uint64], first: int, last: int,
-              base_env: NDArray[np.float64], forced: NDArray[np.bool_],
-              hazards: tuple[Any, ...], repeatable: NDArray[np.bool_], accumulator: Any,
-              series: NDArray[np.float64] | None = None) -> None:
+              base_env: NDArray[np.float64], forced: NDArray[np.bool_], events: EventTables,
+              accumulator: Any, series: NDArray[np.float64] | None = None) -> None:
     """Advance every run of ``world`` from quarter ``first`` to ``last`` in place.
 
     Each quarter is folded into ``accumulator`` (a :class:`sim.model.outcomes.OutcomeAccumulator`),
@@ -89,12 +81,9 @@ def run_chunk(world: World, params: Parameters, keys: NDArray[np.uint64], first:
     """
     if series is None:
         series = np.empty((0, last - first + 1, len(KEY_SERIES)))
-    h, e = hazard_table(hazards), effect_table()
     _run_chunk(world.view(), kernel_parameters(params), keys, first, last,
-               np.ascontiguousarray(base_env, np.float64), np.ascontiguousarray(forced),
-               np.ascontiguousarray(repeatable), h.base, h.event, h.code, h.coef, e.event,
-               e.target, e.op, e.value, e.i, e.j, e.permanent, empty_quantities(world.n_runs),
-               accumulator.view(), series,
+               np.ascontiguousarray(base_env, np.float64), np.ascontiguousarray(forced), events,
+               empty_quantities(world.n_runs), accumulator.view(), series,
                *work_buffers(forced.shape[1], world.instruments.shape[1]))
     accumulator.quarters = last - first
 

@@ -18,7 +18,8 @@ As a Mesa user expects::
                               "run": range(10)}, rng=[7], max_steps=40)
 
 ``scenario`` and ``lens`` are bundled names or paths to YAML files; an already compiled
-:class:`sim.engines.vectorized.Plan` is accepted too (the engine's own constructor path, where the plan
+:class:`sim.engines.vectorized.Plan` is accepted too (the engine's own constructor path, where the
+plan
 carries its lens). ``rng`` follows Mesa's convention (an int, a numpy ``Generator`` or None): an
 int is the counter-based seed itself, so ``GeoModel(..., rng=7, run=r)`` reproduces run r of
 ``geosim run --seed 7``; a generator or None draws the seed once from Mesa's ``model.rng``
@@ -35,23 +36,17 @@ import mesa
 import numpy as np
 from numpy.typing import NDArray
 
+from sim.engines.result import Record, SimulationResult, concatenate, recorded_rows
+from sim.engines.vectorized import Recorder, start_world
+from sim.files.quarters import quarter_label
 from sim.model import rng as counter_rng
 from sim.model.actors import ACTOR_NAMES, ACTORS, CHN, PARTNERS, PRK, ROK, RUS, USA
-from sim.engines.vectorized import (
-    Plan,
-    Record,
-    Recorder,
-    SimulationResult,
-    concatenate,
-    recorded_rows,
-    start_world,
-)
 from sim.model.outcomes import OutcomeAccumulator
 from sim.model.quantities import Quantities
-from sim.files.quarters import quarter_label
 from sim.model.state import FLOWS, INSTRUMENT_NAMES, INSTRUMENT_OWNERS
 from sim.model.step import Decision, begin_quarter, combine, decide, end_quarter
 from sim.model.terms import UtilityTerms, utility_terms
+from sim.plan import Plan
 
 MOVE_WORDS = {-1: "cool", 0: "hold", 1: "warm"}
 
@@ -153,8 +148,8 @@ def _compile(scenario: str | Path | Plan, lens: str | Path | None) -> Plan:
         ValueError: an unknown scenario or lens name, or a lens given with a compiled plan.
     """
     from sim.files.errors import InputError
-    from sim.plan import load_plan
     from sim.files.scenario import bundled_scenarios
+    from sim.plan import load_plan
 
     if isinstance(scenario, Plan):
         if lens is not None and str(lens) != scenario.lens:
@@ -294,7 +289,7 @@ class GeoModel(mesa.Model):
         """This run's outcome row (and trajectories if recorded)."""
         return SimulationResult(
             np.array([self.run_index], dtype=np.int64),
-            self.accumulator.table(self.world, self.plan.params),
+            self.accumulator.table(self.world, self.plan.params, self.plan.event_names),
             self.recorder.trajectories(),
         )
 

@@ -10,53 +10,34 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
+from sim.engines.kernel import key_rows, run_chunk
+from sim.engines.result import (
+    KEY_SERIES,
+    Record,
+    SimulationResult,
+    Trajectories,
+    concatenate,
+    recorded_rows,
+)
+from sim.files.initial import initial_world
 from sim.model import rng
 from sim.model.calibration import calibrate
-from sim.model.events import Hazard, repeatable_mask
-from sim.files.initial import initial_world
-from sim.engines.kernel import KEY_SERIES, key_rows, run_chunk
 from sim.model.outcomes import OutcomeAccumulator
-from sim.model.params import Parameters
 from sim.model.state import STATE_FIELDS, World
-from sim.model.step import QuarterInputs, advance
+from sim.model.step import advance
+from sim.plan import Plan
 
-Record = Literal["none", "key", "full"]
 
 def key_series(world: World) -> NDArray[np.float64]:
     """The key per-quarter series of every run, shape ``(N, len(KEY_SERIES))``."""
     series = np.empty((world.n_runs, 1, len(KEY_SERIES)))
     key_rows(world.view(), series)
     return series[:, 0, :]
-
-
-@dataclass(frozen=True)
-class Plan:
-    """A scenario compiled for the engines, under one lens."""
-
-    name: str
-    start: str
-    horizon: int
-    base_env: NDArray[np.float64]  # (Q, M)
-    forced: NDArray[np.bool_]  # (Q, E)
-    hazards: tuple[Hazard | None, ...]  # (E,)
-    params: Parameters
-    initial: dict[str, Any] = field(default_factory=dict)
-    lens: str = "neutral"
-    lens_hash: str = ""
-    scenario_hash: str = ""
-    source_file: str = ""
-    outcomes: tuple[str, ...] = ()  # the scenario's outcomes of interest, first in summaries
-
-    def inputs(self, quarter: int) -> QuarterInputs:
-        """What the scenario fixes for step ``quarter``."""
-        return QuarterInputs(quarter, self.base_env[quarter], self.forced[quarter],
-                             self.hazards, repeatable_mask())
 
 
 def start_world(plan: Plan, n_runs: int) -> World:
@@ -68,36 +49,6 @@ def start_world(plan: Plan, n_runs: int) -> World:
     world = initial_world(1, plan.base_env[0], plan.initial)
     calibrate(world, plan.params)
     return world.take(np.zeros(n_runs, dtype=np.intp))
-
-
-@dataclass
-class Trajectories:
-    """Per-quarter records, each array shaped ``(N, Q + 1, ...)`` (quarter 0 = the start)."""
-
-    series: dict[str, NDArray[np.float64]]
-
-
-@dataclass
-class SimulationResult:
-    """Outcome columns (one row per run) and optional trajectories."""
-
-    run_index: NDArray[np.int64]
-    outcomes: dict[str, NDArray[np.float64]]
-    trajectories: Trajectories | None = None
-
-
-def recorded_rows(record: Record, record_runs: int | None, full_runs: int, offset: int,
-                  size: int) -> tuple[int, int]:
-    """How many runs of a batch get their key series and their whole state recorded.
-
-    The batch holds ``size`` runs starting ``offset`` runs after the first run of the
-    simulation. ``record`` "key" records the key series of the first ``record_runs`` runs
-    (all if None), "full" their whole state too; ``full_runs`` adds the whole state of the
-    first ``full_runs`` runs. Both engines cut their batches with this one rule.
-    """
-    key_limit = 0 if record == "none" else offset + size if record_runs is None else record_runs
-    full_limit = max(full_runs, key_limit if record == "full" else 0)
-    return (max(0, min(size, key_limit - offset)), max(0, min(size, full_limit - offset)))
 
 
 class Recorder:
@@ -140,8 +91,8 @@ def simulate_runs(plan: Plan, seed: int, run_index: NDArray[np.int64],
     if full == 0:  # at most the key series: the compiled loop over the whole chunk
         series = np.empty((keyed, plan.horizon + 1, len(KEY_SERIES)))
         run_chunk(world, plan.params, keys, 0, plan.horizon, plan.base_env, plan.forced,
-                  plan.hazards, repeatable_mask(), acc, series)
-        return SimulationResult(run_index, acc.table(world, plan.params),
+                  plan.events, acc, series)
+        return SimulationResult(run_index, acc.table(world, plan.params, plan.event_names),
                                 Trajectories({"key": series}) if keyed else None)
     recorder = Recorder(*rows)
     recorder.snapshot(world)
@@ -149,25 +100,8 @@ def simulate_runs(plan: Plan, seed: int, run_index: NDArray[np.int64],
         advance(world, plan.params, plan.inputs(quarter), keys)
         acc.record(world, plan.params, quarter + 1)
         recorder.snapshot(world)
-    return SimulationResult(run_index, acc.table(world, plan.params), recorder.trajectories())
-
-
-def concatenate(parts: list[SimulationResult]) -> SimulationResult:
-    """Join batch results in run order; trajectories of the batches that recorded some.
-
-    The parts' outcome columns are released one by one as they are joined, so the peak is the
-    joined table plus one column, not twice the table.
-    """
-    outcomes = {k: np.concatenate([p.outcomes.pop(k) for p in parts])
-                for k in list(parts[0].outcomes)}
-    recorded = [p.trajectories.series for p in parts if p.trajectories is not None]
-    trajectories = None
-    if recorded:
-        trajectories = Trajectories({
-            name: np.concatenate([series[name] for series in recorded if name in series])
-            for name in recorded[0]
-        })
-    return SimulationResult(np.concatenate([p.run_index for p in parts]), outcomes, trajectories)
+    return SimulationResult(run_index, acc.table(world, plan.params, plan.event_names),
+                            recorder.trajectories())
 
 
 def chunk_bounds(runs: int, chunk_size: int, first_run: int = 0) -> list[tuple[int, int]]:
@@ -246,8 +180,8 @@ def simulate_from(plan: Plan, state: World, quarter: int, runs: int, seed: int, 
         recorded = max(0, min(stop - start, first_run + key_runs - start))
         series = np.empty((recorded, plan.horizon - quarter + 1, len(KEY_SERIES)))
         run_chunk(world, plan.params, rng.run_keys(seed, index), quarter, plan.horizon,
-                  plan.base_env, plan.forced, plan.hazards, repeatable_mask(), acc, series)
-        return SimulationResult(index, acc.table(world, plan.params),
+                  plan.base_env, plan.forced, plan.events, acc, series)
+        return SimulationResult(index, acc.table(world, plan.params, plan.event_names),
                                 Trajectories({"key": series}) if recorded else None)
 
     if threads > 1:

@@ -12,7 +12,8 @@ child's keys are laid over it by rules the file format declares (:class:`MergeRu
   the parent does not set is an error (it is most likely a misspelt name);
 - the format's *own* keys (e.g. a scenario's name) must be given by the child itself.
 
-The merged :class:`~sim.files.yamlfiles.YamlDocument` keeps the file and the line of every key and list
+The merged :class:`~sim.files.yamlfiles.YamlDocument` keeps the file and the line of every key and
+list
 item (:attr:`~sim.files.yamlfiles.YamlDocument.files`), so that a problem in an inherited value is
 reported in the parent's file, at the parent's line, and one in the child's value in the
 child's.

@@ -17,8 +17,8 @@ import numpy as np
 import yaml
 from numpy.typing import NDArray
 
+from sim.files.catalogue import event_names
 from sim.model.actors import ACTORS, N_ACTORS, PARTNERS, actor_index, parse_dyad, partner_index
-from sim.model.events import event_names
 from sim.model.state import ENVIRONMENT, FLOWS, INSTRUMENT_NAMES, World
 
 COW_YEAR = 2016

@@ -56,8 +56,8 @@ from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from sim.bundled import lens_dir
 from sim.files.errors import FieldError, InputError
-from sim.model.params import MEASUREMENT_PARAMETERS, ParameterOverrides, Parameters, check_overrides
 from sim.files.yamlfiles import parse_yaml_text, read_yaml_file, validate_document
+from sim.model.params import MEASUREMENT_PARAMETERS, ParameterOverrides, Parameters, check_overrides
 
 #: The source articles by three-digit prefix (the texts are not shipped; see seeds/SOURCES.md).
 ARTICLES: dict[str, str] = {

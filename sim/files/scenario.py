@@ -87,14 +87,11 @@ from pydantic import (
     model_validator,
 )
 
-from sim.model.actors import ACTORS, PARTNERS, actor_index, parse_dyad, partner_index
 from sim.bundled import scenario_dir
+from sim.files.catalogue import event_names, quantity_names
 from sim.files.errors import FieldError, InputError, format_field
-from sim.model.events import event_names, quantity_names
 from sim.files.extends import MergeRules, assemble
-from sim.model.params import PARAMETER_NAMES, ParameterOverrides, check_overrides
 from sim.files.quarters import YEAR_MAX, YEAR_MIN, format_quarter, parse_quarter
-from sim.model.state import ENVIRONMENT, INSTRUMENT_NAMES
 from sim.files.yamlfiles import (
     Loc,
     YamlDocument,
@@ -106,6 +103,9 @@ from sim.files.yamlfiles import (
     unknown_name,
     validate_document,
 )
+from sim.model.actors import ACTORS, PARTNERS, actor_index, parse_dyad, partner_index
+from sim.model.params import PARAMETER_NAMES, ParameterOverrides, check_overrides
+from sim.model.state import ENVIRONMENT, INSTRUMENT_NAMES
 
 SCENARIO_DIR = scenario_dir()
 """The bundled scenario library (``scenarios/`` of the repository, package data when installed)."""

@@ -3,7 +3,8 @@
 Every input format (scenarios, lenses) goes through here, so each gets the same defences and
 the same wording: at most 1 MB, UTF-8 text, no tabs for indentation, no tags, anchors or aliases
 (no "billion laughs" expansion), no key written twice, ``1e-3`` read as a number (YAML 1.2);
-and pydantic's errors turned into one :class:`~sim.files.errors.InputError` naming the file, line and
+and pydantic's errors turned into one :class:`~sim.files.errors.InputError` naming the file, line
+and
 field of the first problem in file order.
 """
 

@@ -8,7 +8,8 @@ as fast as its more hostile side.
 
 Instruments. An instrument's level ``ℓ ∈ [0, 1]`` has utility ``ℓ · (value + base) -
 instrument_cost · ℓ² / 2``, with ``value`` the mechanisms' summed marginal value and ``base`` its
-unmodelled part fixed at the start (``sim.model.calibration``); the best level is ``ℓ* = clip((value +
+unmodelled part fixed at the start (``sim.model.calibration``); the best level is ``ℓ* =
+clip((value +
 base) / instrument_cost, 0, 1)`` and the level moves ``instrument_rate`` of the way to it each
 quarter. Instruments are deterministic given the state: their levels are continuous, so the
 calibrated start is exactly stationary (a logit draw over a few levels would make a level at

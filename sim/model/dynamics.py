@@ -21,7 +21,8 @@ the starting environment and instruments the starting state is where each variab
   under threat (:func:`update_reputation`); otherwise it stays.
 - environment: transient event shocks decay with ``shock_half_life``.
 
-Each rule is compiled (``sim.model.jit``) for one run ``r``; the array functions run it over a batch.
+Each rule is compiled (``sim.model.jit``) for one run ``r``; the array functions run it over a
+batch.
 """
 
 from __future__ import annotations

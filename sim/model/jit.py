@@ -49,8 +49,10 @@ _PLAIN_IMPORT = re.compile(rb"^[ \t]*import[ \t]+(sim[\w.]*)", re.MULTILINE)
 
 
 def _imported_files(package: Path, source: bytes) -> set[Path]:
-    """The files of ``package`` a source imports, at its top or inside a function
-    (``from sim.a import b`` counts ``sim/a/b.py`` when ``b`` is a module)."""
+    """The files of ``package`` a source imports, at its top or inside a function.
+
+    ``from sim.a import b`` counts ``sim/a/b.py`` when ``b`` is a module.
+    """
     modules = [m.decode() for m in _PLAIN_IMPORT.findall(source)]
     for module, names in _FROM_IMPORT.findall(source):
         modules.append(module.decode())

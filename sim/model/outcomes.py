@@ -44,7 +44,6 @@ import numpy as np
 from numpy.typing import NDArray
 
 from sim.model.actors import CHN, DYADS, PRK, ROK, RUS, USA, dyad_name
-from sim.model.events import event_names
 from sim.model.jit import rule
 from sim.model.params import Parameters, kernel_parameters
 from sim.model.quantities import delivery_ratio_of
@@ -173,8 +172,12 @@ class OutcomeAccumulator:
         _record_all(self.view(), world.view(), kernel_parameters(params), quarter)
         self.quarters = quarter
 
-    def table(self, world: World, params: Parameters) -> dict[str, NDArray[np.float64]]:
-        """Outcome columns by name, each shape ``(N,)`` (float64; -1 or NaN mark 'never')."""
+    def table(self, world: World, params: Parameters, events: tuple[str, ...]
+              ) -> dict[str, NDArray[np.float64]]:
+        """Outcome columns by name, each shape ``(N,)`` (float64; -1 or NaN mark 'never').
+
+        ``events`` names the world's event axis (the catalogue's events, in order).
+        """
         out: dict[str, NDArray[np.float64]] = {}
         pairs = world.alignment[:, _I, _J]
         for k, (i, j) in enumerate(DYADS):
@@ -209,7 +212,7 @@ class OutcomeAccumulator:
         out["prk_stability_min"] = self.stability_min
         out["prk_dependence_rus_final"] = world.dependence[:, PRK, RUS]
         out["rus_reputation_final"] = world.reputation[:, RUS]
-        names = event_names()
+        names = events
         out["korean_conflict"] = (world.fired_quarter[:, names.index("korean_conflict")] >= 0
                                   ).astype(float)
         quarters = max(self.quarters, 1)

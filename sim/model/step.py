@@ -10,7 +10,8 @@
 
 Each phase is a compiled rule of one run (``*_row``, ``sim.model.jit``); the functions here run it
 over the runs of a batch, and :func:`sim.engines.kernel.run_chunk` runs the same rules for every run
-and quarter of a chunk in one compiled loop. The random draws come from :mod:`sim.model.rng`, keyed by
+and quarter of a chunk in one compiled loop. The random draws come from :mod:`sim.model.rng`, keyed
+by
 (seed, run, quarter, actor, stream), so both engines see the same numbers.
 """
 
@@ -26,13 +27,11 @@ from sim.model.commitments import update_commitments_row
 from sim.model.decisions import decide_batch
 from sim.model.dynamics import update_alignment_row, update_slow_row
 from sim.model.events import (
-    Hazard,
+    EventTables,
     apply_effects_row,
-    effect_table,
     effective_environment_row,
     fires,
     hazard_row,
-    hazard_table,
 )
 from sim.model.jit import rule
 from sim.model.params import Parameters, kernel_parameters
@@ -50,43 +49,39 @@ class QuarterInputs:
     quarter: int
     base_env: NDArray[np.float64]  # (M,) environment path this quarter
     forced: NDArray[np.bool_]  # (E,) events forced this quarter
-    hazards: tuple[Hazard | None, ...]  # (E,) hazards
-    repeatable: NDArray[np.bool_]  # (E,)
+    events: EventTables  # the events' hazards, effects and which may fire again
 
 
 @rule
-def begin_quarter_row(w, params, keys, quarter, r, base_env, forced, repeatable, h_base,
-                      h_event, h_code, h_coef, e_event, e_target, e_op, e_value, e_i, e_j,
-                      e_permanent, probabilities, fired, q):  # type: ignore[no-untyped-def]
+def begin_quarter_row(w, params, keys, quarter, r, base_env, forced, events, probabilities,
+                      fired, q):  # type: ignore[no-untyped-def]
     """Open run ``r``'s quarter: environment, events, their effects, derived quantities.
 
-    Hazards and draws decide the fired events (into ``fired``), whose effects apply; then the
-    quarter's derived quantities go into row ``r`` of ``q``.
+    Hazards and draws decide the fired events (into ``fired``; ``probabilities`` is a work
+    row), whose effects apply; then the quarter's derived quantities go into row ``r`` of ``q``.
+    ``events`` are the catalogue's tables (:class:`sim.model.events.EventTables`).
     """
     effective_environment_row(w, r, base_env)
-    hazard_row(w, r, h_base, h_event, h_code, h_coef, probabilities)
+    hazard_row(w, r, events.hazards, probabilities)
     for e in range(fired.shape[0]):
         # a probability of 0 or 1 decides without the draw (draws are pure: skipping one
         # shifts no other)
         p = probabilities[e]
         u = draw(keys[r], quarter, WORLD_ACTOR, STREAM_EVENTS, e) if 0.0 < p < 1.0 else 0.5
         already = w.fired_quarter[r, e] >= 0
-        fired[e] = fires(p, u, forced[e], already, repeatable[e])
+        fired[e] = fires(p, u, forced[e], already, events.repeatable[e])
         if fired[e] and not already:
             w.fired_quarter[r, e] = quarter
-    apply_effects_row(w, r, fired, base_env, e_event, e_target, e_op, e_value, e_i, e_j,
-                      e_permanent)
+    apply_effects_row(w, r, fired, base_env, events.effects)
     derive_row(w, params, r, q)
 
 
 @rule
-def _begin_all(w, params, keys, quarter, base_env, forced, repeatable, h_base, h_event,
-               h_code, h_coef, e_event, e_target, e_op, e_value, e_i, e_j, e_permanent,
-               fired, q, probabilities):  # type: ignore[no-untyped-def]
+def _begin_all(w, params, keys, quarter, base_env, forced, events, fired, q,
+               probabilities):  # type: ignore[no-untyped-def]
     for r in range(fired.shape[0]):
-        begin_quarter_row(w, params, keys, quarter, r, base_env, forced, repeatable, h_base,
-                          h_event, h_code, h_coef, e_event, e_target, e_op, e_value, e_i, e_j,
-                          e_permanent, probabilities, fired[r], q)
+        begin_quarter_row(w, params, keys, quarter, r, base_env, forced, events, probabilities,
+                          fired[r], q)
 
 
 def begin_quarter(
@@ -97,13 +92,11 @@ def begin_quarter(
     Returns the fired mask and the quarter's derived quantities (:func:`sim.model.quantities.derive`
     of the world after the events), which the decisions and the adjudication then share.
     """
-    fired = np.zeros((world.n_runs, len(inputs.hazards)), dtype=np.bool_)
+    fired = np.zeros((world.n_runs, len(inputs.forced)), dtype=np.bool_)
     q = empty_quantities(world.n_runs)
-    h, e = hazard_table(inputs.hazards), effect_table()
     _begin_all(world.view(), kernel_parameters(params), keys, inputs.quarter,
-               np.asarray(inputs.base_env, dtype=np.float64), inputs.forced, inputs.repeatable,
-               h.base, h.event, h.code, h.coef, e.event, e.target, e.op, e.value, e.i, e.j,
-               e.permanent, fired, q, np.empty(fired.shape[1]))
+               np.asarray(inputs.base_env, dtype=np.float64), inputs.forced, inputs.events,
+               fired, q, np.empty(fired.shape[1]))
     return fired, q
 
 

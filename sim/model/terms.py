@@ -3,7 +3,8 @@
 Actor i's pull toward partner j (:func:`sim.model.decisions.total_pull`) is the sum of named terms:
 each registered mechanism's ``pull`` row (``sim.model.mechanisms.REGISTRY``), the calibrated
 unmodelled pull ``affinity[i, j]`` and the upkeep ``-upkeep · A[i, j]`` (own column 0). The
-marginal value of each of its instruments (:func:`sim.model.decisions.instrument_values`) is likewise
+marginal value of each of its instruments (:func:`sim.model.decisions.instrument_values`) is
+likewise
 each mechanism's ``instrument_value`` plus the calibrated ``instrument_base``. Reading the
 terms off one state says *why* a country warmed, held or cooled and set its levels where it
 did: the seminar's "what changed and why" and the Mesa agents' explanation of their decisions.

@@ -18,8 +18,8 @@ import shlex
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from sim.files.catalogue import event_names
 from sim.model.actors import ACTORS
-from sim.model.events import event_names
 from sim.model.state import INSTRUMENTS
 
 MOVE_WORDS: dict[str, int] = {"cool": -1, "hold": 0, "warm": 1}

@@ -20,10 +20,11 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from sim.engines.vectorized import Plan, simulate_from
 from sim.engines.executors import default_workers
-from sim.predictions import mean_interval, wilson_interval
+from sim.engines.vectorized import simulate_from
 from sim.model.state import World
+from sim.plan import Plan
+from sim.predictions import mean_interval, wilson_interval
 
 Z95 = 1.959963984540054  # two-sided 95% normal quantile
 FAN_RUNS = 1000  # futures whose key series the fan chart reads (its 5-95% bands need no more)

@@ -15,10 +15,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sim.model.actors import ACTORS
-from sim.engines.vectorized import Plan
 from sim.files.errors import InputError
 from sim.files.quarters import parse_quarter
+from sim.model.actors import ACTORS
+from sim.plan import Plan
 from sim.seminar.commands import (
     DEFAULT_FORECAST_RUNS,
     STATE_VERBS,

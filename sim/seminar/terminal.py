@@ -18,15 +18,15 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from sim.model.actors import ACTORS, DYADS, PARTNERS, SHORT_NAMES, dyad_name
+from sim.files.catalogue import catalogue, event_names
 from sim.files.errors import InputError
-from sim.model.events import catalogue, event_names
+from sim.model.actors import ACTORS, DYADS, PARTNERS, SHORT_NAMES, dyad_name
+from sim.model.state import FLOWS, INSTRUMENT_NAMES
+from sim.model.terms import leading_terms
 from sim.seminar.commands import COMMANDS, MOVE_WORDS, instrument_names
 from sim.seminar.forecast import Continuations, key_estimates
 from sim.seminar.session import Reply, Session
 from sim.seminar.world import Branch, QuarterReport
-from sim.model.state import FLOWS, INSTRUMENT_NAMES
-from sim.model.terms import leading_terms
 
 MOVE_TEXT = {-1: "cool", 0: "hold", 1: "warm"}
 COMMITMENT_TEXT = {1: "partnership", 2: "alliance"}

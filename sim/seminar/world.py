@@ -4,7 +4,8 @@ A :class:`Branch` is fully defined by the scenario, the seed, the run index, the
 list of actions taken on it (orders, injected events, adjudicated quarters); it can always be
 rebuilt from that list (:meth:`Branch.replay`), which is how ``undo`` and ``branch`` work.
 
-Adjudication (:meth:`Branch.adjudicate`) steps the Mesa model (:class:`sim.engines.mesa_model.GeoModel`)
+Adjudication (:meth:`Branch.adjudicate`) steps the Mesa model
+(:class:`sim.engines.mesa_model.GeoModel`)
 with the teams' orders as overrides, and steps a copy of the pre-quarter world through the same
 phases with every country played by the model (:mod:`sim.model.step`): that counterfactual gives the
 state each country decided in (for the utility terms of :mod:`sim.model.terms`) and, for the teams,
@@ -19,15 +20,16 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 from numpy.typing import NDArray
 
-from sim.model.actors import ACTORS, DYADS, N_ACTORS, PARTNERS, dyad_name
-from sim.engines.vectorized import Plan, key_series
-from sim.model.events import event_names
 from sim.engines.mesa_model import GeoModel
+from sim.engines.vectorized import key_series
+from sim.files.catalogue import event_names
 from sim.files.quarters import quarter_label
-from sim.seminar.commands import MOVE_WORDS
+from sim.model.actors import ACTORS, DYADS, N_ACTORS, PARTNERS, dyad_name
 from sim.model.state import ENVIRONMENT, FLOWS, INSTRUMENT, INSTRUMENT_NAMES, World
 from sim.model.step import Decision, begin_quarter, combine, decide, end_quarter
 from sim.model.terms import UtilityTerms, utility_terms
+from sim.plan import Plan
+from sim.seminar.commands import MOVE_WORDS
 
 
 def state_digest(world: World, quarter: int) -> str:

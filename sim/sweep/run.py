@@ -46,10 +46,12 @@ import pyarrow.parquet as pq
 from pydantic import ValidationError
 
 import sim
-from sim.engines.vectorized import Plan, chunk_bounds, simulate_runs
-from sim.files.errors import InputError
 from sim.engines.executors import Executor
+from sim.engines.vectorized import chunk_bounds, simulate_runs
+from sim.files.errors import InputError
+from sim.files.yamlfiles import describe_error
 from sim.model.params import Parameters
+from sim.plan import Plan
 from sim.sweep.design import overrides, samples
 from sim.sweep.spec import (
     SweepSpec,
@@ -58,7 +60,6 @@ from sim.sweep.spec import (
     load_spec,
     scenario_file,
 )
-from sim.files.yamlfiles import describe_error
 
 MANIFEST = "manifest.json"
 CHUNKS = "chunks"
@@ -162,8 +163,8 @@ def prepare(spec: SweepSpec, source: str = "", runs: int | None = None,
             is invalid together with the scenario's own parameters.
     """
     from sim.files.lens import get_lens
-    from sim.plan import compile_plan
     from sim.files.scenario import load_scenario
+    from sim.plan import compile_plan
 
     runs = runs or spec.runs
     chunk_size = chunk_size or spec.chunk_size

@@ -45,7 +45,6 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
 from sim.files.errors import FieldError, InputError, format_field
-from sim.model.params import MEASUREMENT_PARAMETERS, PARAMETER_NAMES, Parameters
 from sim.files.yamlfiles import (
     YamlDocument,
     parse_yaml_text,
@@ -54,6 +53,7 @@ from sim.files.yamlfiles import (
     unknown_name,
     validate_document,
 )
+from sim.model.params import MEASUREMENT_PARAMETERS, PARAMETER_NAMES, Parameters
 
 DesignMethod = Literal["grid", "latin", "sobol", "morris"]
 
@@ -276,7 +276,7 @@ def scenario_file(name: str, folder: Path) -> Path | None:
 
 
 def lens_reference(name: str, folder: Path) -> str | None:
-    """What :func:`sim.files.lens.get_lens` takes for a lens a spec names, or None if there is none."""
+    """What :func:`sim.files.lens.get_lens` takes for a lens a spec names (None if none)."""
     from sim.files.lens import bundled_lenses
 
     if name.endswith((".yaml", ".yml")):

@@ -18,10 +18,10 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from sim.engines.vectorized import Plan, simulate
-from sim.model.mechanisms import REGISTRY
-from sim.plan import load_plan
+from sim.engines.vectorized import simulate
 from sim.files.scenario import bundled_scenarios
+from sim.model.mechanisms import REGISTRY
+from sim.plan import Plan, load_plan
 from sim.validation import backcast, effects
 
 FULL = "full model"

@@ -42,13 +42,14 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from sim.model.actors import PRK, RUS
-from sim.engines.vectorized import Plan, SimulationResult, simulate
+from sim.engines.result import KEY_SERIES, SimulationResult
+from sim.engines.vectorized import simulate
 from sim.files.initial import initial_state
-from sim.engines.kernel import KEY_SERIES
+from sim.model.actors import PRK, RUS
 from sim.model.params import Parameters
-from sim.predictions import mean_interval, wilson_interval
 from sim.model.state import INSTRUMENT
+from sim.plan import Plan
+from sim.predictions import mean_interval, wilson_interval
 
 BACKCAST = "backcast_2022"
 FIT_QUARTERS = 8  # 2022Q1 .. 2023Q4

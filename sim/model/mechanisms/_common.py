@@ -1,4 +1,4 @@
-"""The batch side every mechanism module shares (shared quantities live in ``sim.model.quantities``)."""
+"""The batch side every mechanism module shares (shared quantities: ``sim.model.quantities``)."""
 
 from __future__ import annotations
 

@@ -3,7 +3,8 @@
 Utility term: ``U_i += w_lifeline · Σ_j (need_i · D[i, j] + inflow[i, j]) · A[i, j]`` with
 ``need_i = 1 + lifeline_strain · strain_i`` (a strained economy needs its lifelines more) and
 ``inflow`` the aid, fuel, food and technology a partner delivers (North Korea's from China and
-from Russia, ``sim.model.dynamics`` flows); so the pull ``g[i, j] += w_lifeline · (need_i · D[i, j] +
+from Russia, ``sim.model.dynamics`` flows); so the pull ``g[i, j] += w_lifeline · (need_i · D[i, j]
++
 inflow[i, j])``: a patron that delivers more is worth more, and rival patrons bidding with aid
 make each worth more to NK (001 ¶7).
 

@@ -1,6 +1,7 @@
 """Structural balance with China as the constant of the triangle.
 
-Utility terms (``coop = A[CHN, RUS]⁺``, ``rivalry = (-A[CHN, RUS])⁺`` from ``sim.model.quantities``):
+Utility terms (``coop = A[CHN, RUS]⁺``, ``rivalry = (-A[CHN, RUS])⁺`` from
+``sim.model.quantities``):
 
 - triad: ``U_i += w_balance · Σ_{j,k} A[i, j] · A[j, k] · A[k, i] / 3``: the friend of my friend
   is my friend, the enemy of my friend my enemy; the pull is ``g[i, j] += w_balance · mean_{k ≠

@@ -19,9 +19,10 @@ from html import escape
 import numpy as np
 from numpy.typing import NDArray
 
-from sim.model.actors import ACTORS, DYADS
-from sim.engines.kernel import KEY_SERIES
+from sim.engines.result import KEY_SERIES
 from sim.files.quarters import quarter_label
+from sim.model.actors import ACTORS, DYADS
+from sim.model.state import World
 from sim.seminar.forecast import Continuations
 from sim.seminar.web.palette import (
     ALIGNMENT_BINS,
@@ -29,7 +30,6 @@ from sim.seminar.web.palette import (
     SERIES_COLOURS,
     alignment_colour,
 )
-from sim.model.state import World
 
 WIDTH, HEIGHT = 900, 560
 SMALL, TEXT, TITLE = 18, 20, 24  # px

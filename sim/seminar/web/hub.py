@@ -30,8 +30,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sim.model.actors import ACTORS
 from sim.files.errors import InputError
+from sim.model.actors import ACTORS
 from sim.seminar.commands import Command, CommandError, parse_command
 from sim.seminar.forecast import Continuations
 from sim.seminar.session import Reply, Session

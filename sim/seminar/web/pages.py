@@ -17,14 +17,14 @@ from urllib.parse import parse_qs
 import solara
 from solara.server import kernel_context
 
+from sim.files.catalogue import catalogue, event_names
 from sim.model.actors import ACTORS, SHORT_NAMES
-from sim.model.events import catalogue, event_names
+from sim.model.state import INSTRUMENT, INSTRUMENT_NAMES
+from sim.model.terms import leading_terms
 from sim.seminar.commands import instrument_names
 from sim.seminar.web import figures
 from sim.seminar.web.hub import Hub, Outcome
 from sim.seminar.world import Branch, QuarterReport
-from sim.model.state import INSTRUMENT, INSTRUMENT_NAMES
-from sim.model.terms import leading_terms
 
 MOVE_TEXT = {-1: "cool", 0: "hold", 1: "warm"}
 MODEL = "model"
