@@ -366,7 +366,7 @@ def _attribute(scenario: Path, lens: str, outcome: str, versus: str, runs: int, 
     from sim.compare.selection import split_names
     from sim.engines.executors import make_executor
     from sim.engines.vectorized import simulate
-    from sim.files.scenario import bundled_scenarios
+    from sim.files.scenario import scenario_path
     from sim.files.yamlfiles import suggestion
     from sim.model.mechanisms import REGISTRY
     from sim.plan import load_plan
@@ -376,16 +376,7 @@ def _attribute(scenario: Path, lens: str, outcome: str, versus: str, runs: int, 
     plans = {"scenario": plan}
     reference = None
     if versus != "none":
-        bundled = bundled_scenarios()
-        if versus.endswith((".yaml", ".yml")):
-            ref_path = Path(versus)
-        elif versus in bundled:
-            ref_path = bundled[versus]
-        else:
-            raise InputError("command line", None, "--versus",
-                             f"unknown scenario {versus!r}; {suggestion(versus, tuple(bundled))}"
-                             "give a bundled scenario, a scenario file or 'none'")
-        plans["versus"] = load_plan(ref_path, lens)
+        plans["versus"] = load_plan(scenario_path(versus, field="--versus"), lens)
         reference = plans["versus"].name
         if plans["versus"].horizon != plan.horizon:
             raise InputError("command line", None, "--versus",

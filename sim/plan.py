@@ -29,6 +29,7 @@ from sim.files.scenario import (
     load_scenario,
     located_error,
     scenario_hash,
+    scenario_path,
     written_in,
 )
 from sim.files.yamlfiles import Loc, describe_error
@@ -168,7 +169,7 @@ def compile_plan(scenario: Scenario, lens: Lens | None = None, source_file: str 
     )
 
 
-def lens_option(name: str) -> Lens:
+def lens_option(name: str | Path) -> Lens:
     """The lens a ``--lens`` option names: a bundled lens or a lens file.
 
     Raises:
@@ -180,8 +181,9 @@ def lens_option(name: str) -> Lens:
         raise InputError("command line", None, "--lens", str(err.args[0])) from None
 
 
-def load_plan(path: str | Path, lens_name: str = "neutral") -> Plan:
-    """Load, validate and compile a scenario file under a bundled lens (or a lens file)."""
+def load_plan(scenario: str | Path, lens_name: str | Path = "neutral") -> Plan:
+    """Load, validate and compile a scenario under a lens, each a bundled name or a file."""
+    path = scenario_path(scenario)
     return compile_plan(load_scenario(path), lens_option(lens_name), str(path))
 
 
@@ -198,6 +200,7 @@ def explain_rows(path: str | Path, lens_name: str = "neutral") -> list[tuple[str
     from sim.model.params import parameter_provenance
     from sim.model.state import ENV
 
+    path = scenario_path(path)
     scenario = load_scenario(path)
     lens = lens_option(lens_name)
     plan = compile_plan(scenario, lens, str(path))

@@ -54,7 +54,7 @@ from typing import Literal
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from sim.files.lens import Comparison, Statement, parse_statement
+from sim.files.statements import Comparison, Statement, parse_statement
 
 Verdict = Literal["holds", "fails", "undecided"]
 

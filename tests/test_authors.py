@@ -22,7 +22,8 @@ from pathlib import Path
 import pytest
 
 from sim.compare.run import Comparison, run_comparison
-from sim.files.lens import bundled_lenses, parse_statement
+from sim.files.lens import bundled_lenses
+from sim.files.statements import parse_statement
 
 SOURCES = Path(__file__).resolve().parent.parent / "seeds" / "SOURCES.md"
 RUNS, SEED = 1000, 0

@@ -9,16 +9,9 @@ import pytest
 
 from sim.engines.vectorized import simulate
 from sim.files.errors import InputError
-from sim.files.lens import (
-    Lens,
-    bundled_lenses,
-    get_lens,
-    lens_parameters,
-    lens_paths,
-    load_lens,
-    parse_statement,
-)
+from sim.files.lens import Lens, bundled_lenses, get_lens, lens_parameters, lens_paths, load_lens
 from sim.files.scenario import bundled_scenarios
+from sim.files.statements import parse_statement
 from sim.model.params import Parameters
 from sim.plan import load_plan
 

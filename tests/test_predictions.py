@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from sim.files.lens import parse_statement
+from sim.files.statements import parse_statement
 from sim.predictions import (
     Score,
     condition_indicator,

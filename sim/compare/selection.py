@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sim.files.errors import InputError, format_field
-from sim.files.lens import Lens, Prediction, bundled_lenses, get_lens, seeds_dir
+from sim.files.lens import Lens, Prediction, bundled_lenses, get_lens, lens_file, seeds_dir
 from sim.files.scenario import bundled_scenarios
 from sim.files.yamlfiles import read_yaml_file, suggestion
 
@@ -112,8 +112,7 @@ def resolve_lenses(names: Sequence[str] | None) -> tuple[list[Lens], dict[str, P
             raise InputError("command line", None, "--lenses",
                              f"two lenses are named {lens.name!r} ({files[lens.name]} and "
                              f"{name}); give each lens once")
-        is_file = name.endswith((".yaml", ".yml"))
-        files[lens.name] = Path(name) if is_file else seeds_dir() / f"{name}.yaml"
+        files[lens.name] = lens_file(name)
         lenses.append(lens)
     return lenses, files
 

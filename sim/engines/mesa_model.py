@@ -148,7 +148,6 @@ def _compile(scenario: str | Path | Plan, lens: str | Path | None) -> Plan:
         ValueError: an unknown scenario or lens name, or a lens given with a compiled plan.
     """
     from sim.files.errors import InputError
-    from sim.files.scenario import bundled_scenarios
     from sim.plan import load_plan
 
     if isinstance(scenario, Plan):
@@ -156,17 +155,8 @@ def _compile(scenario: str | Path | Plan, lens: str | Path | None) -> Plan:
             raise ValueError(f"the plan {scenario.name!r} is compiled under lens "
                              f"{scenario.lens!r}; do not give another lens with a plan")
         return scenario
-    text = str(scenario)
-    if text.endswith((".yaml", ".yml")):
-        path = Path(text)
-    else:
-        bundled = bundled_scenarios()
-        if text not in bundled:
-            raise ValueError(f"unknown scenario {text!r}; bundled scenarios: "
-                             f"{', '.join(bundled)} (or give a path to a YAML file)")
-        path = bundled[text]
     try:
-        return load_plan(path, str(lens) if lens is not None else "neutral")
+        return load_plan(scenario, lens if lens is not None else "neutral")
     except InputError as err:
         raise ValueError(str(err)) from None
 

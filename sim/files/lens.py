@@ -9,27 +9,8 @@ nothing: it is the model's defaults. ``seeds/SOURCES.md`` lists the articles.
 Paragraph pointers read ``"000 ¶20"``, ``"003 ¶2-4"`` or ``"000 ¶15, ¶27"``: the three-digit
 prefix of the article file and ¶N, the N-th non-empty line of that file.
 
-Prediction statements follow a small grammar (predictions are data here; :mod:`sim.predictions`
-scores them on simulated runs)::
-
-    statement  := "P(" condition ")" op number      probability that the condition holds
-               |  "mean(" outcome ")" op number     mean of an outcome over the runs
-               |  "d(" outcome ")" op number        mean paired difference from the reference
-               |  "dP(" condition ")" op number     difference of probabilities from the reference
-    condition  := comparison ( "and" comparison )*  |  comparison ( "or" comparison )*
-    comparison := outcome op number
-    op         := "<" | "<=" | ">" | ">="
-    outcome    := a letter, then letters, digits and "_" "." "-"   (e.g. align_PRK-RUS_final)
-
-A probability threshold (``P``) must lie in [0, 1], a difference of probabilities (``dP``) in
-[-1, 1].
-
-``d`` and ``dP`` are *paired* statements: they compare the prediction's scenario with a reference
-scenario run under the same lens, seed and number of runs, so that run r of both shares its
-random draws (common random numbers). ``d(align_CHN-PRK_final) < 0`` reads "China–North Korea
-alignment ends lower than in the reference". The reference is ``baseline`` unless the
-prediction names another with ``versus:``; ``versus`` on a ``P``/``mean`` statement, or a
-reference equal to the prediction's own scenario, is a validation error.
+Prediction statements follow the grammar of :mod:`sim.files.statements`; :mod:`sim.predictions`
+scores them on simulated runs.
 
 Where the author's prediction does not follow in the model, the prediction's ``finding:`` says so
 and names what prevents it (a mechanism module, a ¶ pointer); it is free text, checked only for
@@ -38,11 +19,9 @@ being non-empty and for the ¶ pointers it cites.
 
 from __future__ import annotations
 
-import math
 import re
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import (
     BaseModel,
@@ -56,8 +35,10 @@ from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from sim.bundled import lens_dir
 from sim.files.errors import FieldError, InputError
-from sim.files.yamlfiles import parse_yaml_text, read_yaml_file, validate_document
-from sim.model.params import MEASUREMENT_PARAMETERS, ParameterOverrides, Parameters, check_overrides
+from sim.files.overrides import ParameterOverrides, check_overrides
+from sim.files.statements import Statement, parse_statement
+from sim.files.yamlfiles import parse_yaml_text, read_yaml_file, suggestion, validate_document
+from sim.model.params import MEASUREMENT_PARAMETERS, Parameters
 
 #: The source articles by three-digit prefix (the texts are not shipped; see seeds/SOURCES.md).
 ARTICLES: dict[str, str] = {
@@ -71,20 +52,7 @@ ARTICLES: dict[str, str] = {
 #: Non-empty lines per article, counted from ../shared/seeds (a ¶ pointer may not go past them).
 ARTICLE_PARAGRAPHS: dict[str, int] = {"000": 31, "001": 24, "002": 22, "003": 13, "004": 19}
 
-OPERATORS: tuple[str, ...] = ("<", "<=", ">", ">=")
-
 _NAME = r"[a-z][a-z0-9_]*"
-_OUTCOME = r"[A-Za-z][A-Za-z0-9_.-]*"
-_OP = r"<=|>=|<|>"
-_NUMBER = r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?"
-_STATEMENT = re.compile(
-    rf"^\s*(?:(?P<probability>dP|P)\((?P<condition>.*)\)"
-    rf"|(?P<average>mean|d)\(\s*(?P<outcome>{_OUTCOME})\s*\))"
-    rf"\s*(?P<op>{_OP})\s*(?P<threshold>{_NUMBER})\s*$"
-)
-_COMPARISON = re.compile(rf"^\s*(?P<outcome>{_OUTCOME})\s*(?P<op>{_OP})\s*(?P<value>{_NUMBER})\s*$")
-_CONNECTIVE = re.compile(r"\s+(and|or)\s+")
-_RESERVED = frozenset({"P", "mean", "d", "dP", "and", "or"})
 
 #: The reference scenario of a paired statement (``d``, ``dP``) that names none.
 DEFAULT_REFERENCE = "baseline"
@@ -93,121 +61,6 @@ _PARAGRAPH_ITEM = r"¶\d+(?:-\d+)?"
 _POINTER = re.compile(rf"^\d{{3}} {_PARAGRAPH_ITEM}(?:, {_PARAGRAPH_ITEM})*$")
 # In free text: "000 ¶" names the article for the ¶ items that follow it.
 _POINTER_TOKEN = re.compile(r"(?:\b(?P<article>\d{3}) )?¶(?P<first>\d+)(?:-(?P<last>\d+))?")
-
-
-# --- prediction statements ---------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Comparison:
-    """``outcome op value`` inside ``P(...)``."""
-
-    outcome: str
-    op: str
-    value: float
-
-
-StatementKind = Literal["P", "mean", "d", "dP"]
-
-
-@dataclass(frozen=True)
-class Statement:
-    """A parsed prediction statement.
-
-    Attributes:
-        kind: ``"P"`` (probability that ``conditions`` hold), ``"mean"`` (mean of ``outcome``),
-            ``"d"`` (mean over runs of ``outcome`` minus the same run's ``outcome`` in the
-            reference scenario) or ``"dP"`` (probability that ``conditions`` hold minus the
-            same probability in the reference scenario).
-        op: comparison of the probability, mean or difference with ``threshold``.
-        threshold: the number on the right-hand side.
-        conditions: for ``P`` and ``dP``, the comparisons joined by ``connective``; else empty.
-        connective: ``"and"``, ``"or"`` or None (a single comparison, or ``mean``/``d``).
-        outcome: for ``mean`` and ``d``, the outcome averaged; else None.
-    """
-
-    kind: StatementKind
-    op: str
-    threshold: float
-    conditions: tuple[Comparison, ...] = ()
-    connective: Literal["and", "or"] | None = None
-    outcome: str | None = None
-
-    @property
-    def paired(self) -> bool:
-        """True for ``d`` and ``dP``: the statement compares with a reference scenario."""
-        return self.kind in ("d", "dP")
-
-    @property
-    def outcomes(self) -> tuple[str, ...]:
-        """Outcome names the statement reads, in order of appearance."""
-        if self.kind in ("mean", "d"):
-            return (self.outcome,) if self.outcome else ()
-        return tuple(c.outcome for c in self.conditions)
-
-
-def _number(text: str, where: str) -> float:
-    value = float(text)
-    if not math.isfinite(value):
-        raise ValueError(f"{where}: {text!r} is not a finite number")
-    return value
-
-
-def _check_outcome(name: str) -> str:
-    if name in _RESERVED:
-        raise ValueError(f"{name!r} is a keyword, not an outcome name")
-    return name
-
-
-def parse_statement(text: str) -> Statement:
-    """Parse a prediction statement (see the module docstring for the grammar).
-
-    Args:
-        text: e.g. ``"P(nk_tilt_final < 0) > 0.7"``, ``"mean(nk_comovement) >= 0"``,
-            ``"d(align_CHN-PRK_final) < 0"`` or ``"dP(chn_rus_alliance >= 1) > 0.1"``.
-
-    Returns:
-        The parsed :class:`Statement`.
-
-    Raises:
-        ValueError: if the text does not follow the grammar.
-    """
-    match = _STATEMENT.match(text)
-    if match is None:
-        raise ValueError(
-            f"statement {text!r} does not follow the grammar "
-            "'P(<outcome> <op> <number> [and|or ...]) <op> <number>', "
-            "'mean(<outcome>) <op> <number>', 'd(<outcome>) <op> <number>' or "
-            "'dP(<outcome> <op> <number> [and|or ...]) <op> <number>' with <op> one of "
-            "< <= > >="
-        )
-    op = match["op"]
-    threshold = _number(match["threshold"], "threshold")
-    if match["outcome"] is not None:
-        kind: StatementKind = "d" if match["average"] == "d" else "mean"
-        return Statement(kind, op, threshold, outcome=_check_outcome(match["outcome"]))
-
-    kind = "dP" if match["probability"] == "dP" else "P"
-    low = -1.0 if kind == "dP" else 0.0
-    if not low <= threshold <= 1.0:
-        what = "difference of probabilities" if kind == "dP" else "probability threshold"
-        raise ValueError(f"a {what} must lie in [{low:g}, 1], got {threshold}")
-    parts = _CONNECTIVE.split(match["condition"])
-    comparisons, connectives = parts[0::2], set(parts[1::2])
-    if len(connectives) > 1:
-        raise ValueError("a condition may join comparisons with 'and' or with 'or', not both")
-    conditions = []
-    for part in comparisons:
-        cmp = _COMPARISON.match(part)
-        if cmp is None:
-            raise ValueError(
-                f"condition {part.strip()!r} in statement {text!r} is not '<outcome> <op> <number>'"
-            )
-        conditions.append(
-            Comparison(_check_outcome(cmp["outcome"]), cmp["op"], _number(cmp["value"], "value"))
-        )
-    connective = connectives.pop() if connectives else None
-    return Statement(kind, op, threshold, tuple(conditions), connective)  # type: ignore[arg-type]
 
 
 def _problem(kind: str, message: str, loc: tuple[str | int, ...], value: Any) -> InitErrorDetails:
@@ -514,19 +367,38 @@ def bundled_lenses() -> dict[str, Lens]:
     return dict(_CACHE[key])
 
 
-def get_lens(name: str) -> Lens:
-    """A bundled lens by name; a name ending in ``.yaml``/``.yml`` is read as a file instead.
+def get_lens(name: str | Path) -> Lens:
+    """A lens by reference: a bundled name (``hien_000``) or a lens file.
+
+    As for scenarios (:func:`sim.files.scenario.scenario_path`): a reference that names an
+    existing file is that file; one ending in ``.yaml``/``.yml`` is a path; anything else is a
+    bundled name.
 
     Raises:
-        KeyError: for an unknown name, listing the bundled lenses.
+        KeyError: neither a lens file nor a bundled lens, in one line naming what was tried and
+            ``geosim lenses``.
+        InputError: the file is not a valid lens.
     """
-    if name.endswith((".yaml", ".yml")):
-        return load_lens(name)
+    text = str(name)
+    if Path(text).is_file():
+        return load_lens(text)
     lenses = bundled_lenses()
-    if name not in lenses:
-        known = ", ".join(sorted(lenses)) or f"none found in {seeds_dir()}"
-        raise KeyError(f"unknown lens {name!r}; bundled lenses: {known}")
-    return lenses[name]
+    if text.endswith((".yaml", ".yml")):
+        also = (f"; the bundled lens is named {Path(text).stem!r}"
+                if Path(text).stem in lenses else "")
+        raise KeyError(f"no lens file {text!r}{also}; 'geosim lenses' lists the bundled lenses")
+    if text not in lenses:
+        raise KeyError(f"{text!r} is neither a lens file nor a bundled lens; "
+                       f"{suggestion(text, tuple(lenses))}'geosim lenses' lists the bundled "
+                       "lenses")
+    return lenses[text]
+
+
+def lens_file(name: str | Path) -> Path:
+    """The file of a lens reference (:func:`get_lens`): the file itself or the bundled one."""
+    text = str(name)
+    return Path(text) if Path(text).is_file() or text.endswith((".yaml", ".yml")) \
+        else seeds_dir() / f"{text}.yaml"
 
 
 def lens_parameters(lens: Lens, base: Parameters | None = None) -> Parameters:
@@ -540,17 +412,13 @@ __all__ = [
     "ARTICLE_PARAGRAPHS",
     "DEFAULT_REFERENCE",
     "Claim",
-    "Comparison",
     "Lens",
     "Prediction",
-    "Statement",
-    "StatementKind",
     "bundled_lenses",
     "get_lens",
     "lens_parameters",
     "load_lens",
     "parse_lens",
-    "parse_statement",
     "pointer_paragraphs",
     "seeds_dir",
 ]

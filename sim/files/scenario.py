@@ -91,6 +91,7 @@ from sim.bundled import scenario_dir
 from sim.files.catalogue import event_names, quantity_names
 from sim.files.errors import FieldError, InputError, format_field
 from sim.files.extends import MergeRules, assemble
+from sim.files.overrides import ParameterOverrides, check_overrides
 from sim.files.quarters import YEAR_MAX, YEAR_MIN, format_quarter, parse_quarter
 from sim.files.yamlfiles import (
     Loc,
@@ -104,7 +105,7 @@ from sim.files.yamlfiles import (
     validate_document,
 )
 from sim.model.actors import ACTORS, PARTNERS, actor_index, parse_dyad, partner_index
-from sim.model.params import PARAMETER_NAMES, ParameterOverrides, check_overrides
+from sim.model.params import PARAMETER_NAMES
 from sim.model.state import ENVIRONMENT, INSTRUMENT_NAMES
 
 SCENARIO_DIR = scenario_dir()
@@ -570,6 +571,39 @@ class Scenario(_Section):
 def bundled_scenarios() -> dict[str, Path]:
     """Bundled scenario files by name (file stem), sorted."""
     return {p.stem: p for p in sorted(SCENARIO_DIR.glob("*.yaml"))}
+
+
+YAML_SUFFIXES = (".yaml", ".yml")
+
+
+def scenario_path(reference: str | Path, *, where: str = "command line",
+                  field: str = "SCENARIO", relative_to: Path | None = None) -> Path:
+    """The file a scenario reference names: a bundled name (``baseline``) or a path.
+
+    This is the one place that decides, for every command and for the Python API: a reference
+    that names an existing file is that file; one ending in ``.yaml``/``.yml`` is a path (relative
+    to ``relative_to`` if given, e.g. a sweep spec's folder); anything else is a bundled name.
+
+    Raises:
+        InputError: neither an existing file nor a bundled scenario, in one line naming what
+            was tried and ``geosim scenarios`` (located at ``where``, ``field``).
+    """
+    text = str(reference)
+    path = Path(text) if relative_to is None else relative_to / text
+    bundled = bundled_scenarios()
+    if path.is_file():
+        return path
+    if text in bundled and not text.endswith(YAML_SUFFIXES):
+        return bundled[text]
+    if text.endswith(YAML_SUFFIXES):
+        also = (f"; the bundled scenario is named {Path(text).stem!r}"
+                if Path(text).stem in bundled else "")
+        raise InputError(where, None, field, f"no scenario file {str(path)!r}{also}; "
+                         "'geosim scenarios' lists the bundled scenarios")
+    raise InputError(where, None, field,
+                     f"{text!r} is neither a scenario file nor a bundled scenario; "
+                     f"{suggestion(text, tuple(bundled))}'geosim scenarios' lists the bundled "
+                     "scenarios")
 
 
 

@@ -13,12 +13,9 @@ from __future__ import annotations
 import math
 from collections import namedtuple
 from functools import lru_cache
-from typing import Annotated, Any
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, Strict, ValidationError
-
-from sim.files.errors import FieldError
-from sim.files.yamlfiles import describe_error, unknown_name
+from pydantic import BaseModel, ConfigDict, Field
 
 
 def _p(default: float, ge: float, le: float, meaning: str, source: str,
@@ -413,29 +410,6 @@ def parameter_provenance() -> list[tuple[str, Any, str, str]]:
         source = extra.get("source", "") if isinstance(extra, dict) else ""
         rows.append((name, field.default, field.description or "", str(source)))
     return rows
-
-
-ParameterOverrides = dict[str, Annotated[float, Strict()]]
-"""A file's parameter overrides (a scenario's ``parameters``, a lens's ``weights``)."""
-
-
-def check_overrides(values: dict[str, float]) -> dict[str, float]:
-    """The overrides, if every name is a parameter and every value within its bounds.
-
-    Integer parameters come back as integers.
-
-    Raises:
-        FieldError: located at the first offending name.
-    """
-    for name in values:
-        if name not in PARAMETER_NAMES:
-            raise FieldError((name,), unknown_name("parameter", name, PARAMETER_NAMES))
-    try:
-        checked = Parameters.model_validate(values)
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        raise FieldError(tuple(err["loc"][:1]), describe_error(err)) from None
-    return {name: getattr(checked, name) for name in values}
 
 
 #: Constants the rules would otherwise recompute every quarter of every run, each a function of

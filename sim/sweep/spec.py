@@ -266,23 +266,29 @@ def check_outcomes(spec: SweepSpec, columns: Sequence[str]) -> None:
 
 
 def scenario_file(name: str, folder: Path) -> Path | None:
-    """The scenario file a spec names: a path relative to the spec's folder, or a bundled name."""
-    from sim.files.scenario import bundled_scenarios
+    """The scenario file a spec names (relative to its folder, or bundled); None if neither.
 
-    if name.endswith((".yaml", ".yml")):
-        path = folder / name
-        return path if path.is_file() else None
-    return bundled_scenarios().get(name)
+    The rule is :func:`sim.files.scenario.scenario_path`'s.
+    """
+    from sim.files.scenario import scenario_path
+
+    try:
+        return scenario_path(name, relative_to=folder)
+    except InputError:
+        return None
 
 
 def lens_reference(name: str, folder: Path) -> str | None:
     """What :func:`sim.files.lens.get_lens` takes for a lens a spec names (None if none)."""
-    from sim.files.lens import bundled_lenses
+    from sim.files.lens import get_lens
 
-    if name.endswith((".yaml", ".yml")):
-        path = folder / name
-        return str(path) if path.is_file() else None
-    return name if name in bundled_lenses() else None
+    relative = folder / name
+    reference = str(relative) if relative.is_file() else name
+    try:
+        get_lens(reference)
+    except KeyError:
+        return None
+    return reference
 
 
 def load_spec(path: str | Path) -> SweepSpec:
