@@ -5,6 +5,8 @@
 - :func:`write_debrief`: ``summary.md`` (the decisions each team made, the events injected, the
   quarters where the world left the middle of the model's cone at the start),
   ``figures/path_vs_start_cone.png`` and a copy of the log, written into a new folder at once.
+
+Both read what the seminar hands them (:mod:`sim.seminar.records`); neither runs the model.
 """
 
 from __future__ import annotations
@@ -31,15 +33,8 @@ from analysis.figures import (
 from analysis.summary import markdown_table
 from sim.engines.result import KEY_SERIES
 from sim.files.quarters import quarter_label
-from sim.model.actors import ACTORS, SHORT_NAMES
-from sim.model.state import INSTRUMENT_NAMES
 from sim.results import results_folder
-from sim.seminar.forecast import Continuations, continuations, forecast_seed, key_estimates
-from sim.seminar.session import Session
-from sim.seminar.world import Branch
-
-START_CONE_RUNS = 2000  # futures in the debrief's start cone: percentiles to about ±1%
-MOVE_TEXT = {-1: "cool", 0: "hold", 1: "warm"}
+from sim.seminar.records import Continuations, Debrief, key_estimates
 
 
 def cone_figure(futures: Continuations, path_played: NDArray[np.float64], start: str,
@@ -90,17 +85,11 @@ def cone_figure(futures: Continuations, path_played: NDArray[np.float64], start:
     return save_figure(fig, out)
 
 
-def forecast_figure(futures: Continuations, branch: Branch, out: Path) -> Path:
+def forecast_figure(futures: Continuations, path_played: NDArray[np.float64], start: str,
+                    horizon: int, branch: str, out: Path) -> Path:
     """The figure a ``forecast`` command saves: the cone from now and the path so far."""
-    return cone_figure(futures, np.array(branch.path), branch.plan.start, branch.plan.horizon,
-                       out, title=f"Forecast, branch {branch.name}")
-
-
-def start_cone(session: Session, runs: int = START_CONE_RUNS) -> Continuations:
-    """The model's cone at the start of the scenario: no orders, no injected events."""
-    start = Branch("start", session.plan, session.seed, session.run, frozenset())
-    return continuations(session.plan, start.world, 0, runs,
-                         forecast_seed(session.seed, start.digest()))
+    return cone_figure(futures, path_played, start, horizon, out,
+                       title=f"Forecast, branch {branch}")
 
 
 def departures(cone: Continuations, path_played: NDArray[np.float64], start: str,
@@ -120,56 +109,38 @@ def departures(cone: Continuations, path_played: NDArray[np.float64], start: str
     return rows
 
 
-def decision_rows(branch: Branch) -> list[list[str]]:
-    """One row per team order: quarter, team, order, what the model would have chosen."""
-    rows = []
-    for report in branch.reports:
-        for actor, orders in sorted(report.orders.items()):
-            own = report.own_moves[actor]
-            for partner, move in sorted(orders.moves.items()):
-                rows.append([report.label, SHORT_NAMES[ACTORS[actor]],
-                             f"{MOVE_TEXT[move]} toward {ACTORS[partner]}",
-                             MOVE_TEXT[int(own[partner])]])
-            for k, level in sorted(orders.levels.items()):
-                rows.append([report.label, SHORT_NAMES[ACTORS[actor]],
-                             f"{INSTRUMENT_NAMES[k]} at {level:g}", "(its own adjustment)"])
-    return rows
-
-
-def debrief_markdown(session: Session, cone: Continuations, figure: str) -> str:
+def debrief_markdown(debrief: Debrief, figure: str) -> str:
     """The debrief's text."""
-    branch = session.branch
-    plan = branch.plan
+    played = debrief.labels[max(debrief.quarter - 1, 0)]
     lines = [
-        f"# Seminar debrief: {plan.name}",
+        f"# Seminar debrief: {debrief.scenario}",
         "",
-        f"Lens {plan.lens}, seed {session.seed}, run {session.run}, teams: "
-        f"{', '.join(session.teams) or 'none'}. Branch **{branch.name}**, "
-        f"{branch.quarter} of {plan.horizon} quarters played "
-        f"({plan.start} to {branch.label(max(branch.quarter - 1, 0))}). Branches: "
-        f"{', '.join(session.branches)}.",
+        f"Lens {debrief.lens}, seed {debrief.seed}, run {debrief.run}, teams: "
+        f"{', '.join(debrief.teams) or 'none'}. Branch **{debrief.branch}**, "
+        f"{debrief.quarter} of {debrief.horizon} quarters played "
+        f"({debrief.start} to {played}). Branches: {', '.join(debrief.branches)}.",
         "",
-        f"Final digest: `{branch.digest()}`",
+        f"Final digest: `{debrief.digest}`",
         "",
         "## The path played against the model's cone at the start",
         "",
         f"![path against the start cone]({figure})",
         "",
-        f"The cone is {cone.runs:,} futures of the scenario from its start with every country "
-        "played by the model and no injected event; the black line is what the seminar "
+        f"The cone is {debrief.cone.runs:,} futures of the scenario from its start with every "
+        "country played by the model and no injected event; the black line is what the seminar "
         "played.",
         "",
         "## The decisions each team made",
         "",
     ]
-    rows = decision_rows(branch)
+    rows = [list(row) for row in debrief.decisions]
     lines += (markdown_table(["quarter", "team", "order", "the model's own choice"], rows)
               if rows else ["No team order was given."])
     lines += ["", "## Events the facilitator injected", ""]
-    injected = [[branch.label(r.quarter), e] for r in branch.reports for e in r.injected]
+    injected = [list(row) for row in debrief.injected]
     lines += markdown_table(["quarter", "event"], injected) if injected else ["None."]
     lines += ["", "## Where the world left the middle of the model's cone", ""]
-    rows = departures(cone, np.array(branch.path), plan.start)
+    rows = departures(debrief.cone, debrief.path, debrief.start)
     lines += (markdown_table(["quarter", "relation", "played", "median", "middle 50%"], rows,
                              "llrrr")
               if rows else ["The path stayed within the middle 50% of the start cone."])
@@ -178,22 +149,20 @@ def debrief_markdown(session: Session, cone: Continuations, figure: str) -> str:
         ["outcome", "estimate", "95% interval"],
         [[e.text, f"{100 * e.value:.1f}%" if e.kind == "probability" else f"{e.value:+.3f}",
           f"{100 * e.low:.1f}–{100 * e.high:.1f}%" if e.kind == "probability"
-          else f"{e.low:+.3f} … {e.high:+.3f}"] for e in key_estimates(cone)], "lrr")
+          else f"{e.low:+.3f} … {e.high:+.3f}"] for e in key_estimates(debrief.cone)], "lrr")
     lines += ["", "`session.jsonl` is the session's log: `geosim seminar --replay session.jsonl` "
               "rebuilds the same state.", ""]
     return "\n".join(lines)
 
 
-def write_debrief(session: Session, out_dir: Path) -> Path:
+def write_debrief(debrief: Debrief, out_dir: Path) -> Path:
     """Write the debrief into ``out_dir`` (new or empty), all at once; return the folder."""
-    cone = start_cone(session)
     with results_folder(out_dir) as folder:
         figure = Path("figures") / "path_vs_start_cone.png"
-        cone_figure(cone, np.array(session.branch.path), session.plan.start,
-                    session.plan.horizon, folder / figure,
-                    title=f"Branch {session.branch.name} against the model's cone")
-        (folder / "summary.md").write_text(debrief_markdown(session, cone, str(figure)),
+        cone_figure(debrief.cone, debrief.path, debrief.start, debrief.horizon, folder / figure,
+                    title=f"Branch {debrief.branch} against the model's cone")
+        (folder / "summary.md").write_text(debrief_markdown(debrief, str(figure)),
                                            encoding="utf-8")
-        if session.log_path is not None and session.log_path.exists():
-            shutil.copyfile(session.log_path, folder / "session.jsonl")
+        if debrief.log is not None and debrief.log.exists():
+            shutil.copyfile(debrief.log, folder / "session.jsonl")
     return Path(out_dir)

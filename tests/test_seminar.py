@@ -17,8 +17,9 @@ from sim.model.state import INSTRUMENT, STATE_FIELDS
 from sim.model.step import begin_quarter, combine, decide, end_quarter
 from sim.plan import load_plan
 from sim.seminar.commands import CommandError, parse_command
-from sim.seminar.forecast import continuations, forecast_seed, key_estimates
+from sim.seminar.forecast import continuations, forecast_seed
 from sim.seminar.log import read_log
+from sim.seminar.records import key_estimates
 from sim.seminar.session import Session, replay_log
 from sim.seminar.world import Branch, state_digest
 

@@ -1,14 +1,14 @@
-"""analysis.seminar: the debrief's tables read off constructed cones and sessions."""
+"""The seminar's debrief: its facts from a session, its tables read off constructed cones."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from analysis.seminar import decision_rows, departures
+from analysis.seminar import departures
 from sim.engines.result import KEY_SERIES
 from sim.files.scenario import SCENARIO_DIR
 from sim.plan import load_plan
-from sim.seminar.forecast import Continuations
+from sim.seminar.records import Continuations
 from sim.seminar.session import Session
 
 
@@ -27,14 +27,17 @@ def test_departures_are_the_quarters_outside_the_middle_half_of_the_cone():
         ("2025Q2", "+0.30", "above)"), ("2025Q4", "-0.26", "below)")]
 
 
-def test_decision_rows_list_each_order_beside_the_models_choice():
+def test_the_debrief_lists_each_order_beside_the_models_choice():
     session = Session(load_plan(SCENARIO_DIR / "baseline.yaml"), seed=5, run=2, teams=("PRK",))
     session.execute("move PRK RUS cool")
     session.execute("set PRK arms_supply 0.3")
     report = session.execute("next").reports[0]
     session.execute("next")
     own = {-1: "cool", 0: "hold", 1: "warm"}[int(report.own_moves[2][1])]
-    assert decision_rows(session.branch) == [
-        ["2025Q1", "North Korea", "cool toward RUS", own],
-        ["2025Q1", "North Korea", "PRK.arms_supply at 0.3", "(its own adjustment)"],
-    ]
+    debrief = session.debrief(cone_runs=20)
+    assert debrief.decisions == (
+        ("2025Q1", "North Korea", "cool toward RUS", own),
+        ("2025Q1", "North Korea", "PRK.arms_supply at 0.3", "(its own adjustment)"),
+    )
+    assert debrief.quarter == 2 and debrief.path.shape == (3, len(KEY_SERIES))
+    assert debrief.cone.runs == 20 and debrief.cone.first_quarter == 0

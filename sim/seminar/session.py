@@ -15,9 +15,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from sim.files.errors import InputError
 from sim.files.quarters import parse_quarter
-from sim.model.actors import ACTORS
+from sim.model.actors import ACTORS, SHORT_NAMES
+from sim.model.state import INSTRUMENT_NAMES
 from sim.plan import Plan
 from sim.seminar.commands import (
     DEFAULT_FORECAST_RUNS,
@@ -27,11 +30,14 @@ from sim.seminar.commands import (
     help_text,
     parse_command,
 )
-from sim.seminar.forecast import Continuations, continuations, forecast_seed
+from sim.seminar.forecast import continuations, forecast_seed
 from sim.seminar.log import LOG_FORMAT, LogWriter, read_log
+from sim.seminar.records import Continuations, Debrief
 from sim.seminar.world import Action, Branch, QuarterReport
 
 MAIN = "main"
+START_CONE_RUNS = 2000  # futures in the debrief's start cone: percentiles to about ±1%
+MOVE_TEXT = {-1: "cool", 0: "hold", 1: "warm"}
 
 
 @dataclass
@@ -102,6 +108,38 @@ class Session:
     def digest(self) -> str:
         """The digest of the current branch's state."""
         return self.branch.digest()
+
+    def start_cone(self, runs: int = START_CONE_RUNS) -> Continuations:
+        """The model's cone at the start of the scenario: no orders, no injected events."""
+        start = Branch("start", self.plan, self.seed, self.run, frozenset())
+        return continuations(self.plan, start.world, 0, runs,
+                             forecast_seed(self.seed, start.digest()))
+
+    def debrief(self, cone_runs: int = START_CONE_RUNS) -> Debrief:
+        """The current branch written up, with the model's cone at the start (it runs)."""
+        branch = self.branch
+        plan = branch.plan
+        decisions = []
+        for report in branch.reports:
+            for actor, orders in sorted(report.orders.items()):
+                own = report.own_moves[actor]
+                team = SHORT_NAMES[ACTORS[actor]]
+                for partner, move in sorted(orders.moves.items()):
+                    decisions.append((report.label, team,
+                                      f"{MOVE_TEXT[move]} toward {ACTORS[partner]}",
+                                      MOVE_TEXT[int(own[partner])]))
+                for k, level in sorted(orders.levels.items()):
+                    decisions.append((report.label, team, f"{INSTRUMENT_NAMES[k]} at {level:g}",
+                                      "(its own adjustment)"))
+        injected = tuple((branch.label(r.quarter), e) for r in branch.reports
+                         for e in r.injected)
+        return Debrief(
+            scenario=plan.name, lens=plan.lens, seed=self.seed, run=self.run,
+            teams=self.teams, branch=branch.name, branches=tuple(self.branches),
+            quarter=branch.quarter, horizon=plan.horizon, start=plan.start,
+            labels=tuple(branch.label(q) for q in range(plan.horizon + 1)),
+            digest=branch.digest(), path=np.array(branch.path), decisions=tuple(decisions),
+            injected=injected, cone=self.start_cone(cone_runs), log=self.log_path)
 
     def header(self) -> dict[str, Any]:
         """The log's first record."""

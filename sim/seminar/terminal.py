@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+from numpy.typing import NDArray
 from prompt_toolkit.completion import CompleteEvent, Completer, Completion
 from prompt_toolkit.document import Document
 from rich.console import Console
@@ -24,7 +25,7 @@ from sim.model.actors import ACTORS, DYADS, PARTNERS, SHORT_NAMES, dyad_name
 from sim.model.state import FLOWS, INSTRUMENT_NAMES
 from sim.model.terms import leading_terms
 from sim.seminar.commands import COMMANDS, MOVE_WORDS, instrument_names
-from sim.seminar.forecast import Continuations, key_estimates
+from sim.seminar.records import Continuations, Debrief, key_estimates
 from sim.seminar.session import Reply, Session
 from sim.seminar.world import Branch, QuarterReport
 
@@ -36,8 +37,8 @@ COMMITMENT_TEXT = {1: "partnership", 2: "alliance"}
 class Writers:
     """What writes files for the terminal: the forecast's figure and the debrief."""
 
-    forecast_figure: Callable[[Continuations, Branch, Path], Path]
-    debrief: Callable[[Session, Path], Path]
+    forecast_figure: Callable[[Continuations, NDArray[np.float64], str, int, str, Path], Path]
+    debrief: Callable[[Debrief, Path], Path]
 
 
 # -- completion -------------------------------------------------------------------------------
@@ -282,11 +283,13 @@ class Terminal:
             branch = session.branch
             path = session.folder / (f"forecast-{branch.name}-{branch.label()}-"
                                      f"{reply.forecast.runs}.png")
-            figure = self.writers.forecast_figure(reply.forecast, branch, path)
+            figure = self.writers.forecast_figure(reply.forecast, np.array(branch.path),
+                                                  branch.plan.start, branch.plan.horizon,
+                                                  branch.name, path)
             render_forecast(self.console, reply.forecast, branch, figure)
         if reply.save_dir is not None:
             try:
-                folder = self.writers.debrief(session, reply.save_dir)
+                folder = self.writers.debrief(session.debrief(), reply.save_dir)
             except InputError as err:
                 self.console.print(Text(f"✗ {err}", style="bold red"))
             else:

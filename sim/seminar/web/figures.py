@@ -23,7 +23,7 @@ from sim.engines.result import KEY_SERIES
 from sim.files.quarters import quarter_label
 from sim.model.actors import ACTORS, DYADS
 from sim.model.state import World
-from sim.seminar.forecast import Continuations
+from sim.seminar.records import Continuations
 from sim.seminar.web.palette import (
     ALIGNMENT_BINS,
     COMMITMENT_WORDS,

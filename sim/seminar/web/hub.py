@@ -33,7 +33,7 @@ from typing import Any
 from sim.files.errors import InputError
 from sim.model.actors import ACTORS
 from sim.seminar.commands import Command, CommandError, parse_command
-from sim.seminar.forecast import Continuations
+from sim.seminar.records import Continuations, Debrief
 from sim.seminar.session import Reply, Session
 from sim.seminar.world import Branch
 
@@ -132,7 +132,7 @@ def side_file(log_path: Path) -> Path:
 class Writers:
     """What writes files for the web app (from ``analysis``, passed in by the command line)."""
 
-    debrief: Callable[[Session, Path], Path]
+    debrief: Callable[[Debrief, Path], Path]
 
 
 class Hub:
@@ -315,7 +315,7 @@ class Hub:
                        f"to the horizon")
         if reply.save_dir is not None and self.writers is not None:
             try:
-                folder = self.writers.debrief(self.session, self._save_dir(command))
+                folder = self.writers.debrief(self.session.debrief(), self._save_dir(command))
             except (InputError, CommandError) as err:
                 return Outcome(400, str(err), reply)
             message = f"debrief written to {folder}"
