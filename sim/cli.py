@@ -1,25 +1,26 @@
-"""The ``geosim`` command line: a thin layer over functions callable from Python.
+"""The ``geosim`` command line: it parses options, calls the Python API and prints.
+
+Every command that does work calls a function of :mod:`sim.api` (the same a notebook calls) and
+prints what it returns; the seminar commands start the seminar's terminal and web programs.
 
 Exit codes: 0 done; 2 bad input (one paragraph naming file, line and field; no traceback);
-1 internal error (traceback, and a line asking for a report).
-
-This is the top layer: it puts the model (``sim``) and the reports (``analysis``) together, so it
-is the one module of ``sim`` that may import ``analysis``.
+1 internal error (traceback, and a line asking for a report). :func:`call` maps them, for the
+console script and for tests that run the command line in their own process.
 """
 
 from __future__ import annotations
 
-import contextlib
 import sys
 import time
 import traceback
-from collections.abc import Iterable
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
+from sim import api
 from sim.files.errors import InputError
 
 app = typer.Typer(
@@ -41,11 +42,6 @@ RunIndexOption = Annotated[int, typer.Option(
 REPORT = "This is a bug in geosim; please report it with the command you ran and the traceback."
 
 
-def _fail(err: InputError | str) -> None:
-    typer.echo(f"error: {err}", err=True)
-    raise typer.Exit(2)
-
-
 def _default_out(command: str) -> Path:
     return Path("results") / f"{command}-{datetime.now(UTC).strftime('%Y%m%d-%H%M%S')}"
 
@@ -53,8 +49,9 @@ def _default_out(command: str) -> Path:
 class _Progress:
     """A progress line with an ETA on a terminal; silent in pipes or with --quiet."""
 
-    def __init__(self, total: int, quiet: bool) -> None:
-        self.total, self.done, self.start = total, 0, time.perf_counter()
+    def __init__(self, total: int, quiet: bool, what: str = "") -> None:
+        self.total, self.done, self.start = max(total, 1), 0, time.perf_counter()
+        self.what = f"{what}: " if what else ""
         self.earlier = 0  # runs done before this process started (a resumed sweep)
         self.active = not quiet and sys.stderr.isatty()
 
@@ -72,19 +69,18 @@ class _Progress:
         rate = now / elapsed if elapsed > 0 and now else 0.0
         eta = (self.total - self.done) / rate if rate else 0.0
         width = 30
-        filled = int(width * self.done / self.total)
+        filled = int(width * min(self.done, self.total) / self.total)
         bar = "#" * filled + "-" * (width - filled)
-        sys.stderr.write(f"\r[{bar}] {self.done}/{self.total} runs  {rate:,.0f} runs/s  "
-                         f"ETA {eta:5.1f}s ")
+        sys.stderr.write(f"\r{self.what}[{bar}] {self.done}/{self.total} runs  "
+                         f"{rate:,.0f} runs/s  ETA {eta:5.1f}s ")
         if self.done >= self.total:
             sys.stderr.write("\n")
         sys.stderr.flush()
 
 
-def _explain_rows(scenario_file: Path, lens: str) -> list[tuple[str, str, str]]:
-    from sim.plan import explain_rows
-
-    return explain_rows(scenario_file, lens)
+def _progress(quiet: bool) -> api.ProgressFactory:
+    """A progress bar for each phase the API opens (silent in pipes or with --quiet)."""
+    return lambda total, what: _Progress(total, quiet, what)
 
 
 @app.command()
@@ -112,63 +108,22 @@ def run(
 
     Example: geosim run scenarios/baseline.yaml --runs 2000 --seed 1 --out results/base
     """
-    try:
-        if explain:
-            for quantity, value, source in _explain_rows(scenario, lens):
-                typer.echo(f"{quantity:45s} {value:>10s}  {source}")
-            return
-        _run(scenario, lens, runs, seed, engine, out, chunk_size, figures, quiet,
-             trajectories, workers)
-    except InputError as err:
-        _fail(err)
-
-
-def _run(scenario: Path, lens: str, runs: int, seed: int, engine: str, out: Path | None,
-         chunk_size: int, figures: bool, quiet: bool, trajectories: int = 0,
-         workers: int | None = None) -> None:
-    from analysis.report import write_results
-    from sim.engines.result import Record, SimulationResult
-    from sim.engines.vectorized import simulate_chunks
-    from sim.plan import load_plan
-    from sim.results import check_destination, read_metadata
-
-    if engine not in ("vectorized", "mesa"):
-        raise InputError("command line", None, "--engine",
-                         f"unknown engine {engine!r}; use 'vectorized' or 'mesa'")
-    plan = load_plan(scenario, lens)
-    out_dir = out or _default_out("run")
-    check_destination(out_dir)  # fail before the runs, not after them
-    record: Record = "key" if figures or trajectories else "none"
-    progress = _Progress(runs, quiet)
-    started = time.perf_counter()
-    # key series of at most 20,000 runs for the fan chart; whole state of the first N on request
-    # chunks are written as they finish (a million runs never sit in memory at once); the
-    # wall time covers simulating them and writing runs.parquet
-    with contextlib.ExitStack() as stack:
-        if engine == "vectorized" and runs > chunk_size and workers != 1:
-            # threads: the compiled loop releases the GIL, and threads need no worker to
-            # start and no chunk to pickle back (measured faster than processes)
-            from sim.engines.executors import ThreadExecutor, simulate_parallel_chunks
-
-            executor = stack.enter_context(ThreadExecutor(workers))
-            chunks: Iterable[SimulationResult] = simulate_parallel_chunks(
-                plan, runs, seed, executor, chunk_size=chunk_size, progress=progress,
-                record=record, record_runs=20_000, full_runs=trajectories)
-        elif engine == "vectorized":
-            chunks = simulate_chunks(plan, runs, seed, chunk_size=chunk_size, progress=progress,
-                                     record=record, record_runs=20_000, full_runs=trajectories)
-        else:
-            from sim.engines.mesa_model import simulate_mesa  # Mesa's import takes a second
-
-            chunks = [simulate_mesa(plan, runs, seed, progress=progress, record=record,
-                                    record_runs=20_000, full_runs=trajectories)]
-        path = write_results(out_dir, chunks, plan, seed=seed, engine=engine,
-                             wall_time=lambda: time.perf_counter() - started,
-                             figures=figures, runs=runs)
-    wall = read_metadata(path)["wall_time_seconds"]
+    if explain:
+        _print_explanation(scenario, lens)
+        return
+    runs_table = api.run(scenario, lens, runs=runs, seed=seed, engine=engine,
+                         out=out or _default_out("run"), chunk_size=chunk_size, workers=workers,
+                         figures=figures, trajectories=trajectories, progress=_progress(quiet))
+    meta = runs_table.attrs["metadata"]
     if not quiet:
-        typer.echo(f"{runs} runs of {plan.name} ({plan.lens} lens, {engine}) in {wall:.1f}s")
-        typer.echo(f"results: {path}")
+        typer.echo(f"{runs} runs of {meta['scenario']} ({meta['lens']} lens, {engine}) in "
+                   f"{meta['wall_time_seconds']:.1f}s")
+        typer.echo(f"results: {runs_table.attrs['folder']}")
+
+
+def _print_explanation(scenario: Path, lens: str) -> None:
+    for quantity, value, source in api.explain(scenario, lens):
+        typer.echo(f"{quantity:45s} {value:>10s}  {source}")
 
 
 @app.command()
@@ -204,41 +159,13 @@ def compare(
 
     Example: geosim compare --runs 500 --seed 1 --why-runs 50 --out results/compare
     """
-    try:
-        _compare(scenarios, lenses, runs, seed, out, figures, quiet, why_runs, workers)
-    except InputError as err:
-        _fail(err)
+    from sim.compare.selection import split_names
 
-
-def _count(n: int, one: str, many: str | None = None) -> str:
-    return f"{n} {one if n == 1 else many or one + 's'}"
-
-
-def _compare(scenarios: list[str] | None, lenses: list[str] | None, runs: int, seed: int,
-             out: Path | None, figures: bool, quiet: bool, why_runs: int = 0,
-             workers: int | None = None) -> None:
-    from analysis.compare import write_comparison
-    from sim.compare.run import run_selection, total_runs
-    from sim.compare.selection import select, split_names
-    from sim.compare.why import explain
-    from sim.compare.why import runs_needed as why_needed
-    from sim.engines.executors import make_executor
-    from sim.results import check_destination
-
-    selection = select(split_names(lenses), split_names(scenarios))
-    out_dir = out or _default_out("compare")
-    check_destination(out_dir)  # fail before the runs, not after them
-    with make_executor("local", workers) as executor:
-        comparison = run_selection(selection, runs, seed,
-                                   _Progress(total_runs(selection, runs), quiet),
-                                   executor=executor)
-        why = None
-        if why_runs:
-            why = explain(comparison, why_runs,
-                          progress=_Progress(max(why_needed(comparison, why_runs), 1), quiet),
-                          executor=executor)
-    path = write_comparison(out_dir, comparison, figures=figures, why=why)
+    done = api.compare(split_names(scenarios), split_names(lenses), runs=runs, seed=seed,
+                       out=out or _default_out("compare"), figures=figures, why_runs=why_runs,
+                       workers=workers, progress=_progress(quiet))
     if not quiet:
+        comparison = done.comparison
         own = [s for s in comparison.scores if s.own]
         holding = sum(s.score.verdict == "holds" for s in own)
         typer.echo(f"{_count(len(comparison.predictions), 'prediction')} scored under "
@@ -248,7 +175,11 @@ def _compare(scenarios: list[str] | None, lenses: list[str] | None, runs: int, s
                    "author's own lens")
         if comparison.left_out:
             typer.echo(f"not scored (scenario not selected): {len(comparison.left_out)}")
-        typer.echo(f"results: {path}")
+        typer.echo(f"results: {done.folder}")
+
+
+def _count(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else many or one + 's'}"
 
 
 @app.command()
@@ -271,48 +202,19 @@ def evidence(
 
     Example: geosim evidence seeds/evidence_2025.yaml --runs 2000 --out results/evidence
     """
-    try:
-        _evidence(observed, runs, seed, scenario, lenses, out, quiet)
-    except InputError as err:
-        _fail(err)
+    from sim.compare.selection import split_names
 
-
-def _evidence(observed: Path, runs: int, seed: int, scenario: str | None,
-              lenses: list[str] | None, out: Path | None, quiet: bool) -> None:
-    from analysis.authors import write_evidence
-    from sim.compare.evidence import simulate_lenses, weigh_evidence
-    from sim.compare.observations import load_evidence, observation_quarters
-    from sim.compare.selection import resolve_lenses, resolve_scenarios, split_names
-    from sim.files.scenario import load_scenario
-    from sim.plan import compile_plan
-    from sim.results import check_destination, provenance
-
-    ev, doc = load_evidence(observed)
-    name = scenario or ev.scenario
-    path = resolve_scenarios([name])[name]
-    chosen, _ = resolve_lenses(split_names(lenses))
-    loaded = load_scenario(path)
-    plans = {lens.name: compile_plan(loaded, lens, str(path)) for lens in chosen}
-    first = next(iter(plans.values()))
-    quarters = observation_quarters(ev, doc, first.start, first.horizon)
-    out_dir = out or _default_out("evidence")
-    check_destination(out_dir)
-    started = time.perf_counter()
-    outcomes = simulate_lenses(plans, runs, seed, _Progress(runs * len(plans), quiet))
-    weights = weigh_evidence(ev, quarters, outcomes)
-    wall = time.perf_counter() - started
-    meta = {**provenance(), "results": "evidence", "evidence": str(observed), "scenario": name,
-            "runs": runs, "seed": seed, "lenses": list(plans), "wall_time_seconds": wall,
-            "weights": {w.lens: w.weight for w in weights.lenses}}
-    write_evidence(out_dir, ev, weights, scenario=name, runs=runs, seed=seed,
-                   quarters=quarters, start=first.start, metadata=meta)
+    done = api.evidence(observed, runs=runs, seed=seed, scenario=scenario,
+                        lenses=split_names(lenses), out=out or _default_out("evidence"),
+                        progress=_progress(quiet))
     if not quiet:
+        weights = done.weights
         for warning in weights.warnings:
             typer.echo(f"warning: {warning}", err=True)
         ranked = sorted(weights.lenses, key=lambda w: -w.weight)
         typer.echo("weights: " + ", ".join(f"{w.lens} {w.weight:.3f}" for w in ranked)
-                   + f" (ESS {weights.ess:.0f}; {runs} runs per lens in {wall:.1f}s)")
-        typer.echo(f"results: {out_dir}")
+                   + f" (ESS {weights.ess:.0f}; {runs} runs per lens in {done.wall_time:.1f}s)")
+        typer.echo(f"results: {done.folder}")
 
 
 @app.command()
@@ -344,101 +246,21 @@ def attribute(
     Example: geosim attribute scenarios/ukraine_ceasefire.yaml --lens hien_000
     --outcome nk_tilt_final --versus baseline --runs 100 --out results/why
     """
-    try:
-        _attribute(scenario, lens, outcome, versus, runs, seed, mechanisms, out, quiet,
-                   workers)
-    except InputError as err:
-        _fail(err)
-
-
-def _attribute(scenario: Path, lens: str, outcome: str, versus: str, runs: int, seed: int,
-               mechanisms: list[str] | None, out: Path | None, quiet: bool,
-               workers: int | None = None) -> None:
-    from analysis.authors import write_attribution
-    from sim.compare.attribution import (
-        attribute as split,
-    )
-    from sim.compare.attribution import (
-        column_measure,
-        mechanism_players,
-        runs_needed,
-    )
     from sim.compare.selection import split_names
-    from sim.engines.executors import make_executor
-    from sim.engines.vectorized import simulate
-    from sim.files.scenario import scenario_path
-    from sim.files.yamlfiles import suggestion
-    from sim.model.mechanisms import REGISTRY
-    from sim.plan import load_plan
-    from sim.results import check_destination, provenance
 
-    plan = load_plan(scenario, lens)
-    plans = {"scenario": plan}
-    reference = None
-    if versus != "none":
-        plans["versus"] = load_plan(scenario_path(versus, field="--versus"), lens)
-        reference = plans["versus"].name
-        if plans["versus"].horizon != plan.horizon:
-            raise InputError("command line", None, "--versus",
-                             f"{reference} runs {plans['versus'].horizon} quarters and "
-                             f"{plan.name} {plan.horizon}; paired runs need the same horizon")
-    columns = tuple(simulate(plan, 1, seed).outcomes)
-    if outcome not in columns:
-        raise InputError("command line", None, "--outcome",
-                         f"unknown outcome {outcome!r}; {suggestion(outcome, columns)}the "
-                         "outcome columns are listed in the README (Results)")
-    names = split_names(mechanisms)
-    for name in names or ():
-        if name not in REGISTRY:
-            raise InputError("command line", None, "--mechanisms",
-                             f"unknown mechanism {name!r}; "
-                             f"{suggestion(name, tuple(REGISTRY))}"
-                             f"mechanisms: {', '.join(REGISTRY)}")
-    players = mechanism_players(plan.params, names)
-    out_dir = out or _default_out("attribute")
-    check_destination(out_dir)
-    started = time.perf_counter()
-    with make_executor("local", workers) as executor:
-        result = split(plans, players, runs, seed, column_measure(outcome),
-                       progress=_Progress(runs_needed(len(players), len(plans), runs), quiet),
-                       executor=executor)
-    wall = time.perf_counter() - started
-    meta = {**provenance(), "results": "attribute", "scenario": plan.name,
-            "versus": reference, "lens": plan.lens, "outcome": outcome, "runs": runs,
-            "seed": seed, "mechanisms": [p.name for p in players],
-            "coalitions": 2 ** len(players), "wall_time_seconds": wall}
-    write_attribution(out_dir, result, scenario=plan.name, versus=reference, lens=plan.lens,
-                      outcome=outcome, runs=runs, seed=seed, metadata=meta)
+    done = api.attribute(scenario, outcome, lens=lens,
+                         versus=None if versus == "none" else versus, runs=runs, seed=seed,
+                         mechanisms=split_names(mechanisms),
+                         out=out or _default_out("attribute"), workers=workers,
+                         progress=_progress(quiet))
     if not quiet:
+        result = done.attribution
         parts = sorted(result.parts, key=lambda p: -abs(p.mean))
         typer.echo(f"{outcome}: total {result.total:+.4f}; "
                    + ", ".join(f"{p.player} {p.mean:+.4f}" for p in parts[:3])
-                   + f" ({2 ** len(players)} coalitions x {len(plans)} scenarios x {runs} runs "
-                   f"in {wall:.1f}s)")
-        typer.echo(f"results: {out_dir}")
-
-
-def _validate_one(path: Path) -> str:
-    """Parse a file once and validate it as the format it is (a lens has weights)."""
-    from sim.compare.observations import Evidence
-    from sim.files.lens import Lens
-    from sim.files.scenario import scenario_from_document
-    from sim.files.yamlfiles import read_yaml_file, validate_document
-    from sim.sweep.run import prepare
-    from sim.sweep.spec import is_sweep_document, spec_from_document
-
-    doc = read_yaml_file(path)
-    if is_sweep_document(doc.data):
-        prepare(spec_from_document(doc), str(path))  # its scenarios, lenses and outcomes too
-        return "sweep"
-    if isinstance(doc.data, dict) and "weights" in doc.data:
-        validate_document(Lens, doc)
-        return "lens"
-    if isinstance(doc.data, dict) and "observations" in doc.data:
-        validate_document(Evidence, doc)
-        return "evidence"
-    scenario_from_document(doc)
-    return "scenario"
+                   + f" ({done.coalitions} coalitions x {done.scenarios} scenarios x {runs} "
+                   f"runs in {done.wall_time:.1f}s)")
+        typer.echo(f"results: {done.folder}")
 
 
 @app.command()
@@ -453,7 +275,7 @@ def validate(
     bad = 0
     for path in files:
         try:
-            kind = _validate_one(path)
+            kind = api.validate(path)
             typer.echo(f"ok: {path} ({kind})")
         except InputError as err:
             bad += 1
@@ -471,11 +293,7 @@ def explain(
 
     Example: geosim explain scenarios/baseline.yaml
     """
-    try:
-        for quantity, value, source in _explain_rows(scenario, lens):
-            typer.echo(f"{quantity:45s} {value:>10s}  {source}")
-    except InputError as err:
-        _fail(err)
+    _print_explanation(scenario, lens)
 
 
 @app.command()
@@ -484,13 +302,8 @@ def scenarios() -> None:
 
     Example: geosim scenarios
     """
-    from sim.files.scenario import bundled_scenarios, load_scenario
-
-    for name, path in bundled_scenarios().items():
-        try:
-            typer.echo(f"{name:26s} {load_scenario(path).description}")
-        except InputError as err:
-            typer.echo(f"{name:26s} (invalid: {err})")
+    for name, description in api.bundled_scenarios().items():
+        typer.echo(f"{name:26s} {description}")
 
 
 @app.command()
@@ -499,32 +312,8 @@ def lenses() -> None:
 
     Example: geosim lenses
     """
-    from sim.files.lens import bundled_lenses
-
-    for name, lens in bundled_lenses().items():
+    for name, lens in api.bundled_lenses().items():
         typer.echo(f"{name:22s} {lens.author}: {lens.title}")
-
-
-def schemas() -> dict[str, dict[str, Any]]:
-    """JSON Schemas of the file formats, by file name."""
-    from sim.compare.observations import evidence_json_schema
-    from sim.files.lens import Lens
-    from sim.files.scenario import scenario_json_schema
-    from sim.sweep.spec import spec_json_schema
-
-    return {
-        "scenario.schema.json": scenario_json_schema(),
-        "lens.schema.json": Lens.model_json_schema(),
-        "evidence.schema.json": evidence_json_schema(),
-        "sweep.schema.json": spec_json_schema(),
-    }
-
-
-def schema_text(document: dict[str, Any]) -> str:
-    """A schema as the stable text committed to the repository."""
-    import json
-
-    return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
 @app.command()
@@ -538,10 +327,10 @@ def schema(
     Example: geosim schema --out scenarios/schema
     """
     out.mkdir(parents=True, exist_ok=True)
-    for name, document in schemas().items():
+    for name, document in api.schemas().items():
         target = out / name
         tmp = target.with_suffix(".tmp")
-        tmp.write_text(schema_text(document), encoding="utf-8")
+        tmp.write_text(api.schema_text(document), encoding="utf-8")
         tmp.replace(target)
         typer.echo(f"wrote {target}")
 
@@ -577,47 +366,19 @@ def sweep(
 
     Example: geosim sweep scenarios/sweeps/example.yaml --out results/sweep --workers 2
     """
-    try:
-        _sweep(spec, out, runs, workers, chunk_size, executor, scheduler, resume, force,
-               figures, quiet)
-    except InputError as err:
-        _fail(err)
-
-
-def _sweep(spec: Path, out: Path | None, runs: int | None, workers: int | None,
-           chunk_size: int | None, executor: str, scheduler: str | None, resume: bool,
-           force: bool, figures: bool, quiet: bool) -> None:
-    from analysis.sweep import write_report
-    from sim.engines.executors import make_executor
-    from sim.sweep.run import load_sweep, run_sweep, sweep_metadata, write_json
-
-    sweep_plan = load_sweep(spec, runs, chunk_size)
     out_dir = out or _default_out("sweep")
-    if resume and chunk_size is None and (out_dir / "manifest.json").is_file():
-        from sim.sweep.run import read_manifest
-
-        try:  # resume with the chunk size the sweep was started with
-            started_with = int(read_manifest(out_dir)["chunk_size"])
-        except (OSError, ValueError, KeyError):
-            started_with = None
-        if started_with and started_with != sweep_plan.chunk_size:
-            sweep_plan = load_sweep(spec, runs, started_with)
-    progress = _Progress(sweep_plan.total_runs, quiet)
     try:
-        with make_executor(executor, workers, scheduler) as pool:
-            done = run_sweep(sweep_plan, out_dir, pool, resume=resume, force=force,
-                             progress=progress, resumed=progress.already_done)
-            used = pool.workers
+        done = api.sweep(spec, out_dir, runs=runs, workers=workers, chunk_size=chunk_size,
+                         executor=executor, scheduler=scheduler, resume=resume, force=force,
+                         figures=figures, progress=_progress(quiet))
     except KeyboardInterrupt:
         typer.echo(f"\ninterrupted: the finished chunks are kept in {out_dir}; finish with "
                    f"geosim sweep {spec} --out {out_dir} --resume", err=True)
         raise typer.Exit(130) from None
-    write_report(out_dir, figures=figures)
-    write_json(out_dir / "metadata.json", sweep_metadata(done, executor, used))
     if not quiet:
-        typer.echo(f"{sweep_plan.total_runs:,} runs ({len(sweep_plan.cells)} cells, "
+        typer.echo(f"{done.sweep.total_runs:,} runs ({len(done.sweep.cells)} cells, "
                    f"{done.chunks_run} chunks run, {done.chunks_done_before} done before) in "
-                   f"{done.wall_time:.1f}s on {used} {executor} worker(s)")
+                   f"{done.wall_time:.1f}s on {done.workers} {executor} worker(s)")
         typer.echo(f"results: {out_dir}")
 
 
@@ -633,13 +394,7 @@ def analyze(
 
     Example: geosim analyze results/sweep
     """
-    from analysis.sensitivity import analyze as analyze_sweep
-
-    if not (sweep_dir / "manifest.json").is_file() or not (sweep_dir / "runs.parquet").is_dir():
-        _fail(InputError(str(sweep_dir), None, "SWEEP_DIR",
-                         "not a finished sweep (it needs manifest.json and runs.parquet/); "
-                         "run or resume 'geosim sweep' first"))
-    path = analyze_sweep(sweep_dir, figures=figures)
+    path = api.analyze(sweep_dir, figures=figures)
     if not quiet:
         typer.echo(f"analysis: {path}")
 
@@ -664,20 +419,10 @@ def backcast(
 
     Example: geosim backcast --runs 4000 --fit
     """
-    from analysis.validation import checks_markdown, fit_markdown
-    from sim.engines.vectorized import simulate
-    from sim.files.scenario import bundled_scenarios
-    from sim.plan import load_plan
-    from sim.validation import backcast as bc
-
     text = _readme_text(readme, "backcast")
-    plan = load_plan(bundled_scenarios()[bc.BACKCAST])
-    if fit:
-        typer.echo(fit_markdown(bc.fit(plan)))
-    result = simulate(plan, runs, seed, progress=_Progress(runs, quiet), record="key")
-    table = checks_markdown(bc.check(result, plan), runs, seed)
-    typer.echo(table)
-    _write_block(readme, text, "backcast", table)
+    tables = api.backcast(runs=runs, seed=seed, fit=fit, progress=_progress(quiet))
+    typer.echo(tables)
+    _write_block(readme, text, "backcast", tables.split("\n\n")[-1] if fit else tables)
 
 
 @app.command()
@@ -695,12 +440,8 @@ def ablation(
 
     Example: geosim ablation --runs 2000 --readme README.md
     """
-    from analysis.validation import ablation_markdown
-    from sim.validation.ablation import ablate, runs_needed
-
     text = _readme_text(readme, "ablation")
-    table = ablation_markdown(ablate(runs, seed, _Progress(runs_needed(runs), quiet)), runs,
-                              seed)
+    table = api.ablation(runs=runs, seed=seed, progress=_progress(quiet))
     typer.echo(table)
     _write_block(readme, text, "ablation", table)
 
@@ -756,14 +497,10 @@ def seminar(
     from analysis.seminar import forecast_figure, write_debrief
     from sim.seminar.terminal import Writers, run_seminar
 
-    try:
-        code = run_seminar(scenario, lens=lens, play=play, seed=seed, run=run, script=script,
-                           log=log, replay=replay, resume=resume,
-                           writers=Writers(forecast_figure, write_debrief))
-    except InputError as err:
-        _fail(err)
-    else:
-        raise typer.Exit(code)
+    code = run_seminar(scenario, lens=lens, play=play, seed=seed, run=run, script=script,
+                       log=log, replay=replay, resume=resume,
+                       writers=Writers(forecast_figure, write_debrief))
+    raise typer.Exit(code)
 
 
 @app.command()
@@ -791,26 +528,36 @@ def web(
     from sim.seminar.web.hub import Writers
     from sim.seminar.web.server import check_port, open_hub, serve
 
-    try:
-        check_port(host, port)
-        hub, note = open_hub(scenario, lens=lens, play=play, seed=seed, run=run, log=log,
-                             writers=Writers(write_debrief))
-    except InputError as err:
-        _fail(err)
+    check_port(host, port)
+    hub, note = open_hub(scenario, lens=lens, play=play, seed=seed, run=run, log=log,
+                         writers=Writers(write_debrief))
     typer.echo(note)
     serve(hub, host, port, echo=typer.echo)
 
 
-def main() -> None:
-    """Console entry point: map bad input to exit 2 and bugs to exit 1 with a report line."""
+def call(args: Sequence[str] | None = None) -> int:
+    """Run the command line on ``args`` (default: the process's) and return its exit code.
+
+    0 done; 2 bad input, printed as one paragraph naming file, line and field; 1 a bug, printed
+    with its traceback and a line asking for a report. Ctrl-C ends with 130.
+    """
     try:
-        app()
-    except SystemExit:
-        raise
+        app(args=list(args) if args is not None else None, prog_name="geosim")
+    except SystemExit as done:
+        return done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
     except InputError as err:
         typer.echo(f"error: {err}", err=True)
-        sys.exit(2)
+        return 2
+    except KeyboardInterrupt:
+        typer.echo("interrupted", err=True)
+        return 130
     except Exception:  # noqa: BLE001 - the last line of defence
         traceback.print_exc()
         typer.echo(REPORT, err=True)
-        sys.exit(1)
+        return 1
+    return 0
+
+
+def main() -> None:
+    """Console entry point (``geosim``): exit with :func:`call`'s code."""
+    sys.exit(call())

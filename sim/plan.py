@@ -187,7 +187,8 @@ def load_plan(scenario: str | Path, lens_name: str | Path = "neutral") -> Plan:
     return compile_plan(load_scenario(path), lens_option(lens_name), str(path))
 
 
-def explain_rows(path: str | Path, lens_name: str = "neutral") -> list[tuple[str, str, str]]:
+def explain_rows(path: str | Path, lens_name: str | Path = "neutral"
+                 ) -> list[tuple[str, str, str]]:
     """Rows ``(quantity, value, source)`` of everything a run of this scenario stands on.
 
     Starting state, environment at the start, parameters and events, each once, with the

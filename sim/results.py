@@ -14,9 +14,9 @@ A results folder holds (DESIGN.md, "The command line"; STYLE.md point 7)::
                        instrument_PRK.arms_supply, flow_munitions, env_ukraine_war, ...)
       summary.md, figures/    the report, written by :mod:`analysis.report`
 
-This module writes the data files and knows nothing of the report: the model (``sim``) sits
-below the analysis, which reads results, and the command line on top puts the two together
-(:func:`analysis.report.write_results`).
+This module writes the data files and knows nothing of the report: the reports
+(``analysis/``) read results, and the Python API on top puts the two together
+(:func:`sim.api.run`).
 
 Writing is atomic (:func:`results_folder`): everything goes to a hidden sibling
 ``.OUT.tmp-<pid>`` that is renamed to ``OUT`` as the last step, so a crash never leaves a folder
@@ -41,6 +41,7 @@ import subprocess
 import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import metadata as importlib_metadata
 from pathlib import Path
@@ -53,6 +54,7 @@ from numpy.typing import NDArray
 
 import sim
 from sim.engines.result import SimulationResult, concatenate
+from sim.files.catalogue import catalogue
 from sim.files.errors import InputError
 from sim.plan import Plan
 
@@ -155,6 +157,40 @@ def build_metadata(result: SimulationResult, plan: Plan, *, seed: int, engine: s
     if extra_metadata:
         meta.update(extra_metadata)
     return meta
+
+
+@dataclass(frozen=True)
+class RunDescription:
+    """What a run's report says of it, as plain data (the reports do not read plans).
+
+    Attributes:
+        scenario, lens, seed, runs, engine, start, horizon: as in ``metadata.json``.
+        first_outcomes: the scenario's outcomes of interest, listed first in the summary.
+        forced: ``(quarter, label)`` of each event every run is forced to have.
+        events: each catalogue event's one-line description, by name.
+    """
+
+    scenario: str
+    lens: str
+    seed: int
+    runs: int
+    engine: str
+    start: str
+    horizon: int
+    first_outcomes: tuple[str, ...] = ()
+    forced: tuple[tuple[int, str], ...] = ()
+    events: dict[str, str] = field(default_factory=dict)
+
+
+def describe_run(plan: Plan, *, seed: int, runs: int, engine: str) -> RunDescription:
+    """The :class:`RunDescription` of ``runs`` runs of ``plan``."""
+    events = catalogue()
+    names = plan.event_names
+    forced = tuple((int(q), events[names[e]].label)
+                   for q, e in zip(*np.nonzero(plan.forced), strict=True))
+    return RunDescription(plan.name, plan.lens, int(seed), int(runs), engine, plan.start,
+                          plan.horizon, tuple(plan.outcomes), forced,
+                          {name: spec.description for name, spec in events.items()})
 
 
 def runs_table(result: SimulationResult, plan: Plan, seed: int,

@@ -10,7 +10,7 @@ import pyarrow.parquet as pq
 import pytest
 
 import sim
-from analysis.report import write_results
+from sim.api import write_run
 from sim.engines.vectorized import simulate
 from sim.files.errors import InputError
 from sim.results import (
@@ -46,7 +46,7 @@ def result(plan):
 def written(tmp_path_factory, result, plan):
     """One folder written once, read by the tests that do not change it."""
     root = tmp_path_factory.mktemp("written")
-    out = write_results(root / "results" / "run1", result, plan, seed=SEED, engine="vectorized",
+    out = write_run(root / "results" / "run1", result, plan, seed=SEED, engine="vectorized",
                         wall_time=1.5, extra_metadata={"lens_hash": "abc"})
     return root, out
 
@@ -56,7 +56,7 @@ def files_under(folder):
 
 
 def write(out, result, plan, **kw):
-    return write_results(out, result, plan, seed=SEED, engine="vectorized", wall_time=1.5, **kw)
+    return write_run(out, result, plan, seed=SEED, engine="vectorized", wall_time=1.5, **kw)
 
 
 def test_folder_has_exactly_the_promised_files(written):
@@ -249,7 +249,7 @@ def test_chunks_written_as_they_come_make_the_same_folder(tmp_path, written, pla
 
     _, whole = written
     chunks = simulate_chunks(plan, RUNS, SEED, chunk_size=70, record="key")
-    out = write_results(tmp_path / "chunks", chunks, plan, seed=SEED, engine="vectorized",
+    out = write_run(tmp_path / "chunks", chunks, plan, seed=SEED, engine="vectorized",
                         wall_time=lambda: 1.5, extra_metadata={"lens_hash": "abc"}, runs=RUNS)
     a, b = read_runs(whole), read_runs(out)
     assert list(a) == list(b)

@@ -104,6 +104,16 @@ def simulate_runs(plan: Plan, seed: int, run_index: NDArray[np.int64],
                             recorder.trajectories())
 
 
+def outcome_columns(plan: Plan) -> tuple[str, ...]:
+    """The outcome columns a run of ``plan`` has, in order.
+
+    They are read off a world of no runs: nothing is simulated.
+    """
+    world = start_world(plan, 0)
+    return tuple(OutcomeAccumulator.start(world, plan.params).table(world, plan.params,
+                                                                    plan.event_names))
+
+
 def chunk_bounds(runs: int, chunk_size: int, first_run: int = 0) -> list[tuple[int, int]]:
     """``[(start, stop), ...]`` covering ``first_run .. first_run + runs``."""
     if runs < 1 or chunk_size < 1:

@@ -388,9 +388,9 @@ def get_lens(name: str | Path) -> Lens:
                 if Path(text).stem in lenses else "")
         raise KeyError(f"no lens file {text!r}{also}; 'geosim lenses' lists the bundled lenses")
     if text not in lenses:
-        raise KeyError(f"{text!r} is neither a lens file nor a bundled lens; "
-                       f"{suggestion(text, tuple(lenses))}'geosim lenses' lists the bundled "
-                       "lenses")
+        raise KeyError(f"unknown lens {text!r}: no file {text!r} and no bundled lens of that "
+                       f"name; {suggestion(text, tuple(lenses))}'geosim lenses' describes the "
+                       f"bundled ones: {', '.join(sorted(lenses))}")
     return lenses[text]
 
 

@@ -601,10 +601,9 @@ def scenario_path(reference: str | Path, *, where: str = "command line",
         raise InputError(where, None, field, f"no scenario file {str(path)!r}{also}; "
                          "'geosim scenarios' lists the bundled scenarios")
     raise InputError(where, None, field,
-                     f"{text!r} is neither a scenario file nor a bundled scenario; "
-                     f"{suggestion(text, tuple(bundled))}'geosim scenarios' lists the bundled "
-                     "scenarios")
-
+                     f"unknown scenario {text!r}: no file {str(path)!r} and no bundled scenario "
+                     f"of that name; {suggestion(text, tuple(bundled))}'geosim scenarios' "
+                     f"describes the bundled ones: {', '.join(bundled)}")
 
 
 def load_scenario(path: str | Path) -> Scenario:

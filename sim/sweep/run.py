@@ -380,6 +380,7 @@ class SweepRun:
     wall_time: float
     worker_seconds: float
     worker_peak_rss_kib: int = 0
+    workers: int = 1  # the executor's workers
 
 
 def run_sweep(
@@ -410,7 +411,7 @@ def run_sweep(
     if not (folder / RUNS).is_dir():
         os.replace(folder / CHUNKS, folder / RUNS)
     return SweepRun(folder, sweep, len(todo), len(done), time.perf_counter() - started, busy,
-                    peak)
+                    peak, executor.workers)
 
 
 def load_sweep(spec_path: str | Path, runs: int | None = None,
