@@ -125,7 +125,7 @@ def test_runs_with_an_undefined_value_are_left_out():
 
 
 def test_attribute_from_the_command_line(tmp_path):
-    from tests.test_cli import geosim
+    from tests.cli import geosim
 
     scenario = str(bundled_scenarios()["secondary_sanctions"])
     out = tmp_path / "why"
@@ -149,7 +149,7 @@ def test_attribute_from_the_command_line(tmp_path):
     (["--mechanisms", "telepathy"], "--mechanisms", "unknown mechanism"),
 ])
 def test_bad_attribute_options_exit_2_and_write_nothing(tmp_path, args, field, words):
-    from tests.test_cli import geosim
+    from tests.cli import geosim
 
     out = tmp_path / "out"
     done = geosim("attribute", str(bundled_scenarios()["ukraine_ceasefire"]), "--runs", "2",

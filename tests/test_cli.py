@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
-from pathlib import Path
 
 import numpy as np
 import pyarrow.parquet as pq
@@ -13,20 +11,15 @@ import pytest
 
 from sim import cli
 from sim.files.scenario import SCENARIO_DIR, load_scenario
+from tests.cli import geosim, geosim_process
 
 BASELINE = str(SCENARIO_DIR / "baseline.yaml")
 
 
-def geosim(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-c", "from sim.cli import main; main()", *args],
-        capture_output=True, text=True, cwd=cwd, timeout=300,
-    )
-
-
 def test_run_writes_the_promised_results(tmp_path):
     out = tmp_path / "base"
-    done = geosim("run", BASELINE, "--runs", "300", "--seed", "4", "--out", str(out))
+    # as a user runs it: the console script in a new process, its output a pipe
+    done = geosim_process("run", BASELINE, "--runs", "300", "--seed", "4", "--out", str(out))
     assert done.returncode == 0, done.stderr
     assert sorted(p.name for p in out.iterdir()) == [
         "figures", "metadata.json", "runs.parquet", "summary.md"]

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import json
 import math
-import subprocess
-import sys
 from pathlib import Path
 
 import matplotlib.image
@@ -39,6 +37,7 @@ from sim.files.lens import bundled_lenses, load_lens
 from sim.files.scenario import bundled_scenarios, load_scenario
 from sim.plan import compile_plan
 from sim.results import ID_COLUMNS, PARAMETERS_KEY, read_metadata, read_runs
+from tests.cli import geosim
 
 RUNS = 200
 SEED = 5
@@ -433,9 +432,6 @@ def test_the_matrix_figure_colours_cells_by_verdict(tmp_path):
 # --- the command line -------------------------------------------------------------------------
 
 
-def geosim(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-c", "from sim.cli import main; main()", *args],
-                          capture_output=True, text=True, timeout=300)
 
 
 def test_compare_from_the_command_line(tmp_path, lens_path):

@@ -14,7 +14,7 @@ from sim.files.errors import InputError
 from sim.files.lens import seeds_dir
 from sim.files.scenario import bundled_scenarios
 from sim.plan import load_plan
-from tests.test_cli import geosim
+from tests.cli import geosim
 
 BUNDLED = seeds_dir() / "evidence_2025.yaml"
 LENSES = ("neutral", "hien_000", "force_multiplier_001", "rusi_004")

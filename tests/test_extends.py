@@ -3,8 +3,6 @@ parents, errors located in the file that wrote the value, hashing, dumping and `
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -23,6 +21,7 @@ from sim.files.scenario import (
     written_in,
 )
 from sim.plan import explain_rows, forced_events, hazards
+from tests.cli import geosim
 
 BASE = """\
 name: base
@@ -324,9 +323,6 @@ def test_the_schema_accepts_a_file_that_extends() -> None:
 # --- through the command line ---------------------------------------------------------------------
 
 
-def geosim(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-c", "from sim.cli import main; main()", *args],
-                          capture_output=True, text=True, timeout=120, check=False)
 
 
 def test_validate_and_explain_an_extending_file(tmp_path: Path) -> None:

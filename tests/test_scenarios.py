@@ -10,10 +10,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-from concurrent.futures import ThreadPoolExecutor
 from functools import cache
 from pathlib import Path
 
@@ -21,7 +17,7 @@ import numpy as np
 import pytest
 from numpy.typing import NDArray
 
-from sim.cli import schema_text, schemas
+from sim.api import schema_text, schemas
 from sim.engines.mesa_model import simulate_mesa
 from sim.engines.vectorized import simulate
 from sim.files.catalogue import catalogue, event_names
@@ -30,6 +26,7 @@ from sim.files.yamlfiles import read_yaml_file
 from sim.model.state import ENVIRONMENT
 from sim.plan import load_plan
 from sim.validation.effects import DEFINING, Effect, Z, paired
+from tests.cli import geosim, geosim_process
 
 REPO = Path(__file__).resolve().parent.parent
 SCENARIO_DIR = REPO / "scenarios"
@@ -67,15 +64,6 @@ OWN_ENVIRONMENT: dict[str, set[str]] = {
     # 004 ¶7 reversed: the settlement is followed by sanctions relief
     "pressure_relief": {"western_pressure"},
 }
-
-
-def _cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    """``geosim ARGS`` in a fresh interpreter, as a user would run it."""
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
-    return subprocess.run(
-        [sys.executable, "-c", "from sim.cli import main; main()", *args],
-        cwd=cwd, env=env, capture_output=True, text=True, timeout=120, check=False,
-    )
 
 
 # --- every bundled scenario: loads, and the two engines agree ------------------------------------
@@ -171,7 +159,7 @@ def test_shock_scenario_is_the_baseline_plus_its_shock(name: str) -> None:
 
 
 def test_geosim_scenarios_lists_every_bundled_scenario(tmp_path: Path) -> None:
-    done = _cli("scenarios", cwd=tmp_path)
+    done = geosim("scenarios", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     assert len(lines) == len(BUNDLED)
@@ -183,7 +171,7 @@ def test_geosim_scenarios_lists_every_bundled_scenario(tmp_path: Path) -> None:
 
 def test_geosim_schema_writes_the_committed_schemas(tmp_path: Path) -> None:
     out = tmp_path / "schema"
-    done = _cli("schema", "--out", str(out), cwd=tmp_path)
+    done = geosim("schema", "--out", str(out), cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     committed = {p.name: p.read_text(encoding="utf-8")
                  for p in (SCENARIO_DIR / "schema").glob("*.json")}
@@ -274,9 +262,7 @@ def test_bad_file_fails_cleanly_through_the_cli(fixture: str, tmp_path: Path) ->
         "validate": ("validate", str(path)),
         "run": ("run", str(path), "--runs", "5", "--out", str(out)),
     }
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        done = dict(zip(commands, pool.map(lambda a: _cli(*a, cwd=tmp_path),
-                                           commands.values()), strict=True))
+    done = {name: geosim(*args, cwd=tmp_path) for name, args in commands.items()}
     where = str(path)
     if line is not None:
         where += f", line {line}"
@@ -292,3 +278,12 @@ def test_bad_file_fails_cleanly_through_the_cli(fixture: str, tmp_path: Path) ->
         assert not result.stdout.strip(), context
     assert not out.exists(), "a failed run must not create its results folder"
     assert sorted(p.name for p in tmp_path.iterdir()) == [], "nothing written anywhere"
+
+
+def test_a_bad_file_exits_2_in_a_shell_without_a_traceback(tmp_path: Path) -> None:
+    # the exit code and the output a shell sees, from the installed console script
+    done = geosim_process("run", BAD / "unknown_key.yaml", "--runs", "5", "--out",
+                          tmp_path / "out", cwd=tmp_path)
+    assert done.returncode == 2 and not done.stdout
+    assert done.stderr.startswith(f"error: {BAD / 'unknown_key.yaml'}, line 5, field evnets: ")
+    assert "Traceback" not in done.stderr and not (tmp_path / "out").exists()

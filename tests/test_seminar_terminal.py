@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-import sys
 import time
 import uuid
 from pathlib import Path
@@ -13,26 +12,15 @@ from pathlib import Path
 import pytest
 
 from sim.files.scenario import SCENARIO_DIR
+from tests.cli import GEOSIM, geosim
 
-GEOSIM = str(Path(sys.executable).parent / "geosim")
 BASELINE = str(SCENARIO_DIR / "baseline.yaml")
-
-
-def geosim(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([GEOSIM, *args], capture_output=True, text=True, timeout=300,
-                          cwd=cwd, env={"PATH": "/usr/bin:/bin", "COLUMNS": "160",
-                                        "HOME": str(cwd or Path.cwd())})
 
 
 def in_process(monkeypatch, capsys, *args: str) -> tuple[int, str, str]:
     """``geosim ARGS`` run in this process (faster than a new interpreter): code, out, err."""
-    from sim import cli
-
-    monkeypatch.setattr(sys, "argv", ["geosim", *args])
-    with pytest.raises(SystemExit) as exit_info:
-        cli.main()
-    captured = capsys.readouterr()
-    return int(exit_info.value.code or 0), captured.out, captured.err
+    done = geosim(*args)
+    return done.returncode, done.stdout, done.stderr
 
 
 class Tmux:
@@ -144,6 +132,7 @@ def test_a_script_its_log_replays_and_the_debrief(tmp_path, monkeypatch, capsys)
     script = tmp_path / "prep.txt"
     script.write_text(SCRIPT.format(debrief=debrief))
     log = tmp_path / "s" / "session.jsonl"
+    monkeypatch.setenv("COLUMNS", "160")  # the width of the terminal the tables are drawn for
     done = geosim("seminar", BASELINE, "--play", "PRK", "--seed", "3", "--script", str(script),
                   "--log", str(log), cwd=tmp_path)
     assert done.returncode == 0, done.stderr
