@@ -26,6 +26,7 @@ from sim.files.errors import InputError
 from sim.sweep.design import draw
 from sim.sweep.run import RUNS, load_sweep, run_sweep
 from sim.sweep.spec import Design, ParameterRange
+from tests.cli import geosim
 
 SPEC = """\
 name: tiny
@@ -42,11 +43,6 @@ outcomes: [nk_tilt_final, align_RUS-PRK_final, chn_rus_alliance]
 discover: ["nk_tilt_final > -0.2"]
 """
 
-
-def geosim(*args: str, cwd: Path | None = None, timeout: float = 600,
-           ) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-c", "from sim.cli import main; main()", *args],
-                          capture_output=True, text=True, cwd=cwd, timeout=timeout)
 
 
 def write_spec(folder: Path, text: str = SPEC, name: str = "spec.yaml") -> Path:
@@ -188,11 +184,17 @@ def test_run_with_workers_equals_one_process(executor):
 # A sweep that holds still after its n-th chunk is written: it prints HELD and waits for a signal.
 # The test sends its signal only after reading HELD, so the signal always lands in that state
 # (never a race between the signal and the sweep's end). Only the test's copy of the command is
-# wrapped; the sweep's code and its signal handling are the product's own.
+# wrapped; the sweep's code and its signal handling are the product's own. It waits in short
+# sleeps, not signal.pause(): a SIGINT that arrives between the print and the pause would be
+# handled by Python only after a pause that never ends.
 HOLD_AFTER_CHUNK = """
-import signal, sys
+import signal, sys, time
 import sim.sweep.run as sweep_run
 from sim.cli import main
+
+# Ctrl-C raises KeyboardInterrupt, as at a terminal, even when the tests themselves were started
+# with SIGINT ignored (a background job: the shell ignores it, and a child inherits that)
+signal.signal(signal.SIGINT, signal.default_int_handler)
 
 hold_after, written = int(sys.argv[1]), 0
 write_chunk = sweep_run.run_chunk
@@ -203,8 +205,8 @@ def write_chunk_then_hold(job):
     written += 1
     if written == hold_after:
         print("HELD", done.index, flush=True)
-        while True:
-            signal.pause()
+        while True:  # a signal that lands before a sleep is still handled at the loop's turn
+            time.sleep(0.05)
     return done
 
 sweep_run.run_chunk = write_chunk_then_hold
@@ -405,7 +407,7 @@ def test_analyze_writes_indices_and_prim_boxes(tmp_path):
 # --- install ------------------------------------------------------------------------------------
 
 
-@pytest.mark.slow
+@pytest.mark.install
 def test_a_wheel_installed_in_a_fresh_venv_runs_a_bundled_scenario_and_lens(tmp_path):
     """pip install . (not editable): the scenarios and lenses travel as package data."""
     repo = Path(__file__).resolve().parent.parent
