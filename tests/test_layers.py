@@ -1,9 +1,17 @@
-"""Dependencies run one way: the command line on top, then ``analysis``, then the model ``sim``;
-inside the model, the compiler (``sim.plan``) on top of the scenario format
-(``sim.files.scenario``).
+"""Dependencies run one way, and the folders of ``sim`` are its layers (DESIGN.md, "The code's
+layers"). From the bottom:
 
-No module of ``sim`` except the command line (``sim/cli.py``) imports ``analysis``, so the model
-can be used, tested and shipped without the reports.
+- ``sim/model/``: the rules and their state; imports nothing else of the project;
+- ``sim/files/``: the file formats (scenarios, lenses, statements, the event catalogue);
+- ``sim/plan.py``: the compiler of a scenario and a lens into the plan the engines run;
+- ``sim/engines/``: the vectorized engine and its kernel, the Mesa model, the executors;
+- ``sim/results.py``, ``sim/predictions.py``: the results folder, scoring statements on runs;
+- the capabilities, side by side: ``sim/compare/``, ``sim/seminar/``, ``sim/sweep/``,
+  ``sim/validation/``;
+- ``analysis/``: reports and figures from results (it never runs the model);
+- ``sim/api.py``: the Python API; then ``sim/cli.py``, the command line, on top.
+
+A module may import its own layer and those below it, never one above.
 """
 
 from __future__ import annotations
@@ -11,56 +19,114 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-SIM = Path(__file__).resolve().parent.parent / "sim"
-TOP_LAYER = {"cli.py"}
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+SIM = REPO / "sim"
+
+#: Bottom to top: each layer's name and the paths (files or folders) that make it.
+LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("model", ("sim/__init__.py", "sim/model/")),
+    ("files", ("sim/files/", "sim/bundled/")),
+    ("plan", ("sim/plan.py",)),
+    ("engines", ("sim/engines/",)),
+    ("results", ("sim/results.py", "sim/predictions.py")),
+    ("capabilities", ("sim/compare/", "sim/seminar/", "sim/sweep/", "sim/validation/")),
+    ("analysis", ("analysis/",)),
+    ("api", ("sim/api.py",)),
+    ("cli", ("sim/cli.py",)),
+)
 
 
 def imported_modules(path: Path) -> set[str]:
-    """Every module a file imports, at the top or inside a function."""
+    """Every module a file imports, at the top or inside a function (``from a import b`` gives
+    ``a`` and ``a.b``, since ``b`` may be a module)."""
     names: set[str] = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
             names.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             names.add(node.module)
+            names.update(f"{node.module}.{alias.name}" for alias in node.names)
     return names
 
 
-def test_the_model_does_not_import_the_analysis() -> None:
-    files = sorted(SIM.rglob("*.py"))
-    assert len(files) > 10  # the walk found the package
-    offenders = {
-        str(path.relative_to(SIM)): sorted(m for m in imported_modules(path)
-                                           if m == "analysis" or m.startswith("analysis."))
-        for path in files if str(path.relative_to(SIM)) not in TOP_LAYER
-    }
+def project_file(module: str) -> Path | None:
+    """The file of a project module (``sim.plan`` -> sim/plan.py), or None if not ours."""
+    base = REPO.joinpath(*module.split("."))
+    for candidate in (base.with_suffix(".py"), base / "__init__.py"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def layer_of(path: Path) -> int:
+    """The index in LAYERS of a project file (the longest matching path wins)."""
+    relative = path.relative_to(REPO).as_posix()
+    found = [(len(part), k) for k, (_, parts) in enumerate(LAYERS) for part in parts
+             if relative == part or (part.endswith("/") and relative.startswith(part))]
+    assert found, f"{relative} is in no layer: add it to LAYERS"
+    return max(found)[1]
+
+
+def upward_imports(path: Path) -> list[str]:
+    """``file -> module`` for each import of a layer above the file's own."""
+    own = layer_of(path)
+    found = []
+    for module in sorted(imported_modules(path)):
+        target = project_file(module)
+        if target is not None and target.is_relative_to(REPO / "sim") | target.is_relative_to(
+                REPO / "analysis") and layer_of(target) > own:
+            found.append(f"{path.relative_to(REPO)} ({LAYERS[own][0]}) imports {module} "
+                         f"({LAYERS[layer_of(target)][0]})")
+    return found
+
+
+def code_files() -> list[Path]:
+    return sorted([*SIM.rglob("*.py"), *(REPO / "analysis").rglob("*.py")])
+
+
+@pytest.mark.parametrize("layer", [name for name, _ in LAYERS])
+def test_no_layer_imports_one_above_it(layer):
+    files = [p for p in code_files() if LAYERS[layer_of(p)][0] == layer]
+    assert files, f"no file in layer {layer}"
+    assert [edge for p in files for edge in upward_imports(p)] == []
+
+
+def test_every_file_is_in_a_layer():
+    for path in code_files():
+        layer_of(path)
+
+
+def test_an_upward_import_is_found(tmp_path):
+    # the check sees an import inside a function, in the form the code uses
+    probe = SIM / "model" / "_probe_upward.py"
+    try:
+        probe.write_text("def f():\n    from sim.engines.vectorized import simulate\n")
+        assert upward_imports(probe) == [
+            "sim/model/_probe_upward.py (model) imports sim.engines.vectorized (engines)"]
+    finally:
+        probe.unlink()
+
+
+def test_the_reports_never_run_the_model():
+    """analysis/ reads results: it imports no engine, no compiler and no rule that moves the
+    world (it may read the names and types those layers define)."""
+    running = ("sim.engines.vectorized", "sim.engines.kernel", "sim.engines.mesa_model",
+               "sim.engines.executors", "sim.plan", "sim.model.step", "sim.seminar.forecast",
+               "sim.seminar.session", "sim.seminar.world")
+    offenders = {str(p.relative_to(REPO)): sorted(m for m in imported_modules(p)
+                                                  if m.startswith(running))
+                 for p in sorted((REPO / "analysis").rglob("*.py"))}
     assert {k: v for k, v in offenders.items() if v} == {}
-
-
-def test_the_command_line_is_where_the_two_meet() -> None:
-    # the check above must be able to see an import inside a function, as cli.py has one
-    assert "analysis.report" in imported_modules(SIM / "cli.py")
-
-
-def test_the_scenario_format_does_not_import_the_compiler() -> None:
-    # sim.plan compiles a Scenario into arrays and imports sim.files.scenario; never the reverse
-    assert "sim.files.scenario" in imported_modules(SIM / "plan.py")
-    assert "sim.plan" not in imported_modules(SIM / "files" / "scenario.py")
 
 
 # --- no re-export shims: a name is imported from the module that defines it ---------------------
 
-REPO = SIM.parent
 PACKAGES = ("sim", "analysis", "tests")
 
 
-def module_file(module: str) -> Path | None:
-    """The file of a project module (``sim.plan`` -> sim/plan.py), or None if not ours."""
-    for candidate in (REPO / f"{module.replace('.', '/')}.py",
-                      REPO / module.replace(".", "/") / "__init__.py"):
-        if candidate.is_file():
-            return candidate
-    return None
+module_file = project_file
 
 
 def defined_names(path: Path) -> set[str]:
@@ -104,18 +170,17 @@ def test_names_come_from_the_module_that_defines_them() -> None:
 
 def test_a_borrowed_import_is_found(tmp_path: Path) -> None:
     probe = tmp_path / "probe.py"
-    probe.write_text("from sim.plan import Plan\nfrom sim.engines.vectorized import Plan as P\n"
+    probe.write_text("from sim.files.lens import Lens\nfrom sim.plan import Lens as L\n"
                      "from analysis import figures\n")
-    assert borrowed_imports(probe) == ["probe.py:1: Plan from sim.plan"]
+    assert borrowed_imports(probe) == ["probe.py:2: Lens from sim.plan"]
 
 
-CAPABILITIES = ("compare", "seminar", "sweep")
+CAPABILITIES = ("compare", "seminar", "sweep", "validation")
 
 
 def test_no_capability_imports_another() -> None:
-    """The capabilities (sim/compare, sim/seminar, sim/sweep) sit side by side on the model and
-    the shared executor (sim/engines/executors.py): none imports another, so each can change
-    alone."""
+    """The capabilities (sim/compare, sim/seminar, sim/sweep, sim/validation) sit side by side on
+    the engines and the formats: none imports another, so each can change alone."""
     offenders = {}
     for name in CAPABILITIES:
         for path in sorted((SIM / name).rglob("*.py")):
@@ -125,6 +190,16 @@ def test_no_capability_imports_another() -> None:
             if others:
                 offenders[str(path.relative_to(SIM))] = others
     assert offenders == {}
-    # the check sees the imports it forbids: the command line imports every capability
+    # the check sees the imports it forbids: the API above them imports every capability
     assert {f"sim.{c}" for c in CAPABILITIES} <= {
-        m.rsplit(".", 1)[0] if m.count(".") > 1 else m for m in imported_modules(SIM / "cli.py")}
+        ".".join(m.split(".")[:2]) for m in imported_modules(SIM / "api.py")}
+
+
+def test_the_command_line_does_no_work_of_its_own() -> None:
+    """sim/cli.py parses, calls the API and prints: it imports no engine, compiler or capability
+    that runs the model (the seminar's terminal and web programs are the exception: they are
+    the interactive programs themselves)."""
+    running = ("sim.engines", "sim.plan", "sim.model", "sim.compare.run", "sim.compare.why",
+               "sim.compare.attribution", "sim.compare.evidence", "sim.sweep.run",
+               "sim.validation", "sim.results")
+    assert sorted(m for m in imported_modules(SIM / "cli.py") if m.startswith(running)) == []
