@@ -16,6 +16,7 @@ from sim.model.actors import CHN, PRK, ROK, RUS, USA
 from sim.model.decisions import total_pull
 from sim.model.dynamics import flow_levels, lifeline_target, sanctions_squeeze, update_reputation
 from sim.model.mechanisms import (
+    REGISTRY,
     balancing,
     buffer_state,
     hedging,
@@ -47,11 +48,12 @@ def set_env(world, **values):
 
 
 def pull(module, world, params=P):
-    return module.pull(world, derive(world, params), params)[0]
+    return REGISTRY[module.NAME].pull(world, derive(world, params), params)[0]
 
 
 def value(module, world, instrument, params=P):
-    return module.instrument_value(world, derive(world, params), params)[0, INSTRUMENT[instrument]]
+    values = REGISTRY[module.NAME].instrument_value(world, derive(world, params), params)
+    return values[0, INSTRUMENT[instrument]]
 
 
 def set_align(world, i, j, a):
@@ -199,7 +201,7 @@ def test_fear_pulls_toward_patrons_never_toward_the_adversary():
     w.threat[:, PRK] = 1.0
     q = derive(w, P)
     assert q.fear[0, PRK] > 0
-    g = patron_reliability.pull(w, q, P)[0]
+    g = REGISTRY[patron_reliability.NAME].pull(w, q, P)[0]
     assert g[PRK, USA] == 0.0 and g[PRK, ROK] == 0.0
     assert g[PRK, CHN] > 0.0 and g[PRK, RUS] > 0.0
 
@@ -239,9 +241,9 @@ def test_a_deterrent_of_its_own_lowers_nks_need_for_a_protector():
     the less protection it needs and the weaker its fear's pull toward patrons."""
     w = start()
     w.threat[:, PRK] = 1.0
-    weak = patron_reliability.pull(w, derive(w, P), P)[0, PRK, CHN]
+    weak = REGISTRY[patron_reliability.NAME].pull(w, derive(w, P), P)[0, PRK, CHN]
     w.nuclear[:, PRK] = 1.0
-    strong = patron_reliability.pull(w, derive(w, P), P)[0, PRK, CHN]
+    strong = REGISTRY[patron_reliability.NAME].pull(w, derive(w, P), P)[0, PRK, CHN]
     assert strong < weak
 
 

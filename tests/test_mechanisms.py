@@ -2,6 +2,7 @@
 
 import ast
 import pkgutil
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -10,6 +11,7 @@ from hypothesis import given, settings
 import sim.model.mechanisms as mechanisms
 from sim.files.initial import default_environment, initial_world
 from sim.model.actors import CHN, PRK, ROK, RUS, USA
+from sim.model.jit import rule_files
 from sim.model.mechanisms import (
     REGISTRY,
     balancing,
@@ -75,6 +77,68 @@ def test_every_parameter_a_mechanism_reads_is_a_parameter():
                 assert node.value in (0.0, 1.0, 2.0, 3.0), (module.__name__, node.value)
 
 
+def test_the_dispatch_follows_the_one_list_of_modules():
+    """pull_row and value_row call each module under its code, in the order of MODULES."""
+    source = ast.parse(Path(mechanisms.__file__).read_text(encoding="utf-8"))
+    for name in ("pull_row", "value_row"):
+        function = next(n for n in source.body if isinstance(n, ast.FunctionDef)
+                        and n.name == name)
+        calls = []
+        for branch in function.body:
+            if not isinstance(branch, ast.If) or not isinstance(branch.test, ast.BoolOp):
+                continue
+            code = branch.test.values[1].comparators[0].id  # m == ALL or m == CODE
+            call = branch.body[0].value
+            calls.append((getattr(mechanisms, code), call.func.value.id, call.func.attr))
+        assert calls == [(k, m.__name__.rsplit(".", 1)[1], name)
+                         for k, m in enumerate(mechanisms.MODULES)], name
+
+
+# Literals a compiled rule may hold: 0 and 1 anywhere, a half anywhere (x^0.5), 2 and 3 only as
+# arithmetic operands (a square, the triad's mean over three). Anything else (a commitment
+# level, a column, a code) is a named constant.
+ANYWHERE = {0, 1, 0.5}
+ARITHMETIC_ONLY = {2, 3}
+
+
+def rule_literals(path):
+    """``line: value in context`` for each numeric literal of a compiled rule's body that the
+    rules above do not allow."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found = []
+    for fn in ast.walk(tree):
+        if not (isinstance(fn, ast.FunctionDef) and any(
+                isinstance(d, ast.Name) and d.id == "rule" for d in fn.decorator_list)):
+            continue
+        parent = {child: node for node in ast.walk(fn) for child in ast.iter_child_nodes(node)}
+        for node in ast.walk(fn):
+            if not (isinstance(node, ast.Constant) and type(node.value) in (int, float)):
+                continue
+            above = parent[node]
+            if isinstance(above, ast.UnaryOp):
+                above = parent[above]
+            shape = (isinstance(above, ast.Subscript) and isinstance(above.value, ast.Attribute)
+                     and above.value.attr == "shape")
+            if node.value in ANYWHERE or shape or (node.value in ARITHMETIC_ONLY
+                                                   and isinstance(above, ast.BinOp)):
+                continue
+            found.append(f"{path.name}:{node.lineno} {fn.name}: {node.value!r} in "
+                         f"{type(above).__name__}")
+    return found
+
+
+def test_compiled_rules_hold_no_bare_numbers():
+    files = rule_files()
+    assert len(files) > 20
+    assert [x for path in files for x in rule_literals(path)] == []
+
+
+def test_a_bare_commitment_level_is_found(tmp_path):
+    probe = tmp_path / "probe.py"
+    probe.write_text("@rule\ndef f(w, r):\n    return w.commitment[r, 0, 1] == 2\n")
+    assert rule_literals(probe) == ["probe.py:3 f: 2 in Compare"]
+
+
 def test_mechanisms_draw_no_random_numbers():
     forbidden = {"random", "default_rng", "rng", "shuffle", "choice"}
     for module in mechanisms.MODULES:
@@ -131,23 +195,24 @@ def test_transactional_by_hand():
     w.flows[0, [FLOW["technology"], FLOW["diplomatic_cover"]]] = [0.2, 0.5]
     w.flows[0, [FLOW["munitions"], FLOW["troops"]]] = [0.8, 0.5]
     q = derive(w, P)
-    g = transactional.pull(w, q, P)
+    g = REGISTRY[transactional.NAME].pull(w, q, P)
     war_need = 1.0 * (0.5 + 0.5 * 0.5)
     shield = 0.5 * 0.5 * 0.4  # cover_relief · cover · sanctions enforcement
     assert g[0, PRK, RUS] == pytest.approx(war_need * (0.8 + 1.3) + shield)
     assert g[0, RUS, PRK] == pytest.approx(war_need * (1 + 1.3))
-    v = transactional.instrument_value(w, q, P)
+    v = REGISTRY[transactional.NAME].instrument_value(w, q, P)
     assert v[0, INSTRUMENT["PRK.arms_supply"]] == pytest.approx(war_need * 0.8)
     assert v[0, INSTRUMENT["PRK.troops"]] == pytest.approx(war_need * 0.8)
     assert v[0, INSTRUMENT["RUS.technology_transfer"]] == pytest.approx(war_need * 1.3)
     w.commitment[:, PRK, RUS] = w.commitment[:, RUS, PRK] = 1  # no treaty, no troops
-    assert transactional.instrument_value(w, derive(w, P), P)[0, INSTRUMENT["PRK.troops"]] == 0
+    values = REGISTRY[transactional.NAME].instrument_value(w, derive(w, P), P)
+    assert values[0, INSTRUMENT["PRK.troops"]] == 0
 
 
 def test_lifeline_by_hand():
     w = _world()
     w.strain[0, RUS] = 0.5
-    g = lifeline.pull(w, derive(w, P), P)
+    g = REGISTRY[lifeline.NAME].pull(w, derive(w, P), P)
     assert g[0, RUS, CHN] == pytest.approx(1.0 * (1 + 0.5) * w.dependence[0, RUS, CHN])
 
 
@@ -159,7 +224,7 @@ def test_hedging_by_hand():
     w.strain[0] = [0.05, 0.5, 0.2, 0.1, 0.05]
     w.stability[0] = [0.9, 0.8, 0.75, 0.85, 0.8]
     q = derive(w, P)
-    g = hedging.pull(w, q, P)
+    g = REGISTRY[hedging.NAME].pull(w, q, P)
     fragility_chn, fragility_rus = 1 - 0.95 * 0.9, 1 - 0.5 * 0.8
     assert g[0, PRK, CHN] == pytest.approx(-0.5 * (0.88 + 0.45) * fragility_chn)
     assert g[0, PRK, RUS] == pytest.approx(-0.5 * (0.07 + 0.7) * fragility_rus)
@@ -178,9 +243,9 @@ def test_buffer_state_by_hand():
     w.provocation[:] = 0.4
     q = derive(w, P)
     response = 0.8 * 0.25 * (0.4 - 0.5)  # w_drift · drift · core_gap (calm: punish)
-    g = buffer_state.pull(w, q, P)
+    g = REGISTRY[buffer_state.NAME].pull(w, q, P)
     assert g[0, CHN, PRK] == pytest.approx(0.8 * (0.4 + 0.25) + response - 0.6 * 0.4)
-    v = buffer_state.instrument_value(w, q, P)
+    v = REGISTRY[buffer_state.NAME].instrument_value(w, q, P)
     assert v[0, INSTRUMENT["CHN.aid"]] == pytest.approx(0.8 * 0.25 + response - 0.6 * 0.4)
     assert v[0, INSTRUMENT["CHN.sanctions_enforcement"]] == pytest.approx(
         -(0.8 * 0.25 + response))
@@ -195,23 +260,23 @@ def test_balancing_by_hand():
     exposure = 0.11 + 0.05 + 0.4 * 0.798
     entanglement = 0.1 * 1.0  # w_entanglement · war
     assert q.exposure[0] == pytest.approx(exposure)
-    g = balancing.pull(w, q, P)
+    g = REGISTRY[balancing.NAME].pull(w, q, P)
     assert g[0, CHN, RUS] == pytest.approx(-0.8 * exposure * 0.3 - entanglement)
     assert g[0, CHN, PRK] == pytest.approx(-0.8 * 0.5 * 0.8)
     # imposed secondary sanctions add to the threat of them
     w.environment[0, ENV["secondary_sanctions"]] = 1.0
-    assert balancing.pull(w, derive(w, P), P)[0, CHN, RUS] == pytest.approx(
+    assert REGISTRY[balancing.NAME].pull(w, derive(w, P), P)[0, CHN, RUS] == pytest.approx(
         -0.8 * exposure * 1.3 - entanglement)
     assert list(balancing.autonomy_cost(P)) == [2.0, 0.3, 0.3, 0.3, 0.3]
 
 
 def test_pressure_cohesion_by_hand():
     w = _world(western_pressure=0.7, taiwan_tension=0.4, ukraine_war=1.0)
-    g = pressure_cohesion.pull(w, derive(w, P), P)
+    g = REGISTRY[pressure_cohesion.NAME].pull(w, derive(w, P), P)
     assert g[0, CHN, RUS] == pytest.approx(0.5 * (0.7 + 0.4))
     assert g[0, RUS, CHN] == pytest.approx(0.5 * 0.7)
     calm = _world()
-    assert pressure_cohesion.pull(calm, derive(calm, P), P)[0, CHN, RUS] == 0.0
+    assert REGISTRY[pressure_cohesion.NAME].pull(calm, derive(calm, P), P)[0, CHN, RUS] == 0.0
 
 
 def test_structural_balance_by_hand():
@@ -220,7 +285,7 @@ def test_structural_balance_by_hand():
     a[PRK, CHN] = a[CHN, PRK] = 1.0
     a[CHN, RUS] = a[RUS, CHN] = -1.0
     w.alignment[0] = a
-    g = structural_balance.pull(w, derive(w, P), P)
+    g = REGISTRY[structural_balance.NAME].pull(w, derive(w, P), P)
     # triad: (A[PRK,CHN]·A[CHN,RUS] + 0 + 0)/3 = -1/3; rival patrons: NK's ties substitutes
     assert structural_balance.triad_support(w.alignment)[0, PRK, RUS] == pytest.approx(-1 / 3)
     assert g[0, PRK, RUS] == pytest.approx(0.4 * (-1 / 3) - 0.4 * 1.0 * 1.0)
@@ -229,7 +294,7 @@ def test_structural_balance_by_hand():
     a[CHN, RUS] = a[RUS, CHN] = 1.0
     a[PRK, RUS] = a[RUS, PRK] = 0.5
     w.alignment[0] = a
-    g = structural_balance.pull(w, derive(w, P), P)
+    g = REGISTRY[structural_balance.NAME].pull(w, derive(w, P), P)
     assert g[0, PRK, RUS] == pytest.approx(0.4 * (1 / 3) + 0.4 * 1.0 * 1.0)
     assert g[0, PRK, CHN] == pytest.approx(0.4 * (0.5 / 3) + 0.4 * 1.0 * 0.5)
     line = 0.4 * 1.0 * (0.5 - 1.0)
@@ -256,7 +321,7 @@ def test_patron_reliability_by_hand():
     w.threat[0, PRK] = 0.9
     q = derive(w, P)
     assert q.fear[0, PRK] == pytest.approx(0.7)
-    g = patron_reliability.pull(w, q, P)
+    g = REGISTRY[patron_reliability.NAME].pull(w, q, P)
     assert g[0, PRK, RUS] == pytest.approx(1.0 * 0.7 * 0.25)
     assert g[0, PRK, CHN] == 0.0 and g[0, PRK, USA] == 0.0
 
@@ -264,9 +329,9 @@ def test_patron_reliability_by_hand():
 def test_threat_by_hand():
     w = _world(japan_alliance=0.5)
     w.provocation[:] = 0.0
-    quiet = threat.pull(w, derive(w, P), P)
+    quiet = REGISTRY[threat.NAME].pull(w, derive(w, P), P)
     w.provocation[:] = 1.0
-    loud = threat.pull(w, derive(w, P), P)
+    loud = REGISTRY[threat.NAME].pull(w, derive(w, P), P)
     assert loud[0, USA, PRK] - quiet[0, USA, PRK] == pytest.approx(-0.6)
     assert loud[0, ROK, PRK] - quiet[0, ROK, PRK] == pytest.approx(-0.6)
     t = threat.threat_target(w, P)

@@ -28,17 +28,22 @@ from sim.model.quantities import empty_quantities
 from sim.model.state import World
 from sim.model.step import begin_quarter_row, end_quarter_row
 
+# Where key_row writes each of KEY_SERIES (looked up by name, so the two cannot drift apart).
+(KEY_CHN_RUS, KEY_RUS_PRK, KEY_CHN_PRK, KEY_USA_ROK, KEY_NK_TILT, KEY_PRK_DEPENDENCE_CHN) = (
+    KEY_SERIES.index(name) for name in ("align_CHN-RUS", "align_RUS-PRK", "align_CHN-PRK",
+                                        "align_USA-ROK", "nk_tilt", "prk_dependence_chn"))
+
 
 @rule
 def key_row(w, r, series, row, t):  # type: ignore[no-untyped-def]
     """Write run ``r``'s key series (:data:`KEY_SERIES`) into ``series[row, t, :]``."""
     a = w.alignment
-    series[row, t, 0] = a[r, CHN, RUS]
-    series[row, t, 1] = a[r, RUS, PRK]
-    series[row, t, 2] = a[r, CHN, PRK]
-    series[row, t, 3] = a[r, USA, ROK]
-    series[row, t, 4] = a[r, PRK, RUS] - a[r, PRK, CHN]
-    series[row, t, 5] = w.dependence[r, PRK, CHN]
+    series[row, t, KEY_CHN_RUS] = a[r, CHN, RUS]
+    series[row, t, KEY_RUS_PRK] = a[r, RUS, PRK]
+    series[row, t, KEY_CHN_PRK] = a[r, CHN, PRK]
+    series[row, t, KEY_USA_ROK] = a[r, USA, ROK]
+    series[row, t, KEY_NK_TILT] = a[r, PRK, RUS] - a[r, PRK, CHN]
+    series[row, t, KEY_PRK_DEPENDENCE_CHN] = w.dependence[r, PRK, CHN]
 
 
 @rule

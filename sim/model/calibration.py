@@ -21,9 +21,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.model.decisions import stationary_pull
+from sim.model.decisions import stationary_pull, total_pull
 from sim.model.dynamics import flow_levels, lifeline_factors, modelled_stability, modelled_strain
-from sim.model.mechanisms import mechanism_instrument_values, mechanism_pulls
+from sim.model.mechanisms import mechanism_instrument_values
 from sim.model.mechanisms.threat import threat_target
 from sim.model.params import Parameters
 from sim.model.quantities import derive
@@ -36,7 +36,7 @@ def calibrate(world: World, params: Parameters) -> None:
     q = derive(world, params)
     world.instrument_base[:] = (params.instrument_cost * world.instruments
                                 - mechanism_instrument_values(world, q, params))
-    modelled = mechanism_pulls(world, q, params) - params.upkeep * world.alignment
+    modelled = total_pull(world, q, params) - world.affinity  # the pull without the affinity
     affinity = stationary_pull(params) - modelled
     affinity[:, np.arange(5), np.arange(5)] = 0.0
     world.affinity[:] = affinity

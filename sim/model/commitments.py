@@ -23,7 +23,7 @@ from sim.model.jit import rule
 from sim.model.mechanisms.balancing import autonomy_cost_of
 from sim.model.mechanisms.pressure_cohesion import western_pressure_of
 from sim.model.params import Parameters, kernel_parameters
-from sim.model.state import World
+from sim.model.state import ALLIANCE, NO_COMMITMENT, PARTNERSHIP, World
 
 
 @rule
@@ -36,13 +36,13 @@ def willing_to_bind(w, params, r, i):  # type: ignore[no-untyped-def]
 def warranted(w, params, r, i, j, willing_i, willing_j):  # type: ignore[no-untyped-def]
     """The commitment level dyad (i, j)'s alignment and willingness warrant now."""
     if i == j:
-        return 0
+        return NO_COMMITMENT
     a, c = w.alignment[r, i, j], w.commitment[r, i, j]
-    held = 1 if (c == 2 and a < params.alliance_down) else c
-    held = 0 if (held == 1 and a < params.partnership_down) else held
-    level = max(held, 1) if a >= params.partnership_up else held
+    held = PARTNERSHIP if (c == ALLIANCE and a < params.alliance_down) else c
+    held = NO_COMMITMENT if (held == PARTNERSHIP and a < params.partnership_down) else held
+    level = max(held, PARTNERSHIP) if a >= params.partnership_up else held
     if a >= params.alliance_up and willing_i and willing_j:
-        level = 2
+        level = ALLIANCE
     return level
 
 

@@ -34,17 +34,28 @@ from sim.model.rng import STREAM_MOVES, draw
 from sim.model.state import INSTRUMENT_OWNERS, World
 
 MOVES: NDArray[np.int8] = np.array([-1, 0, 1], dtype=np.int8)
+COOL, HOLD, WARM = range(len(MOVES))  # positions along a move-probability axis
 SMALLEST_NORMAL = float(np.finfo(np.float64).tiny)  # 2.2e-308
 
 
 @rule
+def upkeep_pull(alignment, params):  # type: ignore[no-untyped-def]
+    """``-upkeep · A[i, j]``: the pull of a relation's upkeep (closeness costs, hostility too)."""
+    return -params.upkeep * alignment
+
+
+@rule
 def total_pull_row(w, q, params, r, i, g):  # type: ignore[no-untyped-def]
-    """``g[j] = affinity[i, j] + Σ_mechanisms pull[i, j] - upkeep · A[i, j]``, ``g[i] = 0``."""
+    """``g[j] = affinity[i, j] + Σ_mechanisms pull[i, j] - upkeep · A[i, j]``, ``g[i] = 0``.
+
+    The one place the total pull is written: the decisions, the calibration and the utility
+    terms (:mod:`sim.model.terms`) all read it from here.
+    """
     g[:] = 0.0
     pull_row(ALL, w, q, params, r, i, g)
     for j in range(N_ACTORS):
         g[j] += w.affinity[r, i, j]
-        g[j] -= params.upkeep * w.alignment[r, i, j]
+        g[j] += upkeep_pull(w.alignment[r, i, j], params)
     g[i] = 0.0
 
 
@@ -88,7 +99,7 @@ def _move_probabilities_all(pull, params, out):  # type: ignore[no-untyped-def]
     for k in range(pull.shape[0]):
         cool, hold, warm = move_weights(pull[k], params)
         total = cool + hold + warm
-        out[k, 0], out[k, 1], out[k, 2] = cool / total, hold / total, warm / total
+        out[k, COOL], out[k, HOLD], out[k, WARM] = cool / total, hold / total, warm / total
 
 
 def move_probabilities(pull: NDArray[np.float64], params: Parameters) -> NDArray[np.float64]:

@@ -37,6 +37,7 @@ from sim.model.params import Parameters, kernel_parameters
 from sim.model.quantities import NEED_FLOOR, Quantities, capacity_of, power
 from sim.model.state import (
     AID_LEVEL,
+    ALLIANCE,
     ARMS_SUPPLY,
     CHINESE_AID,
     COVER_LEVEL,
@@ -74,7 +75,7 @@ def flow_row(w, r, flows):  # type: ignore[no-untyped-def]
     war = w.environment[r, UKRAINE_WAR]
     level = w.instruments
     flows[MUNITIONS] = level[r, ARMS_SUPPLY] * war
-    allied = w.commitment[r, PRK, RUS] == 2
+    allied = w.commitment[r, PRK, RUS] == ALLIANCE
     flows[TROOPS] = level[r, TROOPS_LEVEL] * war * allied
     flows[TECHNOLOGY] = level[r, TECHNOLOGY_TRANSFER] * w.stability[r, RUS]
     flows[DIPLOMATIC_COVER] = level[r, COVER_LEVEL] * w.stability[r, RUS]

@@ -48,6 +48,7 @@ from sim.model.jit import rule
 from sim.model.params import Parameters, kernel_parameters
 from sim.model.quantities import delivery_ratio_of
 from sim.model.state import (
+    ALLIANCE,
     CHINESE_AID,
     ENFORCEMENT_LEVEL,
     FLOW,
@@ -82,6 +83,11 @@ WATCHED: dict[str, str] = {
 }
 
 _WATCH_QUARTERS = np.array(WATCH_QUARTERS, dtype=np.int64)
+# The positions of WATCHED in the accumulator's watch array, and of the comovement's sums.
+(SEEN_TRADE_CHN, SEEN_TRADE_RUS, SEEN_MUNITIONS, SEEN_TROOPS, SEEN_TECHNOLOGY, SEEN_CHINESE_AID,
+ SEEN_ENFORCEMENT, SEEN_REASSURANCE, SEEN_PROVOCATION, SEEN_CHN_RUS_COMMITMENT,
+ SEEN_RUS_PRK_COMMITMENT) = range(len(WATCHED))
+SUM_X, SUM_Y, SUM_XY, SUM_XX, SUM_YY = range(5)
 
 _I = np.array([i for i, _ in DYADS])
 _J = np.array([j for _, j in DYADS])
@@ -252,11 +258,11 @@ def mark_firsts(acc, w, params, r, quarter):  # type: ignore[no-untyped-def]
     if acc.tilt_first_negative[r] < 0 and tilt < 0:
         acc.tilt_first_negative[r] = quarter
     c = w.commitment
-    if acc.alliance_quarter[r] < 0 and c[r, CHN, RUS] == 2:
+    if acc.alliance_quarter[r] < 0 and c[r, CHN, RUS] == ALLIANCE:
         acc.alliance_quarter[r] = quarter
     if acc.rus_prk_partnership[r] < 0 and c[r, RUS, PRK] >= 1:
         acc.rus_prk_partnership[r] = quarter
-    if acc.rus_prk_alliance[r] < 0 and c[r, RUS, PRK] == 2:
+    if acc.rus_prk_alliance[r] < 0 and c[r, RUS, PRK] == ALLIANCE:
         acc.rus_prk_alliance[r] = quarter
     if acc.troops_first[r] < 0 and w.flows[r, TROOPS] >= params.troops_seen:
         acc.troops_first[r] = quarter
@@ -271,17 +277,17 @@ def _mark_all(acc, w, params, quarter):  # type: ignore[no-untyped-def]
 @rule
 def watch_row(acc, w, r, slot):  # type: ignore[no-untyped-def]
     """Record run ``r``'s observable indicators (:data:`WATCHED`, in order) in ``slot``."""
-    acc.watch[r, 0, slot] = w.dependence[r, PRK, CHN]
-    acc.watch[r, 1, slot] = w.dependence[r, PRK, RUS]
-    acc.watch[r, 2, slot] = w.flows[r, MUNITIONS]
-    acc.watch[r, 3, slot] = w.flows[r, TROOPS]
-    acc.watch[r, 4, slot] = w.flows[r, TECHNOLOGY]
-    acc.watch[r, 5, slot] = w.flows[r, CHINESE_AID]
-    acc.watch[r, 6, slot] = w.instruments[r, ENFORCEMENT_LEVEL]
-    acc.watch[r, 7, slot] = w.instruments[r, REASSURANCE]
-    acc.watch[r, 8, slot] = w.provocation[r]
-    acc.watch[r, 9, slot] = w.commitment[r, CHN, RUS]
-    acc.watch[r, 10, slot] = w.commitment[r, RUS, PRK]
+    acc.watch[r, SEEN_TRADE_CHN, slot] = w.dependence[r, PRK, CHN]
+    acc.watch[r, SEEN_TRADE_RUS, slot] = w.dependence[r, PRK, RUS]
+    acc.watch[r, SEEN_MUNITIONS, slot] = w.flows[r, MUNITIONS]
+    acc.watch[r, SEEN_TROOPS, slot] = w.flows[r, TROOPS]
+    acc.watch[r, SEEN_TECHNOLOGY, slot] = w.flows[r, TECHNOLOGY]
+    acc.watch[r, SEEN_CHINESE_AID, slot] = w.flows[r, CHINESE_AID]
+    acc.watch[r, SEEN_ENFORCEMENT, slot] = w.instruments[r, ENFORCEMENT_LEVEL]
+    acc.watch[r, SEEN_REASSURANCE, slot] = w.instruments[r, REASSURANCE]
+    acc.watch[r, SEEN_PROVOCATION, slot] = w.provocation[r]
+    acc.watch[r, SEEN_CHN_RUS_COMMITMENT, slot] = w.commitment[r, CHN, RUS]
+    acc.watch[r, SEEN_RUS_PRK_COMMITMENT, slot] = w.commitment[r, RUS, PRK]
 
 
 @rule
@@ -300,11 +306,11 @@ def record_row(acc, w, params, r, quarter):  # type: ignore[no-untyped-def]
     x, y = a[r, PRK, RUS], a[r, PRK, CHN]
     if quarter >= TREND_QUARTERS:
         dx, dy = x - acc.history[r, 0, slot], y - acc.history[r, 1, slot]
-        acc.co_sums[r, 0] += dx
-        acc.co_sums[r, 1] += dy
-        acc.co_sums[r, 2] += dx * dy
-        acc.co_sums[r, 3] += dx * dx
-        acc.co_sums[r, 4] += dy * dy
+        acc.co_sums[r, SUM_X] += dx
+        acc.co_sums[r, SUM_Y] += dy
+        acc.co_sums[r, SUM_XY] += dx * dy
+        acc.co_sums[r, SUM_XX] += dx * dx
+        acc.co_sums[r, SUM_YY] += dy * dy
     acc.history[r, 0, slot] = x
     acc.history[r, 1, slot] = y
     if w.threat[r, PRK] >= params.threat_under_attack:

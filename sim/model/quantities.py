@@ -39,6 +39,7 @@ from sim.model.actors import CHN, N_ACTORS, PRK, ROK, ROW, RUS, USA
 from sim.model.jit import rule
 from sim.model.params import Parameters, kernel_parameters
 from sim.model.state import (
+    ALLIANCE,
     ENV,
     REASSURANCE,
     TAIWAN_TENSION,
@@ -130,7 +131,7 @@ def war_need(w, params, r):  # type: ignore[no-untyped-def]
 @rule
 def treaty_bonus(commitment, params):  # type: ignore[no-untyped-def]
     """``1 + alliance_protection_bonus · [C = 2]``: what a defence clause adds to protection."""
-    return 1.0 + params.alliance_protection_bonus * (commitment == 2)
+    return 1.0 + params.alliance_protection_bonus * (commitment == ALLIANCE)
 
 
 @rule

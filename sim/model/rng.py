@@ -26,6 +26,11 @@ _MIX1 = np.uint64(0xBF58476D1CE4E5B9)
 _MIX2 = np.uint64(0x94D049BB133111EB)
 _RUN_SALT = np.uint64(0xD1B54A32D192ED03)
 _TO_UNIT = 1.0 / float(1 << 53)
+# SplitMix64's shifts, the top 53 bits kept for a double, and where the counter's fields start
+_SHIFT1, _SHIFT2, _SHIFT3 = np.uint64(30), np.uint64(27), np.uint64(31)
+_MANTISSA_CUT = np.uint64(64 - 53)
+_QUARTER_AT, _ACTOR_AT, _STREAM_AT = np.uint64(40), np.uint64(32), np.uint64(16)
+_ONE = np.uint64(1)
 
 # Streams: one per kind of draw, so adding a draw of one kind never shifts another's numbers.
 STREAM_EVENTS = 1
@@ -34,9 +39,9 @@ STREAM_MOVES = 2
 
 def _mix64(z: NDArray[np.uint64]) -> NDArray[np.uint64]:
     """SplitMix64 finalizer on uint64 arrays (wrapping arithmetic)."""
-    z = (z ^ (z >> np.uint64(30))) * _MIX1
-    z = (z ^ (z >> np.uint64(27))) * _MIX2
-    return z ^ (z >> np.uint64(31))
+    z = (z ^ (z >> _SHIFT1)) * _MIX1
+    z = (z ^ (z >> _SHIFT2)) * _MIX2
+    return z ^ (z >> _SHIFT3)
 
 
 def run_keys(seed: int, runs: ArrayLike) -> NDArray[np.uint64]:
@@ -52,13 +57,13 @@ def run_keys(seed: int, runs: ArrayLike) -> NDArray[np.uint64]:
 @rule
 def draw(key: np.uint64, quarter: int, actor: int, stream: int, slot: int) -> float:
     """One uniform draw in [0, 1) at the given coordinates of a run's key (the pure hash)."""
-    counter = ((np.uint64(quarter) << np.uint64(40)) | (np.uint64(actor) << np.uint64(32))
-               | (np.uint64(stream) << np.uint64(16)) | np.uint64(slot))
-    z = key + (counter + np.uint64(1)) * _GOLDEN
-    z = (z ^ (z >> np.uint64(30))) * _MIX1
-    z = (z ^ (z >> np.uint64(27))) * _MIX2
-    z = z ^ (z >> np.uint64(31))
-    return float(z >> np.uint64(11)) * _TO_UNIT
+    counter = ((np.uint64(quarter) << _QUARTER_AT) | (np.uint64(actor) << _ACTOR_AT)
+               | (np.uint64(stream) << _STREAM_AT) | np.uint64(slot))
+    z = key + (counter + _ONE) * _GOLDEN
+    z = (z ^ (z >> _SHIFT1)) * _MIX1
+    z = (z ^ (z >> _SHIFT2)) * _MIX2
+    z = z ^ (z >> _SHIFT3)
+    return float(z >> _MANTISSA_CUT) * _TO_UNIT
 
 
 @rule

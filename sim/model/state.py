@@ -121,6 +121,8 @@ WorldArrays = namedtuple("WorldArrays", WORLD_FIELDS)  # type: ignore[misc]
 """The world's arrays by field name (the compiled rules' view of a :class:`World`)."""
 
 # Column indices the compiled rules use as constants.
+#: Commitment levels C[i, j]: none, a strategic partnership, an alliance with a defence clause.
+NO_COMMITMENT, PARTNERSHIP, ALLIANCE = 0, 1, 2
 WESTERN_PRESSURE, UKRAINE_WAR, TAIWAN_TENSION, US_RELIABILITY, SANCTIONS_ENFORCEMENT, \
     SECONDARY_SANCTIONS, US_CHINA_ENGAGEMENT, JAPAN_ALLIANCE = range(len(ENVIRONMENT))
 MUNITIONS, TROOPS, TECHNOLOGY, DIPLOMATIC_COVER, CHINESE_AID = range(len(FLOWS))

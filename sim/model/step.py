@@ -40,6 +40,7 @@ from sim.model.rng import STREAM_EVENTS, draw
 from sim.model.state import INSTRUMENT_OWNERS, World
 
 WORLD_ACTOR = 7  # the 'actor' coordinate of world-level draws (events)
+NO_DRAW = 0.5  # stands for a draw a probability of 0 or 1 does not need
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,7 @@ def begin_quarter_row(w, params, keys, quarter, r, base_env, forced, events, pro
         # a probability of 0 or 1 decides without the draw (draws are pure: skipping one
         # shifts no other)
         p = probabilities[e]
-        u = draw(keys[r], quarter, WORLD_ACTOR, STREAM_EVENTS, e) if 0.0 < p < 1.0 else 0.5
+        u = draw(keys[r], quarter, WORLD_ACTOR, STREAM_EVENTS, e) if 0.0 < p < 1.0 else NO_DRAW
         already = w.fired_quarter[r, e] >= 0
         fired[e] = fires(p, u, forced[e], already, events.repeatable[e])
         if fired[e] and not already:

@@ -19,8 +19,9 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from sim.model.decisions import upkeep_pull
 from sim.model.mechanisms import REGISTRY
-from sim.model.params import Parameters
+from sim.model.params import Parameters, kernel_parameters
 from sim.model.quantities import Quantities
 from sim.model.state import INSTRUMENT_NAMES, INSTRUMENT_OWNERS, World
 
@@ -78,7 +79,8 @@ def utility_terms(world: World, q: Quantities, params: Parameters, actor: int,
         values[name] = np.array(mechanism.instrument_value(world, q, params)[run, own],
                                 dtype=np.float64)
     affinity = np.array(world.affinity[run, actor, :], dtype=np.float64)
-    upkeep = -params.upkeep * np.array(world.alignment[run, actor, :], dtype=np.float64)
+    kernel = kernel_parameters(params)
+    upkeep = np.array([upkeep_pull(float(a), kernel) for a in world.alignment[run, actor, :]])
     affinity[actor] = 0.0
     upkeep[actor] = 0.0
     pulls[AFFINITY] = affinity

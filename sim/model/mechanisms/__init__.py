@@ -9,19 +9,22 @@ Every mechanism module defines:
   warming toward j; the module docstring writes the utility term it comes from) to the row
   ``g``; ``value_row(w, q, params, r, i, v)`` adds its contribution to the marginal value of
   each of i's instruments (``sim.model.state.INSTRUMENTS``) to ``v``;
-- ``pull(world, quantities, params) -> (N, 5, 5)`` and ``instrument_value(world, quantities,
-  params) -> (N, I)``: the same rules for every run and actor of a batch,
 
-and a module docstring with the formula, parameters and sources. The rules are pure: they read
-arrays with a leading run axis (the world's, and the quarter's shared
-:class:`sim.model.quantities.Quantities`) and write only their output row; they never draw random
-numbers. :func:`pull_row` and :func:`value_row` here sum them, and both engines call these.
+and a module docstring with the formula, parameters and sources. The registry gives each its
+batch form (``REGISTRY[name].pull(world, quantities, params) -> (N, 5, 5)`` and
+``.instrument_value(...) -> (N, I)``: the same rules for every run and actor of a batch).
+
+The rules are pure: they read arrays with a leading run axis (the world's, and the quarter's
+shared :class:`sim.model.quantities.Quantities`) and write only their output row; they never
+draw random numbers. :func:`pull_row` and :func:`value_row` here sum them, and both engines call
+these.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from types import ModuleType
 
 import numpy as np
@@ -59,17 +62,8 @@ class Mechanism:
     instrument_value: PullFn
 
 
-def _register(module: ModuleType) -> Mechanism:
-    return Mechanism(
-        name=module.NAME,
-        articles=module.ARTICLES,
-        weights=module.WEIGHTS,
-        doc=module.__doc__ or "",
-        pull=module.pull,
-        instrument_value=module.instrument_value,
-    )
-
-
+#: The mechanisms, in the order of their codes: the one list the registry and the dispatch
+#: below follow (tests/test_mechanisms.py checks the dispatch against it).
 MODULES: tuple[ModuleType, ...] = (
     transactional,
     lifeline,
@@ -81,33 +75,32 @@ MODULES: tuple[ModuleType, ...] = (
     patron_reliability,
     threat,
 )
-REGISTRY: dict[str, Mechanism] = {m.NAME: _register(m) for m in MODULES}
-
-
-INDEX: dict[str, int] = {m.NAME: k for k, m in enumerate(MODULES)}
+(TRANSACTIONAL, LIFELINE, HEDGING, BUFFER_STATE, BALANCING, PRESSURE_COHESION,
+ STRUCTURAL_BALANCE, PATRON_RELIABILITY, THREAT) = range(len(MODULES))
 ALL = -1  # every mechanism, summed
+INDEX: dict[str, int] = {m.NAME: k for k, m in enumerate(MODULES)}
 
 
 @rule
 def pull_row(m, w, q, params, r, i, g):  # type: ignore[no-untyped-def]
     """Add mechanism ``m``'s pulls of actor ``i`` in run ``r`` to ``g`` (every one if ALL)."""
-    if m == ALL or m == 0:
+    if m == ALL or m == TRANSACTIONAL:
         transactional.pull_row(w, q, params, r, i, g)
-    if m == ALL or m == 1:
+    if m == ALL or m == LIFELINE:
         lifeline.pull_row(w, q, params, r, i, g)
-    if m == ALL or m == 2:
+    if m == ALL or m == HEDGING:
         hedging.pull_row(w, q, params, r, i, g)
-    if m == ALL or m == 3:
+    if m == ALL or m == BUFFER_STATE:
         buffer_state.pull_row(w, q, params, r, i, g)
-    if m == ALL or m == 4:
+    if m == ALL or m == BALANCING:
         balancing.pull_row(w, q, params, r, i, g)
-    if m == ALL or m == 5:
+    if m == ALL or m == PRESSURE_COHESION:
         pressure_cohesion.pull_row(w, q, params, r, i, g)
-    if m == ALL or m == 6:
+    if m == ALL or m == STRUCTURAL_BALANCE:
         structural_balance.pull_row(w, q, params, r, i, g)
-    if m == ALL or m == 7:
+    if m == ALL or m == PATRON_RELIABILITY:
         patron_reliability.pull_row(w, q, params, r, i, g)
-    if m == ALL or m == 8:
+    if m == ALL or m == THREAT:
         threat.pull_row(w, q, params, r, i, g)
     if m == ALL:
         g[i] = 0.0
@@ -116,23 +109,23 @@ def pull_row(m, w, q, params, r, i, g):  # type: ignore[no-untyped-def]
 @rule
 def value_row(m, w, q, params, r, i, v):  # type: ignore[no-untyped-def]
     """Add mechanism ``m``'s values of actor ``i``'s instruments in run ``r`` to ``v``."""
-    if m == ALL or m == 0:
+    if m == ALL or m == TRANSACTIONAL:
         transactional.value_row(w, q, params, r, i, v)
-    if m == ALL or m == 1:
+    if m == ALL or m == LIFELINE:
         lifeline.value_row(w, q, params, r, i, v)
-    if m == ALL or m == 2:
+    if m == ALL or m == HEDGING:
         hedging.value_row(w, q, params, r, i, v)
-    if m == ALL or m == 3:
+    if m == ALL or m == BUFFER_STATE:
         buffer_state.value_row(w, q, params, r, i, v)
-    if m == ALL or m == 4:
+    if m == ALL or m == BALANCING:
         balancing.value_row(w, q, params, r, i, v)
-    if m == ALL or m == 5:
+    if m == ALL or m == PRESSURE_COHESION:
         pressure_cohesion.value_row(w, q, params, r, i, v)
-    if m == ALL or m == 6:
+    if m == ALL or m == STRUCTURAL_BALANCE:
         structural_balance.value_row(w, q, params, r, i, v)
-    if m == ALL or m == 7:
+    if m == ALL or m == PATRON_RELIABILITY:
         patron_reliability.value_row(w, q, params, r, i, v)
-    if m == ALL or m == 8:
+    if m == ALL or m == THREAT:
         threat.value_row(w, q, params, r, i, v)
 
 
@@ -174,3 +167,18 @@ def mechanism_instrument_values(world: World, q: Quantities,
                                 params: Parameters) -> NDArray[np.float64]:
     """Sum of every mechanism's marginal value of each instrument, shape ``(N, I)``."""
     return batch_values(ALL, world, q, params)
+
+
+def _register(module: ModuleType) -> Mechanism:
+    code = INDEX[module.NAME]
+    return Mechanism(
+        name=module.NAME,
+        articles=module.ARTICLES,
+        weights=module.WEIGHTS,
+        doc=module.__doc__ or "",
+        pull=partial(batch_pulls, code),
+        instrument_value=partial(batch_values, code),
+    )
+
+
+REGISTRY: dict[str, Mechanism] = {m.NAME: _register(m) for m in MODULES}

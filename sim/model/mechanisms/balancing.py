@@ -38,16 +38,13 @@ from numpy.typing import NDArray
 
 from sim.model.actors import CHN, N_ACTORS, PRK, RUS
 from sim.model.jit import rule
-from sim.model.mechanisms._common import each_instrument_value, each_pull
 from sim.model.params import Parameters
-from sim.model.quantities import Quantities
 from sim.model.state import (
     ENFORCEMENT_LEVEL,
     MUNITIONS,
     SECONDARY_SANCTIONS,
     UKRAINE_WAR,
     US_CHINA_ENGAGEMENT,
-    World,
 )
 
 NAME = "balancing"
@@ -93,19 +90,3 @@ def value_row(w, q, params, r, i, v):  # type: ignore[no-untyped-def]
         pressed = w.flows[r, MUNITIONS] + w.provocation[r]
         v[ENFORCEMENT_LEVEL] += (params.w_sanctions_risk * w.environment[r, US_CHINA_ENGAGEMENT]
                                  * pressed)
-
-
-def pull(world: World, q: Quantities, params: Parameters) -> NDArray[np.float64]:
-    """Balancing-act contribution to the alignment pulls, shape ``(N, 5, 5)``.
-
-    :func:`pull_row` for every run and actor.
-    """
-    return each_pull(NAME, world, q, params)
-
-
-def instrument_value(world: World, q: Quantities, params: Parameters) -> NDArray[np.float64]:
-    """Value per unit of China's sanctions enforcement on NK, shape ``(N, I)``.
-
-    :func:`value_row` for every run and actor.
-    """
-    return each_instrument_value(NAME, world, q, params)

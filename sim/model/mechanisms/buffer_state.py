@@ -26,15 +26,9 @@ core interests); 002 ¶9 (instability on the border; not drawn into NK's confron
 
 from __future__ import annotations
 
-import numpy as np
-from numpy.typing import NDArray
-
 from sim.model.actors import CHN, PRK
 from sim.model.jit import rule
-from sim.model.mechanisms._common import each_instrument_value, each_pull
-from sim.model.params import Parameters
-from sim.model.quantities import Quantities
-from sim.model.state import AID_LEVEL, ENFORCEMENT_LEVEL, World
+from sim.model.state import AID_LEVEL, ENFORCEMENT_LEVEL
 
 NAME = "buffer_state"
 ARTICLES = "000 ¶11, ¶21, ¶23-24; 002 ¶9, ¶11, ¶17"
@@ -69,19 +63,3 @@ def value_row(w, q, params, r, i, v):  # type: ignore[no-untyped-def]
         v[AID_LEVEL] += (params.w_buffer * instability + response
                          - params.w_entrapment * w.provocation[r])
         v[ENFORCEMENT_LEVEL] += -(params.w_buffer * instability + response)
-
-
-def pull(world: World, q: Quantities, params: Parameters) -> NDArray[np.float64]:
-    """Buffer-state contribution to the alignment pulls, shape ``(N, 5, 5)``.
-
-    :func:`pull_row` for every run and actor.
-    """
-    return each_pull(NAME, world, q, params)
-
-
-def instrument_value(world: World, q: Quantities, params: Parameters) -> NDArray[np.float64]:
-    """Value per unit of China's aid to NK and of its sanctions enforcement, shape ``(N, I)``.
-
-    :func:`value_row` for every run and actor.
-    """
-    return each_instrument_value(NAME, world, q, params)

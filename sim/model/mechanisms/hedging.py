@@ -28,14 +28,10 @@ flexible doctrine); 001 ¶20-21 (two camps; China-ROK ties weighed against the R
 from __future__ import annotations
 
 import numpy as np
-from numpy.typing import NDArray
 
 from sim.model.actors import CHN, N_ACTORS, NORTHERN_CAMP, ROK
 from sim.model.jit import rule
-from sim.model.mechanisms._common import each_instrument_value, each_pull
-from sim.model.params import Parameters
-from sim.model.quantities import Quantities
-from sim.model.state import HEDGE, World
+from sim.model.state import HEDGE
 
 NAME = "hedging"
 ARTICLES = "000 ¶15-16, ¶19-20, ¶27; 001 ¶20-21"
@@ -67,19 +63,3 @@ def value_row(w, q, params, r, i, v):  # type: ignore[no-untyped-def]
     """Add the value per unit of South Korea's hedge toward China."""
     if i == ROK:
         v[HEDGE] += params.w_hedging * w.dependence[r, ROK, CHN]
-
-
-def pull(world: World, q: Quantities, params: Parameters) -> NDArray[np.float64]:
-    """Hedging contribution to the alignment pulls, shape ``(N, 5, 5)``.
-
-    :func:`pull_row` for every run and actor.
-    """
-    return each_pull(NAME, world, q, params)
-
-
-def instrument_value(world: World, q: Quantities, params: Parameters) -> NDArray[np.float64]:
-    """Value per unit of South Korea's hedge toward China, shape ``(N, I)``.
-
-    :func:`value_row` for every run and actor.
-    """
-    return each_instrument_value(NAME, world, q, params)

@@ -22,15 +22,9 @@ Russia depend on China, which makes it the constant of the triangle).
 
 from __future__ import annotations
 
-import numpy as np
-from numpy.typing import NDArray
-
 from sim.model.actors import CHN, N_ACTORS, PRK, RUS
 from sim.model.jit import rule
-from sim.model.mechanisms._common import each_instrument_value, each_pull
-from sim.model.params import Parameters
-from sim.model.quantities import Quantities
-from sim.model.state import CHINESE_AID, TECHNOLOGY, World
+from sim.model.state import CHINESE_AID, TECHNOLOGY
 
 NAME = "lifeline"
 ARTICLES = "002 ¶7; 000 ¶14, ¶20, ¶27; 003 ¶6; 001 ¶3, ¶7, ¶24"
@@ -53,19 +47,3 @@ def pull_row(w, q, params, r, i, g):  # type: ignore[no-untyped-def]
 @rule
 def value_row(w, q, params, r, i, v):  # type: ignore[no-untyped-def]
     """No instrument effect."""
-
-
-def pull(world: World, q: Quantities, params: Parameters) -> NDArray[np.float64]:
-    """Lifeline contribution to the alignment pulls, shape ``(N, 5, 5)``.
-
-    :func:`pull_row` for every run and actor.
-    """
-    return each_pull(NAME, world, q, params)
-
-
-def instrument_value(world: World, q: Quantities, params: Parameters) -> NDArray[np.float64]:
-    """No instrument effect, shape ``(N, I)``.
-
-    :func:`value_row` for every run and actor.
-    """
-    return each_instrument_value(NAME, world, q, params)

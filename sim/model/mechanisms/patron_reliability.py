@@ -28,15 +28,9 @@ defend Pyongyang), ¶20 (a one-way gamble).
 
 from __future__ import annotations
 
-import numpy as np
-from numpy.typing import NDArray
-
 from sim.model.actors import N_ACTORS, ROK, USA
 from sim.model.jit import rule
-from sim.model.mechanisms._common import each_instrument_value, each_pull
-from sim.model.params import Parameters
-from sim.model.quantities import Quantities
-from sim.model.state import HEDGE, REASSURANCE, US_RELIABILITY, World
+from sim.model.state import HEDGE, REASSURANCE, US_RELIABILITY
 
 NAME = "patron_reliability"
 ARTICLES = "003 ¶2-4, ¶9, ¶11-12; 000 ¶19-20"
@@ -60,19 +54,3 @@ def value_row(w, q, params, r, i, v):  # type: ignore[no-untyped-def]
                            * w.environment[r, US_RELIABILITY])
     elif i == ROK:
         v[HEDGE] += params.w_reliability * q.fear[r, ROK]
-
-
-def pull(world: World, q: Quantities, params: Parameters) -> NDArray[np.float64]:
-    """Patron-reliability contribution to the alignment pulls, shape ``(N, 5, 5)``.
-
-    :func:`pull_row` for every run and actor.
-    """
-    return each_pull(NAME, world, q, params)
-
-
-def instrument_value(world: World, q: Quantities, params: Parameters) -> NDArray[np.float64]:
-    """Value per unit of US reassurance and of South Korea's hedge, shape ``(N, I)``.
-
-    :func:`value_row` for every run and actor.
-    """
-    return each_instrument_value(NAME, world, q, params)

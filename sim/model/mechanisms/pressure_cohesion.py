@@ -19,15 +19,9 @@ endures whatever happens in the war, possibly as a formal alliance).
 
 from __future__ import annotations
 
-import numpy as np
-from numpy.typing import NDArray
-
 from sim.model.actors import CHN, RUS
 from sim.model.jit import rule
-from sim.model.mechanisms._common import each_instrument_value, each_pull
-from sim.model.params import Parameters
-from sim.model.quantities import Quantities
-from sim.model.state import TAIWAN_TENSION, WESTERN_PRESSURE, World
+from sim.model.state import TAIWAN_TENSION, WESTERN_PRESSURE
 
 NAME = "pressure_cohesion"
 ARTICLES = "004 ¶3-4, ¶7-8, ¶10, ¶16"
@@ -56,19 +50,3 @@ def pull_row(w, q, params, r, i, g):  # type: ignore[no-untyped-def]
 @rule
 def value_row(w, q, params, r, i, v):  # type: ignore[no-untyped-def]
     """No instrument effect."""
-
-
-def pull(world: World, q: Quantities, params: Parameters) -> NDArray[np.float64]:
-    """Pressure-cohesion contribution to the alignment pulls, shape ``(N, 5, 5)``.
-
-    :func:`pull_row` for every run and actor.
-    """
-    return each_pull(NAME, world, q, params)
-
-
-def instrument_value(world: World, q: Quantities, params: Parameters) -> NDArray[np.float64]:
-    """No instrument effect, shape ``(N, I)``.
-
-    :func:`value_row` for every run and actor.
-    """
-    return each_instrument_value(NAME, world, q, params)

@@ -38,16 +38,12 @@ from numpy.typing import NDArray
 
 from sim.model.actors import CHN, N_ACTORS, PRK, RUS
 from sim.model.jit import rule
-from sim.model.mechanisms._common import each_instrument_value, each_pull
-from sim.model.params import Parameters
-from sim.model.quantities import Quantities
 from sim.model.state import (
     AID_LEVEL,
     COVER_LEVEL,
     DIPLOMATIC_COVER,
     ENFORCEMENT_LEVEL,
     TECHNOLOGY_TRANSFER,
-    World,
 )
 
 NAME = "structural_balance"
@@ -113,19 +109,3 @@ def value_row(w, q, params, r, i, v):  # type: ignore[no-untyped-def]
     elif i == RUS:
         v[TECHNOLOGY_TRANSFER] += bid
         v[COVER_LEVEL] += bid
-
-
-def pull(world: World, q: Quantities, params: Parameters) -> NDArray[np.float64]:
-    """Structural-balance contribution to the alignment pulls, shape ``(N, 5, 5)``.
-
-    :func:`pull_row` for every run and actor.
-    """
-    return each_pull(NAME, world, q, params)
-
-
-def instrument_value(world: World, q: Quantities, params: Parameters) -> NDArray[np.float64]:
-    """Rival patrons bid for NK, cooperating ones align enforcement with cover, ``(N, I)``.
-
-    :func:`value_row` for every run and actor.
-    """
-    return each_instrument_value(NAME, world, q, params)

@@ -37,9 +37,8 @@ from numpy.typing import NDArray
 
 from sim.model.actors import CHN, N_ACTORS, PRK, ROK, RUS, USA
 from sim.model.jit import rule
-from sim.model.mechanisms._common import each_instrument_value, each_pull
 from sim.model.params import Parameters, kernel_parameters
-from sim.model.quantities import Quantities, relative_power_of
+from sim.model.quantities import relative_power_of
 from sim.model.state import HEDGE, JAPAN_ALLIANCE, REASSURANCE, TAIWAN_TENSION, UKRAINE_WAR, World
 
 NAME = "threat"
@@ -107,19 +106,3 @@ def value_row(w, q, params, r, i, v):  # type: ignore[no-untyped-def]
     """Add the value per unit of South Korea's hedge (negative under threat)."""
     if i == ROK:
         v[HEDGE] += -params.w_threat * w.threat[r, ROK]
-
-
-def pull(world: World, q: Quantities, params: Parameters) -> NDArray[np.float64]:
-    """Threat contribution to the alignment pulls, shape ``(N, 5, 5)``.
-
-    :func:`pull_row` for every run and actor.
-    """
-    return each_pull(NAME, world, q, params)
-
-
-def instrument_value(world: World, q: Quantities, params: Parameters) -> NDArray[np.float64]:
-    """Value per unit of South Korea's hedge (negative under threat), shape ``(N, I)``.
-
-    :func:`value_row` for every run and actor.
-    """
-    return each_instrument_value(NAME, world, q, params)

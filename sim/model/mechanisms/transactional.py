@@ -35,15 +35,10 @@ UN cover), ¶10 (shells, weapons and troops for resources and Russia's dependenc
 
 from __future__ import annotations
 
-import numpy as np
-from numpy.typing import NDArray
-
 from sim.model.actors import PRK, RUS
 from sim.model.jit import rule
-from sim.model.mechanisms._common import each_instrument_value, each_pull
-from sim.model.params import Parameters
-from sim.model.quantities import Quantities
 from sim.model.state import (
+    ALLIANCE,
     ARMS_SUPPLY,
     COVER_LEVEL,
     DIPLOMATIC_COVER,
@@ -52,7 +47,6 @@ from sim.model.state import (
     TECHNOLOGY_TRANSFER,
     TROOPS,
     TROOPS_LEVEL,
-    World,
 )
 
 NAME = "transactional"
@@ -86,24 +80,8 @@ def value_row(w, q, params, r, i, v):  # type: ignore[no-untyped-def]
     if i == PRK:
         sale = weight * q.war_need[r] * w.stability[r, RUS]
         v[ARMS_SUPPLY] += sale
-        v[TROOPS_LEVEL] += sale * (w.commitment[r, PRK, RUS] == 2)
+        v[TROOPS_LEVEL] += sale * (w.commitment[r, PRK, RUS] == ALLIANCE)
     elif i == RUS:
         payment = weight * q.war_need[r] * supplied_by_nk(w, r)
         v[TECHNOLOGY_TRANSFER] += payment
         v[COVER_LEVEL] += payment
-
-
-def pull(world: World, q: Quantities, params: Parameters) -> NDArray[np.float64]:
-    """Transactional contribution to the alignment pulls, shape ``(N, 5, 5)``.
-
-    :func:`pull_row` for every run and actor.
-    """
-    return each_pull(NAME, world, q, params)
-
-
-def instrument_value(world: World, q: Quantities, params: Parameters) -> NDArray[np.float64]:
-    """Value per unit of NK's arms and troops and of Russia's transfers and cover, shape ``(N, I)``.
-
-    :func:`value_row` for every run and actor.
-    """
-    return each_instrument_value(NAME, world, q, params)
