@@ -26,13 +26,13 @@ scenarios: [baseline, russian_collapse]
 lenses: [neutral, hien_000]
 runs: {runs}
 seed: 1
-chunk_size: 10000
+chunk_size: {chunk_size}
 """
 
 
-def spec_file(folder: Path, runs_per_cell: int) -> Path:
-    path = folder / f"bench-{runs_per_cell}.yaml"
-    path.write_text(SPEC.format(runs=runs_per_cell))
+def spec_file(folder: Path, runs_per_cell: int, chunk_size: int = 10_000) -> Path:
+    path = folder / f"bench-{runs_per_cell}-{chunk_size}.yaml"
+    path.write_text(SPEC.format(runs=runs_per_cell, chunk_size=chunk_size))
     return path
 
 
@@ -41,9 +41,11 @@ def test_two_workers_against_one(benchmark, tmp_path):
 
     Each pool first runs a small warm-up sweep (the workers start and load the compiled rules,
     a fixed cost of a few seconds), then the timed sweep of 160,000 runs in 16 chunks: the
-    ratio is that of the sweeps' throughput, not of the workers' start-up.
+    ratio is that of the sweeps' throughput, not of the workers' start-up. The warm-up is cut
+    into 20 chunks, so that every worker of the pool takes some (with 4 chunks, one worker
+    could take them all and the other load the rules inside the timed sweep).
     """
-    warm = spec_file(tmp_path, 500)
+    warm = spec_file(tmp_path, 500, chunk_size=100)
     spec = spec_file(tmp_path, 40_000)  # 4 cells x 40,000 runs = 160,000 runs, 16 chunks
     timings: dict[int, list[float]] = {}
     for workers in (1, 2, 1, 2):  # interleaved, so background load hits both alike
