@@ -463,7 +463,7 @@ def attribute(scenario: str | Path, outcome: str, *, lens: str | Path = "neutral
             raise InputError("command line", None, "--mechanisms",
                              f"unknown mechanism {name!r}; {suggestion(name, tuple(REGISTRY))}"
                              f"mechanisms: {', '.join(REGISTRY)}")
-    players = mechanism_players(compiled.params, list(mechanisms) if mechanisms else None)
+    players = mechanism_players(compiled, list(mechanisms) if mechanisms else None)
     folder = _out_folder(out)
     started = time.perf_counter()
     with make_executor("local", workers) as executor:

@@ -10,8 +10,8 @@ The scenario file format lives in :mod:`sim.files.scenario`; this module turns a
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +22,7 @@ from pydantic import ValidationError
 from sim.files.catalogue import Hazard, event_names, event_tables
 from sim.files.errors import InputError
 from sim.files.initial import default_environment
-from sim.files.lens import Lens, get_lens, lens_parameters
+from sim.files.lens import Lens, get_lens, lens_parameters, lens_priors
 from sim.files.scenario import (
     EnvPath,
     Scenario,
@@ -34,7 +34,13 @@ from sim.files.scenario import (
 )
 from sim.files.yamlfiles import Loc, describe_error
 from sim.model.events import EventTables
-from sim.model.params import Parameters
+from sim.model.params import (
+    Parameters,
+    ParameterTable,
+    draw_parameters,
+    kernel_parameters,
+)
+from sim.model.rng import run_keys
 from sim.model.state import ENVIRONMENT
 from sim.model.step import QuarterInputs
 
@@ -56,6 +62,9 @@ class Plan:
     scenario_hash: str = ""
     source_file: str = ""
     outcomes: tuple[str, ...] = ()  # the scenario's outcomes of interest, first in summaries
+    #: parameters each run draws for itself, ``(name, low, high)`` (the lens's priors, less those
+    #: the scenario fixes); ``params`` holds the others
+    priors: tuple[tuple[str, float, float], ...] = ()
 
     @property
     def events(self) -> EventTables:
@@ -66,6 +75,20 @@ class Plan:
     def event_names(self) -> tuple[str, ...]:
         """The events, in the order of every event axis (the catalogue's)."""
         return event_names()
+
+    def run_parameters(self, seed: int, run_index: NDArray[np.int64]) -> ParameterTable:
+        """The parameters of the given runs, as the rules read them.
+
+        One row shared by every run, or (with priors) each run's own draw
+        (:func:`sim.model.params.draw_parameters`).
+        """
+        if not self.priors:
+            return kernel_parameters(self.params)
+        return draw_parameters(self.params, self.priors, run_keys(seed, run_index))
+
+    def without_priors(self, names: Collection[str]) -> Plan:
+        """This plan with the priors of ``names`` dropped (something else fixes them)."""
+        return replace(self, priors=tuple(p for p in self.priors if p[0] not in names))
 
     def inputs(self, quarter: int) -> QuarterInputs:
         """What the scenario fixes for step ``quarter``."""
@@ -166,6 +189,7 @@ def compile_plan(scenario: Scenario, lens: Lens | None = None, source_file: str 
         scenario_hash=scenario_hash(scenario),
         source_file=source_file,
         outcomes=tuple(scenario.outcomes or ()),
+        priors=tuple(p for p in lens_priors(lens) if p[0] not in scenario.parameters),
     )
 
 
@@ -224,8 +248,16 @@ def explain_rows(path: str | Path, lens_name: str | Path = "neutral"
         else:
             rows.append((quantity, start, where("environment", name)))
     params = plan.params.model_dump()
+    drawn = {name: (low, high) for name, low, high in plan.priors}
     for name, default, _meaning, source in parameter_provenance():
         value = params[name]
+        if name in drawn:
+            prior = lens.priors[name]
+            rows.append((f"parameter.{name}", f"{drawn[name][0]:g}..{drawn[name][1]:g}",
+                         f"lens {lens.name}: each run draws it in this range: "
+                         f"{' '.join(prior.reason.split())} ({', '.join(prior.paragraphs)}; "
+                         f"default {default})"))
+            continue
         if name in scenario.parameters:
             note = f"{where('parameters', name)} (default {default}: {source})"
         elif name in lens.weights:

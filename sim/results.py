@@ -153,6 +153,7 @@ def build_metadata(result: SimulationResult, plan: Plan, *, seed: int, engine: s
         "wall_time_seconds": float(wall_time),
         "outcome_columns": list(result.outcomes),
         "parameters": parameters,
+        "priors": {name: [low, high] for name, low, high in plan.priors},
     }
     if extra_metadata:
         meta.update(extra_metadata)

@@ -18,6 +18,7 @@ from sim.compare.attribution import (
     mechanism_players,
     plan_jobs,
     shapley,
+    with_coalition,
 )
 from sim.files.lens import get_lens
 from sim.files.scenario import bundled_scenarios, load_scenario
@@ -74,7 +75,7 @@ def test_parts_add_up_to_the_difference_exactly_and_a_zero_weight_contributes_no
     # that mechanism exactly nothing (switching it on or off changes no number of any run).
     p = {side: dataclasses.replace(plan, params=plan.params.model_copy(
         update={"w_pressure": 0.0})) for side, plan in plans("hien_000").items()}
-    players = mechanism_players(p["scenario"].params,
+    players = mechanism_players(p["scenario"],
                                 ["transactional", "pressure_cohesion", "buffer_state"])
     result = attribute(p, players, RUNS, seed=2, measure=column_measure("align_RUS-PRK_final"))
     assert sum(part.mean for part in result.parts) == pytest.approx(result.total, abs=1e-12)
@@ -92,7 +93,7 @@ def test_the_known_driver_dominates():
     paths = bundled_scenarios()
     p = {"scenario": load_plan(paths["secondary_sanctions"], "singh_002"),
          "versus": load_plan(paths["baseline"], "singh_002")}
-    players = mechanism_players(p["scenario"].params, ["balancing", "lifeline", "hedging"])
+    players = mechanism_players(p["scenario"], ["balancing", "lifeline", "hedging"])
     result = attribute(p, players, RUNS, seed=1, measure=column_measure("align_CHN-RUS_final"))
     parts = {part.player: part for part in result.parts}
     assert result.total_high < 0
@@ -103,21 +104,33 @@ def test_the_known_driver_dominates():
 
 def test_lens_players_move_one_lens_to_another():
     scenario = load_scenario(bundled_scenarios()["baseline"])
-    a = compile_plan(scenario, get_lens("rusi_004")).params
-    b = compile_plan(scenario, get_lens("singh_002")).params
+    a = compile_plan(scenario, get_lens("rusi_004"))
+    b = compile_plan(scenario, get_lens("singh_002"))
     players = lens_players(b, a)
     names = [p.name for p in players]
     assert "pressure_cohesion" in names and "balancing" in names
     assert names[-1].startswith("other parameters") and "w_autonomy" in names[-1]
-    everything = {}
-    for player in players:
-        everything.update(player.on)
-    assert b.model_copy(update=everything) == a
+    assert with_coalition(b, players, 2 ** len(players) - 1).params == a.params
+    assert with_coalition(b, players, 0).params == b.params
+
+
+def test_a_prior_travels_with_its_player():
+    scenario = load_scenario(bundled_scenarios()["baseline"])
+    fixed = compile_plan(scenario, get_lens("neutral"))
+    drawn = dataclasses.replace(fixed, priors=(("w_sanctions_risk", 0.2, 1.5),
+                                               ("w_pressure", 0.2, 0.9)))
+    players = lens_players(fixed, drawn)
+    assert [p.name for p in players] == ["balancing", "pressure_cohesion"]
+    assert with_coalition(fixed, players, 0b11).priors == drawn.priors
+    assert with_coalition(fixed, players, 0b10).priors == (("w_pressure", 0.2, 0.9),)
+    # a mechanism switched off fixes its weights at 0 and drops their priors
+    off = with_coalition(drawn, mechanism_players(drawn, ["balancing"]), 0)
+    assert off.params.w_sanctions_risk == 0.0 and off.priors == (("w_pressure", 0.2, 0.9),)
 
 
 def test_runs_with_an_undefined_value_are_left_out():
     values = np.array([[0.0, 1.0, np.nan], [1.0, 3.0, 2.0]])
-    players = mechanism_players(load_plan(bundled_scenarios()["baseline"]).params,
+    players = mechanism_players(load_plan(bundled_scenarios()["baseline"]),
                                 ["transactional"])
     result = attribute_values(values, players)
     assert result.runs == 2 and result.dropped == 1
@@ -167,7 +180,7 @@ def test_worker_processes_give_the_same_numbers():
     from sim.engines.executors import ProcessExecutor
 
     p = plans("hien_000")
-    players = mechanism_players(p["scenario"].params, ["transactional", "lifeline"])
+    players = mechanism_players(p["scenario"], ["transactional", "lifeline"])
     here = attribute(p, players, RUNS, seed=4, measure=column_measure("nk_tilt_final"), chunk=7)
     with ProcessExecutor(2) as executor:
         there = attribute(p, players, RUNS, seed=4, measure=column_measure("nk_tilt_final"),

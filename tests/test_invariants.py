@@ -97,7 +97,7 @@ def test_a_move_is_the_inverse_cdf_of_its_probabilities(pull, rationality):
     """choose_move picks cool below P(cool), hold below P(cool) + P(hold), warm above."""
     params = Parameters(rationality=rationality)
     cool, hold, _ = move_probabilities(np.array([pull]), params)[0]
-    kp = kernel_parameters(params)
+    kp = kernel_parameters(params)[0]
     for u in np.linspace(0.0, 1.0, 101, endpoint=False):
         expected = -1 if u < cool else (0 if u < cool + hold else 1)
         if min(abs(u - cool), abs(u - cool - hold)) > 1e-12:  # away from the rounding edge

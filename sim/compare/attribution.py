@@ -40,59 +40,74 @@ from numpy.typing import NDArray
 from sim.engines.executors import Executor, SequentialExecutor
 from sim.engines.vectorized import simulate
 from sim.model.mechanisms import REGISTRY
-from sim.model.params import Parameters
+from sim.model.params import PARAMETER_NAMES
 from sim.plan import Plan
 
 Z_95 = 1.959963984540054
 
 
+#: What a player sets a parameter to: a value, or a prior range ``(low, high)`` each run draws in.
+Setting = float | tuple[float, float]
+
+
 @dataclass(frozen=True)
 class Player:
-    """A switch on some parameters: their values when the player is off and when it is on."""
+    """A switch on some parameters: their settings when the player is off and when it is on."""
 
     name: str
-    off: Mapping[str, float]
-    on: Mapping[str, float]
+    off: Mapping[str, Setting]
+    on: Mapping[str, Setting]
 
 
-def mechanism_players(params: Parameters, names: Sequence[str] | None = None) -> list[Player]:
-    """The mechanisms as players: on = the values in ``params`` (the lens's), off = 0."""
+def plan_settings(plan: Plan) -> dict[str, Setting]:
+    """Every parameter's setting in a plan: its value, or its prior range where runs draw it."""
+    settings: dict[str, Setting] = {k: v for k, v in plan.params.model_dump().items()}
+    settings.update({name: (low, high) for name, low, high in plan.priors})
+    return settings
+
+
+def mechanism_players(plan: Plan, names: Sequence[str] | None = None) -> list[Player]:
+    """The mechanisms as players: on = the plan's settings (the lens's), off = 0."""
     chosen = list(REGISTRY) if names is None else list(names)
     for name in chosen:
         if name not in REGISTRY:
             raise KeyError(name)
+    settings = plan_settings(plan)
     return [Player(name, {w: 0.0 for w in REGISTRY[name].weights},
-                   {w: float(getattr(params, w)) for w in REGISTRY[name].weights})
+                   {w: _setting(settings[w]) for w in REGISTRY[name].weights})
             for name in chosen]
+
+
+def _setting(value: Any) -> Setting:
+    return (float(value[0]), float(value[1])) if isinstance(value, tuple) else float(value)
 
 
 OTHER_PARAMETERS = "other parameters"
 
 
-def lens_players(source: Parameters, target: Parameters) -> list[Player]:
-    """Players moving ``source``'s parameters to ``target``'s.
+def lens_players(source: Plan, target: Plan) -> list[Player]:
+    """Players moving ``source``'s parameter settings to ``target``'s (values and priors).
 
     One per mechanism whose weights differ, and one for every other parameter that differs.
     """
-    differs = {name for name, value in source.model_dump().items()
-               if value != getattr(target, name)}
+    a, b = plan_settings(source), plan_settings(target)
+    differs = {name for name in a if a[name] != b[name]}
     players = []
     for name, mechanism in REGISTRY.items():
         weights = [w for w in mechanism.weights if w in differs]
         if weights:
-            players.append(Player(name, {w: float(getattr(source, w)) for w in weights},
-                                  {w: float(getattr(target, w)) for w in weights}))
+            players.append(Player(name, {w: _setting(a[w]) for w in weights},
+                                  {w: _setting(b[w]) for w in weights}))
             differs -= set(weights)
     if differs:
         keys = sorted(differs)
         players.append(Player(f"{OTHER_PARAMETERS} ({', '.join(keys)})",
-                              {k: getattr(source, k) for k in keys},
-                              {k: getattr(target, k) for k in keys}))
+                              {k: a[k] for k in keys}, {k: b[k] for k in keys}))
     return players
 
 
 def coalition_overrides(players: Sequence[Player], coalition: int) -> dict[str, Any]:
-    """Parameter values of a coalition (bit i of ``coalition`` set: player i on)."""
+    """Parameter settings of a coalition (bit i of ``coalition`` set: player i on)."""
     out: dict[str, Any] = {}
     for i, player in enumerate(players):
         out.update(player.on if coalition >> i & 1 else player.off)
@@ -100,9 +115,18 @@ def coalition_overrides(players: Sequence[Player], coalition: int) -> dict[str, 
 
 
 def with_coalition(plan: Plan, players: Sequence[Player], coalition: int) -> Plan:
-    """The plan with the coalition's players on and the others off."""
-    params = plan.params.model_copy(update=coalition_overrides(players, coalition))
-    return dataclasses.replace(plan, params=params)
+    """The plan with the coalition's players on and the others off.
+
+    A setting that is a range becomes a prior of the plan; a value fixes the parameter (and
+    drops any prior the plan had for it).
+    """
+    settings = coalition_overrides(players, coalition)
+    values = {k: v for k, v in settings.items() if not isinstance(v, tuple)}
+    ranges = {k: v for k, v in settings.items() if isinstance(v, tuple)}
+    kept = tuple(p for p in plan.priors if p[0] not in settings)
+    priors = tuple(sorted(kept + tuple((k, lo, hi) for k, (lo, hi) in ranges.items()),
+                          key=lambda p: PARAMETER_NAMES.index(p[0])))
+    return dataclasses.replace(plan, params=plan.params.model_copy(update=values), priors=priors)
 
 
 # --- jobs -----------------------------------------------------------------------------------

@@ -85,8 +85,8 @@ def runs_needed(comparison: Comparison, runs: int) -> int:
     for own, failing in contested(comparison):
         sides = len(own.authored.prediction.scenarios)
         for other in failing:
-            a = comparison.cells[own.lens, own.authored.prediction.scenario].plan.params
-            b = comparison.cells[other.lens, own.authored.prediction.scenario].plan.params
+            a = comparison.cells[own.lens, own.authored.prediction.scenario].plan
+            b = comparison.cells[other.lens, own.authored.prediction.scenario].plan
             total += 2 ** len(lens_players(b, a)) * sides * runs
     return total
 
@@ -121,8 +121,8 @@ def explain(comparison: Comparison, runs: int = DEFAULT_RUNS, seed: int | None =
         prediction = own.authored.prediction
         for other in failing:
             cell = comparison.cells[other.lens, prediction.scenario]
-            target = comparison.cells[own.lens, prediction.scenario].plan.params
-            players = lens_players(cell.plan.params, target)
+            target = comparison.cells[own.lens, prediction.scenario].plan
+            players = lens_players(cell.plan, target)
             tasks.append((own, other, players))
             for c in range(2 ** len(players)):
                 key(cell.plan, other.lens, c, players)

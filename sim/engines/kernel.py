@@ -23,7 +23,7 @@ from sim.model.decisions import decide_row
 from sim.model.events import EventTables
 from sim.model.jit import rule
 from sim.model.outcomes import record_row
-from sim.model.params import Parameters, kernel_parameters
+from sim.model.params import RunParameters, parameter_rows, run_parameters
 from sim.model.quantities import empty_quantities
 from sim.model.state import World
 from sim.model.step import begin_quarter_row, end_quarter_row
@@ -54,10 +54,11 @@ def key_rows(w, series):  # type: ignore[no-untyped-def]
 
 
 @rule
-def _run_chunk(w, params, keys, first, last, base_env, forced, events, q, acc, series,
+def _run_chunk(w, table, keys, first, last, base_env, forced, events, q, acc, series,
                probabilities, fired, g, v, moves, levels, willing,
                scratch):  # type: ignore[no-untyped-def]
     for r in range(w.alignment.shape[0]):
+        params = run_parameters(table, r)
         if r < series.shape[0]:
             key_row(w, r, series, r, 0)
         for quarter in range(first, last):
@@ -73,7 +74,7 @@ def _run_chunk(w, params, keys, first, last, base_env, forced, events, q, acc, s
                 key_row(w, r, series, r, quarter + 1 - first)
 
 
-def run_chunk(world: World, params: Parameters, keys: NDArray[np.uint64], first: int, last: int,
+def run_chunk(world: World, params: RunParameters, keys: NDArray[np.uint64], first: int, last: int,
               base_env: NDArray[np.float64], forced: NDArray[np.bool_], events: EventTables,
               accumulator: Any, series: NDArray[np.float64] | None = None) -> None:
     """Advance every run of ``world`` from quarter ``first`` to ``last`` in place.
@@ -86,7 +87,7 @@ def run_chunk(world: World, params: Parameters, keys: NDArray[np.uint64], first:
     """
     if series is None:
         series = np.empty((0, last - first + 1, len(KEY_SERIES)))
-    _run_chunk(world.view(), kernel_parameters(params), keys, first, last,
+    _run_chunk(world.view(), parameter_rows(params), keys, first, last,
                np.ascontiguousarray(base_env, np.float64), np.ascontiguousarray(forced), events,
                empty_quantities(world.n_runs), accumulator.view(), series,
                *work_buffers(forced.shape[1], world.instruments.shape[1]))

@@ -37,7 +37,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from sim.engines.result import Record, SimulationResult, concatenate, recorded_rows
-from sim.engines.vectorized import Recorder, start_world
+from sim.engines.vectorized import Recorder, outcome_table, start_world
 from sim.files.quarters import quarter_label
 from sim.model import rng as counter_rng
 from sim.model.actors import ACTOR_NAMES, ACTORS, CHN, PARTNERS, PRK, ROK, RUS, USA
@@ -74,10 +74,10 @@ class Country(mesa.Agent):
         """Choose this quarter's moves toward every partner and this country's instruments."""
         model: GeoModel = self.model
         assert model.quantities is not None, "the model derives the quarter's quantities first"
-        self.decision = decide(model.world, model.plan.params, model.keys, model.quarter,
+        self.decision = decide(model.world, model.params, model.keys, model.quarter,
                                (self.actor,), model.quantities)
         if model.explain:
-            self.terms = utility_terms(model.world, model.quantities, model.plan.params,
+            self.terms = utility_terms(model.world, model.quantities, model.params,
                                        self.actor)
 
     # --- own state (views into the model's world, run 0) -----------------------------------
@@ -228,13 +228,15 @@ class GeoModel(mesa.Model):
         self.plan = _compile(scenario, lens)
         self.seed = _counter_seed(rng, self.rng)
         self.run_index = int(run)
-        self.world = start_world(self.plan, 1)
+        #: this run's parameters, as the rules read them (its own draw where the lens has priors)
+        self.params = self.plan.run_parameters(self.seed, np.array([self.run_index]))
+        self.world = start_world(self.plan, 1, self.params)
         self.keys = counter_rng.run_keys(self.seed, [self.run_index])
         self.quarter = 0
         self.explain = explain
         self.quantities: Quantities | None = None  # derived each quarter after the events
         self.countries = [Country(self, actor) for actor in range(len(ACTORS))]
-        self.accumulator = OutcomeAccumulator.start(self.world, self.plan.params)
+        self.accumulator = OutcomeAccumulator.start(self.world, self.params)
         self.recorder = Recorder(*(rows or recorded_rows(record, None, 0, 0, 1)))
         self.recorder.snapshot(self.world)
         self.datacollector: mesa.DataCollector | None = None
@@ -259,16 +261,16 @@ class GeoModel(mesa.Model):
 
     def step(self) -> None:
         """One quarter: events, each country's decision, adjudication."""
-        _, quantities = begin_quarter(self.world, self.plan.params,
+        _, quantities = begin_quarter(self.world, self.params,
                                       self.plan.inputs(self.quarter), self.keys)
         self.quantities = quantities
         self.agents.do("step")
         decisions = [self.overrides[c.actor](c.decision) if c.actor in self.overrides
                      else c.decision for c in self.countries if c.decision is not None]
         moves, levels = combine(decisions, self.world.instruments)
-        end_quarter(self.world, self.plan.params, moves, levels, quantities)
+        end_quarter(self.world, self.params, moves, levels, quantities)
         self.quarter += 1
-        self.accumulator.record(self.world, self.plan.params, self.quarter)
+        self.accumulator.record(self.world, self.params, self.quarter)
         self.recorder.snapshot(self.world)
         if self.datacollector is not None:
             self.datacollector.collect(self)
@@ -279,7 +281,7 @@ class GeoModel(mesa.Model):
         """This run's outcome row (and trajectories if recorded)."""
         return SimulationResult(
             np.array([self.run_index], dtype=np.int64),
-            self.accumulator.table(self.world, self.plan.params, self.plan.event_names),
+            outcome_table(self.accumulator, self.world, self.plan, self.params),
             self.recorder.trajectories(),
         )
 

@@ -28,6 +28,7 @@ from sim.files.initial import initial_world
 from sim.model import rng
 from sim.model.calibration import calibrate
 from sim.model.outcomes import OutcomeAccumulator
+from sim.model.params import ParameterTable, RunParameters, parameter_rows
 from sim.model.state import STATE_FIELDS, World
 from sim.model.step import advance
 from sim.plan import Plan
@@ -40,15 +41,22 @@ def key_series(world: World) -> NDArray[np.float64]:
     return series[:, 0, :]
 
 
-def start_world(plan: Plan, n_runs: int) -> World:
+def start_world(plan: Plan, n_runs: int, params: RunParameters | None = None) -> World:
     """A calibrated starting world of ``n_runs`` runs.
 
-    Every run starts from the same state, so one run is calibrated and copied (calibrating a
-    10,000-run chunk row by row took a twentieth of its simulation).
+    Every run starts from the same state. With one set of parameters for all runs, one run is
+    calibrated and copied (calibrating a 10,000-run chunk row by row took a twentieth of its
+    simulation); with each run's own parameters (a table of ``n_runs`` rows, the plan's priors
+    drawn), every run is calibrated under its own.
     """
+    table = parameter_rows(plan.params if params is None else params)
     world = initial_world(1, plan.base_env[0], plan.initial)
-    calibrate(world, plan.params)
-    return world.take(np.zeros(n_runs, dtype=np.intp))
+    if table.shape[0] == 1:
+        calibrate(world, table)
+        return world.take(np.zeros(n_runs, dtype=np.intp))
+    world = world.take(np.zeros(n_runs, dtype=np.intp))
+    calibrate(world, table)
+    return world
 
 
 class Recorder:
@@ -84,24 +92,35 @@ class Recorder:
 def simulate_runs(plan: Plan, seed: int, run_index: NDArray[np.int64],
                   rows: tuple[int, int] = (0, 0)) -> SimulationResult:
     """Simulate the given runs together (one chunk); ``rows`` as :func:`recorded_rows`."""
-    world = start_world(plan, len(run_index))
+    params = plan.run_parameters(seed, run_index)
+    world = start_world(plan, len(run_index), params)
     keys = rng.run_keys(seed, run_index)
-    acc = OutcomeAccumulator.start(world, plan.params)
+    acc = OutcomeAccumulator.start(world, params)
     keyed, full = rows
     if full == 0:  # at most the key series: the compiled loop over the whole chunk
         series = np.empty((keyed, plan.horizon + 1, len(KEY_SERIES)))
-        run_chunk(world, plan.params, keys, 0, plan.horizon, plan.base_env, plan.forced,
+        run_chunk(world, params, keys, 0, plan.horizon, plan.base_env, plan.forced,
                   plan.events, acc, series)
-        return SimulationResult(run_index, acc.table(world, plan.params, plan.event_names),
+        return SimulationResult(run_index, outcome_table(acc, world, plan, params),
                                 Trajectories({"key": series}) if keyed else None)
     recorder = Recorder(*rows)
     recorder.snapshot(world)
     for quarter in range(plan.horizon):
-        advance(world, plan.params, plan.inputs(quarter), keys)
-        acc.record(world, plan.params, quarter + 1)
+        advance(world, params, plan.inputs(quarter), keys)
+        acc.record(world, params, quarter + 1)
         recorder.snapshot(world)
-    return SimulationResult(run_index, acc.table(world, plan.params, plan.event_names),
+    return SimulationResult(run_index, outcome_table(acc, world, plan, params),
                             recorder.trajectories())
+
+
+def outcome_table(acc: OutcomeAccumulator, world: World, plan: Plan,
+                  params: ParameterTable) -> dict[str, NDArray[np.float64]]:
+    """The runs' outcome columns, then each drawn parameter's value (``param_<name>``)."""
+    out = acc.table(world, plan.params, plan.event_names)
+    if params.shape[0] == world.n_runs and plan.priors:
+        for name, _, _ in plan.priors:
+            out[f"param_{name}"] = np.asarray(params[name], dtype=np.float64)
+    return out
 
 
 def outcome_columns(plan: Plan) -> tuple[str, ...]:
@@ -109,9 +128,10 @@ def outcome_columns(plan: Plan) -> tuple[str, ...]:
 
     They are read off a world of no runs: nothing is simulated.
     """
-    world = start_world(plan, 0)
-    return tuple(OutcomeAccumulator.start(world, plan.params).table(world, plan.params,
-                                                                    plan.event_names))
+    index = np.zeros(0, dtype=np.int64)
+    params = plan.run_parameters(0, index)
+    world = start_world(plan, 0, params[:0] if params.shape[0] > 1 else params)
+    return tuple(outcome_table(OutcomeAccumulator.start(world, params), world, plan, params))
 
 
 def chunk_bounds(runs: int, chunk_size: int, first_run: int = 0) -> list[tuple[int, int]]:
@@ -163,7 +183,8 @@ def simulate_chunks(
 
 def simulate_from(plan: Plan, state: World, quarter: int, runs: int, seed: int, *,
                   first_run: int = 0, chunk_size: int = 10_000,
-                  key_runs: int = 0, threads: int = 1) -> SimulationResult:
+                  key_runs: int = 0, threads: int = 1,
+                  params: RunParameters | None = None) -> SimulationResult:
     """Continuations of one state to the horizon (a seminar's ``forecast``).
 
     Every run starts from ``state`` (a world of one run, with its calibration constants, as
@@ -173,12 +194,17 @@ def simulate_from(plan: Plan, state: World, quarter: int, runs: int, seed: int, 
     The outcome columns count quarters from the state (``*_quarter`` 0 = already so, k = the
     k-th quarter after it); ``event_*_quarter`` keep the scenario's numbering. ``key_runs``:
     the key series of the first ``key_runs`` runs are recorded too (trajectories ``"key"``,
-    quarter 0 = the state). ``threads`` > 1 runs the chunks on that many threads (the
-    compiled loop releases the GIL; each chunk has its own arrays), with chunks no larger than
-    an even share of the runs; the numbers are the same.
+    quarter 0 = the state). ``params``: the world's own parameters (one row), if not the plan's.
+    ``threads`` > 1 runs the chunks on that many threads (the compiled loop releases the GIL;
+    each chunk has its own arrays), with chunks no larger than an even share of the runs; the
+    numbers are the same.
     """
     if state.n_runs != 1:
         raise ValueError("simulate_from continues a world of one run")
+    table = parameter_rows(plan.params if params is None else params)
+    if table.shape[0] != 1:
+        raise ValueError("simulate_from continues one world under one set of parameters")
+    params = table
     if not 0 <= quarter <= plan.horizon:
         raise ValueError(f"quarter {quarter} outside 0..{plan.horizon}")
 
@@ -186,10 +212,10 @@ def simulate_from(plan: Plan, state: World, quarter: int, runs: int, seed: int, 
         start, stop = bounds
         index = np.arange(start, stop, dtype=np.int64)
         world = state.take(np.zeros(stop - start, dtype=np.intp))
-        acc = OutcomeAccumulator.start(world, plan.params)
+        acc = OutcomeAccumulator.start(world, params)
         recorded = max(0, min(stop - start, first_run + key_runs - start))
         series = np.empty((recorded, plan.horizon - quarter + 1, len(KEY_SERIES)))
-        run_chunk(world, plan.params, rng.run_keys(seed, index), quarter, plan.horizon,
+        run_chunk(world, params, rng.run_keys(seed, index), quarter, plan.horizon,
                   plan.base_env, plan.forced, plan.events, acc, series)
         return SimulationResult(index, acc.table(world, plan.params, plan.event_names),
                                 Trajectories({"key": series}) if recorded else None)

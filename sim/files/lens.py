@@ -37,8 +37,14 @@ from sim.bundled import lens_dir
 from sim.files.errors import FieldError, InputError
 from sim.files.overrides import ParameterOverrides, check_overrides
 from sim.files.statements import Statement, parse_statement
-from sim.files.yamlfiles import parse_yaml_text, read_yaml_file, suggestion, validate_document
-from sim.model.params import MEASUREMENT_PARAMETERS, Parameters
+from sim.files.yamlfiles import (
+    parse_yaml_text,
+    read_yaml_file,
+    suggestion,
+    unknown_name,
+    validate_document,
+)
+from sim.model.params import MEASUREMENT_PARAMETERS, PARAMETER_NAMES, Parameters
 
 #: The source articles by three-digit prefix (the texts are not shipped; see seeds/SOURCES.md).
 ARTICLES: dict[str, str] = {
@@ -139,6 +145,31 @@ class Claim(BaseModel):
     _paragraphs = field_validator("paragraphs")(_check_pointers)
 
 
+class Prior(BaseModel):
+    """The range of one parameter that the author's premises allow: each run draws its own value.
+
+    A lens's verdicts are read over the spread of what its premises allow, not at one point
+    (DESIGN.md, "Structural uncertainty"): run r of every engine draws the parameter uniformly
+    in ``[low, high]`` from the counter-based generator, keyed by (seed, run).
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+    low: float = Field(description="the lowest value the premises allow")
+    high: float = Field(description="the highest value the premises allow (above low)")
+    paragraphs: list[str] = Field(
+        min_length=1, description="the paragraphs that give the range, e.g. '002 ¶5'")
+    reason: str = Field(min_length=1, description="why the premises allow this range")
+
+    _paragraphs = field_validator("paragraphs")(_check_pointers)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Prior:
+        if not self.low < self.high:
+            raise FieldError(("high",), f"high ({self.high:g}) must be above low ({self.low:g})")
+        return self
+
+
 class Prediction(BaseModel):
     """A prediction of the author, as a checkable statement over outcomes in a scenario."""
 
@@ -237,6 +268,11 @@ class Lens(BaseModel):
     weight_reasons: dict[str, str] = Field(
         default_factory=dict, description="for each weight, why the thesis implies it (with ¶)"
     )
+    priors: dict[str, Prior] = Field(
+        default_factory=dict,
+        description="parameters the premises leave uncertain: each run draws its own value in "
+                    "[low, high] (a parameter is either a weight or a prior, not both)",
+    )
     predictions: list[Prediction] = Field(default_factory=list)
 
     @field_validator("source_file")
@@ -265,6 +301,25 @@ class Lens(BaseModel):
                     "lens may not change it, so that every lens is scored on the same yardstick"))
         return check_overrides(value)
 
+    @field_validator("priors")
+    @classmethod
+    def _priors(cls, value: dict[str, Prior]) -> dict[str, Prior]:
+        for name, prior in value.items():
+            if name not in PARAMETER_NAMES:
+                raise FieldError((name,), unknown_name("parameter", name, PARAMETER_NAMES))
+            if name in MEASUREMENT_PARAMETERS:
+                raise FieldError((name,), (
+                    f"{name!r} defines how an outcome is measured, not how the world behaves; a "
+                    "lens may not change it, so that every lens is scored on the same yardstick"))
+            if Parameters.model_fields[name].annotation is int:
+                raise FieldError((name,), f"{name!r} takes whole numbers; a prior draws reals")
+            for end in ("low", "high"):
+                try:
+                    check_overrides({name: getattr(prior, end)})
+                except FieldError as err:
+                    raise FieldError((name, end), err.reason) from None
+        return value
+
     @model_validator(mode="after")
     def _reasons_and_ids(self) -> Lens:
         problems: list[InitErrorDetails] = []
@@ -283,6 +338,11 @@ class Lens(BaseModel):
                     )
             if message:
                 problems.append(_problem("bad_reason", message, ("weight_reasons", key), reason))
+        for key in self.priors:
+            if key in self.weights:
+                problems.append(_problem(
+                    "weight_and_prior", f"{key!r} is both a weight and a prior; give one: a "
+                    "weight fixes it, a prior lets each run draw it", ("priors", key), key))
         for key, reason in self.weight_reasons.items():
             if key not in self.weights:
                 problems.append(_problem(
@@ -402,7 +462,10 @@ def lens_file(name: str | Path) -> Path:
 
 
 def lens_parameters(lens: Lens, base: Parameters | None = None) -> Parameters:
-    """``base`` (default: the model's defaults) with the lens's weights applied, validated."""
+    """``base`` (default: the model's defaults) with the lens's weights applied, validated.
+
+    A parameter with a prior keeps ``base``'s value here; the runs draw it (:func:`lens_priors`).
+    """
     start = (Parameters.model_validate({}) if base is None else base).model_dump()
     return Parameters.model_validate({**start, **lens.weights})
 
@@ -416,9 +479,17 @@ __all__ = [
     "Prediction",
     "bundled_lenses",
     "get_lens",
+    "lens_priors",
+    "Prior",
     "lens_parameters",
     "load_lens",
     "parse_lens",
     "pointer_paragraphs",
     "seeds_dir",
 ]
+
+
+def lens_priors(lens: Lens) -> tuple[tuple[str, float, float], ...]:
+    """The lens's priors as ``(parameter, low, high)``, in the order of the parameters."""
+    return tuple((name, lens.priors[name].low, lens.priors[name].high)
+                 for name in PARAMETER_NAMES if name in lens.priors)

@@ -21,27 +21,32 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.model.decisions import stationary_pull, total_pull
+from sim.model.decisions import stationary_pulls, total_pull
 from sim.model.dynamics import flow_levels, lifeline_factors, modelled_stability, modelled_strain
 from sim.model.mechanisms import mechanism_instrument_values
 from sim.model.mechanisms.threat import threat_target
-from sim.model.params import Parameters
+from sim.model.params import RunParameters, parameter_rows
 from sim.model.quantities import derive
 from sim.model.state import World
 
 
-def calibrate(world: World, params: Parameters) -> None:
-    """Fill the world's calibration constants from its current state, in place."""
+def calibrate(world: World, params: RunParameters) -> None:
+    """Fill the world's calibration constants from its current state, in place.
+
+    ``params`` is one set of parameters for every run, or one row per run (:class:`RunParameters`).
+    """
     world.flows[:] = flow_levels(world)
-    q = derive(world, params)
-    world.instrument_base[:] = (params.instrument_cost * world.instruments
-                                - mechanism_instrument_values(world, q, params))
-    modelled = total_pull(world, q, params) - world.affinity  # the pull without the affinity
-    affinity = stationary_pull(params) - modelled
+    table = parameter_rows(params)
+    q = derive(world, table)
+    cost = table["instrument_cost"][:, None]  # (1, 1) or (N, 1): broadcast over the instruments
+    world.instrument_base[:] = (cost * world.instruments
+                                - mechanism_instrument_values(world, q, table))
+    modelled = total_pull(world, q, table) - world.affinity  # the pull without the affinity
+    affinity = stationary_pulls(table)[:, None, None] - modelled
     affinity[:, np.arange(5), np.arange(5)] = 0.0
     world.affinity[:] = affinity
-    world.trade_base[:] = world.dependence / lifeline_factors(world, params)
-    world.strain_base[:] = world.strain - modelled_strain(world, params)
-    world.stability_base[:] = world.stability - modelled_stability(world, params)
-    world.threat_base[:] = world.threat - threat_target(world, params)
+    world.trade_base[:] = world.dependence / lifeline_factors(world, table)
+    world.strain_base[:] = world.strain - modelled_strain(world, table)
+    world.stability_base[:] = world.stability - modelled_stability(world, table)
+    world.threat_base[:] = world.threat - threat_target(world, table)
     world.provocation_base[:] = world.provocation

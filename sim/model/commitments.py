@@ -22,7 +22,7 @@ from sim.model.actors import N_ACTORS
 from sim.model.jit import rule
 from sim.model.mechanisms.balancing import autonomy_cost_of
 from sim.model.mechanisms.pressure_cohesion import western_pressure_of
-from sim.model.params import Parameters, kernel_parameters
+from sim.model.params import RunParameters, parameter_rows, run_parameters
 from sim.model.state import ALLIANCE, NO_COMMITMENT, PARTNERSHIP, World
 
 
@@ -65,25 +65,27 @@ def update_commitments_row(w, params, r, willing):  # type: ignore[no-untyped-de
 
 
 @rule
-def _willing_all(w, params, out):  # type: ignore[no-untyped-def]
+def _willing_all(w, table, out):  # type: ignore[no-untyped-def]
     for r in range(out.shape[0]):
+        params = run_parameters(table, r)
         for i in range(N_ACTORS):
             out[r, i] = willing_to_bind(w, params, r, i)
 
 
-def alliance_willingness(world: World, params: Parameters) -> NDArray[np.bool_]:
+def alliance_willingness(world: World, params: RunParameters) -> NDArray[np.bool_]:
     """Whether each actor is willing to bind itself in a formal alliance, shape ``(N, 5)``."""
     out = np.empty(world.threat.shape, dtype=np.bool_)
-    _willing_all(world.view(), kernel_parameters(params), out)
+    _willing_all(world.view(), parameter_rows(params), out)
     return out
 
 
 @rule
-def _commitments_all(w, params, willing):  # type: ignore[no-untyped-def]
+def _commitments_all(w, table, willing):  # type: ignore[no-untyped-def]
     for r in range(w.commitment.shape[0]):
+        params = run_parameters(table, r)
         update_commitments_row(w, params, r, willing)
 
 
-def update_commitments(world: World, params: Parameters) -> None:
+def update_commitments(world: World, params: RunParameters) -> None:
     """Advance the commitment clocks and levels one quarter, in place (every run)."""
-    _commitments_all(world.view(), kernel_parameters(params), np.empty(N_ACTORS, np.bool_))
+    _commitments_all(world.view(), parameter_rows(params), np.empty(N_ACTORS, np.bool_))

@@ -28,7 +28,13 @@ from numpy.typing import NDArray
 from sim.model.actors import N_ACTORS
 from sim.model.jit import rule
 from sim.model.mechanisms import ALL, mechanism_instrument_values, pull_row, value_row
-from sim.model.params import Parameters, kernel_parameters
+from sim.model.params import (
+    Parameters,
+    ParameterTable,
+    RunParameters,
+    parameter_rows,
+    run_parameters,
+)
 from sim.model.quantities import Quantities
 from sim.model.rng import STREAM_MOVES, draw
 from sim.model.state import INSTRUMENT_OWNERS, World
@@ -60,16 +66,17 @@ def total_pull_row(w, q, params, r, i, g):  # type: ignore[no-untyped-def]
 
 
 @rule
-def _total_pulls(w, q, params, out):  # type: ignore[no-untyped-def]
+def _total_pulls(w, q, table, out):  # type: ignore[no-untyped-def]
     for r in range(out.shape[0]):
+        params = run_parameters(table, r)
         for i in range(N_ACTORS):
             total_pull_row(w, q, params, r, i, out[r, i])
 
 
-def total_pull(world: World, q: Quantities, params: Parameters) -> NDArray[np.float64]:
+def total_pull(world: World, q: Quantities, params: RunParameters) -> NDArray[np.float64]:
     """``g[i, j]`` for every ordered pair, shape ``(N, 5, 5)``, zero diagonal."""
     out = np.empty_like(world.alignment)
-    _total_pulls(world.view(), q, kernel_parameters(params), out)
+    _total_pulls(world.view(), q, parameter_rows(params), out)
     return out
 
 
@@ -95,21 +102,22 @@ def move_weights(pull, params):  # type: ignore[no-untyped-def]
 
 
 @rule
-def _move_probabilities_all(pull, params, out):  # type: ignore[no-untyped-def]
+def _move_probabilities_all(pull, table, out):  # type: ignore[no-untyped-def]
+    params = run_parameters(table, 0)  # one set of parameters for every element
     for k in range(pull.shape[0]):
         cool, hold, warm = move_weights(pull[k], params)
         total = cool + hold + warm
         out[k, COOL], out[k, HOLD], out[k, WARM] = cool / total, hold / total, warm / total
 
 
-def move_probabilities(pull: NDArray[np.float64], params: Parameters) -> NDArray[np.float64]:
+def move_probabilities(pull: NDArray[np.float64], params: RunParameters) -> NDArray[np.float64]:
     """P(cool), P(hold), P(warm) for each pull, shape ``pull.shape + (3,)``.
 
     :func:`move_weights`, normalised.
     """
     flat = np.ascontiguousarray(pull, dtype=np.float64).ravel()
     out = np.empty((flat.size, 3))
-    _move_probabilities_all(flat, kernel_parameters(params), out)
+    _move_probabilities_all(flat, parameter_rows(params), out)
     return out.reshape(np.shape(pull) + (3,))
 
 
@@ -157,13 +165,14 @@ def decide_row(w, q, params, keys, quarter, r, i, g, v, moves, levels):  # type:
 
 
 @rule
-def _decide_all(w, q, params, keys, quarter, actors, moves, levels, g, v):  # type: ignore[no-untyped-def]
+def _decide_all(w, q, table, keys, quarter, actors, moves, levels, g, v):  # type: ignore[no-untyped-def]
     for r in range(moves.shape[0]):
+        params = run_parameters(table, r)
         for a in range(actors.shape[0]):
             decide_row(w, q, params, keys, quarter, r, actors[a], g, v, moves[r, a], levels[r])
 
 
-def decide_batch(world: World, q: Quantities, params: Parameters, keys: NDArray[np.uint64],
+def decide_batch(world: World, q: Quantities, params: RunParameters, keys: NDArray[np.uint64],
                  quarter: int, actors: tuple[int, ...]
                  ) -> tuple[NDArray[np.int8], NDArray[np.float64]]:
     """:func:`decide_row` of ``actors`` for every run.
@@ -173,7 +182,7 @@ def decide_batch(world: World, q: Quantities, params: Parameters, keys: NDArray[
     """
     moves = np.zeros((world.n_runs, len(actors), N_ACTORS), dtype=np.int8)
     levels = world.instruments.copy()
-    _decide_all(world.view(), q, kernel_parameters(params), keys, quarter,
+    _decide_all(world.view(), q, parameter_rows(params), keys, quarter,
                 np.asarray(actors, dtype=np.int64), moves, levels, np.empty(N_ACTORS),
                 np.empty(levels.shape[1]))
     return moves, levels
@@ -185,16 +194,17 @@ def instrument_values(world: World, q: Quantities, params: Parameters) -> NDArra
 
 
 @rule
-def _best_all(values, params, out):  # type: ignore[no-untyped-def]
+def _best_all(values, table, out):  # type: ignore[no-untyped-def]
+    params = run_parameters(table, 0)  # one set of parameters for every element
     for k in range(values.shape[0]):
         out[k] = best_level(values[k], params)
 
 
-def best_levels(values: NDArray[np.float64], params: Parameters) -> NDArray[np.float64]:
+def best_levels(values: NDArray[np.float64], params: RunParameters) -> NDArray[np.float64]:
     """:func:`best_level` elementwise."""
     flat = np.ascontiguousarray(values, dtype=np.float64).ravel()
     out = np.empty_like(flat)
-    _best_all(flat, kernel_parameters(params), out)
+    _best_all(flat, parameter_rows(params), out)
     return out.reshape(np.shape(values))
 
 
@@ -222,3 +232,19 @@ def stationary_pull(params: Parameters) -> float:
         else:
             lo, f_lo = mid, f_mid
     return 0.5 * (lo + hi)
+
+
+def stationary_pulls(table: ParameterTable) -> NDArray[np.float64]:
+    """:func:`stationary_pull` of each row of a parameter table, shape ``(rows,)``.
+
+    It depends on the rationality and the move cost only: rows that share them share it.
+    """
+    found: dict[tuple[float, float], float] = {}
+    out = np.empty(table.shape[0])
+    for k, row in enumerate(table):
+        pair = (float(row["rationality"]), float(row["move_cost"]))
+        if pair not in found:
+            found[pair] = stationary_pull(
+                Parameters.model_validate({"rationality": pair[0], "move_cost": pair[1]}))
+        out[k] = found[pair]
+    return out

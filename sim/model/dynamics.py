@@ -33,7 +33,7 @@ from numpy.typing import NDArray
 from sim.model.actors import CHN, N_ACTORS, PRK, ROK, ROW, RUS, USA
 from sim.model.jit import rule
 from sim.model.mechanisms.threat import threat_target_of
-from sim.model.params import Parameters, kernel_parameters
+from sim.model.params import RunParameters, parameter_rows, run_parameters
 from sim.model.quantities import NEED_FLOOR, Quantities, capacity_of, power
 from sim.model.state import (
     AID_LEVEL,
@@ -251,8 +251,9 @@ def flow_levels(world: World) -> NDArray[np.float64]:
 
 
 @rule
-def _per_run(kind, w, params, out):  # type: ignore[no-untyped-def]
+def _per_run(kind, w, table, out):  # type: ignore[no-untyped-def]
     for r in range(out.shape[0]):
+        params = run_parameters(table, r)
         if kind == 0:
             out[r, 0] = sanctions_squeeze_of(w, params, r)
         else:
@@ -263,56 +264,58 @@ def _per_run(kind, w, params, out):  # type: ignore[no-untyped-def]
                     out[r, i] = modelled_stability_of(w, params, r, i)
 
 
-def sanctions_squeeze(world: World, params: Parameters) -> NDArray[np.float64]:
+def sanctions_squeeze(world: World, params: RunParameters) -> NDArray[np.float64]:
     """:func:`sanctions_squeeze_of` of every run, shape ``(N,)``."""
     out = np.empty((world.n_runs, 1))
-    _per_run(0, world.view(), kernel_parameters(params), out)
+    _per_run(0, world.view(), parameter_rows(params), out)
     return out[:, 0]
 
 
-def modelled_strain(world: World, params: Parameters) -> NDArray[np.float64]:
+def modelled_strain(world: World, params: RunParameters) -> NDArray[np.float64]:
     """:func:`modelled_strain_of` of every run and actor, shape ``(N, 5)``."""
     out = np.empty(world.strain.shape)
-    _per_run(1, world.view(), kernel_parameters(params), out)
+    _per_run(1, world.view(), parameter_rows(params), out)
     return out
 
 
-def modelled_stability(world: World, params: Parameters) -> NDArray[np.float64]:
+def modelled_stability(world: World, params: RunParameters) -> NDArray[np.float64]:
     """:func:`modelled_stability_of` of every run and actor, shape ``(N, 5)``."""
     out = np.empty(world.stability.shape)
-    _per_run(2, world.view(), kernel_parameters(params), out)
+    _per_run(2, world.view(), parameter_rows(params), out)
     return out
 
 
 @rule
-def _lifeline_all(w, params, normalised, out):  # type: ignore[no-untyped-def]
+def _lifeline_all(w, table, normalised, out):  # type: ignore[no-untyped-def]
     for r in range(out.shape[0]):
+        params = run_parameters(table, r)
         if normalised:
             lifeline_target_row(w, params, r, out[r])
         else:
             lifeline_factors_row(w, params, r, out[r])
 
 
-def lifeline_factors(world: World, params: Parameters) -> NDArray[np.float64]:
+def lifeline_factors(world: World, params: RunParameters) -> NDArray[np.float64]:
     """:func:`lifeline_factors_row` of every run, shape ``(N, 5, 6)``."""
     out = np.empty(world.dependence.shape)
-    _lifeline_all(world.view(), kernel_parameters(params), False, out)
+    _lifeline_all(world.view(), parameter_rows(params), False, out)
     return out
 
 
-def lifeline_target(world: World, params: Parameters) -> NDArray[np.float64]:
+def lifeline_target(world: World, params: RunParameters) -> NDArray[np.float64]:
     """:func:`lifeline_target_row` of every run, shape ``(N, 5, 6)``."""
     out = np.empty(world.dependence.shape)
-    _lifeline_all(world.view(), kernel_parameters(params), True, out)
+    _lifeline_all(world.view(), parameter_rows(params), True, out)
     return out
 
 
 @rule
-def _reputation_all(w, q, params):  # type: ignore[no-untyped-def]
+def _reputation_all(w, q, table):  # type: ignore[no-untyped-def]
     for r in range(w.reputation.shape[0]):
+        params = run_parameters(table, r)
         update_reputation_row(w, q, params, r)
 
 
-def update_reputation(world: World, q: Quantities, params: Parameters) -> None:
+def update_reputation(world: World, q: Quantities, params: RunParameters) -> None:
     """:func:`update_reputation_row` for every run, in place."""
-    _reputation_all(world.view(), q, kernel_parameters(params))
+    _reputation_all(world.view(), q, parameter_rows(params))

@@ -45,7 +45,7 @@ from numpy.typing import NDArray
 
 from sim.model.actors import CHN, DYADS, PRK, ROK, RUS, USA, dyad_name
 from sim.model.jit import rule
-from sim.model.params import Parameters, kernel_parameters
+from sim.model.params import Parameters, RunParameters, parameter_rows, run_parameters
 from sim.model.quantities import delivery_ratio_of
 from sim.model.state import (
     ALLIANCE,
@@ -139,7 +139,7 @@ class OutcomeAccumulator:
     quarters: int = 0
 
     @classmethod
-    def start(cls, world: World, params: Parameters) -> OutcomeAccumulator:
+    def start(cls, world: World, params: RunParameters) -> OutcomeAccumulator:
         """Accumulators initialised from the starting state."""
         n = world.n_runs
         pairs = world.alignment[:, _I, _J]
@@ -166,16 +166,16 @@ class OutcomeAccumulator:
             enforcement_sum=np.zeros(n),
             watch=np.full((n, len(WATCHED), len(WATCH_QUARTERS)), np.nan),
         )
-        _mark_all(acc.view(), world.view(), kernel_parameters(params), 0)  # 0: at the start
+        _mark_all(acc.view(), world.view(), parameter_rows(params), 0)  # 0: at the start
         return acc
 
     def view(self) -> Any:
         """The running arrays as an :data:`AccumulatorArrays` named tuple (compiled rules)."""
         return AccumulatorArrays(*(getattr(self, name) for name in ACCUMULATOR_FIELDS))
 
-    def record(self, world: World, params: Parameters, quarter: int) -> None:
+    def record(self, world: World, params: RunParameters, quarter: int) -> None:
         """Fold in the state after quarter ``quarter`` (1-based count of quarters done)."""
-        _record_all(self.view(), world.view(), kernel_parameters(params), quarter)
+        _record_all(self.view(), world.view(), parameter_rows(params), quarter)
         self.quarters = quarter
 
     def table(self, world: World, params: Parameters, events: tuple[str, ...]
@@ -269,8 +269,9 @@ def mark_firsts(acc, w, params, r, quarter):  # type: ignore[no-untyped-def]
 
 
 @rule
-def _mark_all(acc, w, params, quarter):  # type: ignore[no-untyped-def]
+def _mark_all(acc, w, table, quarter):  # type: ignore[no-untyped-def]
     for r in range(w.alignment.shape[0]):
+        params = run_parameters(table, r)
         mark_firsts(acc, w, params, r, quarter)
 
 
@@ -326,8 +327,9 @@ def record_row(acc, w, params, r, quarter):  # type: ignore[no-untyped-def]
 
 
 @rule
-def _record_all(acc, w, params, quarter):  # type: ignore[no-untyped-def]
+def _record_all(acc, w, table, quarter):  # type: ignore[no-untyped-def]
     for r in range(w.alignment.shape[0]):
+        params = run_parameters(table, r)
         record_row(acc, w, params, r, quarter)
 
 

@@ -11,11 +11,15 @@ these defaults.
 from __future__ import annotations
 
 import math
-from collections import namedtuple
+from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 
+import numpy as np
+from numpy.typing import NDArray
 from pydantic import BaseModel, ConfigDict, Field
+
+from sim.model.jit import rule
 
 
 def _p(default: float, ge: float, le: float, meaning: str, source: str,
@@ -419,17 +423,82 @@ def parameter_provenance() -> list[tuple[str, Any, str, str]]:
 #: ``self_closeness = exp(dependence_alignment)`` (the lifeline factor of alignment 1).
 DERIVED_NAMES: tuple[str, ...] = ("hold_premium", "shock_decay", "self_closeness")
 
-KernelParameters = namedtuple(  # type: ignore[misc]
-    "KernelParameters", PARAMETER_NAMES + DERIVED_NAMES)
-"""The parameters as a plain named tuple, which the compiled rules (``sim.model.jit``) read by name,
-followed by the constants derived from them (:data:`DERIVED_NAMES`)."""
+#: The compiled rules' view of the parameters: one record per row, each field a parameter by
+#: name (integers kept integers), then the constants derived from them (:data:`DERIVED_NAMES`).
+PARAMETER_DTYPE = np.dtype(
+    [(name, np.int64 if Parameters.model_fields[name].annotation is int else np.float64)
+     for name in PARAMETER_NAMES] + [(name, np.float64) for name in DERIVED_NAMES])
+
+#: A table of parameters as the rules read them: a structured array of :data:`PARAMETER_DTYPE`,
+#: one row shared by every run of a batch, or one row per run (each run's own draws).
+ParameterTable = NDArray[np.void]
+
+
+def parameter_table(rows: Parameters | Sequence[Parameters]) -> ParameterTable:
+    """Parameters as the compiled rules read them (read-only; one row per ``Parameters``)."""
+    rows = [rows] if isinstance(rows, Parameters) else list(rows)
+    table = np.empty(len(rows), dtype=PARAMETER_DTYPE)
+    for k, params in enumerate(rows):
+        for name in PARAMETER_NAMES:
+            table[k][name] = getattr(params, name)
+    _fill_derived(table)
+    table.flags.writeable = False
+    return table
+
+
+def _fill_derived(table: NDArray[np.void]) -> None:
+    # with the math module's functions, row by row: the same bits whatever the table's length
+    for row in table:
+        row["hold_premium"] = math.exp(row["rationality"] * row["move_cost"])
+        row["shock_decay"] = math.pow(0.5, 1.0 / row["shock_half_life"])
+        row["self_closeness"] = math.exp(row["dependence_alignment"])
 
 
 @lru_cache(maxsize=256)
-def kernel_parameters(params: Parameters) -> Any:
-    """``params`` as a :data:`KernelParameters` (floats, integers kept integers)."""
-    derived = (math.exp(params.rationality * params.move_cost),
-               math.pow(0.5, 1.0 / params.shock_half_life),
-               math.exp(params.dependence_alignment))
-    return KernelParameters._make((*(getattr(params, name) for name in PARAMETER_NAMES),
-                                   *derived))
+def kernel_parameters(params: Parameters) -> ParameterTable:
+    """``params`` as a one-row :func:`parameter_table` (built once per parameter set)."""
+    return parameter_table(params)
+
+
+#: What the batch functions of the rules take: one set of parameters for every run, or a table.
+RunParameters = Parameters | ParameterTable
+
+
+def parameter_rows(params: RunParameters) -> ParameterTable:
+    """The table the compiled batch loops take: ``params`` if already a table, else its row."""
+    return kernel_parameters(params) if isinstance(params, Parameters) else params
+
+
+@rule
+def run_parameters(table, r):  # type: ignore[no-untyped-def]
+    """Run ``r``'s parameters: its row of the table, or the only row when all runs share it."""
+    return table[r] if table.shape[0] > 1 else table[0]
+
+
+#: The 'actor' coordinate of a run's parameter draws (quarter 0, stream STREAM_PARAMETERS, one
+#: slot per parameter, its place in PARAMETER_NAMES).
+PARAMETER_ACTOR = 6
+
+
+def draw_parameters(base: Parameters, priors: Sequence[tuple[str, float, float]],
+                    keys: NDArray[np.uint64]) -> ParameterTable:
+    """Each run's own parameters: ``base``, with each prior's parameter drawn uniformly.
+
+    A prior ``(name, low, high)`` gives run r the value ``low + u·(high − low)``, with ``u`` the
+    run's draw at (quarter 0, :data:`PARAMETER_ACTOR`, :data:`STREAM_PARAMETERS`, the parameter's
+    place in :data:`PARAMETER_NAMES`): a pure function of (seed, run), whatever the chunk, the
+    engine or the other priors.
+
+    Returns:
+        One row per key (read-only), the derived constants recomputed for each.
+    """
+    from sim.model.rng import STREAM_PARAMETERS, uniforms
+
+    table = np.repeat(parameter_table(base), len(keys))
+    if priors:
+        u = uniforms(keys, 0, [PARAMETER_ACTOR], STREAM_PARAMETERS, len(PARAMETER_NAMES))[:, 0]
+        for name, low, high in priors:
+            table[name] = low + u[:, PARAMETER_NAMES.index(name)] * (high - low)
+        _fill_derived(table)
+    table.flags.writeable = False
+    return table

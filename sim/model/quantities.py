@@ -37,7 +37,7 @@ from numpy.typing import NDArray
 
 from sim.model.actors import CHN, N_ACTORS, PRK, ROK, ROW, RUS, USA
 from sim.model.jit import rule
-from sim.model.params import Parameters, kernel_parameters
+from sim.model.params import RunParameters, parameter_rows, run_parameters
 from sim.model.state import (
     ALLIANCE,
     ENV,
@@ -213,13 +213,14 @@ def derive_row(w, params, r, q):  # type: ignore[no-untyped-def]
 
 
 @rule
-def _derive_all(w, params, q):  # type: ignore[no-untyped-def]
+def _derive_all(w, table, q):  # type: ignore[no-untyped-def]
     for r in range(w.alignment.shape[0]):
+        params = run_parameters(table, r)
         derive_row(w, params, r, q)
 
 
-def derive(world: World, params: Parameters) -> Quantities:
+def derive(world: World, params: RunParameters) -> Quantities:
     """Every shared quantity of this quarter, from the world as it stands (every run)."""
     q = empty_quantities(world.n_runs)
-    _derive_all(world.view(), kernel_parameters(params), q)
+    _derive_all(world.view(), parameter_rows(params), q)
     return q

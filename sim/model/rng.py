@@ -35,6 +35,7 @@ _ONE = np.uint64(1)
 # Streams: one per kind of draw, so adding a draw of one kind never shifts another's numbers.
 STREAM_EVENTS = 1
 STREAM_MOVES = 2
+STREAM_PARAMETERS = 3  # a run's own draw of the parameters its lens leaves uncertain
 
 
 def _mix64(z: NDArray[np.uint64]) -> NDArray[np.uint64]:

@@ -34,7 +34,7 @@ from sim.model.events import (
     hazard_row,
 )
 from sim.model.jit import rule
-from sim.model.params import Parameters, kernel_parameters
+from sim.model.params import RunParameters, parameter_rows, run_parameters
 from sim.model.quantities import Quantities, derive_row, empty_quantities
 from sim.model.rng import STREAM_EVENTS, draw
 from sim.model.state import INSTRUMENT_OWNERS, World
@@ -78,15 +78,16 @@ def begin_quarter_row(w, params, keys, quarter, r, base_env, forced, events, pro
 
 
 @rule
-def _begin_all(w, params, keys, quarter, base_env, forced, events, fired, q,
+def _begin_all(w, table, keys, quarter, base_env, forced, events, fired, q,
                probabilities):  # type: ignore[no-untyped-def]
     for r in range(fired.shape[0]):
+        params = run_parameters(table, r)
         begin_quarter_row(w, params, keys, quarter, r, base_env, forced, events, probabilities,
                           fired[r], q)
 
 
 def begin_quarter(
-    world: World, params: Parameters, inputs: QuarterInputs, keys: NDArray[np.uint64]
+    world: World, params: RunParameters, inputs: QuarterInputs, keys: NDArray[np.uint64]
 ) -> tuple[NDArray[np.bool_], Quantities]:
     """Set the environment, fire events and apply their effects.
 
@@ -95,7 +96,7 @@ def begin_quarter(
     """
     fired = np.zeros((world.n_runs, len(inputs.forced)), dtype=np.bool_)
     q = empty_quantities(world.n_runs)
-    _begin_all(world.view(), kernel_parameters(params), keys, inputs.quarter,
+    _begin_all(world.view(), parameter_rows(params), keys, inputs.quarter,
                np.asarray(inputs.base_env, dtype=np.float64), inputs.forced, inputs.events,
                fired, q, np.empty(fired.shape[1]))
     return fired, q
@@ -112,7 +113,7 @@ class Decision:
 
 
 def decide(
-    world: World, params: Parameters, keys: NDArray[np.uint64], quarter: int,
+    world: World, params: RunParameters, keys: NDArray[np.uint64], quarter: int,
     actors: tuple[int, ...], q: Quantities,
 ) -> Decision:
     """The decisions of ``actors`` this quarter (pure: the world is not changed).
@@ -155,26 +156,27 @@ def end_quarter_row(w, params, moves, levels, q, r, willing, scratch):  # type: 
 
 
 @rule
-def _end_all(w, params, moves, levels, q, willing, scratch):  # type: ignore[no-untyped-def]
+def _end_all(w, table, moves, levels, q, willing, scratch):  # type: ignore[no-untyped-def]
     for r in range(moves.shape[0]):
+        params = run_parameters(table, r)
         end_quarter_row(w, params, moves[r], levels[r], q, r, willing, scratch)
 
 
 def end_quarter(
-    world: World, params: Parameters, moves: NDArray[np.int8], levels: NDArray[np.float64],
+    world: World, params: RunParameters, moves: NDArray[np.int8], levels: NDArray[np.float64],
     q: Quantities,
 ) -> None:
     """Adjudicate the quarter in place: dyads, commitments, slow variables.
 
     ``q`` is the quarter's derived quantities, as the decisions saw them.
     """
-    _end_all(world.view(), kernel_parameters(params), np.ascontiguousarray(moves, np.int8),
+    _end_all(world.view(), parameter_rows(params), np.ascontiguousarray(moves, np.int8),
              np.ascontiguousarray(levels, np.float64), q, np.empty(N_ACTORS, np.bool_),
              np.empty((N_ACTORS, N_ACTORS + 1)))
 
 
 def advance(
-    world: World, params: Parameters, inputs: QuarterInputs, keys: NDArray[np.uint64]
+    world: World, params: RunParameters, inputs: QuarterInputs, keys: NDArray[np.uint64]
 ) -> NDArray[np.bool_]:
     """One whole quarter for every run at once (the vectorized core's step)."""
     fired, q = begin_quarter(world, params, inputs, keys)

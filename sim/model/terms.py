@@ -21,7 +21,7 @@ from numpy.typing import NDArray
 
 from sim.model.decisions import upkeep_pull
 from sim.model.mechanisms import REGISTRY
-from sim.model.params import Parameters, kernel_parameters
+from sim.model.params import RunParameters, parameter_rows, run_parameters
 from sim.model.quantities import Quantities
 from sim.model.state import INSTRUMENT_NAMES, INSTRUMENT_OWNERS, World
 
@@ -58,7 +58,7 @@ class UtilityTerms:
         return np.sum(list(self.values.values()), axis=0)
 
 
-def utility_terms(world: World, q: Quantities, params: Parameters, actor: int,
+def utility_terms(world: World, q: Quantities, params: RunParameters, actor: int,
                   run: int = 0) -> UtilityTerms:
     """The named terms of ``actor``'s pulls and instrument values in run ``run``.
 
@@ -79,7 +79,7 @@ def utility_terms(world: World, q: Quantities, params: Parameters, actor: int,
         values[name] = np.array(mechanism.instrument_value(world, q, params)[run, own],
                                 dtype=np.float64)
     affinity = np.array(world.affinity[run, actor, :], dtype=np.float64)
-    kernel = kernel_parameters(params)
+    kernel = run_parameters(parameter_rows(params), run)
     upkeep = np.array([upkeep_pull(float(a), kernel) for a in world.alignment[run, actor, :]])
     affinity[actor] = 0.0
     upkeep[actor] = 0.0

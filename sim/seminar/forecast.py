@@ -19,6 +19,7 @@ import numpy as np
 
 from sim.engines.executors import default_workers
 from sim.engines.vectorized import simulate_from
+from sim.model.params import RunParameters
 from sim.model.state import World
 from sim.plan import Plan
 from sim.seminar.records import FAN_RUNS, Continuations
@@ -32,7 +33,8 @@ def forecast_seed(session_seed: int, digest: str) -> int:
 
 def continuations(plan: Plan, world: World, quarter: int, runs: int, seed: int, *,
                   chunk_size: int = 10_000, fan_runs: int = FAN_RUNS,
-                  threads: int | None = None) -> Continuations:
+                  threads: int | None = None,
+                  params: RunParameters | None = None) -> Continuations:
     """``runs`` continuations of run 0 of ``world`` from step ``quarter`` to the horizon.
 
     Args:
@@ -46,12 +48,14 @@ def continuations(plan: Plan, world: World, quarter: int, runs: int, seed: int, 
         fan_runs: how many of the futures (the first ones) have their key series recorded.
         threads: threads running the futures (default: the machine's cores); the futures do
             not depend on it.
+        params: the world's own parameters (its run's draw, one row), if not the plan's.
     """
     if runs < 1:
         raise ValueError("runs must be positive")
     state = world.take(np.zeros(1, dtype=np.intp))
     result = simulate_from(plan, state, quarter, runs, seed, chunk_size=chunk_size,
-                           key_runs=min(runs, fan_runs), threads=threads or default_workers())
+                           key_runs=min(runs, fan_runs), threads=threads or default_workers(),
+                           params=params)
     assert result.trajectories is not None
     series = result.trajectories.series["key"]
     outcomes = result.outcomes

@@ -113,7 +113,7 @@ class Session:
         """The model's cone at the start of the scenario: no orders, no injected events."""
         start = Branch("start", self.plan, self.seed, self.run, frozenset())
         return continuations(self.plan, start.world, 0, runs,
-                             forecast_seed(self.seed, start.digest()))
+                             forecast_seed(self.seed, start.digest()), params=start.model.params)
 
     def debrief(self, cone_runs: int = START_CONE_RUNS) -> Debrief:
         """The current branch written up, with the model's cone at the start (it runs)."""
@@ -280,7 +280,8 @@ class Session:
         if branch.finished:
             raise CommandError("the horizon is reached; there is no future left to forecast")
         seed = forecast_seed(self.seed, branch.digest())
-        return continuations(branch.plan, branch.world, branch.quarter, runs, seed)
+        return continuations(branch.plan, branch.world, branch.quarter, runs, seed,
+                             params=branch.model.params)
 
     def close(self) -> None:
         """Close the log."""

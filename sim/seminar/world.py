@@ -239,14 +239,14 @@ class Branch:
         # the quarter the model would have played, from the same state with the same draws
         counterfactual = before.copy()
         inputs = self.plan.inputs(q)
-        fired, quantities = begin_quarter(counterfactual, self.plan.params, inputs,
+        fired, quantities = begin_quarter(counterfactual, self.model.params, inputs,
                                           self.model.keys)
-        terms = {a: utility_terms(counterfactual, quantities, self.plan.params, a)
+        terms = {a: utility_terms(counterfactual, quantities, self.model.params, a)
                  for a in range(N_ACTORS) if a not in self.teams}
-        decision = decide(counterfactual, self.plan.params, self.model.keys, q,
+        decision = decide(counterfactual, self.model.params, self.model.keys, q,
                           tuple(range(N_ACTORS)), quantities)
         moves, levels = combine([decision], counterfactual.instruments)
-        end_quarter(counterfactual, self.plan.params, moves, levels, quantities)
+        end_quarter(counterfactual, self.model.params, moves, levels, quantities)
         names = event_names()
         report = QuarterReport(
             quarter=q,
@@ -302,10 +302,10 @@ class Branch:
             raise ValueError("the horizon is reached")
         q = self.quarter
         world = self.model.world.copy()
-        _, quantities = begin_quarter(world, self.plan.params, self.plan.inputs(q),
+        _, quantities = begin_quarter(world, self.model.params, self.plan.inputs(q),
                                       self.model.keys)
-        terms = utility_terms(world, quantities, self.plan.params, actor)
-        decision = decide(world, self.plan.params, self.model.keys, q, (actor,), quantities)
+        terms = utility_terms(world, quantities, self.model.params, actor)
+        decision = decide(world, self.model.params, self.model.keys, q, (actor,), quantities)
         levels = {k: float(decision.levels[0, n]) for n, k in enumerate(decision.instruments)}
         return Suggestion(actor, decision.moves[0, 0].copy(), levels, terms)
 

@@ -99,6 +99,7 @@ class ChunkJob:
     parameters: tuple[str, ...]
     cells: dict[int, Cell]
     pieces: tuple[Piece, ...]
+    drawn: tuple[str, ...] = ()  # parameters some cell's runs draw (a lens's priors)
 
 
 @dataclass(frozen=True)
@@ -144,9 +145,10 @@ class Sweep:
     def job(self, chunk: int, folder: Path) -> ChunkJob:
         """The job of chunk ``chunk``, writing into ``folder``."""
         pieces = self.pieces(chunk)
+        drawn = tuple(dict.fromkeys(name for cell in self.cells for name, _, _ in cell.plan.priors))
         return ChunkJob(chunk, str(folder / chunk_name(chunk)), self.spec.seed,
                         tuple(self.spec.parameters), {p.cell: self.cells[p.cell] for p in pieces},
-                        pieces)
+                        pieces, drawn)
 
 
 def chunk_name(index: int) -> str:
@@ -192,7 +194,8 @@ def prepare(spec: SweepSpec, source: str = "", runs: int | None = None,
                                      f"{describe_error(exc.errors()[0])}; narrow the "
                                      "ranges") from None
                 cells.append(Cell(scenario_name, lens_name, k, sample,
-                                  dataclasses.replace(base, params=params)))
+                                  dataclasses.replace(base.without_priors(sample),
+                                                      params=params)))
     probe = simulate_runs(cells[0].plan, spec.seed, np.zeros(1, dtype=np.int64))
     check_outcomes(spec, list(probe.outcomes))
     identity_record = {
@@ -226,7 +229,13 @@ def chunk_table(job: ChunkJob) -> pa.Table:
         }
         for name in job.parameters:
             columns[f"param_{name}"] = pa.array(np.full(n, float(cell.overrides[name])))
-        for name, values in result.outcomes.items():
+        outcomes = dict(result.outcomes)
+        for name in job.drawn:  # each run's draw, or the cell's fixed value: one schema
+            drawn = outcomes.pop(f"param_{name}", None)
+            columns[f"param_{name}"] = pa.array(
+                np.full(n, float(getattr(cell.plan.params, name))) if drawn is None
+                else np.asarray(drawn, dtype=np.float64))
+        for name, values in outcomes.items():
             columns[name] = pa.array(np.asarray(values, dtype=np.float64))
         parts.append(pa.table(columns))
     return pa.concat_tables(parts) if len(parts) > 1 else parts[0]

@@ -43,11 +43,11 @@ from sim.model.mechanisms import (
     threat,
     transactional,
 )
-from sim.model.params import Parameters, kernel_parameters
+from sim.model.params import RunParameters, parameter_rows, run_parameters
 from sim.model.quantities import Quantities
 from sim.model.state import World
 
-PullFn = Callable[[World, Quantities, Parameters], NDArray[np.float64]]
+PullFn = Callable[[World, Quantities, RunParameters], NDArray[np.float64]]
 
 
 @dataclass(frozen=True)
@@ -130,41 +130,43 @@ def value_row(m, w, q, params, r, i, v):  # type: ignore[no-untyped-def]
 
 
 @rule
-def _pulls(m, w, q, params, out):  # type: ignore[no-untyped-def]
+def _pulls(m, w, q, table, out):  # type: ignore[no-untyped-def]
     for r in range(out.shape[0]):
+        params = run_parameters(table, r)
         for i in range(out.shape[1]):
             pull_row(m, w, q, params, r, i, out[r, i])
 
 
 @rule
-def _values(m, w, q, params, out):  # type: ignore[no-untyped-def]
+def _values(m, w, q, table, out):  # type: ignore[no-untyped-def]
     for r in range(out.shape[0]):
+        params = run_parameters(table, r)
         for i in range(len(ACTORS)):
             value_row(m, w, q, params, r, i, out[r])
 
 
-def batch_pulls(m: int, world: World, q: Quantities, params: Parameters) -> NDArray[np.float64]:
+def batch_pulls(m: int, world: World, q: Quantities, params: RunParameters) -> NDArray[np.float64]:
     """Mechanism ``m``'s pulls (every one if ALL) for every run and actor, ``(N, 5, 5)``."""
     out = np.zeros_like(world.alignment)
-    _pulls(m, world.view(), q, kernel_parameters(params), out)
+    _pulls(m, world.view(), q, parameter_rows(params), out)
     return out
 
 
-def batch_values(m: int, world: World, q: Quantities, params: Parameters
+def batch_values(m: int, world: World, q: Quantities, params: RunParameters
                  ) -> NDArray[np.float64]:
     """Mechanism ``m``'s instrument values (every one if ALL) for every run, ``(N, I)``."""
     out = np.zeros_like(world.instruments)
-    _values(m, world.view(), q, kernel_parameters(params), out)
+    _values(m, world.view(), q, parameter_rows(params), out)
     return out
 
 
-def mechanism_pulls(world: World, q: Quantities, params: Parameters) -> NDArray[np.float64]:
+def mechanism_pulls(world: World, q: Quantities, params: RunParameters) -> NDArray[np.float64]:
     """Sum of every mechanism's pull, shape ``(N, 5, 5)``, zero diagonal."""
     return batch_pulls(ALL, world, q, params)
 
 
 def mechanism_instrument_values(world: World, q: Quantities,
-                                params: Parameters) -> NDArray[np.float64]:
+                                params: RunParameters) -> NDArray[np.float64]:
     """Sum of every mechanism's marginal value of each instrument, shape ``(N, I)``."""
     return batch_values(ALL, world, q, params)
 

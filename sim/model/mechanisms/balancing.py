@@ -62,8 +62,8 @@ def autonomy_cost(params: Parameters) -> NDArray[np.float64]:
     """Each actor's cost of a formal alliance, shape ``(5,)``."""
     from sim.model.params import kernel_parameters
 
-    kp = kernel_parameters(params)
-    return np.array([autonomy_cost_of(kp, i) for i in range(N_ACTORS)])
+    row = kernel_parameters(params)[0]
+    return np.array([autonomy_cost_of(row, i) for i in range(N_ACTORS)])
 
 
 @rule

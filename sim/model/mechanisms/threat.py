@@ -37,7 +37,7 @@ from numpy.typing import NDArray
 
 from sim.model.actors import CHN, N_ACTORS, PRK, ROK, RUS, USA
 from sim.model.jit import rule
-from sim.model.params import Parameters, kernel_parameters
+from sim.model.params import RunParameters, parameter_rows, run_parameters
 from sim.model.quantities import relative_power_of
 from sim.model.state import HEDGE, JAPAN_ALLIANCE, REASSURANCE, TAIWAN_TENSION, UKRAINE_WAR, World
 
@@ -70,16 +70,17 @@ def threat_target_of(w, params, r, i):  # type: ignore[no-untyped-def]
 
 
 @rule
-def _threat_targets(w, params, out):  # type: ignore[no-untyped-def]
+def _threat_targets(w, table, out):  # type: ignore[no-untyped-def]
     for r in range(out.shape[0]):
+        params = run_parameters(table, r)
         for i in range(N_ACTORS):
             out[r, i] = threat_target_of(w, params, r, i)
 
 
-def threat_target(world: World, params: Parameters) -> NDArray[np.float64]:
+def threat_target(world: World, params: RunParameters) -> NDArray[np.float64]:
     """:func:`threat_target_of` for every run and actor, shape ``(N, 5)``."""
     out = np.empty(world.threat.shape)
-    _threat_targets(world.view(), kernel_parameters(params), out)
+    _threat_targets(world.view(), parameter_rows(params), out)
     return out
 
 
