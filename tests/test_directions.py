@@ -152,16 +152,23 @@ def test_a_partner_at_war_entangles_china():
 
 
 def test_china_will_not_bind_itself_in_2025_but_a_crisis_can_tip_it():
-    """002 ¶5, 004 ¶5: in 2025 Beijing keeps out of a formal alliance; 004 ¶3, ¶16: enough
-    pressure (a Taiwan crisis) can make one acceptable; under Singh's weights it still is not."""
-    from sim.model.commitments import alliance_willingness
+    """002 ¶5, 004 ¶5: in 2025 Beijing's need for a treaty is below its autonomy cost, and the
+    hazard of an alliance small; 004 ¶3, ¶16: enough pressure (a Taiwan crisis) multiplies it;
+    under the most averse of Singh's premises (002 ¶5, ¶19) it stays a fraction of that."""
+    from sim.model.commitments import binding_needs, hazards
 
-    w = start()
-    assert not alliance_willingness(w, P)[0, CHN]
+    def alliance_hazard(world, params):
+        return hazards(np.array([binding_needs(world, params)[0, CHN]]), params)[0]
+
+    calm = start()
+    assert binding_needs(calm, P)[0, CHN] < 0 and alliance_hazard(calm, P) < 0.01
     crisis = start(taiwan_tension=0.9, western_pressure=0.9)
     crisis.threat[:, CHN] += 0.3
-    assert alliance_willingness(crisis, P)[0, CHN]
-    assert not alliance_willingness(crisis, lens_parameters(get_lens("singh_002")))[0, CHN]
+    assert alliance_hazard(crisis, P) > 5 * alliance_hazard(calm, P)
+    singh = get_lens("singh_002").priors["w_autonomy"]
+    most_averse = lens_parameters(get_lens("singh_002")).model_copy(
+        update={"w_autonomy": singh.high})
+    assert alliance_hazard(crisis, most_averse) < alliance_hazard(crisis, P) / 3
 
 
 # --- pressure cohesion: 004 ¶7-8, ¶16 --------------------------------------------------------

@@ -267,7 +267,7 @@ def test_balancing_by_hand():
     w.environment[0, ENV["secondary_sanctions"]] = 1.0
     assert REGISTRY[balancing.NAME].pull(w, derive(w, P), P)[0, CHN, RUS] == pytest.approx(
         -0.8 * exposure * 1.3 - entanglement)
-    assert list(balancing.autonomy_cost(P)) == [2.0, 0.3, 0.3, 0.3, 0.3]
+    assert list(balancing.autonomy_cost(P)) == [3.0, 0.3, 0.3, 0.3, 0.3]
 
 
 def test_pressure_cohesion_by_hand():

@@ -36,13 +36,7 @@ def test_no_outcome_is_constant_across_every_lens_and_scenario():
         if v.size == 0 or np.all(v == v[0]):
             constant.append(column)
     cannot_fire = {f"event_{e}_quarter" for e in event_names() if e not in fireable}
-    # One year in, the China-Russia treaty level has had no time to move in any bundled
-    # scenario: an alliance needs commitment_quarters (4) of sustained closeness above
-    # alliance_up from the very first quarter and China's consent, and a partnership lapses
-    # only after a year below partnership_down (sim/model/commitments.py). The same indicator varies
-    # at quarters 8 and 12 (checked by this test).
-    too_early = {"watch_chn_rus_commitment_q4"}
-    assert sorted(set(constant) - cannot_fire - too_early) == []
+    assert sorted(set(constant) - cannot_fire) == []
 
 
 def test_russia_can_deliver_and_can_fail():

@@ -368,7 +368,7 @@ def test_the_branch_override_hook_leaves_the_keys_alone():
     world = branch.world.copy()
     fired, q = begin_quarter(world, PLAN.params, PLAN.inputs(0), branch.model.keys)
     d = decide(world, PLAN.params, branch.model.keys, 0, tuple(range(5)), q)
-    end_quarter(world, PLAN.params, *combine([d], world.instruments), q)
+    end_quarter(world, PLAN.params, branch.model.keys, 0, *combine([d], world.instruments), q)
     branch.adjudicate()
     assert state_digest(world, 1) == branch.digest()
 

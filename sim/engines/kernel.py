@@ -55,7 +55,7 @@ def key_rows(w, series):  # type: ignore[no-untyped-def]
 
 @rule
 def _run_chunk(w, table, keys, first, last, base_env, forced, events, q, acc, series,
-               probabilities, fired, g, v, moves, levels, willing,
+               probabilities, fired, g, v, moves, levels, need,
                scratch):  # type: ignore[no-untyped-def]
     for r in range(w.alignment.shape[0]):
         params = run_parameters(table, r)
@@ -68,7 +68,7 @@ def _run_chunk(w, table, keys, first, last, base_env, forced, events, q, acc, se
                 levels[k] = w.instruments[r, k]
             for i in range(N_ACTORS):
                 decide_row(w, q, params, keys, quarter, r, i, g, v, moves[i], levels)
-            end_quarter_row(w, params, moves, levels, q, r, willing, scratch)
+            end_quarter_row(w, params, keys, quarter, moves, levels, q, r, need, scratch)
             record_row(acc, w, params, r, quarter + 1 - first)
             if r < series.shape[0]:
                 key_row(w, r, series, r, quarter + 1 - first)
@@ -98,9 +98,9 @@ def work_buffers(n_events: int, n_instruments: int) -> tuple[NDArray[Any], ...]:
     """One run's work buffers (the compiled rules allocate nothing).
 
     Hazard probabilities, fired events, a pull row, instrument values, the moves matrix,
-    instrument levels, willingness to bind, a (5, 6) scratch.
+    instrument levels, each actor's need for a treaty, a (5, 6) scratch.
     """
     return (np.empty(n_events), np.empty(n_events, dtype=np.bool_), np.empty(N_ACTORS),
             np.empty(n_instruments), np.zeros((N_ACTORS, N_ACTORS), dtype=np.int8),
-            np.empty(n_instruments), np.empty(N_ACTORS, dtype=np.bool_),
+            np.empty(n_instruments), np.empty(N_ACTORS),
             np.empty((N_ACTORS, N_ACTORS + 1)))

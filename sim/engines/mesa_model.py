@@ -268,7 +268,8 @@ class GeoModel(mesa.Model):
         decisions = [self.overrides[c.actor](c.decision) if c.actor in self.overrides
                      else c.decision for c in self.countries if c.decision is not None]
         moves, levels = combine(decisions, self.world.instruments)
-        end_quarter(self.world, self.params, moves, levels, quantities)
+        end_quarter(self.world, self.params, self.keys, self.quarter, moves, levels,
+                    quantities)
         self.quarter += 1
         self.accumulator.record(self.world, self.params, self.quarter)
         self.recorder.snapshot(self.world)

@@ -19,6 +19,7 @@ from numpy.typing import NDArray
 
 from sim.files.catalogue import event_names
 from sim.model.actors import ACTORS, N_ACTORS, PARTNERS, actor_index, parse_dyad, partner_index
+from sim.model.commitments import CLOCK_CAP
 from sim.model.state import ENVIRONMENT, FLOWS, INSTRUMENT_NAMES, World
 
 COW_YEAR = 2016
@@ -134,7 +135,9 @@ def initial_world(
         alignment=tile(one["alignment"]),
         dependence=tile(one["dependence"]),
         commitment=tile(one["commitment"]),
-        commitment_clock=np.zeros((n_runs, N_ACTORS, N_ACTORS), dtype=np.int16),
+        # quarters at the current level: the starting levels stand from long before the start,
+        # so any of them may change from the first quarter
+        commitment_clock=np.full((n_runs, N_ACTORS, N_ACTORS), CLOCK_CAP, dtype=np.int16),
         capability=tile(one["capability"]),
         strain=tile(one["strain"]),
         stability=tile(one["stability"]),

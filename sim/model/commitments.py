@@ -1,19 +1,31 @@
-"""Commitments: thresholds with hysteresis on alignment and on willingness to bind.
+"""Commitments: graded choices, each change a hazard that rises smoothly with its margin.
 
 Levels: 0 none, 1 strategic partnership, 2 formal alliance with a defence clause.
 
-Each quarter a dyad's *warranted* level is read off its alignment: 2 if alignment ≥
-``alliance_up`` and both sides are willing to bind themselves (their need for a treaty,
-``threat_i`` plus the Western pressure they are under, exceeds their autonomy cost: China's is
-``w_autonomy``, 002 ¶5; pressure can outweigh it, 004 ¶16), else 1 if alignment ≥
-``partnership_up``, else the current level held by hysteresis (a treaty lapses only below
-``alliance_down``, a partnership below ``partnership_down``). When
-the warranted level differs from the current one for ``commitment_quarters`` quarters in a row,
-the commitment moves to the warranted level, possibly two levels at once (the 2024 NK-Russia
-treaty made allies of two states without a prior partnership, 000 ¶7).
+Each quarter, each dyad may move one level (or from none straight to an alliance: the 2024
+NK-Russia treaty made allies of two states without a prior partnership, 000 ¶7). A change
+happens with the hazard ``h = commitment_hazard · σ(commitment_sensitivity · margin)``, with σ the
+logistic function, against the dyad's uniform draw of the quarter, so that how likely a treaty
+is varies smoothly with the needs and costs behind it: no verdict flips on a threshold placed
+near the 2025 state (DESIGN.md, "Decisions").
+
+The margins, in the units of need (an actor's threat plus the Western pressure it is under):
+
+- a partnership: ``binding_closeness · (A − partnership_up)``: closeness past the bar;
+- an alliance: ``min_k (need_k − autonomy_k) + binding_closeness · (A − alliance_up)``: a treaty
+  binds as fast as its less willing side (China's autonomy cost is ``w_autonomy``, 002 ¶5;
+  pressure can outweigh it, 004 ¶16), and closeness past the bar adds to both;
+- keeping a commitment: ``commitment_lock_in + binding_closeness · (A − floor)`` with the floor
+  ``alliance_down`` or ``partnership_down``; it lapses one level with the hazard of minus that
+  margin. Treaties outlast cool periods (001 ¶6: the 1961 treaty survives).
+
+A level just changed holds for ``commitment_quarters`` quarters before it may change again
+(``commitment_clock`` counts the quarters at the current level).
 """
 
 from __future__ import annotations
+
+import math
 
 import numpy as np
 from numpy.typing import NDArray
@@ -23,69 +35,138 @@ from sim.model.jit import rule
 from sim.model.mechanisms.balancing import autonomy_cost_of
 from sim.model.mechanisms.pressure_cohesion import western_pressure_of
 from sim.model.params import RunParameters, parameter_rows, run_parameters
+from sim.model.rng import STREAM_COMMITMENTS, draw
 from sim.model.state import ALLIANCE, NO_COMMITMENT, PARTNERSHIP, World
 
 
 @rule
-def willing_to_bind(w, params, r, i):  # type: ignore[no-untyped-def]
-    """Whether actor ``i`` of run ``r`` is willing to bind itself in a formal alliance."""
-    return w.threat[r, i] + western_pressure_of(w, r, i) > autonomy_cost_of(params, i)
+def logistic(x):  # type: ignore[no-untyped-def]
+    """``1 / (1 + e^-x)``, computed without overflow at either end."""
+    if x >= 0.0:
+        return 1.0 / (1.0 + math.exp(-x))
+    e = math.exp(x)
+    return e / (1.0 + e)
 
 
 @rule
-def warranted(w, params, r, i, j, willing_i, willing_j):  # type: ignore[no-untyped-def]
-    """The commitment level dyad (i, j)'s alignment and willingness warrant now."""
-    if i == j:
-        return NO_COMMITMENT
-    a, c = w.alignment[r, i, j], w.commitment[r, i, j]
-    held = PARTNERSHIP if (c == ALLIANCE and a < params.alliance_down) else c
-    held = NO_COMMITMENT if (held == PARTNERSHIP and a < params.partnership_down) else held
-    level = max(held, PARTNERSHIP) if a >= params.partnership_up else held
-    if a >= params.alliance_up and willing_i and willing_j:
-        level = ALLIANCE
-    return level
+def hazard(margin, params):  # type: ignore[no-untyped-def]
+    """The chance a quarter that a change with this margin happens: smooth and increasing."""
+    return params.commitment_hazard * logistic(params.commitment_sensitivity * margin)
 
 
 @rule
-def update_commitments_row(w, params, r, willing):  # type: ignore[no-untyped-def]
-    """Advance run ``r``'s commitment clocks and levels one quarter, in place.
+def binding_need(w, params, r, i):  # type: ignore[no-untyped-def]
+    """Actor ``i``'s need for a treaty less its autonomy cost (its willingness to bind)."""
+    return w.threat[r, i] + western_pressure_of(w, r, i) - autonomy_cost_of(params, i)
 
-    ``willing`` is a scratch row of 5.
+
+@rule
+def alliance_margin(w, params, r, i, j, need_i, need_j):  # type: ignore[no-untyped-def]
+    """How far dyad (i, j) is past what a formal alliance asks (negative: short of it)."""
+    closeness = params.binding_closeness * (w.alignment[r, i, j] - params.alliance_up)
+    return min(need_i, need_j) + closeness
+
+
+@rule
+def partnership_margin(w, params, r, i, j):  # type: ignore[no-untyped-def]
+    """How far dyad (i, j) is past what a strategic partnership asks."""
+    return params.binding_closeness * (w.alignment[r, i, j] - params.partnership_up)
+
+
+@rule
+def keeping_margin(w, params, r, i, j, level):  # type: ignore[no-untyped-def]
+    """How far dyad (i, j) is from letting its commitment ``level`` lapse one level."""
+    floor = params.alliance_down if level == ALLIANCE else params.partnership_down
+    return params.commitment_lock_in + params.binding_closeness * (w.alignment[r, i, j] - floor)
+
+
+@rule
+def next_level(w, params, r, i, j, need_i, need_j, u):  # type: ignore[no-untyped-def]
+    """Dyad (i, j)'s level after this quarter, given its uniform draw ``u``.
+
+    Upgrades take the low end of the draw (an alliance first, then a partnership), a lapse the
+    high end: the hazards of a quarter are disjoint while their sum stays below 1.
+    """
+    level = w.commitment[r, i, j]
+    if w.commitment_clock[r, i, j] < params.commitment_quarters:
+        return level
+    if level == ALLIANCE:
+        lapse = hazard(-keeping_margin(w, params, r, i, j, level), params)
+        return PARTNERSHIP if u >= 1.0 - lapse else level
+    if u < hazard(alliance_margin(w, params, r, i, j, need_i, need_j), params):
+        return ALLIANCE
+    if level == NO_COMMITMENT:
+        return PARTNERSHIP if u < hazard(partnership_margin(w, params, r, i, j), params) \
+            else level
+    lapse = hazard(-keeping_margin(w, params, r, i, j, level), params)
+    return NO_COMMITMENT if u >= 1.0 - lapse else level
+
+
+@rule
+def update_commitments_row(w, params, keys, quarter, r, need):  # type: ignore[no-untyped-def]
+    """Advance run ``r``'s commitments and their clocks one quarter, in place.
+
+    ``need`` is a scratch row of 5 (each actor's :func:`binding_need`); each dyad draws once a
+    quarter (actor i, slot j, i < j, stream :data:`sim.model.rng.STREAM_COMMITMENTS`).
     """
     for i in range(N_ACTORS):
-        willing[i] = willing_to_bind(w, params, r, i)
+        need[i] = binding_need(w, params, r, i)
     for i in range(N_ACTORS):
-        for j in range(N_ACTORS):
-            target = warranted(w, params, r, i, j, willing[i], willing[j])
-            clock = w.commitment_clock[r, i, j] + 1 if target != w.commitment[r, i, j] else 0
-            if clock >= params.commitment_quarters:
-                w.commitment[r, i, j] = target
-                clock = 0
-            w.commitment_clock[r, i, j] = clock
+        for j in range(i + 1, N_ACTORS):
+            u = draw(keys[r], quarter, i, STREAM_COMMITMENTS, j)
+            level = next_level(w, params, r, i, j, need[i], need[j], u)
+            if level != w.commitment[r, i, j]:
+                w.commitment[r, i, j] = level
+                w.commitment[r, j, i] = level
+                w.commitment_clock[r, i, j] = 0
+                w.commitment_clock[r, j, i] = 0
+            else:
+                clock = min(w.commitment_clock[r, i, j] + 1, CLOCK_CAP)
+                w.commitment_clock[r, i, j] = clock
+                w.commitment_clock[r, j, i] = clock
+
+
+CLOCK_CAP = 10_000  # quarters: the clock stops counting long before its int16 would wrap
 
 
 @rule
-def _willing_all(w, table, out):  # type: ignore[no-untyped-def]
+def _need_all(w, table, out):  # type: ignore[no-untyped-def]
     for r in range(out.shape[0]):
         params = run_parameters(table, r)
         for i in range(N_ACTORS):
-            out[r, i] = willing_to_bind(w, params, r, i)
+            out[r, i] = binding_need(w, params, r, i)
 
 
-def alliance_willingness(world: World, params: RunParameters) -> NDArray[np.bool_]:
-    """Whether each actor is willing to bind itself in a formal alliance, shape ``(N, 5)``."""
-    out = np.empty(world.threat.shape, dtype=np.bool_)
-    _willing_all(world.view(), parameter_rows(params), out)
+def binding_needs(world: World, params: RunParameters) -> NDArray[np.float64]:
+    """Each actor's need for a treaty less its autonomy cost, shape ``(N, 5)``."""
+    out = np.empty(world.threat.shape)
+    _need_all(world.view(), parameter_rows(params), out)
     return out
 
 
 @rule
-def _commitments_all(w, table, willing):  # type: ignore[no-untyped-def]
+def _commitments_all(w, table, keys, quarter, need):  # type: ignore[no-untyped-def]
     for r in range(w.commitment.shape[0]):
         params = run_parameters(table, r)
-        update_commitments_row(w, params, r, willing)
+        update_commitments_row(w, params, keys, quarter, r, need)
 
 
-def update_commitments(world: World, params: RunParameters) -> None:
-    """Advance the commitment clocks and levels one quarter, in place (every run)."""
-    _commitments_all(world.view(), parameter_rows(params), np.empty(N_ACTORS, np.bool_))
+def update_commitments(world: World, params: RunParameters, keys: NDArray[np.uint64],
+                       quarter: int) -> None:
+    """Advance every run's commitments one quarter, in place, with the runs' draws."""
+    _commitments_all(world.view(), parameter_rows(params), keys, quarter, np.empty(N_ACTORS))
+
+
+@rule
+def _hazards_all(margins, table, out):  # type: ignore[no-untyped-def]
+    params = run_parameters(table, 0)  # one set of parameters for every margin
+    for k in range(margins.shape[0]):
+        out[k] = hazard(margins[k], params)
+
+
+def hazards(margins: NDArray[np.float64], params: RunParameters) -> NDArray[np.float64]:
+    """:func:`hazard` of each margin (one set of parameters), same shape."""
+    flat = np.ascontiguousarray(margins, dtype=np.float64).ravel()
+    out = np.empty_like(flat)
+    _hazards_all(flat, parameter_rows(params), out)
+    return out.reshape(np.shape(margins))

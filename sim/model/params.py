@@ -109,12 +109,14 @@ class Parameters(BaseModel):
         "002 ¶11, ¶15, ¶17; 001 ¶12",
     )
     w_autonomy: float = _p(
-        2.0, 0.0, 5.0,
+        3.0, 0.0, 5.0,
         "China's autonomy cost of binding itself in a formal alliance, weighed against its need "
-        "(threat + Western pressure + Taiwan tension) by the commitment rule",
-        "002 ¶5, ¶17; 004 ¶5, ¶16 (Deng's non-alliance policy); assumption for the level: in "
-        "2025 China refuses an alliance although its need stands at 1.5 (0.4 + 0.7 + 0.4), so "
-        "the cost is above it; a rise of a third (0.5) in need tips it",
+        "(threat + Western pressure + Taiwan tension) in the commitment hazard",
+        "002 ¶5, ¶17; 004 ¶5, ¶7, ¶16 (Deng's non-alliance policy, held through the 2014 "
+        "sanctions and the 2022 invasion); assumption for the level: with China's need near "
+        "its 2025 value of 1.5 (0.4 + 0.7 + 0.4) and the tie at the alliance bar, a cost of "
+        "3.0 gives a hazard of 0.6% a quarter, under which 44 quarters (2014-2025) pass "
+        "without a treaty three times in four",
     )
     w_entanglement: float = _p(
         0.1, 0.0, 5.0,
@@ -366,27 +368,63 @@ class Parameters(BaseModel):
 
     # --- commitments -------------------------------------------------------------------------
     partnership_up: float = _p(
-        0.5, -1.0, 1.0, "alignment to sustain for an upgrade to strategic partnership",
+        0.5, -1.0, 1.0,
+        "alignment at which a strategic partnership is warranted half as often as at most "
+        "(its margin is 0)",
         "assumption",
     )
     partnership_down: float = _p(
-        -0.2, -1.0, 1.0, "alignment below which a partnership lapses", "assumption",
+        -0.2, -1.0, 1.0,
+        "floor of a partnership: below it, its keeping margin (lock-in + closeness past the "
+        "floor) falls under the lock-in", "assumption",
     )
     alliance_up: float = _p(
         0.6, -1.0, 1.0,
-        "alignment to sustain for an upgrade to formal alliance (both sides willing)",
+        "alignment at which closeness adds nothing to or takes nothing from the margin for a "
+        "formal alliance (the commitment hazard)",
         "assumption: the closeness of treaty allies; the 2025 start holds treaty allies at 0.7 "
         "and 0.8, and a China-Russia tie at 0.6 that China's non-alliance policy, not a lack "
         "of closeness, keeps short of a treaty (002 ¶5; 004 ¶5)",
     )
     alliance_down: float = _p(
-        0.1, -1.0, 1.0, "alignment below which a formal alliance lapses",
+        0.1, -1.0, 1.0,
+        "floor of a formal alliance: below it, its keeping margin falls under the lock-in",
         "assumption: treaties outlast cool periods (001 ¶6: the 1961 treaty survives)",
     )
     commitment_quarters: int = Field(
         4, ge=1, le=40,
-        description="quarters alignment must stay past a threshold before a commitment changes",
-        json_schema_extra={"source": "assumption: hysteresis, a year of sustained ties"},
+        description="quarters a commitment level holds after it changes before it may change "
+                    "again",
+        json_schema_extra={"source": "assumption: a treaty or a partnership is not revisited "
+                                     "within a year of its signing"},
+    )
+    commitment_hazard: float = _p(
+        0.25, 0.0, 1.0,
+        "the most a quarter's chance that a commitment change happens: its hazard when the "
+        "margin for it is large",
+        "000 ¶7 and public record: Kim's visit of September 2023 was followed by the treaty in "
+        "June 2024, three quarters later; assumption: a change fully warranted happens within "
+        "about a year",
+    )
+    commitment_sensitivity: float = _p(
+        2.5, 0.0, 20.0,
+        "kappa: slope of the commitment hazard in its margin, h = hazard·σ(kappa·margin)",
+        "assumption: smooth verdicts (DESIGN.md): a tenth of w_autonomy's range (0.5) moves "
+        "the hazard by at most e^1.25 = 3.5 times, so the chance of a treaty over ten years "
+        "moves by less than a half between neighbouring costs",
+    )
+    binding_closeness: float = _p(
+        5.0, 0.0, 20.0,
+        "value of binding with a partner per unit of alignment past a commitment's bar, in the "
+        "units of need (threat plus Western pressure)",
+        "assumption: a partnership 0.2 below its bar is warranted a twentieth as often as at "
+        "the bar (NK-Russia at 0.3 in 2022 signed nothing until the 2023 summits, 001 ¶10)",
+    )
+    commitment_lock_in: float = _p(
+        1.0, 0.0, 10.0,
+        "margin a commitment keeps above its floor: what breaking it costs",
+        "001 ¶6-7 (the 1961 treaties survived decades of cool relations); assumption for the "
+        "size: at its floor a treaty lapses within about three years (hazard 0.25·σ(-2.5))",
     )
     default_autonomy: float = _p(
         0.3, 0.0, 5.0,

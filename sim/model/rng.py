@@ -36,6 +36,7 @@ _ONE = np.uint64(1)
 STREAM_EVENTS = 1
 STREAM_MOVES = 2
 STREAM_PARAMETERS = 3  # a run's own draw of the parameters its lens leaves uncertain
+STREAM_COMMITMENTS = 4  # each dyad's draw against its commitment hazards
 
 
 def _mix64(z: NDArray[np.uint64]) -> NDArray[np.uint64]:

@@ -62,7 +62,7 @@ class World:
     alignment: NDArray[np.float64]  # (N,5,5) symmetric, diag 1, in [-1,1]
     dependence: NDArray[np.float64]  # (N,5,6) rows sum to 1
     commitment: NDArray[np.int8]  # (N,5,5) symmetric in {0,1,2}
-    commitment_clock: NDArray[np.int16]  # (N,5,5) quarters a threshold has been passed
+    commitment_clock: NDArray[np.int16]  # (N,5,5) quarters at the current commitment level
     capability: NDArray[np.float64]  # (N,5) > 0
     strain: NDArray[np.float64]  # (N,5) in [0,1]
     stability: NDArray[np.float64]  # (N,5) in [0,1]

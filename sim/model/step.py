@@ -142,37 +142,40 @@ def combine(decisions: list[Decision], previous_levels: NDArray[np.float64]
 
 
 @rule
-def end_quarter_row(w, params, moves, levels, q, r, willing, scratch):  # type: ignore[no-untyped-def]
+def end_quarter_row(w, params, keys, quarter, moves, levels, q, r, need,
+                    scratch):  # type: ignore[no-untyped-def]
     """Adjudicate run ``r``'s quarter in place: instruments, dyads, commitments, slow variables.
 
-    ``moves`` (5, 5) and ``levels`` (I,) are the run's decisions; ``willing`` (5,) and
-    ``scratch`` (5, 6) are work buffers.
+    ``moves`` (5, 5) and ``levels`` (I,) are the run's decisions; the commitments draw with the
+    run's key at ``quarter``; ``need`` (5,) and ``scratch`` (5, 6) are work buffers.
     """
     for k in range(levels.shape[0]):
         w.instruments[r, k] = levels[k]
     update_alignment_row(w, params, r, moves)
-    update_commitments_row(w, params, r, willing)
+    update_commitments_row(w, params, keys, quarter, r, need)
     update_slow_row(w, params, q, r, scratch)
 
 
 @rule
-def _end_all(w, table, moves, levels, q, willing, scratch):  # type: ignore[no-untyped-def]
+def _end_all(w, table, keys, quarter, moves, levels, q, need,
+             scratch):  # type: ignore[no-untyped-def]
     for r in range(moves.shape[0]):
         params = run_parameters(table, r)
-        end_quarter_row(w, params, moves[r], levels[r], q, r, willing, scratch)
+        end_quarter_row(w, params, keys, quarter, moves[r], levels[r], q, r, need, scratch)
 
 
 def end_quarter(
-    world: World, params: RunParameters, moves: NDArray[np.int8], levels: NDArray[np.float64],
-    q: Quantities,
+    world: World, params: RunParameters, keys: NDArray[np.uint64], quarter: int,
+    moves: NDArray[np.int8], levels: NDArray[np.float64], q: Quantities,
 ) -> None:
     """Adjudicate the quarter in place: dyads, commitments, slow variables.
 
-    ``q`` is the quarter's derived quantities, as the decisions saw them.
+    ``q`` is the quarter's derived quantities, as the decisions saw them; the commitments draw
+    with the runs' ``keys`` at ``quarter``.
     """
-    _end_all(world.view(), parameter_rows(params), np.ascontiguousarray(moves, np.int8),
-             np.ascontiguousarray(levels, np.float64), q, np.empty(N_ACTORS, np.bool_),
-             np.empty((N_ACTORS, N_ACTORS + 1)))
+    _end_all(world.view(), parameter_rows(params), keys, quarter,
+             np.ascontiguousarray(moves, np.int8), np.ascontiguousarray(levels, np.float64), q,
+             np.empty(N_ACTORS), np.empty((N_ACTORS, N_ACTORS + 1)))
 
 
 def advance(
@@ -182,5 +185,5 @@ def advance(
     fired, q = begin_quarter(world, params, inputs, keys)
     decision = decide(world, params, keys, inputs.quarter, (0, 1, 2, 3, 4), q)
     moves, levels = combine([decision], world.instruments)
-    end_quarter(world, params, moves, levels, q)
+    end_quarter(world, params, keys, inputs.quarter, moves, levels, q)
     return fired

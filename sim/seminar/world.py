@@ -246,7 +246,8 @@ class Branch:
         decision = decide(counterfactual, self.model.params, self.model.keys, q,
                           tuple(range(N_ACTORS)), quantities)
         moves, levels = combine([decision], counterfactual.instruments)
-        end_quarter(counterfactual, self.model.params, moves, levels, quantities)
+        end_quarter(counterfactual, self.model.params, self.model.keys, q, moves, levels,
+                    quantities)
         names = event_names()
         report = QuarterReport(
             quarter=q,
