@@ -34,6 +34,11 @@ import hashlib, statistics, sys, time
 import pathlib
 import numpy as np
 import sim
+import sim.bundled
+
+# this checkout's scenarios/ and seeds/, not those the editable install maps the package data to
+_ROOT = pathlib.Path(sim.__file__).resolve().parent.parent
+sim.bundled.bundled_folder = lambda name: _ROOT / name
 
 # by what is on disk, not by a failed import: the editable install's finder would answer an
 # import the checkout cannot (sim.model) from the repository the tool is installed from

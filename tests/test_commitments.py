@@ -125,3 +125,18 @@ def test_the_alliance_curve_over_the_autonomy_cost_is_smooth_and_monotone():
     assert (steps > -4 * se).all(), curve
     assert steps.max() <= 0.5, curve
     assert curve[0] > 0.9 and curve[-1] < 0.1, curve
+
+
+def test_the_bound_never_decides_otherwise_than_the_hazard():
+    """The draws that the bound settles without an exponential fall where the hazard puts them:
+    every draw of a fine grid against every margin of a wide one, with both ends of the draw."""
+    from sim.model.commitments import happens, hazard, lapses
+    from sim.model.params import kernel_parameters
+
+    row = kernel_parameters(P)[0]
+    draws = np.concatenate([np.linspace(0.0, 1.0, 2001), [1e-300, 1e-17, 1.0 - 2**-53]])
+    for margin in np.linspace(-12.0, 4.0, 161):
+        h = hazard(margin, row)
+        for u in draws:
+            assert happens(u, margin, row) == (u < h)
+            assert lapses(u, -margin, row) == (u >= 1.0 - h)

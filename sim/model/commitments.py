@@ -55,6 +55,38 @@ def hazard(margin, params):  # type: ignore[no-untyped-def]
 
 
 @rule
+def hazard_bound(margin, params):  # type: ignore[no-untyped-def]
+    """A number at least :func:`hazard`'s, found without the exponential.
+
+    The bound for margins that put ``x = sensitivity · margin`` below -1, else the hazard's
+    maximum. For x < 0, σ(x) = 1/(1 + e^-x) ≤ 1/(2 - x + x²/2), since e^-x ≥ 1 - x + x²/2;
+    below -1 the gap is a sixth of the bound or more, far beyond any rounding. Most dyads in
+    most quarters are far from changing level, and the bound settles their draw without an
+    exponential.
+    """
+    x = params.commitment_sensitivity * margin
+    if x < -1.0:
+        return params.commitment_hazard / (2.0 - x + 0.5 * x * x)
+    return params.commitment_hazard
+
+
+@rule
+def happens(u, margin, params):  # type: ignore[no-untyped-def]
+    """Whether a change with this margin happens on the low end of the draw: u < hazard."""
+    if u >= hazard_bound(margin, params):
+        return False
+    return u < hazard(margin, params)
+
+
+@rule
+def lapses(u, margin, params):  # type: ignore[no-untyped-def]
+    """Whether a lapse with this (keeping) margin happens on the high end: u ≥ 1 - hazard."""
+    if u < 1.0 - hazard_bound(-margin, params):
+        return False
+    return u >= 1.0 - hazard(-margin, params)
+
+
+@rule
 def binding_need(w, params, r, i):  # type: ignore[no-untyped-def]
     """Actor ``i``'s need for a treaty less its autonomy cost (its willingness to bind)."""
     return w.threat[r, i] + western_pressure_of(w, r, i) - autonomy_cost_of(params, i)
@@ -90,16 +122,15 @@ def next_level(w, params, r, i, j, need_i, need_j, u):  # type: ignore[no-untype
     level = w.commitment[r, i, j]
     if w.commitment_clock[r, i, j] < params.commitment_quarters:
         return level
-    if level == ALLIANCE:
-        lapse = hazard(-keeping_margin(w, params, r, i, j, level), params)
-        return PARTNERSHIP if u >= 1.0 - lapse else level
-    if u < hazard(alliance_margin(w, params, r, i, j, need_i, need_j), params):
+    if level != ALLIANCE and happens(
+            u, alliance_margin(w, params, r, i, j, need_i, need_j), params):
         return ALLIANCE
     if level == NO_COMMITMENT:
-        return PARTNERSHIP if u < hazard(partnership_margin(w, params, r, i, j), params) \
+        return PARTNERSHIP if happens(u, partnership_margin(w, params, r, i, j), params) \
             else level
-    lapse = hazard(-keeping_margin(w, params, r, i, j, level), params)
-    return NO_COMMITMENT if u >= 1.0 - lapse else level
+    if lapses(u, keeping_margin(w, params, r, i, j, level), params):
+        return PARTNERSHIP if level == ALLIANCE else NO_COMMITMENT
+    return level
 
 
 @rule
