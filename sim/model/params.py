@@ -196,7 +196,9 @@ class Parameters(BaseModel):
         "002 ¶11 (wary of being targeted); assumption for the level",
     )
     alliance_protection_bonus: float = _p(
-        0.5, 0.0, 2.0, "extra expected protection from a formal alliance (defence clause)",
+        0.5, 0.0, 2.0,
+        "extra protection a client expects from a formal alliance (defence clause): a premise "
+        "of the pulls, not of the delivery measure (treaty_delivery_credit)",
         "assumption: a treaty clause raises but does not guarantee delivery (003 ¶4)",
     )
     reach_exponent: float = _p(
@@ -355,6 +357,15 @@ class Parameters(BaseModel):
         "whether a patron delivered (outcomes russia_support_ratio, russia_delivered)",
         "the default of deterrence_reliance, fixed here so that every lens is judged on the same "
         "yardstick whatever it assumes of NK's deterrent (003 ¶9)",
+        measurement=True,
+    )
+    treaty_delivery_credit: float = _p(
+        0.5, 0.0, 2.0,
+        "what a defence clause is counted as adding to a patron's delivery when measuring whether "
+        "it delivered (outcomes russia_support_ratio, russia_delivered)",
+        "the default of alliance_protection_bonus, fixed here so that every lens is judged on "
+        "the same yardstick whatever it assumes a treaty adds to the protection a client "
+        "expects (003 ¶4)",
         measurement=True,
     )
     troops_seen: float = _p(

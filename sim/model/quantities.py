@@ -144,12 +144,14 @@ def need_of(w, params, r, i):  # type: ignore[no-untyped-def]
 def delivery_ratio_of(w, params, r, client, patron):  # type: ignore[no-untyped-def]
     """What ``patron`` would deliver to ``client`` over the client's measured need.
 
-    The need is the threat less the share ``deterrent_credit`` (a measurement parameter, the
-    same for every lens) of the client's own deterrent, so that the yardstick does not change
-    with a lens's view of that deterrent; what the patron would deliver is the model's.
+    The need is the threat less the share ``deterrent_credit`` of the client's own deterrent, and
+    a defence clause counts ``treaty_delivery_credit`` (both measurement parameters, the same for
+    every lens), so that the yardstick does not change with a lens's view of the deterrent or
+    of what a treaty promises; what the patron could deliver is the model's.
     """
+    allied = w.commitment[r, client, patron] == ALLIANCE
     delivered = (max(w.alignment[r, client, patron], 0.0) * ability_of(w, params, r, patron)
-                 * treaty_bonus(w.commitment[r, client, patron], params))
+                 * (1.0 + params.treaty_delivery_credit * allied))
     measured = w.threat[r, client] * (1.0 - params.deterrent_credit * w.nuclear[r, client])
     return delivered / max(measured, NEED_FLOOR)
 
