@@ -64,8 +64,11 @@ def sensitivity_indices(ranges: Mapping[str, ParameterRange], design: Design,
     if design.method == "sobol":
         from SALib.analyze import sobol
 
+        # SALib's sobol takes a seed of 0 for none (``if seed:``) and then bootstraps its
+        # intervals from numpy's global generator: the intervals changed from one test order
+        # to another. A seed is given that it cannot mistake for none.
         res = sobol.analyze(prob, y, calc_second_order=False, conf_level=CONF_LEVEL,
-                            seed=seed)
+                            seed=seed + 1)
         cols = ["S1", "S1_conf", "ST", "ST_conf"]
     elif design.method == "morris":
         from SALib.analyze import morris
