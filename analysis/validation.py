@@ -11,28 +11,49 @@ import re
 from collections.abc import Sequence
 
 from sim.validation.ablation import FULL, Row
-from sim.validation.backcast import BAND, CheckResult, FitRow
+from sim.validation.backcast import BAND, FINDINGS, CheckResult, FitRow
+from sim.validation.drift import Drift
 
 
 def _mark(ok: bool) -> str:
     return "✓" if ok else "✗"
 
 
-def checks_markdown(results: Sequence[CheckResult], runs: int, seed: int) -> str:
-    """The backcast's out-of-sample facts as a Markdown table."""
+def checks_markdown(results: Sequence[CheckResult], runs: int, seed: int,
+                    frozen: Sequence[CheckResult] | None = None) -> str:
+    """The backcast's out-of-sample facts as a Markdown table, then the findings of those failing.
+
+    With ``frozen`` (the same checks on a model whose choices are stopped), a column of its
+    estimates and verdicts.
+    """
+    still = {r.check.name: r for r in frozen or ()}
     lines = [
         f"Backcast 2022Q1-2025Q4, {runs:,} runs, seed {seed}; a fact holds if its interval at "
-        f"{BAND:g} standard errors (Wilson for shares) lies within the bounds.",
+        f"{BAND:g} standard errors (Wilson for shares) lies within the bounds. Every fact is "
+        "out of sample: the fit sees 2022Q1-2023Q4 only."
+        + (" The frozen model is the same runs with no relation, instrument or commitment "
+           "moving: no fact may hold by the 2022 start's persistence." if frozen else ""),
         "",
-        "| fact (2024-2025, out of sample) | estimate | interval | bounds | holds | source |",
-        "|---|---:|---:|---:|:-:|---|",
+        "| fact (2024-2025, out of sample) | estimate | interval | bounds | holds | "
+        + ("frozen model | " if frozen else "") + "source |",
+        "|---|---:|---:|---:|:-:|" + ("---:|" if frozen else "") + "---|",
     ]
     for r in results:
         low = "" if r.check.low is None else f"{r.check.low:g}"
         high = "" if r.check.high is None else f"{r.check.high:g}"
         bounds = f"> {low}" if not high else f"< {high}" if not low else f"{low} to {high}"
+        cell = ""
+        if frozen:
+            f = still[r.check.name]
+            cell = f"{f.estimate:.3f} {_mark(f.holds)} | "
         lines.append(f"| {r.check.text} | {r.estimate:.3f} | {r.low:.3f} to {r.high:.3f} | "
-                     f"{bounds} | {_mark(r.holds)} | {r.check.source} |")
+                     f"{bounds} | {_mark(r.holds)} | {cell}{r.check.source} |")
+    failing = [r for r in results if not r.holds]
+    if failing:
+        lines += ["", "What in the model keeps a fact from holding "
+                  "(`sim/validation/backcast.py`, `FINDINGS`):", ""]
+        lines += [f"- {r.check.name}: {FINDINGS.get(r.check.name, 'no finding written yet')}."
+                  for r in failing]
     return "\n".join(lines) + "\n"
 
 
@@ -96,3 +117,27 @@ def read_block(text: str, name: str) -> str:
     if match is None:
         raise ValueError(f"no '<!-- {name}:start -->' ... '<!-- {name}:end -->' block")
     return match.group(1)
+
+
+def drift_markdown(rows: Sequence[Drift], runs: int, seed: int) -> str:
+    """Each lens's baseline drift as a Markdown table.
+
+    A row per lens, a column per key series, each cell the mean at the start, after three years
+    and at the horizon.
+    """
+    lenses = list(dict.fromkeys(r.lens for r in rows))
+    series = list(dict.fromkeys(r.series for r in rows))
+    cell = {(r.lens, r.series): r for r in rows}
+    lines = [
+        f"`geosim drift --runs {runs} --seed {seed}`: the mean of each key series in the "
+        "baseline (its hazards included, no shock forced) at the start, after three years and "
+        "at the horizon (2034Q4), under each lens.",
+        "",
+        "| lens | " + " | ".join(f"`{s}`" for s in series) + " |",
+        "|---|" + "---:|" * len(series),
+    ]
+    for lens in lenses:
+        cells = " | ".join(f"{cell[lens, s].start:+.2f} → {cell[lens, s].three_years:+.2f} → "
+                           f"{cell[lens, s].horizon:+.2f}" for s in series)
+        lines.append(f"| `{lens}` | {cells} |")
+    return "\n".join(lines) + "\n"

@@ -684,7 +684,18 @@ def backcast(*, runs: int = 4000, seed: int = 7, fit: bool = False,
     text = fit_markdown(bc.fit(compiled)) + "\n\n" if fit else ""
     result = simulate(compiled, runs, seed, progress=_phase(progress, runs, "backcast"),
                       record="key")
-    return text + checks_markdown(bc.check(result, compiled), runs, seed)
+    still = bc.frozen(compiled)
+    frozen = bc.check(simulate(still, runs, seed, record="key"), still)
+    return text + checks_markdown(bc.check(result, compiled), runs, seed, frozen)
+
+
+def drift(*, runs: int = 1000, seed: int = 2025, lenses: Sequence[str] | None = None) -> str:
+    """Each lens's baseline drift (where the world heads from 2025 unshocked), as Markdown."""
+    from analysis.validation import drift_markdown
+    from sim.validation.drift import baseline_drift
+
+    names = list(lenses) if lenses else sorted(bundled_lenses())
+    return drift_markdown(baseline_drift(names, runs, seed), runs, seed)
 
 
 def ablation(*, runs: int = 2000, seed: int = 2025,

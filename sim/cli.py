@@ -422,7 +422,7 @@ def backcast(
     text = _readme_text(readme, "backcast")
     tables = api.backcast(runs=runs, seed=seed, fit=fit, progress=_progress(quiet))
     typer.echo(tables)
-    _write_block(readme, text, "backcast", tables.split("\n\n")[-1] if fit else tables)
+    _write_block(readme, text, "backcast", tables[tables.index("Backcast 2022Q1"):])
 
 
 @app.command()
@@ -444,6 +444,27 @@ def ablation(
     table = api.ablation(runs=runs, seed=seed, progress=_progress(quiet))
     typer.echo(table)
     _write_block(readme, text, "ablation", table)
+
+
+@app.command()
+def drift(
+    runs: Annotated[int, typer.Option(min=10, help="Runs per lens.")] = 1000,
+    seed: Annotated[int, typer.Option(min=0, help="Seed.")] = 2025,
+    readme: Annotated[Path | None, typer.Option(
+        help="Write the table into this file between its '<!-- drift:start -->' and "
+             "'<!-- drift:end -->' lines (e.g. README.md).")] = None,
+) -> None:
+    """Where each lens's baseline heads from 2025 with no shock forced.
+
+    The start is in mid-course: the fundamentals are estimated at the pre-war reference, so the
+    2025 world moves by itself where each lens's mechanisms push it. Prints a Markdown table.
+
+    Example: geosim drift --runs 1000 --readme README.md
+    """
+    text = _readme_text(readme, "drift")
+    table = api.drift(runs=runs, seed=seed)
+    typer.echo(table)
+    _write_block(readme, text, "drift", table)
 
 
 def _readme_text(readme: Path | None, block: str) -> str | None:

@@ -21,7 +21,11 @@ from pydantic import ValidationError
 
 from sim.files.catalogue import Hazard, event_names, event_tables
 from sim.files.errors import InputError
-from sim.files.initial import default_environment
+from sim.files.initial import (
+    default_environment,
+    reference_environment,
+    reference_overrides,
+)
 from sim.files.lens import Lens, get_lens, lens_parameters, lens_priors
 from sim.files.scenario import (
     EnvPath,
@@ -65,6 +69,10 @@ class Plan:
     #: parameters each run draws for itself, ``(name, low, high)`` (the lens's priors, less those
     #: the scenario fixes); ``params`` holds the others
     priors: tuple[tuple[str, float, float], ...] = ()
+    #: the pre-war reference, where the fundamentals are estimated: its state (overrides of the
+    #: 2025 start) and its environment, shape (M,) (empty: the plan's own start and environment)
+    reference: dict[str, Any] = field(default_factory=dict)
+    reference_env: NDArray[np.float64] = field(default_factory=lambda: np.zeros(0))
 
     @property
     def events(self) -> EventTables:
@@ -175,11 +183,16 @@ def compile_plan(scenario: Scenario, lens: Lens | None = None, source_file: str 
     lens = lens or get_lens("neutral")
     params = parameters(scenario, base=lens_parameters(lens))
     initial = scenario.initial.model_dump(exclude_none=True) if scenario.initial else {}
+    reference, reference_env = reference_overrides(), reference_environment()
+    env_defaults = default_environment()
+    if scenario.starts_from == "reference":
+        initial = merge_initial(reference, initial)
+        env_defaults = reference_env
     return Plan(
         name=scenario.name,
         start=scenario.start,
         horizon=scenario.horizon,
-        base_env=environment_path(scenario, default_environment()),
+        base_env=environment_path(scenario, env_defaults),
         forced=forced_events(scenario),
         hazards=hazards(scenario),
         params=params,
@@ -190,7 +203,21 @@ def compile_plan(scenario: Scenario, lens: Lens | None = None, source_file: str 
         source_file=source_file,
         outcomes=tuple(scenario.outcomes or ()),
         priors=tuple(p for p in lens_priors(lens) if p[0] not in scenario.parameters),
+        reference=reference,
+        reference_env=np.array([reference_env[name] for name in ENVIRONMENT]),
     )
+
+
+def merge_initial(base: dict[str, Any], overrides: dict[str, Any]) -> dict[str, Any]:
+    """``overrides`` laid over ``base``, section by section (a dependence row as a whole)."""
+    merged = {section: dict(values) if isinstance(values, dict) else values
+              for section, values in base.items()}
+    for section, values in overrides.items():
+        if isinstance(values, dict) and isinstance(merged.get(section), dict):
+            merged[section] = {**merged[section], **values}
+        else:
+            merged[section] = values
+    return merged
 
 
 def lens_option(name: str | Path) -> Lens:
@@ -221,7 +248,7 @@ def explain_rows(path: str | Path, lens_name: str | Path = "neutral"
     be the parent's, or the lens).
     """
     from sim.files.catalogue import catalogue
-    from sim.files.initial import environment_provenance, provenance
+    from sim.files.initial import environment_provenance, provenance, reference_start
     from sim.model.params import parameter_provenance
     from sim.model.state import ENV
 
@@ -233,8 +260,10 @@ def explain_rows(path: str | Path, lens_name: str | Path = "neutral"
     def where(*loc: str) -> str:
         return f"set in {written_in(scenario, loc)}"
 
-    rows = provenance(plan.initial, lambda loc: written_in(scenario, ("initial", *loc)))
-    for quantity, value, source in environment_provenance():
+    base = reference_start() if scenario.starts_from == "reference" else None
+    own = scenario.initial.model_dump(exclude_none=True) if scenario.initial else {}
+    rows = provenance(own, lambda loc: written_in(scenario, ("initial", *loc)), base)
+    for quantity, value, source in environment_provenance(base):
         name = quantity.split(".", 1)[1]
         setting = scenario.environment.get(name)
         if setting is None:

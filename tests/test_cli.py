@@ -130,8 +130,13 @@ def test_explain_shows_what_the_scenario_and_lens_set():
     names = [r[0] for r in rows]
     assert len(names) == len(set(names)), "a quantity is listed twice"
     by_name = {r[0]: (r[1], r[2]) for r in rows}
-    assert by_name["alignment.RUS-PRK"] == ("0.3", f"set in {scenario}")
-    assert by_name["environment.ukraine_war"] == ("0", f"set in {scenario}")
+    # the backcast starts from the pre-war reference: its values, with their sources
+    assert by_name["alignment.RUS-PRK"][0] == "0.3"
+    assert by_name["alignment.RUS-PRK"][1].startswith("reference_state.yaml: 000 ¶5")
+    assert by_name["environment.ukraine_war"][0] == "0.0"
+    assert by_name["environment.ukraine_war"][1].startswith("reference_state.yaml:")
+    assert by_name["environment.us_china_engagement"] == ("0.3", f"set in {scenario}: path "
+                                                          "2022Q1 0.3, 2023Q2 0.5 (step)")
     assert by_name["parameter.w_pressure"][1].startswith("lens rusi_004:")
 
 

@@ -32,8 +32,8 @@ weight_reasons:
   w_pressure: pressure drives them together (004 ¶7)
 priors:
   w_autonomy:
-    low: 1.2
-    high: 2.6
+    low: 2.0
+    high: 4.0
     paragraphs: ["004 ¶5"]
     reason: the non-alliance line could be adjusted or ditched (004 ¶5)
   w_transactional:
@@ -52,21 +52,21 @@ def write_lens(folder, text=LENS):
 
 def test_a_lens_states_its_priors_with_paragraphs():
     lens = parse_lens(LENS)
-    assert lens_priors(lens) == (("w_transactional", 0.4, 1.6), ("w_autonomy", 1.2, 2.6))
+    assert lens_priors(lens) == (("w_transactional", 0.4, 1.6), ("w_autonomy", 2.0, 4.0))
 
 
 @pytest.mark.parametrize(("change", "field", "words"), [
-    (("low: 1.2", "low: 2.8"), "priors.w_autonomy.high", "above low"),
+    (("low: 2.0", "low: 4.5"), "priors.w_autonomy.high", "above low"),
     (("w_transactional:\n    low", "delivery_share:\n    low"), "priors.delivery_share",
      "measured"),
     (("w_transactional:\n    low", "w_transactionl:\n    low"), "priors.w_transactionl",
      "did you mean"),
-    (("high: 2.6", "high: 9.0"), "priors.w_autonomy.high", "out of range"),
+    (("high: 4.0", "high: 9.0"), "priors.w_autonomy.high", "out of range"),
     (('paragraphs: ["004 ¶5"]', "paragraphs: []"), "priors.w_autonomy.paragraphs", ""),
     (('paragraphs: ["004 ¶5"]', 'paragraphs: ["004 ¶99"]'),
      "priors.w_autonomy.paragraphs[0]", ""),
     (("priors:\n  w_autonomy", "priors:\n  w_pressure"), "priors.w_pressure", "both"),
-    (("w_autonomy:\n    low: 1.2\n    high: 2.6", "commitment_quarters:\n    low: 2\n    high: 6"),
+    (("w_autonomy:\n    low: 2.0\n    high: 4.0", "commitment_quarters:\n    low: 2\n    high: 6"),
      "priors.commitment_quarters", "whole numbers"),
 ])
 def test_a_bad_prior_names_its_field(tmp_path, change, field, words):
@@ -78,7 +78,7 @@ def test_a_bad_prior_names_its_field(tmp_path, change, field, words):
 
 
 def test_each_run_draws_its_own_values_in_the_range_from_its_key():
-    priors = (("w_transactional", 0.4, 1.6), ("w_autonomy", 1.2, 2.6))
+    priors = (("w_transactional", 0.4, 1.6), ("w_autonomy", 2.0, 4.0))
     runs = np.arange(20_000)
     table = draw_parameters(Parameters(), priors, run_keys(5, runs))
     for name, low, high in priors:
@@ -127,7 +127,7 @@ def test_the_spread_of_the_premises_reaches_the_outcomes(tmp_path):
     fixed_plan = api.plan("gradual_hardening", lens)
     fixed = simulate(dataclasses.replace(fixed_plan, priors=()), 600, seed=1).outcomes
     # the autonomy cost the runs drew decides their alliance: lower cost, more alliances
-    low = drawn["param_w_autonomy"] < 1.9
+    low = drawn["param_w_autonomy"] < 3.0
     assert drawn["chn_rus_alliance"][low].mean() > drawn["chn_rus_alliance"][~low].mean()
     assert "param_w_autonomy" not in fixed
 
@@ -151,7 +151,7 @@ def test_a_scenario_or_a_sweep_that_fixes_a_parameter_drops_its_prior(tmp_path):
 
 def test_explain_shows_a_prior_as_its_range_and_paragraph(tmp_path):
     rows = {q: (v, s) for q, v, s in api.explain("baseline", write_lens(tmp_path))}
-    assert rows["parameter.w_autonomy"][0] == "1.2..2.6"
+    assert rows["parameter.w_autonomy"][0] == "2..4"
     assert "004 ¶5" in rows["parameter.w_autonomy"][1]
     assert rows["parameter.w_pressure"][0] == "1.2"
 

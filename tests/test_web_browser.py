@@ -128,10 +128,14 @@ def test_a_quarter_played_through_the_pages_matches_the_terminal(server, browser
     srv: WebServer = server["server"]
     team = _open(browser, srv.link("PRK"), "[data-testid=team-status]")
     projector = _open(browser, srv.link("facilitator"))
-    # the North Korean team cools on Russia and lowers its arms supply one step
+    # the North Korean team cools on Russia and lowers its arms supply one step below the
+    # model's suggestion (the 2025 start is in motion: the suggestion is not today's level)
     team.locator(".move-RUS").get_by_role("button", name="cool").click()
-    team.locator(".level-arms_supply [role=slider]").focus()
+    slider = team.locator(".level-arms_supply [role=slider]")
+    suggested = float(slider.get_attribute("aria-valuenow"))  # the model's level, not "now"
+    slider.focus()
     team.keyboard.press("ArrowLeft")
+    chosen = round(suggested - 0.01, 2)
     team.get_by_role("button", name=re.compile("Submit for 2025Q1", re.I)).click()
     _wait_status(team, "submitted")
     projector.wait_for_selector("[data-testid=submitted]:has-text('PRK')", timeout=WAIT)
@@ -161,7 +165,8 @@ def test_a_quarter_played_through_the_pages_matches_the_terminal(server, browser
     assert web_digest == state(srv, srv.tokens["facilitator"])["digest"]
     # the same commands typed into a terminal session reach the same state
     script = session_dir / "same.txt"
-    script.write_text("move PRK RUS cool\nset PRK arms_supply 0.79\ninject russian_collapse\n"
+    script.write_text(f"move PRK RUS cool\nset PRK arms_supply {chosen:.2f}\n"
+                      "inject russian_collapse\n"
                       "next\nforecast 2000\nstatus\n")
     out = subprocess.run([GEOSIM, "seminar", str(BASELINE), "--play", "PRK,USA", "--script",
                           str(script), "--log", str(session_dir / "terminal.jsonl")],

@@ -3,8 +3,8 @@
 The **players** are switches on the parameters. For ``geosim attribute`` they are the nine
 mechanisms of :data:`sim.model.mechanisms.REGISTRY`: a mechanism *on* keeps the lens's weights,
 *off*
-sets them to 0 (as the ablation does, :mod:`sim.validation.ablation`; the start is calibrated
-again under each setting, so it stays a stationary point). A **coalition** S is the set of
+sets them to 0 (as the ablation does, :mod:`sim.validation.ablation`; the fundamentals are
+estimated again at the reference under each setting). A **coalition** S is the set of
 players on. Its value is the mean over runs of a per-run quantity, e.g. the paired difference
 ``outcome(scenario) − outcome(versus)`` of run r with only S's mechanisms on. Every coalition and
 both scenarios run with the same seed and run indices (common random numbers), so the per-run

@@ -27,9 +27,10 @@ from sim.engines.result import (
 from sim.files.initial import initial_world
 from sim.model import rng
 from sim.model.calibration import calibrate
+from sim.model.dynamics import flow_levels
 from sim.model.outcomes import OutcomeAccumulator
 from sim.model.params import ParameterTable, RunParameters, parameter_rows
-from sim.model.state import STATE_FIELDS, World
+from sim.model.state import CALIBRATION_FIELDS, STATE_FIELDS, World
 from sim.model.step import advance
 from sim.plan import Plan
 
@@ -42,21 +43,29 @@ def key_series(world: World) -> NDArray[np.float64]:
 
 
 def start_world(plan: Plan, n_runs: int, params: RunParameters | None = None) -> World:
-    """A calibrated starting world of ``n_runs`` runs.
+    """The starting world of ``n_runs`` runs, with the fundamentals of the pre-war reference.
 
-    Every run starts from the same state. With one set of parameters for all runs, one run is
-    calibrated and copied (calibrating a 10,000-run chunk row by row took a twentieth of its
-    simulation); with each run's own parameters (a table of ``n_runs`` rows, the plan's priors
-    drawn), every run is calibrated under its own.
+    The fundamentals (each relation's unmodelled pull, each slow variable's unmodelled level;
+    :data:`sim.model.state.CALIBRATION_FIELDS`) are estimated at the plan's reference, as what
+    makes it a resting point (:func:`sim.model.calibration.calibrate`), and laid on the plan's
+    own start: the 2025 start is then in motion where the mechanisms push it (DESIGN.md, "The
+    start: mid-course, not at rest"). A plan with no reference (built by hand) rests at its own
+    start. Every run starts from the same state; with one set of parameters for all runs the
+    fundamentals are estimated once and copied, with each run's own parameters (the plan's
+    priors drawn) each run's are its own.
     """
     table = parameter_rows(plan.params if params is None else params)
-    world = initial_world(1, plan.base_env[0], plan.initial)
-    if table.shape[0] == 1:
+    rows = np.zeros(1 if table.shape[0] == 1 else n_runs, dtype=np.intp)  # per run, or once
+    world = initial_world(1, plan.base_env[0], plan.initial).take(rows)
+    if plan.reference_env.size:
+        reference = initial_world(1, plan.reference_env, plan.reference).take(rows)
+        calibrate(reference, table)
+        for name in CALIBRATION_FIELDS:
+            getattr(world, name)[:] = getattr(reference, name)
+        world.flows[:] = flow_levels(world)
+    else:
         calibrate(world, table)
-        return world.take(np.zeros(n_runs, dtype=np.intp))
-    world = world.take(np.zeros(n_runs, dtype=np.intp))
-    calibrate(world, table)
-    return world
+    return world if len(rows) == n_runs else world.take(np.zeros(n_runs, dtype=np.intp))
 
 
 class Recorder:

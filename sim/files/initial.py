@@ -40,6 +40,44 @@ def initial_state() -> dict[str, Any]:
 
 
 @cache
+def reference_state() -> dict[str, Any]:
+    """``sim/data/reference_state.yaml`` as read: every value with its source (cached)."""
+    text = resources.files("sim").joinpath("data/reference_state.yaml").read_text("utf-8")
+    data: dict[str, Any] = yaml.safe_load(text)
+    return data
+
+
+def reference_start() -> dict[str, Any]:
+    """The start data of a scenario that starts from the reference.
+
+    ``initial_state.yaml`` with ``reference_state.yaml``'s entries laid over it, each source
+    saying which file it is from.
+    """
+    data = {k: dict(v) if isinstance(v, dict) else v for k, v in initial_state().items()}
+    for section, entries in reference_state().items():
+        if isinstance(entries, dict) and section in data:
+            for key, entry in entries.items():
+                data[section][key] = {"value": entry["value"],
+                                      "source": f"reference_state.yaml: {entry['source']}"}
+    return data
+
+
+def reference_overrides() -> dict[str, Any]:
+    """The pre-war reference as overrides of the 2025 start.
+
+    Plain values, as a scenario's ``initial`` section gives them.
+    """
+    data = reference_state()
+    return {section: _values(data[section]) for section in ACTOR_SECTIONS if section in data}
+
+
+def reference_environment() -> dict[str, float]:
+    """Each environment variable at the pre-war reference."""
+    data = reference_state()["environment"]
+    return {name: float(data[name]["value"]) for name in ENVIRONMENT}
+
+
+@cache
 def cow_cinc(year: int = COW_YEAR) -> dict[str, float]:
     """CINC of the five actors in ``year`` from the bundled COW NMC v6.0 extract."""
     text = resources.files("sim").joinpath("data/cow_nmc_v6_northeast_asia.csv").read_text()
@@ -171,7 +209,7 @@ def _canonical(section: str, key: str) -> str:
 
 def provenance(overrides: dict[str, Any] | None = None,
                scenario_file: str | Callable[[tuple[str, ...]], str] | None = None,
-               ) -> list[tuple[str, str, str]]:
+               base: dict[str, Any] | None = None) -> list[tuple[str, str, str]]:
     """Rows ``(quantity, value, source)``: every starting number once, as the run uses it.
 
     A quantity the scenario overrides shows the scenario's value and says so; the others show
@@ -182,8 +220,10 @@ def provenance(overrides: dict[str, Any] | None = None,
         scenario_file: the file that set the overrides; or, for a scenario built on another,
             a function from a key's place in ``initial`` (``("alignment", "PRK-RUS")``,
             ``("provocation",)``) to the file that set it.
+        base: the start data the overrides are laid over (default ``initial_state.yaml``'s;
+            :func:`reference_start` for a scenario that starts from the reference).
     """
-    data = initial_state()
+    data = base or initial_state()
     over = {k: v for k, v in (overrides or {}).items() if v is not None}
 
     def where(*loc: str) -> str:
@@ -225,7 +265,10 @@ def default_environment() -> dict[str, float]:
     return {name: float(data[name]["value"]) for name in ENVIRONMENT}
 
 
-def environment_provenance() -> list[tuple[str, str, str]]:
-    """Rows ``(variable, value, source)`` for the default environment."""
-    data = initial_state()["environment"]
+def environment_provenance(base: dict[str, Any] | None = None) -> list[tuple[str, str, str]]:
+    """Rows ``(variable, value, source)`` for the default environment.
+
+    Of ``base``, as in :func:`provenance` (default ``initial_state.yaml``).
+    """
+    data = (base or initial_state())["environment"]
     return [(f"environment.{k}", str(v["value"]), v["source"]) for k, v in data.items()]

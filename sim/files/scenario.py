@@ -457,9 +457,16 @@ class Scenario(_Section):
     horizon: Annotated[int, Strict()] = Field(
         ge=1, le=HORIZON_MAX, description=f"Quarters simulated, 1..{HORIZON_MAX}."
     )
+    starts_from: Literal["present", "reference"] = Field(
+        "present",
+        description="The state the scenario starts from before its initial overrides: the "
+        "present (the 2025 start, sim/data/initial_state.yaml) or the pre-war reference "
+        "(January 2022, sim/data/reference_state.yaml), whose environment is then the default "
+        "of every variable the scenario does not set.",
+    )
     initial: Initial = Field(
         default_factory=Initial,
-        description="Overrides of the default start state (sim/data/initial_state.yaml).",
+        description="Overrides of the start state (the present's or the reference's).",
     )
     environment: dict[EnvName, EnvSetting] = Field(
         default_factory=dict,

@@ -1,10 +1,12 @@
-"""Calibration to the starting state: the start is a stationary point of the dynamics.
+"""Calibration: the fundamentals that make a state a stationary point of the dynamics.
 
-geosim is calibrated to its base quarter, as computable general-equilibrium models are to their
-base year: with the starting environment and instruments held fixed, no variable has an
-expected drift. What the articles' mechanisms then decide is how the world responds to
-*changes* (a war ending, a collapse, rising pressure), which is what the authors argue about;
-the starting levels are observations (``sim/data/initial_state.yaml``), not outputs.
+geosim is calibrated to a base quarter, as computable general-equilibrium models are to their
+base year: with that quarter's environment and instruments held fixed, no variable has an
+expected drift. The base quarter is the pre-war reference (January 2022,
+``sim/data/reference_state.yaml``), not the 2025 start: the fundamentals estimated there are
+kept through the backcast into every forecast (``sim.engines.vectorized.start_world``), so the
+2025 start is in motion where the mechanisms push it, and the lenses differ in where the world
+heads as well as in how it answers a shock (DESIGN.md, "The start: mid-course, not at rest").
 
 - ``affinity[i, j] = g* - (Σ_mechanisms pull[i, j] - upkeep · A[i, j])``: the unmodelled part of
   each relation (history, ideology, geography), set so that every pull equals ``g*``, the pull

@@ -2,9 +2,10 @@
 
 The same container serves the vectorized core (N runs) and the Mesa model (N = 1). Besides the
 state variables of DESIGN.md it carries per-run calibration constants (``affinity``,
-``trade_base``, ``instrument_base`` and the ``*_base`` levels) computed once at the start so
-that the starting state is a stationary point of the dynamics under the starting environment
-(see ``sim.model.calibration``).
+``trade_base``, ``instrument_base`` and the ``*_base`` levels: the fundamentals) estimated
+once, at the pre-war reference, as what makes it a stationary point of the dynamics under its
+environment, and kept into the forecasts, whose 2025 start is then in motion (see
+``sim.model.calibration`` and ``sim.engines.vectorized.start_world``).
 """
 
 from __future__ import annotations

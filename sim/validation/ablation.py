@@ -1,7 +1,7 @@
 """Ablation: what each mechanism carries, with its weights at 0 (issue 6, honest validation).
 
-For the full model and for each mechanism switched off (its ``WEIGHTS`` at 0, the start
-re-calibrated so that it stays stationary), :func:`ablate` runs the backcast and every
+For the full model and for each mechanism switched off (its ``WEIGHTS`` at 0, the fundamentals
+estimated again at the pre-war reference without it), :func:`ablate` runs the backcast and every
 scenario a defining effect names, with the same seed and runs, and measures each backcast
 check (``sim.validation.backcast.CHECKS``) and each defining effect
 (``sim.validation.effects.DEFINING``). A fact that fails when a mechanism is off is carried by

@@ -17,8 +17,11 @@ environment us_china_engagement, the weight Beijing gives to better ties with Wa
   ``default_autonomy``), which the commitment rule (``sim.model.commitments``) weighs against its
   need for a treaty;
 - instrument value: China's sanctions enforcement on NK ``w_sanctions_risk · engagement ·
-  (munitions + provocation)``: enforcing appeases Washington, which presses Beijing over NK's arms
-  and weapons.
+  provocation``: enforcing after NK's tests and launches appeases Washington (public record: the
+  2017 resolutions China voted for and enforced). NK's arms for Russia do not raise it: Beijing
+  answered Washington's pressure over them with gestures (lower-ranked delegations, an abstention
+  rather than a veto, 001 ¶12) while it kept accommodating Pyongyang against the sanctions (500
+  workers in September 2024, 001 ¶14).
 
 Parameters: ``w_sanctions_risk``, ``w_entanglement``, ``w_autonomy`` and ``default_autonomy``
 (the commitment rule's, not a pull: switching this mechanism off leaves China's aversion to
@@ -87,6 +90,5 @@ def pull_row(w, q, params, r, i, g):  # type: ignore[no-untyped-def]
 def value_row(w, q, params, r, i, v):  # type: ignore[no-untyped-def]
     """Add the value per unit of China's sanctions enforcement on NK."""
     if i == CHN:
-        pressed = w.flows[r, MUNITIONS] + w.provocation[r]
         v[ENFORCEMENT_LEVEL] += (params.w_sanctions_risk * w.environment[r, US_CHINA_ENGAGEMENT]
-                                 * pressed)
+                                 * w.provocation[r])

@@ -1,0 +1,31 @@
+"""Each lens's baseline drift (issue 19, part 1: a start in mid-course).
+
+With the fundamentals estimated at the pre-war reference, the 2025 start moves by itself, and
+the lenses differ in where it heads, not only in how they answer a shock; the README's table is
+the command's output.
+"""
+
+from pathlib import Path
+
+from analysis.validation import drift_markdown, read_block
+from sim.files.lens import bundled_lenses
+from sim.validation.drift import baseline_drift
+
+RUNS, SEED = 1000, 2025
+LENSES = sorted(bundled_lenses())
+
+
+def test_the_lenses_differ_in_where_the_baseline_heads():
+    """China-Russia at the horizon: RUSI's pressure deepens the tie (004 ¶11, ¶14), Singh's
+    autonomy and sanctions risk loosen it (002 ¶11, ¶17); the gap is beyond 5 standard errors
+    of the two means."""
+    rows = {(r.lens, r.series): r for r in baseline_drift(["rusi_004", "singh_002"], RUNS, SEED)}
+    rusi, singh = rows["rusi_004", "align_CHN-RUS"], rows["singh_002", "align_CHN-RUS"]
+    assert rusi.change > 0 > singh.change
+    assert rusi.horizon - singh.horizon > 5 * (rusi.horizon_se**2 + singh.horizon_se**2) ** 0.5
+
+
+def test_the_readme_shows_each_lens_drift():
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    rows = baseline_drift(LENSES, RUNS, SEED)
+    assert read_block(readme, "drift") == drift_markdown(rows, RUNS, SEED)
