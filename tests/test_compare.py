@@ -564,3 +564,18 @@ def test_cells_are_the_same_on_worker_processes():
         for column, values in cell.result.outcomes.items():
             np.testing.assert_array_equal(values, there[key].result.outcomes[column],
                                           err_msg=f"{key} {column}")
+
+
+def test_lenses_with_and_without_priors_share_one_runs_table():
+    """A lens with priors (Singh's autonomy cost) records each run's draw; the neutral lens's
+    runs carry its fixed value in the same column (make demo failed on the two schemas)."""
+    from sim.compare.tables import comparison_runs_table
+
+    comparison = run_comparison(["neutral", "singh_002"], ["baseline"], runs=50, seed=SEED)
+    table = comparison_runs_table(comparison).to_pandas()
+    neutral, singh = table[table["lens"] == "neutral"], table[table["lens"] == "singh_002"]
+    low, high = bundled_lenses()["singh_002"].priors["w_autonomy"].low, bundled_lenses()[
+        "singh_002"].priors["w_autonomy"].high
+    assert (neutral["param_w_autonomy"] == 3.0).all()
+    assert singh["param_w_autonomy"].between(low, high).all()
+    assert singh["param_w_autonomy"].nunique() == len(singh)

@@ -25,6 +25,7 @@ import math
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
@@ -113,9 +114,24 @@ def read_predictions(path: Path | str) -> list[dict[str, Any]]:
 
 def comparison_runs_table(comparison: Comparison,
                           schema_metadata: dict[bytes, bytes] | None = None) -> pa.Table:
-    """Every run of every cell, lens by lens and scenario by scenario, as one table."""
-    parts = [runs_table(cell.result, cell.plan, comparison.seed)
-             for cell in comparison.cells.values()]
+    """Every run of every cell, lens by lens and scenario by scenario, as one table.
+
+    A lens with priors gives its runs' draws as ``param_<name>`` columns; the runs of a lens
+    that fixes the parameter get its fixed value there, so every cell has one schema.
+    """
+    cells = list(comparison.cells.values())
+    drawn = sorted({name for cell in cells for name, _, _ in cell.plan.priors})
+    parts = []
+    for cell in cells:
+        table = runs_table(cell.result, cell.plan, comparison.seed)
+        for name in drawn:
+            column = f"param_{name}"
+            values = (table.column(column) if column in table.column_names else
+                      pa.array(np.full(table.num_rows, float(getattr(cell.plan.params, name)))))
+            if column in table.column_names:
+                table = table.drop_columns([column])
+            table = table.append_column(column, values)
+        parts.append(table)
     return pa.concat_tables(parts).replace_schema_metadata(schema_metadata or {})
 
 
