@@ -10,7 +10,7 @@ seed 0) scores every prediction under every lens. Verdicts come from 95% interva
 - A prediction either holds under its author's lens or says in the lens file (``finding``) what
   in the model prevents it; a finding on a prediction that holds is stale and fails too.
 - Every contested pair listed in ``seeds/SOURCES.md`` holds under the author's lens and fails
-  under the opposing one; there are at least eight.
+  under the opposing one; there are at least ten (issue 19, targets).
 """
 
 from __future__ import annotations
@@ -74,7 +74,7 @@ def test_own_predictions_hold_or_say_why_not(name):
 
 def test_the_contested_pairs_split_the_lenses():
     pairs = contested_pairs()
-    assert len(pairs) >= 8
+    assert len(pairs) >= 10
     lenses = bundled_lenses()
     for prediction, author, opposing in pairs:
         assert prediction in {p.id for p in lenses[author].predictions}, prediction
@@ -93,3 +93,21 @@ def test_the_readme_reports_what_the_runs_give():
     readme = (SOURCES.parent.parent / "README.md").read_text(encoding="utf-8")
     assert f"{held} of {len(own)} predictions hold under their author's own lens" in readme
     assert f"{everywhere} of them hold under every lens" in readme
+
+
+def test_an_estimate_of_exactly_0_or_1_says_why_the_premises_make_it_certain():
+    """Every run agreeing is a claim of certainty: the prediction's ``certain`` names each lens
+    under which it happens and says why; a ``certain`` with no such lens is stale."""
+    exact: dict[str, set[str]] = {}
+    for s in comparison().scores:
+        if s.score.estimate in (0.0, 1.0):
+            exact.setdefault(s.authored.prediction.id, set()).add(s.lens)
+    for s in comparison().scores:
+        prediction = s.authored.prediction
+        lenses = exact.get(prediction.id, set())
+        if lenses:
+            assert prediction.certain, f"{prediction.id}: exactly 0 or 1 under {sorted(lenses)}"
+            for lens in lenses:
+                assert lens in prediction.certain, (prediction.id, lens)
+        else:
+            assert prediction.certain is None, f"{prediction.id}: its 'certain' is stale"

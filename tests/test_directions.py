@@ -198,19 +198,33 @@ def test_under_rusi_the_partnership_outlasts_a_ceasefire():
     assert cease.mean() - 5 * se > params.partnership_up
 
 
-# --- patron reliability: 003 ¶2-4, ¶9, ¶11-12 ------------------------------------------------
+# --- patron reliability: 003 ¶2-4, ¶9, ¶11-13 ------------------------------------------------
 
 
-def test_fear_pulls_toward_patrons_never_toward_the_adversary():
-    """003 ¶11: reaffirmed US alliances isolate NK and feed its fear of abandonment; fear pulls
-    a client toward patrons able to protect it, not toward the power that threatens it."""
+def test_fear_shifts_reliance_to_the_better_protector_never_to_the_adversary():
+    """003 ¶11: reaffirmed US alliances isolate NK and feed its fear of abandonment; fear moves
+    a client's reliance toward the patron better able to protect it (China, the larger and
+    unstrained power) and away from the weaker one, never toward the power that threatens it."""
     w = start()
     w.threat[:, PRK] = 1.0
     q = derive(w, P)
     assert q.fear[0, PRK] > 0
     g = REGISTRY[patron_reliability.NAME].pull(w, q, P)[0]
     assert g[PRK, USA] == 0.0 and g[PRK, ROK] == 0.0
-    assert g[PRK, CHN] > 0.0 and g[PRK, RUS] > 0.0
+    assert g[PRK, CHN] > 0.0 > g[PRK, RUS]
+
+
+def test_reliance_on_an_unreliable_patron_becomes_a_liability():
+    """003 ¶13: the US and its allies should make NK's reliance on an unreliable Russia a
+    liability; 003 ¶2-3: Russia could not save Assad. The lower Russia's record, the more a
+    frightened NK cools on Russia and warms to China."""
+    w = start()
+    w.threat[:, PRK] = 1.0
+    before = REGISTRY[patron_reliability.NAME].pull(w, derive(w, P), P)[0]
+    w.reputation[:, RUS] = 0.3
+    after = REGISTRY[patron_reliability.NAME].pull(w, derive(w, P), P)[0]
+    assert after[PRK, RUS] < before[PRK, RUS]
+    assert after[PRK, CHN] > before[PRK, CHN]
 
 
 def test_reaffirmed_alliances_cool_nk_on_the_us():
@@ -260,19 +274,48 @@ def test_a_deterrent_of_its_own_lowers_nks_need_for_a_protector():
 def test_china_punishes_drift_in_calm_and_supports_when_core_interests_are_touched():
     """000 ¶21: an NK too close to Moscow draws a Chinese reaction, diplomacy or quietly
     reduced support; 000 ¶24: China would raise its support only if Taiwan or a nuclear crisis
-    touched its core interests."""
-    w = start(taiwan_tension=0.3)
+    touched its core interests. Under the lens of the article that argues it (the courting of
+    002 ¶17 pulls the other way, and the neutral lens weighs the two about evenly)."""
+    params = lens_parameters(get_lens("hien_000"))
+    w = start(params, taiwan_tension=0.3)
     w.provocation[:] = 0.3
     set_align(w, PRK, CHN, 0.45)
     set_align(w, PRK, RUS, 0.45)
-    no_drift_aid = value(buffer_state, w, "CHN.aid")
-    no_drift_pull = pull(buffer_state, w)[CHN, PRK]
+    no_drift_aid = value(buffer_state, w, "CHN.aid", params)
+    no_drift_pull = pull(buffer_state, w, params)[CHN, PRK]
     set_align(w, PRK, RUS, 0.85)  # NK drifts past China
-    assert value(buffer_state, w, "CHN.aid") < no_drift_aid
-    assert pull(buffer_state, w)[CHN, PRK] < no_drift_pull
+    assert value(buffer_state, w, "CHN.aid", params) < no_drift_aid
+    assert pull(buffer_state, w, params)[CHN, PRK] < no_drift_pull
     set_env(w, taiwan_tension=0.9)  # a Taiwan crisis: core interests touched
-    assert value(buffer_state, w, "CHN.aid") > no_drift_aid
-    assert pull(buffer_state, w)[CHN, PRK] > no_drift_pull
+    assert value(buffer_state, w, "CHN.aid", params) > no_drift_aid
+    assert pull(buffer_state, w, params)[CHN, PRK] > no_drift_pull
+
+
+@pytest.mark.parametrize("rival", [RUS, USA, ROK])
+def test_china_courts_an_nk_that_warms_to_any_rival(rival):
+    """002 ¶17: keeping too much distance would cost Beijing its influence over its partners;
+    002 ¶9: NK is China's buffer against the West. An NK warming to Moscow, Washington or Seoul
+    draws Beijing's courting (a warmer pull and more aid), under the lens that argues it."""
+    params = lens_parameters(get_lens("singh_002"))
+    w = start(params)
+    before_pull, before_aid = pull(buffer_state, w, params)[CHN, PRK], value(
+        buffer_state, w, "CHN.aid", params)
+    set_align(w, PRK, rival, w.alignment[0, PRK, rival] + 0.3)
+    assert pull(buffer_state, w, params)[CHN, PRK] > before_pull
+    assert value(buffer_state, w, "CHN.aid", params) > before_aid
+
+
+def test_the_author_who_fears_lost_influence_does_not_punish_drift():
+    """002 ¶17 makes distance a cost to Beijing: under Singh's lens China's whole buffer pull on
+    NK rises, not falls, as NK drifts toward Russia past China (the drift weight was 1.0 with
+    this paragraph as its reason, and cooled China instead)."""
+    params = lens_parameters(get_lens("singh_002"))
+    w = start(params)
+    set_align(w, PRK, CHN, 0.45)
+    set_align(w, PRK, RUS, 0.45)
+    even = pull(buffer_state, w, params)[CHN, PRK]
+    set_align(w, PRK, RUS, 0.85)
+    assert pull(buffer_state, w, params)[CHN, PRK] > even
 
 
 def test_china_steadies_a_wobbling_buffer_and_recoils_from_provocation():

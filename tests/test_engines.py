@@ -216,8 +216,9 @@ def test_a_continuation_of_a_runs_own_state_ends_where_the_run_ends():
     for name in ("align_CHN-RUS_final", "align_RUS-PRK_final", "prk_dependence_chn_final",
                  "prk_stability_final", "rus_reputation_final"):
         assert cont.outcomes[name][0] == whole.outcomes[name][0], name
-    # the other continuations (runs 4, 5) draw other numbers and end elsewhere
-    assert len(set(cont.outcomes["align_RUS-PRK_final"])) > 1
+    # the other continuations (runs 4, 5) draw other numbers and end elsewhere (NK's stability,
+    # a continuous state: NK-Russia can settle on the same step of its grid after the collapse)
+    assert len(set(cont.outcomes["prk_stability_final"])) == 3
 
 
 def test_continuations_on_threads_and_their_key_series_are_the_same():

@@ -243,10 +243,15 @@ def test_buffer_state_by_hand():
     w.provocation[:] = 0.4
     q = derive(w, P)
     response = 0.8 * 0.25 * (0.4 - 0.5)  # w_drift · drift · core_gap (calm: punish)
+    _set(w, PRK, USA, -0.8)
+    _set(w, PRK, ROK, -0.6)
+    # w_courting · mean of ((1 + A[PRK, k]) / 2)² over Russia, the US and South Korea
+    courting = 1.0 * (0.85**2 + 0.1**2 + 0.2**2) / 3
     g = REGISTRY[buffer_state.NAME].pull(w, q, P)
-    assert g[0, CHN, PRK] == pytest.approx(0.8 * (0.4 + 0.25) + response - 0.6 * 0.4)
+    assert g[0, CHN, PRK] == pytest.approx(0.8 * (0.4 + 0.25) + response + courting - 0.6 * 0.4)
     v = REGISTRY[buffer_state.NAME].instrument_value(w, q, P)
-    assert v[0, INSTRUMENT["CHN.aid"]] == pytest.approx(0.8 * 0.25 + response - 0.6 * 0.4)
+    assert v[0, INSTRUMENT["CHN.aid"]] == pytest.approx(
+        0.8 * 0.25 + response + courting - 0.6 * 0.4)
     assert v[0, INSTRUMENT["CHN.sanctions_enforcement"]] == pytest.approx(
         -(0.8 * 0.25 + response))
 

@@ -194,6 +194,12 @@ class Prediction(BaseModel):
                     "mechanism module such as sim/model/mechanisms/buffer_state.py, ¶ pointers)",
     )
 
+    certain: str | None = Field(
+        default=None,
+        description="where the estimate is exactly 0 or 1 (every run agrees) under a lens: why "
+                    "the premises make it certain, naming each such lens",
+    )
+
     _paragraphs = field_validator("paragraphs")(_check_pointers)
 
     @field_validator("statement")
@@ -202,7 +208,7 @@ class Prediction(BaseModel):
         parse_statement(value)
         return value
 
-    @field_validator("finding")
+    @field_validator("finding", "certain")
     @classmethod
     def _finding(cls, value: str | None) -> str | None:
         if value is not None:

@@ -15,7 +15,8 @@ the starting environment and instruments the starting state is where each variab
   (chinese_aid + technology) − sanctions_destabilize · squeeze.
 - threat: target = base + ``threat.threat_target``; provocation: target = base.
 - dependence: target ∝ trade_base · exp(dependence_alignment · A) · capacity^supply_capacity ·
-  inflow and sanctions factors, rows normalised; D ← (1 − rate) · D + rate · target. A partner
+  inflow (aid; Russia's technology and its payment in kind for NK's munitions and troops) and
+  sanctions factors, rows normalised; D ← (1 − rate) · D + rate · target. A partner
   in crisis supplies less, so its clients' lifelines reroute.
 - reputation: a patron's record moves toward the support it is seen to deliver to clients
   under threat (:func:`update_reputation`); otherwise it stays.
@@ -124,7 +125,9 @@ def lifeline_factors_row(w, params, r, out):  # type: ignore[no-untyped-def]
     """Multiplicative drivers of run ``r``'s lifeline target, into ``out`` ``(5, 6)``.
 
     ``exp(dependence_alignment · A) · capacity^supply_capacity`` for partners (rest of world:
-    1), NK's aid and Russian transfers ``(1 + inflow_dependence · inflow)``, NK's rest of world
+    1), NK's aid and Russian transfers ``(1 + inflow_dependence · inflow)`` (from Russia its
+    technology and what it pays in kind for NK's munitions and troops: fuel, food, cash, 000
+    ¶6, ¶13-14, 003 ¶6), NK's rest of world
     squeezed by sanctions ``exp(-sanctions_squeeze · squeeze)``, China's Western trade cut by
     secondary sanctions.
     """
@@ -142,7 +145,8 @@ def lifeline_factors_row(w, params, r, out):  # type: ignore[no-untyped-def]
         out[i, ROW] = 1.0
     gamma = params.inflow_dependence
     out[PRK, CHN] *= 1.0 + gamma * w.flows[r, CHINESE_AID]
-    out[PRK, RUS] *= 1.0 + gamma * w.flows[r, TECHNOLOGY]
+    paid = w.flows[r, TECHNOLOGY] + w.flows[r, MUNITIONS] + w.flows[r, TROOPS]
+    out[PRK, RUS] *= 1.0 + gamma * paid
     out[PRK, ROW] *= np.exp(-params.sanctions_squeeze * sanctions_squeeze_of(w, params, r))
     cut = np.exp(-params.secondary_sanctions_decoupling * w.environment[r, SECONDARY_SANCTIONS])
     out[CHN, USA] *= cut

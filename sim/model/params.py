@@ -100,6 +100,13 @@ class Parameters(BaseModel):
         0.8, 0.0, 5.0, "weight of China's reaction when NK drifts toward Russia past China",
         "000 ¶21, ¶24",
     )
+    w_courting: float = _p(
+        1.0, 0.0, 5.0,
+        "weight of China's courting of NK as NK warms to the partners that could take China's "
+        "place (Russia, the US, South Korea)",
+        "002 ¶9 (NK a buffer against the West), ¶17 (keeping too much distance costs Beijing "
+        "its influence over its partners)",
+    )
     w_entrapment: float = _p(
         0.6, 0.0, 5.0, "weight of China's entrapment cost when NK provokes",
         "000 ¶11; 002 ¶9, ¶17",
@@ -277,8 +284,10 @@ class Parameters(BaseModel):
         "000 ¶20 (a Russian crisis cuts NK's support); 003 ¶3 (capacity absorbed by war)",
     )
     inflow_dependence: float = _p(
-        0.5, 0.0, 5.0, "gamma: lifeline target grows by (1 + gamma·inflow) with aid and fuel",
-        "000 ¶14; 003 ¶6",
+        0.5, 0.0, 5.0,
+        "gamma: lifeline target grows by (1 + gamma·inflow) with what a partner delivers (China's "
+        "aid; Russia's technology and its payment in kind for NK's munitions and troops)",
+        "000 ¶6, ¶13-14 (shells for currency, food, technology); 003 ¶6 (fuel, food)",
     )
     sanctions_squeeze: float = _p(
         1.5, 0.0, 5.0, "how hard sanctions enforcement squeezes NK's rest-of-world lifeline",

@@ -10,29 +10,36 @@ stability_PRK``; ``provocation`` is NK's):
   (000 ¶21, ¶23: sit still, hold the economic levers). Core interests touched (Taiwan tension
   or a genuine nuclear crisis above ``core_interest_threshold``): China instead steps up its
   support to keep NK from drifting (000 ¶24). ``g[CHN, PRK] += response``;
+- courting: ``w_courting · contested · A[CHN, PRK]``, ``contested`` = the mean of ``((1 + A[PRK,
+  k]) / 2)²`` over the partners that could take China's place (Russia, the US, South Korea): the
+  warmer NK grows toward any of them, the more Beijing invests to keep its influence (002 ¶17:
+  too much distance costs influence over its partners; 002 ¶9: NK is China's buffer against
+  the West, so an NK opening to Washington or Seoul draws Beijing closer, not indifference);
 - entrapment: ``-w_entrapment · provocation · A[CHN, PRK]``: closeness to a provoking NK drags
   China into its confrontations (002 ¶9, ¶17);
-- instrument values: China's aid ``w_buffer · instability + response - w_entrapment ·
-  provocation``; China's sanctions enforcement on NK ``-(w_buffer · instability + response)``
-  (squeezing NK costs the buffer; squeezing a drifting NK in calm times is the punishment).
+- instrument values: China's aid ``w_buffer · instability + response + w_courting · contested
+  - w_entrapment · provocation``; China's sanctions enforcement on NK ``-(w_buffer ·
+  instability + response)`` (squeezing NK costs the buffer; squeezing a drifting NK in calm
+  times is the punishment).
 
-Parameters: ``w_buffer``, ``w_drift``, ``w_entrapment``, ``core_interest_threshold``.
+Parameters: ``w_buffer``, ``w_drift``, ``w_courting``, ``w_entrapment``,
+``core_interest_threshold``.
 Sources: 000 ¶11 (buffer zone; not an absolute patron; avoid the confrontation's vortex), ¶21
 (too pro-Russian an NK draws a reaction: diplomacy or quietly reduced economic support), ¶23
 (sit still, control from afar), ¶24 (more support only if Taiwan or a nuclear crisis touches
 core interests); 002 ¶9 (instability on the border; not drawn into NK's confrontations), ¶11
-(buffer state), ¶17 (excessive support draws backlash).
+(buffer state), ¶17 (excessive support draws backlash; too much distance costs influence).
 """
 
 from __future__ import annotations
 
-from sim.model.actors import CHN, PRK
+from sim.model.actors import CHN, PRK, ROK, RUS, USA
 from sim.model.jit import rule
 from sim.model.state import AID_LEVEL, ENFORCEMENT_LEVEL
 
 NAME = "buffer_state"
 ARTICLES = "000 ¶11, ¶21, ¶23-24; 002 ¶9, ¶11, ¶17"
-WEIGHTS = ("w_buffer", "w_drift", "w_entrapment")  # all 0: switched off
+WEIGHTS = ("w_buffer", "w_drift", "w_courting", "w_entrapment")  # all 0: switched off
 
 
 @rule
@@ -45,12 +52,27 @@ def drift_response(q, params, r):  # type: ignore[no-untyped-def]
 
 
 @rule
+def contested(w, r):  # type: ignore[no-untyped-def]
+    """How warm NK is toward the partners that could take China's place, in [0, 1].
+
+    The mean of ``((1 + A[PRK, k]) / 2)²`` over Russia, the US and South Korea: convex, so the
+    concern grows the closer NK comes to a rival, and a hostility that deepens (a war with the
+    US) relieves China of almost none of it.
+    """
+    rus = (1.0 + w.alignment[r, PRK, RUS]) / 2.0
+    usa = (1.0 + w.alignment[r, PRK, USA]) / 2.0
+    rok = (1.0 + w.alignment[r, PRK, ROK]) / 2.0
+    return (rus * rus + usa * usa + rok * rok) / 3.0
+
+
+@rule
 def pull_row(w, q, params, r, i, g):  # type: ignore[no-untyped-def]
     """Add China's buffer-state pull of run ``r`` to ``g`` (length 5)."""
     if i == CHN:
         instability = 1.0 - w.stability[r, PRK]
         g[PRK] += (params.w_buffer * (w.threat[r, CHN] + instability)
                    + drift_response(q, params, r)
+                   + params.w_courting * contested(w, r)
                    - params.w_entrapment * w.provocation[r])
 
 
@@ -61,5 +83,6 @@ def value_row(w, q, params, r, i, v):  # type: ignore[no-untyped-def]
         instability = 1.0 - w.stability[r, PRK]
         response = drift_response(q, params, r)
         v[AID_LEVEL] += (params.w_buffer * instability + response
+                         + params.w_courting * contested(w, r)
                          - params.w_entrapment * w.provocation[r])
         v[ENFORCEMENT_LEVEL] += -(params.w_buffer * instability + response)

@@ -3,10 +3,14 @@
 Utility term: ``U_i -= ½ · w_reliability · fear_i²`` with ``fear_i = (need_i - Σ_j protection[i,
 j])⁺`` (``sim.model.quantities``): protection i needs beyond its own nuclear deterrent, less what
 its patrons are expected to deliver, ``protection[i, j] = A[i, j]⁺ · ability_j · reputation_j ·
-(1 + alliance_protection_bonus · [C[i, j] = 2])``. The pull is the marginal value of
-protection: ``g[i, j] += w_reliability · fear_i · ability_j · reputation_j · (1 + bonus ·
-[C = 2])`` where ``A[i, j] > 0``: a frightened client leans toward able, reliable patrons, and
-not toward its adversaries (closeness to a hostile power protects nothing).
+(1 + alliance_protection_bonus · [C[i, j] = 2])``. Fear shifts a client's reliance among its
+patrons (those with ``A[i, j] > 0``): with ``m_j = ability_j · reputation_j · (1 + bonus · [C =
+2])`` the marginal protection of closeness to j, the pull is that protection less what
+relying on j instead of the best patron forgoes: ``g[i, j] += w_reliability · fear_i · (m_j -
+(max_k m_k - m_j))``. A frightened client leans on its best protector, and a patron that
+protects less than half as well becomes a liability (003 ¶13): a frightened NK turns from an
+overstretched Russia that failed Assad toward China. Adversaries are not patrons (closeness
+to a hostile power protects nothing).
 
 A patron at war (strain) or in crisis (stability) protects less; one that failed a client
 (Assad's fall, a client under threat left without support) loses reputation with every client
@@ -22,7 +26,8 @@ Parameters: ``w_reliability``, ``alliance_protection_bonus``, ``reach_exponent``
 Sources: 003 ¶2 (Assad's fall: Moscow could not deliver), ¶3 (Russia stretched thin), ¶4 (no
 rescue in a Korean conflict; commitments on paper), ¶9 (transactional alliances are fragile;
 NK's deterrent does not save it), ¶11 (reaffirmed US alliances isolate NK; exploit its fear of
-abandonment), ¶12 (Assad misjudged the depth of Russian support); 000 ¶19 (Moscow reluctant to
+abandonment), ¶12 (Assad misjudged the depth of Russian support), ¶13 (reliance on an unreliable
+Russia becomes a liability); 000 ¶19 (Moscow reluctant to
 defend Pyongyang), ¶20 (a one-way gamble).
 """
 
@@ -33,17 +38,33 @@ from sim.model.jit import rule
 from sim.model.state import HEDGE, REASSURANCE, US_RELIABILITY
 
 NAME = "patron_reliability"
-ARTICLES = "003 ¶2-4, ¶9, ¶11-12; 000 ¶19-20"
+ARTICLES = "003 ¶2-4, ¶9, ¶11-13; 000 ¶19-20"
 WEIGHTS = ("w_reliability",)  # all 0: switched off
 
 
 @rule
+def protection_marginal(w, q, r, i, j):  # type: ignore[no-untyped-def]
+    """What a unit of closeness to patron ``j`` adds to ``i``'s expected protection."""
+    return q.ability[r, j] * w.reputation[r, j] * q.bonus[r, i, j]
+
+
+@rule
 def pull_row(w, q, params, r, i, g):  # type: ignore[no-untyped-def]
-    """Add actor ``i``'s patron-reliability pulls of run ``r`` to ``g`` (length 5)."""
+    """Add actor ``i``'s patron-reliability pulls of run ``r`` to ``g`` (length 5).
+
+    The value of closeness to patron ``j`` under fear is the protection it adds less the
+    protection forgone by relying on it instead of the best of ``i``'s patrons: ``2·m_j -
+    max_k m_k``. The best patron draws its full marginal; a patron that protects less than
+    half as well as the best becomes a liability.
+    """
+    best = 0.0
     for j in range(N_ACTORS):
         if j != i and w.alignment[r, i, j] > 0.0:
-            marginal = q.ability[r, j] * w.reputation[r, j] * q.bonus[r, i, j]
-            g[j] += params.w_reliability * q.fear[r, i] * marginal
+            best = max(best, protection_marginal(w, q, r, i, j))
+    for j in range(N_ACTORS):
+        if j != i and w.alignment[r, i, j] > 0.0:
+            worth = 2.0 * protection_marginal(w, q, r, i, j) - best
+            g[j] += params.w_reliability * q.fear[r, i] * worth
 
 
 @rule
