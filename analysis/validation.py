@@ -8,7 +8,7 @@ as the README, so the README's figures come from a command, not from typing.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from sim.validation.ablation import FULL, Row
 from sim.validation.backcast import BAND, FINDINGS, CheckResult, FitRow
@@ -140,4 +140,26 @@ def drift_markdown(rows: Sequence[Drift], runs: int, seed: int) -> str:
         cells = " | ".join(f"{cell[lens, s].start:+.2f} → {cell[lens, s].three_years:+.2f} → "
                            f"{cell[lens, s].horizon:+.2f}" for s in series)
         lines.append(f"| `{lens}` | {cells} |")
+    return "\n".join(lines) + "\n"
+
+
+def lens_checks_markdown(results: Mapping[str, Sequence[CheckResult]], runs: int,
+                         seed: int) -> str:
+    """The backcast under every lens: a row per check, a column per lens (estimate, ✗ fails)."""
+    lenses = list(results)
+    checks = [r.check for r in results[lenses[0]]] if lenses else []
+    lines = [
+        f"`geosim backcast --every-lens --runs {runs} --seed {seed}`: each check's estimate "
+        "under each lens (✗: it does not hold), the same runs for every lens.",
+        "",
+        "| fact | " + " | ".join(f"`{lens}`" for lens in lenses) + " |",
+        "|---|" + "---:|" * len(lenses),
+    ]
+    for k, check in enumerate(checks):
+        cells = " | ".join(f"{results[lens][k].estimate:.3f}"
+                           + ("" if results[lens][k].holds else " ✗") for lens in lenses)
+        lines.append(f"| {check.name} | {cells} |")
+    held = {lens: sum(r.holds for r in results[lens]) for lens in lenses}
+    lines.append("| holds | " + " | ".join(f"{held[lens]} of {len(checks)}" for lens in lenses)
+                 + " |")
     return "\n".join(lines) + "\n"

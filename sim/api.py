@@ -689,6 +689,16 @@ def backcast(*, runs: int = 4000, seed: int = 7, fit: bool = False,
     return text + checks_markdown(bc.check(result, compiled), runs, seed, frozen)
 
 
+def backcast_lenses(*, runs: int = 1000, seed: int = 7,
+                    lenses: Sequence[str] | None = None) -> str:
+    """The 2022-2025 backcast under every lens (or those named), as a Markdown table."""
+    from analysis.validation import lens_checks_markdown
+    from sim.validation import backcast as bc
+
+    names = list(lenses) if lenses else sorted(bundled_lenses())
+    return lens_checks_markdown(bc.check_lenses(names, runs, seed), runs, seed)
+
+
 def drift(*, runs: int = 1000, seed: int = 2025, lenses: Sequence[str] | None = None) -> str:
     """Each lens's baseline drift (where the world heads from 2025 unshocked), as Markdown."""
     from analysis.validation import drift_markdown

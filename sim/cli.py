@@ -408,7 +408,11 @@ def backcast(
              "about a minute).")] = False,
     readme: Annotated[Path | None, typer.Option(
         help="Write the checks into this file between its '<!-- backcast:start -->' and "
-             "'<!-- backcast:end -->' lines (e.g. README.md).")] = None,
+             "'<!-- backcast:end -->' lines (e.g. README.md; with --every-lens, the "
+             "'backcast-lenses' markers).")] = None,
+    every_lens: Annotated[bool, typer.Option(
+        help="Check the backcast under every bundled lens instead: a row per check, a column "
+             "per lens.")] = False,
     quiet: Annotated[bool, typer.Option(help="No progress bar.")] = False,
 ) -> None:
     """Check the 2022-2025 backcast out of sample (and, with --fit, redo its fit).
@@ -419,6 +423,12 @@ def backcast(
 
     Example: geosim backcast --runs 4000 --fit
     """
+    if every_lens:
+        text = _readme_text(readme, "backcast-lenses")
+        table = api.backcast_lenses(runs=runs, seed=seed)
+        typer.echo(table)
+        _write_block(readme, text, "backcast-lenses", table)
+        return
     text = _readme_text(readme, "backcast")
     tables = api.backcast(runs=runs, seed=seed, fit=fit, progress=_progress(quiet))
     typer.echo(tables)

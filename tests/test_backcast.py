@@ -107,3 +107,18 @@ def test_the_readme_shows_these_checks(plan, results):
     still = bc.frozen(plan)
     frozen = bc.check(simulate(still, RUNS, seed=bc.CHECK_SEED, record="key"), still)
     assert read_block(readme, "backcast") == checks_markdown(results, RUNS, bc.CHECK_SEED, frozen)
+
+
+def test_the_readme_shows_the_backcast_under_every_lens():
+    """Each author's premises checked on 2022-2025 (issue 19, part 7: every lens backcast, not
+    only the neutral one); the README's table is `geosim backcast --every-lens`'s output."""
+    from pathlib import Path
+
+    from analysis.validation import lens_checks_markdown, read_block
+    from sim.files.lens import bundled_lenses
+
+    runs = 1000
+    results = bc.check_lenses(sorted(bundled_lenses()), runs, bc.CHECK_SEED)
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    assert read_block(readme, "backcast-lenses") == lens_checks_markdown(results, runs,
+                                                                         bc.CHECK_SEED)
