@@ -26,7 +26,7 @@ from sim.files.initial import (
     reference_environment,
     reference_overrides,
 )
-from sim.files.lens import Lens, get_lens, lens_parameters, lens_priors
+from sim.files.lens import Lens, get_lens, lens_levels, lens_parameters, lens_priors
 from sim.files.scenario import (
     EnvPath,
     Scenario,
@@ -73,6 +73,9 @@ class Plan:
     #: 2025 start) and its environment, shape (M,) (empty: the plan's own start and environment)
     reference: dict[str, Any] = field(default_factory=dict)
     reference_env: NDArray[np.float64] = field(default_factory=lambda: np.zeros(0))
+    #: the lens's level premises ``(i, j, value)``: the fundamentals of dyad (i, j) are
+    #: estimated so that it rests at ``value``, not at its reference level
+    levels: tuple[tuple[int, int, float], ...] = ()
 
     @property
     def events(self) -> EventTables:
@@ -205,6 +208,7 @@ def compile_plan(scenario: Scenario, lens: Lens | None = None, source_file: str 
         priors=tuple(p for p in lens_priors(lens) if p[0] not in scenario.parameters),
         reference=reference,
         reference_env=np.array([reference_env[name] for name in ENVIRONMENT]),
+        levels=lens_levels(lens),
     )
 
 
@@ -294,6 +298,10 @@ def explain_rows(path: str | Path, lens_name: str | Path = "neutral"
         else:
             note = source
         rows.append((f"parameter.{name}", str(value), note))
+    for key, premise in lens.levels.items():
+        rows.append((f"level.{key}", f"{premise.value:g}",
+                     f"lens {lens.name}: the tie heads here without shocks: "
+                     f"{' '.join(premise.reason.split())} ({', '.join(premise.paragraphs)})"))
     for name, spec in catalogue().items():
         rows.append((f"event.{name}", spec.description, spec.source))
     return rows

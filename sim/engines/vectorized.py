@@ -50,7 +50,9 @@ def start_world(plan: Plan, n_runs: int, params: RunParameters | None = None) ->
     makes it a resting point (:func:`sim.model.calibration.calibrate`), and laid on the plan's
     own start: the 2025 start is then in motion where the mechanisms push it (DESIGN.md, "The
     start: mid-course, not at rest"). A plan with no reference (built by hand) rests at its own
-    start. Every run starts from the same state; with one set of parameters for all runs the
+    start. A lens's level premises (``plan.levels``) replace their dyads' levels in the world the
+    fundamentals are estimated at, so those ties head for the premised level. Every run starts
+    from the same state; with one set of parameters for all runs the
     fundamentals are estimated once and copied, with each run's own parameters (the plan's
     priors drawn) each run's are its own.
     """
@@ -59,13 +61,26 @@ def start_world(plan: Plan, n_runs: int, params: RunParameters | None = None) ->
     world = initial_world(1, plan.base_env[0], plan.initial).take(rows)
     if plan.reference_env.size:
         reference = initial_world(1, plan.reference_env, plan.reference).take(rows)
+        at_premises(reference, plan.levels)
         calibrate(reference, table)
         for name in CALIBRATION_FIELDS:
             getattr(world, name)[:] = getattr(reference, name)
         world.flows[:] = flow_levels(world)
+    elif plan.levels:
+        resting = world.copy()
+        at_premises(resting, plan.levels)
+        calibrate(resting, table)
+        for name in CALIBRATION_FIELDS:
+            getattr(world, name)[:] = getattr(resting, name)
     else:
         calibrate(world, table)
     return world if len(rows) == n_runs else world.take(np.zeros(n_runs, dtype=np.intp))
+
+
+def at_premises(world: World, levels: tuple[tuple[int, int, float], ...]) -> None:
+    """Set each premised dyad of ``world`` to its premise level (before its calibration)."""
+    for i, j, value in levels:
+        world.alignment[:, i, j] = world.alignment[:, j, i] = value
 
 
 class Recorder:

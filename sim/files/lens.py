@@ -44,6 +44,7 @@ from sim.files.yamlfiles import (
     unknown_name,
     validate_document,
 )
+from sim.model.actors import ACTORS, parse_dyad
 from sim.model.params import MEASUREMENT_PARAMETERS, PARAMETER_NAMES, Parameters
 
 #: The source articles by three-digit prefix (the texts are not shipped; see seeds/SOURCES.md).
@@ -170,6 +171,55 @@ class Prior(BaseModel):
         return self
 
 
+class LevelPremise(BaseModel):
+    """Where the author says a tie is heading without shocks: the level it rests at.
+
+    The fundamentals of that relation are estimated so that it rests at ``value`` under the
+    reference environment (DESIGN.md, "The start: mid-course, not at rest"), instead of at its
+    pre-war level; the mechanisms then carry it there from 2025 unless a shock intervenes.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+    value: float = Field(ge=-1.0, le=1.0, description="the level the tie heads for, in [-1, 1]")
+    paragraphs: list[str] = Field(
+        min_length=1, description="the paragraphs that say where the tie is heading")
+    reason: str = Field(min_length=1, description="why the paragraphs imply this level")
+
+    _paragraphs = field_validator("paragraphs")(_check_pointers)
+
+
+def level_dyad(key: str) -> tuple[int, int]:
+    """The actor indices of a level premise's dyad key (``"CHN-RUS"``), smaller first."""
+    i, j = parse_dyad(key)
+    return (i, j) if i < j else (j, i)
+
+
+#: Outcome columns (by prefix) made of a dyad's alignment or its commitment, besides the
+#: dyad's own ``align_`` columns: a level premise on the dyad sets these too.
+DERIVED_FROM_DYAD: dict[str, tuple[str, ...]] = {
+    "nk_tilt": ("PRK-RUS", "CHN-PRK"),
+    "nk_comovement": ("PRK-RUS", "CHN-PRK"),
+    "nk_channel_open": ("PRK-USA", "PRK-ROK"),
+    "chn_rus_alliance": ("CHN-RUS",),
+    "rus_prk_": ("PRK-RUS",),
+}
+
+
+def reads_dyad(statement: Statement, key: str) -> bool:
+    """Whether a statement reads a quantity of the dyad.
+
+    Its alignment columns (either way round), or a column made of them
+    (:data:`DERIVED_FROM_DYAD`).
+    """
+    dyad = level_dyad(key)
+    i, j = dyad
+    own = (f"align_{ACTORS[i]}-{ACTORS[j]}_", f"align_{ACTORS[j]}-{ACTORS[i]}_")
+    derived = tuple(prefix for prefix, dyads in DERIVED_FROM_DYAD.items()
+                    if dyad in {level_dyad(d) for d in dyads})
+    return any(o.startswith(own + derived) for o in statement.outcomes)
+
+
 class Prediction(BaseModel):
     """A prediction of the author, as a checkable statement over outcomes in a scenario."""
 
@@ -279,7 +329,27 @@ class Lens(BaseModel):
         description="parameters the premises leave uncertain: each run draws its own value in "
                     "[low, high] (a parameter is either a weight or a prior, not both)",
     )
+    levels: dict[str, LevelPremise] = Field(
+        default_factory=dict,
+        description="level premises: for a dyad ('CHN-RUS'), the level the author says the tie "
+                    "is heading for without shocks; it may not be a quantity one of this lens's "
+                    "own predictions checks",
+    )
     predictions: list[Prediction] = Field(default_factory=list)
+
+    @field_validator("levels")
+    @classmethod
+    def _levels(cls, value: dict[str, LevelPremise]) -> dict[str, LevelPremise]:
+        seen: dict[tuple[int, int], str] = {}
+        for key in value:
+            try:
+                dyad = level_dyad(key)
+            except KeyError as err:
+                raise FieldError((key,), str(err.args[0])) from None
+            if dyad in seen:
+                raise FieldError((key,), f"{key!r} and {seen[dyad]!r} are the same dyad")
+            seen[dyad] = key
+        return value
 
     @field_validator("source_file")
     @classmethod
@@ -355,6 +425,15 @@ class Lens(BaseModel):
                     "reason_without_weight", f"a reason for {key!r}, which is not in weights",
                     ("weight_reasons", key), reason,
                 ))
+        for key in self.levels:
+            for prediction in self.predictions:
+                if reads_dyad(prediction.parsed(), key):
+                    problems.append(_problem(
+                        "premise_sets_the_checked_quantity",
+                        f"the level premise on {key} sets the quantity prediction "
+                        f"{prediction.id!r} checks ({prediction.statement}); a lens may not "
+                        "assume what it predicts: drop the premise or the prediction",
+                        ("levels", key), key))
         seen: set[str] = set()
         for index, prediction in enumerate(self.predictions):
             if prediction.id in seen:
@@ -493,6 +572,11 @@ __all__ = [
     "pointer_paragraphs",
     "seeds_dir",
 ]
+
+
+def lens_levels(lens: Lens) -> tuple[tuple[int, int, float], ...]:
+    """The lens's level premises as ``(i, j, value)`` with ``i < j``."""
+    return tuple((*level_dyad(key), premise.value) for key, premise in lens.levels.items())
 
 
 def lens_priors(lens: Lens) -> tuple[tuple[str, float, float], ...]:
