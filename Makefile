@@ -12,7 +12,7 @@ DEMO_RUNS ?= 2000
 
 venv: $(STAMP)
 
-$(STAMP): pyproject.toml setup.py
+$(STAMP): pyproject.toml
 	@set -e; \
 	if [ -n "$(PYTHON)" ]; then py="$(PYTHON)"; else py=$$(sh tools/find_python.sh); fi; \
 	echo "Building $(VENV) with $$py"; \

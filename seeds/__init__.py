@@ -1,2 +1,3 @@
-"""Data, not code: this folder installs as the package data sim.bundled.seeds (see setup.py and
-sim/bundled), so that an installed geosim finds it through importlib.resources."""
+"""Data, not code: this folder installs as the package data sim.bundled.seeds (see
+pyproject.toml, [tool.setuptools], and sim/bundled), so that an installed geosim finds it through
+importlib.resources."""

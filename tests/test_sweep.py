@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -425,13 +426,15 @@ def test_analyze_writes_indices_and_prim_boxes(tmp_path):
 
 @pytest.mark.install
 def test_a_wheel_installed_in_a_fresh_venv_runs_a_bundled_scenario_and_lens(tmp_path):
-    """pip install . (not editable): the scenarios and lenses travel as package data."""
+    """pip install . (not editable): the scenarios and lenses travel as package data, and the
+    build says nothing a newcomer would have to read (no setuptools warning, issue 22)."""
     repo = Path(__file__).resolve().parent.parent
     wheels = tmp_path / "wheels"
-    built = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet",
-                            "-w", str(wheels), str(repo)], capture_output=True, text=True,
-                           timeout=600)
+    built = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-w",
+                            str(wheels), str(repo)], capture_output=True, text=True, timeout=600)
     assert built.returncode == 0, built.stderr
+    warned = re.findall(r"\w+Warning: .*", built.stdout + built.stderr)
+    assert warned == [], warned
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=300)
     python = venv / "bin" / "python"

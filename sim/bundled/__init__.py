@@ -2,8 +2,9 @@
 
 The repository keeps them in its top-level ``scenarios/`` and ``seeds/`` folders (where users
 and editors look for them). The build maps those folders into the package as
-``sim.bundled.scenarios`` and ``sim.bundled.seeds`` (``package_dir`` in ``setup.py``; each
-folder holds an ``__init__.py`` so that it imports as a regular package), so a wheel carries
+``sim.bundled.scenarios`` and ``sim.bundled.seeds`` (``[tool.setuptools.package-dir]`` in
+``pyproject.toml``; each folder holds an ``__init__.py`` so that it imports as a regular
+package), so a wheel carries
 them as package data and an editable install maps them to the checkout: both are located here
 the same way, through the import system, never through ``__file__``.
 """
