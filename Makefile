@@ -5,7 +5,10 @@
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-DEMO_OUT ?= results/demo-$(shell date +%Y%m%d-%H%M%S)
+# one timestamp for the whole demo (a recursive ?= would call date again on every line)
+ifndef DEMO_OUT
+DEMO_OUT := results/demo-$(shell date +%Y%m%d-%H%M%S)
+endif
 DEMO_RUNS ?= 2000
 
 .PHONY: demo test bench lint clean venv
@@ -24,16 +27,15 @@ $(STAMP): pyproject.toml
 # Every bundled scenario, same seed and runs, each into its own folder under DEMO_OUT.
 demo: $(STAMP)
 	@set -e; for f in scenarios/*.yaml; do \
-		name=$$(basename $$f .yaml); \
+		name=$$(basename $$f .yaml); echo "  running $$name"; \
 		$(BIN)/geosim run $$f --runs $(DEMO_RUNS) --seed 2025 --out $(DEMO_OUT)/$$name --quiet; \
-		echo "  $$name -> $(DEMO_OUT)/$$name/summary.md"; \
 	done
+	@echo "  comparing the authors: every lens, every prediction"
 	@$(BIN)/geosim compare --runs 1000 --seed 2025 --out $(DEMO_OUT)/compare --quiet
-	@echo "  every lens, every prediction -> $(DEMO_OUT)/compare/summary.md"
+	@echo "  a sweep: scenarios x lenses x parameter samples, and its analysis"
 	@$(BIN)/geosim sweep scenarios/sweeps/example.yaml --out $(DEMO_OUT)/sweep --quiet
 	@$(BIN)/geosim analyze $(DEMO_OUT)/sweep --quiet
-	@echo "  sweep (scenarios x lenses x parameter samples) -> $(DEMO_OUT)/sweep/summary.md, analysis/summary.md"
-	@echo "Results in $(DEMO_OUT)/<scenario>/: runs.parquet, metadata.json, summary.md, figures/"
+	@page=$$($(BIN)/geosim index $(DEMO_OUT)) && echo "Open $$page"
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q -p no:cacheprovider

@@ -576,6 +576,22 @@ def read_sweep(folder: str | Path, columns: Sequence[str] | None = None) -> pd.D
                          columns=list(columns) if columns else None).to_pandas()
 
 
+def index(results_dir: str | Path) -> Path:
+    """Write ``RESULTS_DIR/index.html`` and return its path.
+
+    One page with every scenario run in the folder (its headline outcomes and fan chart), the
+    comparison of the authors and the sweep, each linking to its folder.
+    """
+    from analysis.index import scenario_folders, write_index
+
+    folder = Path(results_dir)
+    if not folder.is_dir() or not (scenario_folders(folder) or (folder / "compare").is_dir()):
+        raise InputError(str(folder), None, "RESULTS_DIR",
+                         "no results to index here (a folder whose subfolders hold 'geosim "
+                         "run' results: runs.parquet and metadata.json, or a compare/ folder)")
+    return write_index(folder)
+
+
 def analyze(sweep_dir: str | Path, *, figures: bool = True) -> Path:
     """Sensitivity indices (SALib) and scenario discovery (PRIM) on a finished sweep.
 

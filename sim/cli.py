@@ -400,6 +400,20 @@ def analyze(
 
 
 @app.command()
+def index(
+    results_dir: Annotated[Path, typer.Argument(help="A folder of results, e.g. make demo's.")],
+) -> None:
+    """Write one page to open: RESULTS_DIR/index.html.
+
+    Every scenario run in the folder with its headline outcomes and fan chart, the comparison of
+    the authors and the sweep, each linking to its folder. Prints the page's path.
+
+    Example: geosim index results/demo-20261207-120000
+    """
+    typer.echo(api.index(results_dir))
+
+
+@app.command()
 def backcast(
     runs: Annotated[int, typer.Option(min=100, help="Runs of the whole backcast.")] = 4000,
     seed: Annotated[int, typer.Option(min=0, help="Seed (not the fit's).")] = 7,
