@@ -1,10 +1,10 @@
 """One page to open: ``index.html`` of a results folder such as ``make demo`` writes.
 
 Each scenario run in the folder (a subfolder with ``runs.parquet`` and ``metadata.json``) gets
-a card: its headline outcomes (estimates with their 95% intervals, computed from its runs as
+a card, first: its headline outcomes (estimates with their 95% intervals, computed from its runs as
 its ``summary.md`` computes them), its fan chart, and links to its summary and its folder. A
-comparison of the authors (``compare/``) and a sweep (``sweep/``) get a section each with their
-first figure. Links and images are relative, so the folder can be moved or copied whole.
+comparison of the authors (``compare/``) and a sweep (``sweep/``) get a section each below, with
+their first figure. Links and images are relative, so the folder can be moved or copied whole.
 """
 
 from __future__ import annotations
@@ -42,6 +42,8 @@ table { border-collapse: collapse; font-size: 0.95em; margin: 0.4em 0; }
 td { border-bottom: 1px solid #eee; padding: 0.2em 0.5em 0.2em 0; vertical-align: top; }
 td.value { text-align: right; white-space: nowrap; }
 img { max-width: 100%; border: 1px solid #eee; }
+section { margin-top: 1.5em; }
+section img { max-width: 60em; }
 .meta { color: #555; font-size: 0.92em; }
 """
 
@@ -108,7 +110,7 @@ def index_html(folder: Path) -> str:
             "<p class=meta>Each scenario's headline outcomes (estimate [95% interval]; a "
             "probability for yes/no outcomes, a mean otherwise) and its fan chart. Every title "
             "links to its folder.</p>"
-            f"{sections}<div class=cards>{cards}</div>"
+            f"<div class=cards>{cards}</div>{sections}"
             "</body></html>\n")
 
 
