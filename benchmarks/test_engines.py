@@ -277,3 +277,26 @@ def test_run_chunks_on_threads_against_processes(benchmark):
     benchmark.extra_info.update({f"{k} runs_per_second": v for k, v in medians.items()})
     benchmark.extra_info["threads_over_processes"] = medians["2 threads"] / medians["2 processes"]
     benchmark.extra_info["threads_over_one"] = medians["2 threads"] / medians["one process"]
+
+
+def test_first_command_from_an_empty_cache(benchmark, tmp_path):
+    """`geosim run baseline --runs 1000` from an empty rule cache to its results, and the same
+    command again with the cache it wrote, side by side (issue 22: at most 18 s was the aim for
+    the cold one on a 2-core machine)."""
+    import os
+    import shutil
+
+    geosim = shutil.which("geosim", path=os.path.dirname(sys.executable))
+    assert geosim is not None
+    env = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path / "numba")}
+    report: dict[str, float] = {}
+
+    def command(label: str) -> None:
+        start = time.perf_counter()
+        subprocess.run([geosim, "run", "baseline", "--runs", "1000", "--quiet", "--out",
+                        str(tmp_path / label)], env=env, check=True, capture_output=True)
+        report[f"{label}_seconds"] = time.perf_counter() - start
+
+    benchmark.pedantic(lambda: (command("cold"), command("warm")), rounds=1, warmup_rounds=0)
+    report["cold_over_warm"] = report["cold_seconds"] / report["warm_seconds"]
+    benchmark.extra_info.update(report)

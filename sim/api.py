@@ -28,14 +28,8 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-import pandas as pd
-
-from sim.compare.attribution import Attribution
-from sim.compare.evidence import Weights
-from sim.compare.run import Comparison
-from sim.compare.why import Why
 from sim.engines.result import Record, SimulationResult
 from sim.files.errors import InputError
 from sim.files.lens import Lens, get_lens
@@ -43,8 +37,16 @@ from sim.files.scenario import Scenario, scenario_path
 from sim.files.scenario import load_scenario as _load_scenario_file
 from sim.files.yamlfiles import suggestion
 from sim.plan import Plan, load_plan
-from sim.seminar.session import Session
-from sim.sweep.run import SweepRun
+
+if TYPE_CHECKING:  # imported where used: the command line starts without Mesa and pandas
+    import pandas as pd
+
+    from sim.compare.attribution import Attribution
+    from sim.compare.evidence import Weights
+    from sim.compare.run import Comparison
+    from sim.compare.why import Why
+    from sim.seminar.session import Session
+    from sim.sweep.run import SweepRun
 
 __all__ = [
     "InputError", "Progress", "ProgressFactory", "ComparisonResult", "EvidenceResult",
@@ -52,6 +54,7 @@ __all__ = [
     "compare", "seminar",
     "evidence", "attribute", "sweep", "read_sweep", "analyze", "explain", "backcast",
     "ablation", "validate", "schemas", "schema_text", "bundled_scenarios", "bundled_lenses",
+    "drift", "backcast_lenses", "index",
 ]
 
 #: Key series of at most this many runs are recorded for a run's fan chart (its bands need no
@@ -73,6 +76,26 @@ ProgressFactory = Callable[[int, str], Progress]
 
 def _phase(progress: ProgressFactory | None, total: int, what: str) -> Progress | None:
     return None if progress is None else progress(total, what)
+
+
+#: The phase a first run after an install (or a change to a rule) opens before its own.
+COMPILING = "compiling the model's rules, once after an install or a change to a rule"
+
+
+def _compile_first(compiled: Plan | None, progress: ProgressFactory | None) -> None:
+    """Compile the rules in a phase of their own if the disk cache lacks them.
+
+    Only with a progress display: it names the phase at once, and the simulation's throughput
+    and ETA then count the simulation only (a phase of no runs; one run of the plan compiles).
+    """
+    from sim.engines.kernel import rules_compiled
+    from sim.engines.vectorized import simulate
+
+    if progress is None or rules_compiled():
+        return
+    phase = progress(0, COMPILING)
+    simulate(compiled or load_plan("baseline"), 1, 0)
+    phase(0)
 
 
 # --- the inputs -------------------------------------------------------------------------------
@@ -150,6 +173,7 @@ def run(scenario: str | Path, lens: str | Path = "neutral", *, runs: int = 1000,
                          f"unknown engine {engine!r}; use 'vectorized' or 'mesa'")
     compiled = load_plan(scenario, lens)
     folder = _out_folder(out)
+    _compile_first(compiled, progress)
     tick = _phase(progress, runs, f"{compiled.name} under {compiled.lens}")
     record: Record = "key" if (figures and folder is not None) or trajectories else "none"
     started = time.perf_counter()
@@ -317,6 +341,7 @@ def compare(scenarios: Sequence[str] | None = None, lenses: Sequence[str | Path]
     selection = select([str(x) for x in lenses] if lenses is not None else None,
                        list(scenarios) if scenarios is not None else None)
     folder = _out_folder(out)
+    _compile_first(None, progress)
     with make_executor("local", workers) as executor:
         comparison = run_selection(
             selection, runs, seed,
@@ -330,6 +355,8 @@ def compare(scenarios: Sequence[str] | None = None, lenses: Sequence[str | Path]
         from analysis.compare import write_comparison
 
         write_comparison(folder, comparison, figures=figures, why=why)
+    import pandas as pd
+
     table = pd.DataFrame(prediction_rows(comparison))
     return ComparisonResult(table, comparison, why, folder)
 
@@ -506,7 +533,7 @@ def seminar(scenario: str | Path, lens: str | Path = "neutral", *, play: Sequenc
         run: the run index (the same run as :func:`run`'s run of that index).
         log: a new file to write the session's log to (none by default).
     """
-    from sim.seminar.session import parse_play
+    from sim.seminar.session import Session, parse_play
 
     compiled = load_plan(scenario, lens)
     if log is not None and Path(log).exists() and Path(log).stat().st_size > 0:
@@ -557,6 +584,7 @@ def sweep(spec: str | Path, out: str | Path, *, runs: int | None = None,
             started_with = None
         if started_with and started_with != planned.chunk_size:
             planned = load_sweep(spec, runs, started_with)
+    _compile_first(None, progress)  # in this process: the workers then load the cache
     tick = _phase(progress, planned.total_runs, "sweep")
     with make_executor(executor, workers, scheduler) as pool:
         done = run_sweep(planned, folder, pool, resume=resume, force=force, progress=tick,
@@ -698,6 +726,7 @@ def backcast(*, runs: int = 4000, seed: int = 7, fit: bool = False,
 
     compiled = load_plan(bc.BACKCAST)
     text = fit_markdown(bc.fit(compiled)) + "\n\n" if fit else ""
+    _compile_first(compiled, progress)
     result = simulate(compiled, runs, seed, progress=_phase(progress, runs, "backcast"),
                       record="key")
     still = bc.frozen(compiled)

@@ -54,6 +54,10 @@ class _Progress:
         self.what = f"{what}: " if what else ""
         self.earlier = 0  # runs done before this process started (a resumed sweep)
         self.active = not quiet and sys.stderr.isatty()
+        self.runs = total > 0  # a phase of no runs (compiling) is one line, said at once
+        if self.active and not self.runs:
+            sys.stderr.write(f"{what} ...")
+            sys.stderr.flush()
 
     def already_done(self, n: int) -> None:
         """Count ``n`` runs done earlier, outside the rate and the ETA."""
@@ -63,6 +67,10 @@ class _Progress:
     def __call__(self, n: int) -> None:
         self.done += n
         if not self.active:
+            return
+        if not self.runs:  # the phase of no runs is over
+            sys.stderr.write(f" done in {time.perf_counter() - self.start:.0f} s\n")
+            sys.stderr.flush()
             return
         elapsed = time.perf_counter() - self.start
         now = self.done - self.earlier

@@ -488,3 +488,63 @@ def test_the_progress_bar_shows_runs_rate_and_eta_on_a_terminal_only(monkeypatch
     bar.already_done(900)
     assert bar.done == 900 and bar.earlier == 900
     assert " 0 runs/s" in sys.stderr.getvalue()
+
+
+def test_a_first_run_names_the_compilation_at_once_and_times_only_the_simulation(monkeypatch):
+    """Issue 22, part 2: with the compiled rules missing from the disk cache, `geosim run`
+    opens a phase of no runs that says what is happening before anything is compiled, closes
+    it, and only then opens the simulation's progress bar (whose rate and ETA so count the
+    simulation only). The cache is held missing by the test (rules_compiled says False)."""
+    import io
+
+    from sim import api, cli
+    from sim.engines import kernel, vectorized
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    screen = Terminal()
+    monkeypatch.setattr(sys, "stderr", screen)
+    monkeypatch.setattr(kernel, "rules_compiled", lambda: False)
+    seen: list[tuple[str, str]] = []
+    simulate = vectorized.simulate
+
+    def watched(*args, **kwargs):
+        seen.append(("simulate", screen.getvalue()))
+        return simulate(*args, **kwargs)
+
+    monkeypatch.setattr(vectorized, "simulate", watched)
+    opened: list[str] = []
+
+    def factory(total, what):
+        opened.append(what)
+        return cli._Progress(total, quiet=False, what=what)
+
+    api.run("baseline", runs=50, seed=1, workers=1, progress=factory)
+    assert opened[0] == api.COMPILING and opened[1].startswith("baseline")
+    # the compile phase was on the screen before the rules were compiled (the warm-up run)
+    assert seen and seen[0][1] == f"{api.COMPILING} ..."
+    text = screen.getvalue()
+    assert text.index(" done in ") < text.index("baseline under neutral")
+
+
+def test_a_warm_cache_opens_no_compile_phase(monkeypatch):
+    from sim import api
+    from sim.engines import kernel
+
+    monkeypatch.setattr(kernel, "rules_compiled", lambda: True)
+    opened: list[str] = []
+    api.run("baseline", runs=20, seed=1, workers=1,
+            progress=lambda total, what: opened.append(what) or (lambda n: None))
+    assert opened == ["baseline under neutral"]
+
+
+def test_the_rule_cache_check_finds_this_checkouts_compiled_loop():
+    """After any simulation in this process the engine's loop is in the cache folder the check
+    reads (numba's layout: the source folder's name and a SHA-1 of its path)."""
+    from sim import api
+    from sim.engines.kernel import rules_compiled
+
+    api.run("baseline", runs=5, seed=1, workers=1)
+    assert rules_compiled()

@@ -12,6 +12,8 @@ and nothing is allocated per quarter. It is the single-process fast path of
 
 from __future__ import annotations
 
+import hashlib
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -21,7 +23,7 @@ from sim.engines.result import KEY_SERIES
 from sim.model.actors import CHN, N_ACTORS, PRK, ROK, RUS, USA
 from sim.model.decisions import decide_row
 from sim.model.events import EventTables
-from sim.model.jit import rule
+from sim.model.jit import cache_directory, rule
 from sim.model.outcomes import record_row
 from sim.model.params import RunParameters, parameter_rows, run_parameters
 from sim.model.quantities import empty_quantities
@@ -104,3 +106,16 @@ def work_buffers(n_events: int, n_instruments: int) -> tuple[NDArray[Any], ...]:
             np.empty(n_instruments), np.zeros((N_ACTORS, N_ACTORS), dtype=np.int8),
             np.empty(n_instruments), np.empty(N_ACTORS),
             np.empty((N_ACTORS, N_ACTORS + 1)))
+
+
+def rules_compiled() -> bool:
+    """Whether this loop's machine code is in the disk cache for these rules and this checkout.
+
+    If not, the next simulation compiles it (about half a minute on two cores). numba names a
+    cache folder after the source folder's name and a SHA-1 of its path (its
+    ``_UserProvidedCacheLocator``); should that change, this says False and a caller announces
+    a compilation that turns out to be a load.
+    """
+    source = Path(__file__).resolve().parent
+    folder = cache_directory() / f"{source.name}_{hashlib.sha1(str(source).encode()).hexdigest()}"
+    return any(folder.glob(f"{Path(__file__).stem}._run_chunk-*.nbi"))
