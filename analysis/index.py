@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 import json
 from pathlib import Path
+from urllib.parse import quote
 
 import numpy as np
 import pyarrow.parquet as pq
@@ -65,6 +66,11 @@ def scenario_folders(folder: Path) -> list[Path]:
     return sorted(runs, key=lambda p: (p.name != "baseline", p.name))
 
 
+def _href(*parts: str) -> str:
+    """A relative link to ``parts`` joined, quoted for a URL and escaped for an attribute."""
+    return html.escape(quote("/".join(parts)), quote=True)
+
+
 def _card(folder: Path, root: Path) -> str:
     meta = json.loads((folder / "metadata.json").read_text(encoding="utf-8"))
     available = set(pq.read_schema(folder / "runs.parquet").names)
@@ -75,15 +81,15 @@ def _card(folder: Path, root: Path) -> str:
         f"<td class=value>{estimate_text(table.column(c).to_numpy())}</td></tr>"
         for c in shown)
     link = folder.relative_to(root).as_posix()
-    chart = (f'<a href="{link}/{FAN_CHART}"><img src="{link}/{FAN_CHART}" '
-             f'alt="fan chart of {html.escape(folder.name)}"></a>'
-             if (folder / FAN_CHART).is_file() else "")
-    return (f'<div class=card><h2><a href="{link}/">{html.escape(folder.name)}</a></h2>'
-            f'<div class=meta>lens {html.escape(str(meta.get("lens")))}, '
-            f'{int(meta.get("runs", 0)):,} runs, seed {meta.get("seed")}, '
-            f'{meta.get("start")} + {meta.get("horizon")} quarters · '
-            f'<a href="{link}/summary.md">summary.md</a> · <a href="{link}/">folder</a></div>'
-            f"<table>{rows}</table>{chart}</div>")
+    name = html.escape(folder.name)
+    chart = (f'<a href="{_href(link, FAN_CHART)}"><img src="{_href(link, FAN_CHART)}" '
+             f'alt="fan chart of {name}"></a>' if (folder / FAN_CHART).is_file() else "")
+    about = html.escape(f"lens {meta.get('lens')}, {int(meta.get('runs', 0)):,} runs, seed "
+                        f"{meta.get('seed')}, {meta.get('start')} + {meta.get('horizon')} "
+                        "quarters")
+    return (f'<div class=card><h2><a href="{_href(link)}/">{name}</a></h2>'
+            f'<div class=meta>{about} · <a href="{_href(link, "summary.md")}">summary.md</a> · '
+            f'<a href="{_href(link)}/">folder</a></div><table>{rows}</table>{chart}</div>')
 
 
 def _section(root: Path, name: str, title: str, figures: tuple[str, ...]) -> str:
@@ -100,7 +106,7 @@ def _section(root: Path, name: str, title: str, figures: tuple[str, ...]) -> str
 
 def index_html(folder: Path) -> str:
     """The index page of a results folder, as HTML text."""
-    folder = Path(folder)
+    folder = Path(folder).resolve()
     cards = "".join(_card(p, folder) for p in scenario_folders(folder))
     sections = "".join(_section(folder, *s) for s in SECTIONS)
     return ("<!doctype html><html lang=en><head><meta charset=utf-8>"

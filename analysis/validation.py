@@ -131,7 +131,7 @@ def drift_markdown(rows: Sequence[Drift], runs: int, seed: int) -> str:
     lines = [
         f"`geosim drift --runs {runs} --seed {seed}`: the mean of each key series in the "
         "baseline (its hazards included, no shock forced) at the start, after three years and "
-        "at the horizon (2034Q4), under each lens.",
+        f"at the horizon ({rows[0].last_quarter if rows else ''}), under each lens.",
         "",
         "| lens | " + " | ".join(f"`{s}`" for s in series) + " |",
         "|---|" + "---:|" * len(series),

@@ -173,7 +173,8 @@ def run(scenario: str | Path, lens: str | Path = "neutral", *, runs: int = 1000,
                          f"unknown engine {engine!r}; use 'vectorized' or 'mesa'")
     compiled = load_plan(scenario, lens)
     folder = _out_folder(out)
-    _compile_first(compiled, progress)
+    if engine == "vectorized":  # the Mesa engine runs other compiled loops, not this one
+        _compile_first(compiled, progress)
     tick = _phase(progress, runs, f"{compiled.name} under {compiled.lens}")
     record: Record = "key" if (figures and folder is not None) or trajectories else "none"
     started = time.perf_counter()
@@ -613,11 +614,16 @@ def index(results_dir: str | Path) -> Path:
     from analysis.index import scenario_folders, write_index
 
     folder = Path(results_dir)
-    if not folder.is_dir() or not (scenario_folders(folder) or (folder / "compare").is_dir()):
+    if not folder.is_dir() or not (scenario_folders(folder) or (folder / "compare").is_dir()
+                                   or (folder / "sweep").is_dir()):
         raise InputError(str(folder), None, "RESULTS_DIR",
                          "no results to index here (a folder whose subfolders hold 'geosim "
-                         "run' results: runs.parquet and metadata.json, or a compare/ folder)")
-    return write_index(folder)
+                         "run' results: runs.parquet and metadata.json, or compare/ or sweep/)")
+    try:
+        return write_index(folder)
+    except (OSError, ValueError) as err:  # a damaged metadata.json or runs.parquet
+        raise InputError(str(folder), None, "RESULTS_DIR",
+                         f"a results folder in it cannot be read: {err}") from None
 
 
 def analyze(sweep_dir: str | Path, *, figures: bool = True) -> Path:

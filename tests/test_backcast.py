@@ -58,10 +58,13 @@ def test_out_of_sample_fact_holds_or_its_finding_says_why(results, name):
         assert result.holds, said
 
 
-def test_a_frozen_model_fails_every_check(plan):
-    """Nothing the model chooses moves (relations, instruments, commitments): every check
-    fails, so none of them passes by the start's persistence."""
-    still = bc.frozen(plan)
+@pytest.mark.parametrize("stopped", ["every choice", "step size only"])
+def test_a_frozen_model_fails_every_check(plan, stopped):
+    """Nothing the model chooses moves (relations, instruments, commitments), or only the
+    relations stand still (step size 0, DESIGN.md's frozen model): every check fails, so none of
+    them passes by the start's persistence."""
+    still = (bc.frozen(plan) if stopped == "every choice" else dataclasses.replace(
+        plan, params=plan.params.model_copy(update={"step_size": 0.0})))
     verdicts = {r.check.name: r.holds
                 for r in bc.check(simulate(still, 1000, seed=bc.CHECK_SEED, record="key"),
                                   still)}

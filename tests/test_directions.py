@@ -293,9 +293,10 @@ def test_china_punishes_drift_in_calm_and_supports_when_core_interests_are_touch
 
 @pytest.mark.parametrize("rival", [RUS, USA, ROK])
 def test_china_courts_an_nk_that_warms_to_any_rival(rival):
-    """002 ¶17: keeping too much distance would cost Beijing its influence over its partners;
-    002 ¶9: NK is China's buffer against the West. An NK warming to Moscow, Washington or Seoul
-    draws Beijing's courting (a warmer pull and more aid), under the lens that argues it."""
+    """002 ¶17: distancing too much could weaken Beijing's influence over its partners; 002 ¶11:
+    NK is a buffer state (and, an assumption stated with the parameter, NK's warming to a rival
+    is what puts the influence at stake). An NK warming to Moscow, Washington or Seoul draws
+    Beijing's courting (a warmer pull and more aid), under the lens that argues it."""
     params = lens_parameters(get_lens("singh_002"))
     w = start(params)
     before_pull, before_aid = pull(buffer_state, w, params)[CHN, PRK], value(
@@ -306,7 +307,7 @@ def test_china_courts_an_nk_that_warms_to_any_rival(rival):
 
 
 def test_the_author_who_fears_lost_influence_does_not_punish_drift():
-    """002 ¶17 makes distance a cost to Beijing: under Singh's lens China's whole buffer pull on
+    """002 ¶17 makes distancing a cost to Beijing: under Singh's lens China's whole buffer pull on
     NK rises, not falls, as NK drifts toward Russia past China (the drift weight was 1.0 with
     this paragraph as its reason, and cooled China instead)."""
     params = lens_parameters(get_lens("singh_002"))

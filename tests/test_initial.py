@@ -60,3 +60,23 @@ def test_overrides_replace_defaults_and_say_so():
     assert by_name["strain.RUS"] == ("0.1", "set in x.yaml")
     assert by_name["provocation"] == ("0.9", "set in x.yaml")
     assert by_name["strain.CHN"][1].startswith("assumption")
+
+
+def test_the_reference_state_is_sourced_and_complete():
+    """sim/data/reference_state.yaml (January 2022, where the fundamentals are estimated): every
+    entry a value and a source, only sections and keys the 2025 file has, every environment
+    variable given (none falls back to 2025's silently)."""
+    from sim.files.initial import initial_state, reference_state
+    from sim.model.state import ENVIRONMENT
+
+    reference, present = reference_state(), initial_state()
+    for section, entries in reference.items():
+        if section == "quarter":
+            continue
+        assert section in present, section
+        for key, entry in entries.items():
+            assert set(entry) == {"value", "source"}, (section, key)
+            assert entry["source"].strip(), (section, key)
+            if section != "environment":
+                assert key in present[section], (section, key)
+    assert set(reference["environment"]) == set(ENVIRONMENT)

@@ -13,6 +13,8 @@ and nothing is allocated per quarter. It is the single-process fast path of
 from __future__ import annotations
 
 import hashlib
+import os
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -116,6 +118,8 @@ def rules_compiled() -> bool:
     ``_UserProvidedCacheLocator``); should that change, this says False and a caller announces
     a compilation that turns out to be a load.
     """
-    source = Path(__file__).resolve().parent
-    folder = cache_directory() / f"{source.name}_{hashlib.sha1(str(source).encode()).hexdigest()}"
-    return any(folder.glob(f"{Path(__file__).stem}._run_chunk-*.nbi"))
+    source = os.path.dirname(os.path.abspath(__file__))  # as numba forms it (no symlinks resolved)
+    digest = hashlib.sha1(source.encode()).hexdigest()
+    folder = cache_directory() / f"{os.path.basename(source)}_{digest}"
+    tag = f"py{sys.version_info.major}{sys.version_info.minor}"
+    return any(folder.glob(f"{Path(__file__).stem}._run_chunk-*.{tag}.nbi"))

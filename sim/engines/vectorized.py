@@ -72,6 +72,7 @@ def start_world(plan: Plan, n_runs: int, params: RunParameters | None = None) ->
         calibrate(resting, table)
         for name in CALIBRATION_FIELDS:
             getattr(world, name)[:] = getattr(resting, name)
+        world.flows[:] = flow_levels(world)
     else:
         calibrate(world, table)
     return world if len(rows) == n_runs else world.take(np.zeros(n_runs, dtype=np.intp))

@@ -28,6 +28,7 @@ from pydantic import (
     ConfigDict,
     Field,
     ValidationError,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -174,9 +175,11 @@ class Prior(BaseModel):
 class LevelPremise(BaseModel):
     """Where the author says a tie is heading without shocks: the level it rests at.
 
-    The fundamentals of that relation are estimated so that it rests at ``value`` under the
-    reference environment (DESIGN.md, "The start: mid-course, not at rest"), instead of at its
-    pre-war level; the mechanisms then carry it there from 2025 unless a shock intervenes.
+    The fundamentals are estimated at the reference world with this tie at ``value`` (DESIGN.md,
+    "The start: mid-course, not at rest") instead of at its pre-war level, so the tie rests there
+    and the mechanisms carry it there from 2025 unless a shock intervenes. The other relations'
+    fundamentals are estimated at that world too: a premise moves the whole resting point a
+    little (China's pull toward NK, say, reads NK's ties to the US).
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
@@ -187,6 +190,13 @@ class LevelPremise(BaseModel):
     reason: str = Field(min_length=1, description="why the paragraphs imply this level")
 
     _paragraphs = field_validator("paragraphs")(_check_pointers)
+
+    @field_validator("reason")
+    @classmethod
+    def _reason(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("a reason must say something: why the paragraphs imply the level")
+        return value
 
 
 def level_dyad(key: str) -> tuple[int, int]:
@@ -202,7 +212,12 @@ DERIVED_FROM_DYAD: dict[str, tuple[str, ...]] = {
     "nk_comovement": ("PRK-RUS", "CHN-PRK"),
     "nk_channel_open": ("PRK-USA", "PRK-ROK"),
     "chn_rus_alliance": ("CHN-RUS",),
+    "watch_chn_rus_commitment": ("CHN-RUS",),
     "rus_prk_": ("PRK-RUS",),
+    "watch_rus_prk_commitment": ("PRK-RUS",),
+    "troops_": ("PRK-RUS",),  # the troops follow the alliance (000 ¶7)
+    "russia_support": ("PRK-RUS",),  # what Russia would deliver: closeness times ability
+    "russia_delivered": ("PRK-RUS",),
 }
 
 
@@ -260,10 +275,11 @@ class Prediction(BaseModel):
 
     @field_validator("finding", "certain")
     @classmethod
-    def _finding(cls, value: str | None) -> str | None:
+    def _finding(cls, value: str | None, info: ValidationInfo) -> str | None:
         if value is not None:
             if not value.strip():
-                raise ValueError("a finding must say something; remove the key or fill it in")
+                raise ValueError(f"a {info.field_name} must say something; remove the key or "
+                                 "fill it in")
             pointer_paragraphs(value)
         return value
 

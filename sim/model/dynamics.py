@@ -15,8 +15,8 @@ the starting environment and instruments the starting state is where each variab
   (chinese_aid + technology) − sanctions_destabilize · squeeze.
 - threat: target = base + ``threat.threat_target``; provocation: target = base.
 - dependence: target ∝ trade_base · exp(dependence_alignment · A) · capacity^supply_capacity ·
-  inflow (aid; Russia's technology and its payment in kind for NK's munitions and troops) and
-  sanctions factors, rows normalised; D ← (1 − rate) · D + rate · target. A partner
+  inflow (aid; Russia's technology, fuel and food, and its payment for NK's munitions and
+  troops) and sanctions factors, rows normalised; D ← (1 − rate) · D + rate · target. A partner
   in crisis supplies less, so its clients' lifelines reroute.
 - reputation: a patron's record moves toward the support it is seen to deliver to clients
   under threat (:func:`update_reputation`); otherwise it stays.
@@ -126,8 +126,10 @@ def lifeline_factors_row(w, params, r, out):  # type: ignore[no-untyped-def]
 
     ``exp(dependence_alignment · A) · capacity^supply_capacity`` for partners (rest of world:
     1), NK's aid and Russian transfers ``(1 + inflow_dependence · inflow)`` (from Russia its
-    technology and what it pays in kind for NK's munitions and troops: fuel, food, cash, 000
-    ¶6, ¶13-14, 003 ¶6), NK's rest of world
+    technology flow, which stands for technology, fuel and food, 003 ¶6, plus the currency and
+    resources it pays for NK's munitions and troops, 000 ¶13-14, 003 ¶10; assumption: a unit
+    supplied is paid a unit of inflow. NK's pull toward Russia counts that payment in the
+    transactional term, not in the lifeline's), NK's rest of world
     squeezed by sanctions ``exp(-sanctions_squeeze · squeeze)``, China's Western trade cut by
     secondary sanctions.
     """

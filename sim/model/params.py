@@ -104,8 +104,9 @@ class Parameters(BaseModel):
         1.0, 0.0, 5.0,
         "weight of China's courting of NK as NK warms to the partners that could take China's "
         "place (Russia, the US, South Korea)",
-        "002 ¶9 (NK a buffer against the West), ¶17 (keeping too much distance costs Beijing "
-        "its influence over its partners)",
+        "002 ¶11 (NK a buffer state), ¶17 (distancing too much could weaken Beijing's influence "
+        "over its partners); assumption: NK warming to a rival is what puts that influence at "
+        "stake (DESIGN.md, buffer state)",
     )
     w_entrapment: float = _p(
         0.6, 0.0, 5.0, "weight of China's entrapment cost when NK provokes",
@@ -286,8 +287,10 @@ class Parameters(BaseModel):
     inflow_dependence: float = _p(
         0.5, 0.0, 5.0,
         "gamma: lifeline target grows by (1 + gamma·inflow) with what a partner delivers (China's "
-        "aid; Russia's technology and its payment in kind for NK's munitions and troops)",
-        "000 ¶6, ¶13-14 (shells for currency, food, technology); 003 ¶6 (fuel, food)",
+        "aid; Russia's technology, fuel and food, and its payment for NK's munitions and troops)",
+        "000 ¶13-14 (a tactical opportunity for currency, technology and food); 003 ¶6 (fuel, "
+        "food), ¶10 (shells and troops for resources); assumption: a unit supplied is paid a unit "
+        "of inflow",
     )
     sanctions_squeeze: float = _p(
         1.5, 0.0, 5.0, "how hard sanctions enforcement squeezes NK's rest-of-world lifeline",

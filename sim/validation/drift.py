@@ -16,6 +16,7 @@ import numpy as np
 
 from sim.engines.result import KEY_SERIES
 from sim.engines.vectorized import simulate
+from sim.files.quarters import quarter_label
 from sim.plan import load_plan
 
 SCENARIO = "baseline"
@@ -32,6 +33,7 @@ class Drift:
     three_years: float
     horizon: float
     horizon_se: float
+    last_quarter: str  # the horizon's quarter, e.g. 2034Q4
 
     @property
     def change(self) -> float:
@@ -52,5 +54,6 @@ def baseline_drift(lenses: Sequence[str], runs: int, seed: int) -> list[Drift]:
             end = series[:, -1]
             rows.append(Drift(lens, name, float(series[:, 0].mean()),
                               float(series[:, min(THREE_YEARS, plan.horizon)].mean()),
-                              float(end.mean()), float(end.std(ddof=1) / np.sqrt(end.size))))
+                              float(end.mean()), float(end.std(ddof=1) / np.sqrt(end.size)),
+                              quarter_label(plan.start, plan.horizon - 1)))
     return rows

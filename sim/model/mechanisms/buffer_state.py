@@ -13,8 +13,9 @@ stability_PRK``; ``provocation`` is NK's):
 - courting: ``w_courting · contested · A[CHN, PRK]``, ``contested`` = the mean of ``((1 + A[PRK,
   k]) / 2)²`` over the partners that could take China's place (Russia, the US, South Korea): the
   warmer NK grows toward any of them, the more Beijing invests to keep its influence (002 ¶17:
-  too much distance costs influence over its partners; 002 ¶9: NK is China's buffer against
-  the West, so an NK opening to Washington or Seoul draws Beijing closer, not indifference);
+  distancing too much could weaken Beijing's influence over its partners; 002 ¶11: NK is a
+  buffer state; assumption, DESIGN.md's buffer state: NK's warming to a rival is what puts that
+  influence at stake, so an NK opening to Washington or Seoul draws Beijing closer);
 - entrapment: ``-w_entrapment · provocation · A[CHN, PRK]``: closeness to a provoking NK drags
   China into its confrontations (002 ¶9, ¶17);
 - instrument values: China's aid ``w_buffer · instability + response + w_courting · contested

@@ -1,15 +1,20 @@
 """Patron reliability: a client's expected protection, and its fear of abandonment.
 
-Utility term: ``U_i -= ½ · w_reliability · fear_i²`` with ``fear_i = (need_i - Σ_j protection[i,
-j])⁺`` (``sim.model.quantities``): protection i needs beyond its own nuclear deterrent, less what
+Utility term: the client's cost of a misplaced reliance under fear, with ``fear_i = (need_i -
+Σ_j protection[i, j])⁺`` (``sim.model.quantities``): protection i needs beyond its own nuclear
+deterrent, less what
 its patrons are expected to deliver, ``protection[i, j] = A[i, j]⁺ · ability_j · reputation_j ·
 (1 + alliance_protection_bonus · [C[i, j] = 2])``. Fear shifts a client's reliance among its
 patrons (those with ``A[i, j] > 0``): with ``m_j = ability_j · reputation_j · (1 + bonus · [C =
 2])`` the marginal protection of closeness to j, the pull is that protection less what
 relying on j instead of the best patron forgoes: ``g[i, j] += w_reliability · fear_i · (m_j -
-(max_k m_k - m_j))``. A frightened client leans on its best protector, and a patron that
-protects less than half as well becomes a liability (003 ¶13): a frightened NK turns from an
-overstretched Russia that failed Assad toward China. Adversaries are not patrons (closeness
+(max_k m_k - m_j))``; this pull is not the gradient of the fear's cost (that would pull toward
+every patron) but of the cost of a reliance misplaced. A frightened client leans on its best
+protector, and a patron that protects less than half as well becomes a liability (the half is
+the formula's, an assumption: what relying on it forgoes outweighs what it adds); 003 ¶13
+argues that reliance on an unreliable Russia should become a liability for Kim (003 ¶12 leaves
+open whether he learns it): a frightened NK turns from an overstretched Russia that failed
+Assad toward China. Adversaries are not patrons (closeness
 to a hostile power protects nothing).
 
 A patron at war (strain) or in crisis (stability) protects less; one that failed a client
