@@ -62,14 +62,18 @@ def pull_row(w, q, params, r, i, g):  # type: ignore[no-untyped-def]
     max_k m_k``. The best patron draws its full marginal; a patron that protects less than
     half as well as the best becomes a liability.
     """
+    weight = params.w_reliability * q.fear[r, i]
+    if weight == 0.0:  # no fear (most quarters): nothing to shift
+        return
     best = 0.0
     for j in range(N_ACTORS):
         if j != i and w.alignment[r, i, j] > 0.0:
-            best = max(best, protection_marginal(w, q, r, i, j))
+            marginal = protection_marginal(w, q, r, i, j)
+            g[j] += 2.0 * weight * marginal
+            best = max(best, marginal)
     for j in range(N_ACTORS):
         if j != i and w.alignment[r, i, j] > 0.0:
-            worth = 2.0 * protection_marginal(w, q, r, i, j) - best
-            g[j] += params.w_reliability * q.fear[r, i] * worth
+            g[j] -= weight * best
 
 
 @rule
