@@ -18,6 +18,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import numba
 import numpy as np
 from numpy.typing import NDArray
 
@@ -25,7 +26,7 @@ from sim.engines.result import KEY_SERIES
 from sim.model.actors import CHN, N_ACTORS, PRK, ROK, RUS, USA
 from sim.model.decisions import decide_row
 from sim.model.events import EventTables
-from sim.model.jit import cache_directory, rule
+from sim.model.jit import rule
 from sim.model.outcomes import record_row
 from sim.model.params import RunParameters, parameter_rows, run_parameters
 from sim.model.quantities import empty_quantities
@@ -120,6 +121,8 @@ def rules_compiled() -> bool:
     """
     source = os.path.dirname(os.path.abspath(__file__))  # as numba forms it (no symlinks resolved)
     digest = hashlib.sha1(source.encode()).hexdigest()
-    folder = cache_directory() / f"{os.path.basename(source)}_{digest}"
+    # the folder sim.model.jit gave numba at import (not recomputed: that re-reads every rule)
+    cache: str = numba.config.CACHE_DIR  # type: ignore[attr-defined]
+    folder = Path(cache) / f"{os.path.basename(source)}_{digest}"
     tag = f"py{sys.version_info.major}{sys.version_info.minor}"
     return any(folder.glob(f"{Path(__file__).stem}._run_chunk-*.{tag}.nbi"))
