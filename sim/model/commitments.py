@@ -34,7 +34,7 @@ from sim.model.actors import N_ACTORS
 from sim.model.jit import rule
 from sim.model.mechanisms.balancing import autonomy_cost_of
 from sim.model.mechanisms.pressure_cohesion import western_pressure_of
-from sim.model.params import RunParameters, parameter_rows, run_parameters
+from sim.model.params import RunParameters, elementwise, parameter_rows, run_parameters
 from sim.model.rng import STREAM_COMMITMENTS, draw
 from sim.model.state import ALLIANCE, NO_COMMITMENT, PARTNERSHIP, World
 
@@ -197,7 +197,4 @@ def _hazards_all(margins, table, out):  # type: ignore[no-untyped-def]
 
 def hazards(margins: NDArray[np.float64], params: RunParameters) -> NDArray[np.float64]:
     """:func:`hazard` of each margin (one set of parameters), same shape."""
-    flat = np.ascontiguousarray(margins, dtype=np.float64).ravel()
-    out = np.empty_like(flat)
-    _hazards_all(flat, parameter_rows(params), out)
-    return out.reshape(np.shape(margins))
+    return elementwise(_hazards_all, margins, params)

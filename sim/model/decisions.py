@@ -32,6 +32,7 @@ from sim.model.params import (
     Parameters,
     ParameterTable,
     RunParameters,
+    elementwise,
     parameter_rows,
     run_parameters,
 )
@@ -202,10 +203,7 @@ def _best_all(values, table, out):  # type: ignore[no-untyped-def]
 
 def best_levels(values: NDArray[np.float64], params: RunParameters) -> NDArray[np.float64]:
     """:func:`best_level` elementwise."""
-    flat = np.ascontiguousarray(values, dtype=np.float64).ravel()
-    out = np.empty_like(flat)
-    _best_all(flat, parameter_rows(params), out)
-    return out.reshape(np.shape(values))
+    return elementwise(_best_all, values, params)
 
 
 def stationary_pull(params: Parameters) -> float:

@@ -11,12 +11,12 @@ these defaults.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from typing import Any
 
 import numpy as np
-from numpy.typing import NDArray
+from numpy.typing import ArrayLike, NDArray
 from pydantic import BaseModel, ConfigDict, Field
 
 from sim.model.jit import rule
@@ -528,6 +528,18 @@ RunParameters = Parameters | ParameterTable
 def parameter_rows(params: RunParameters) -> ParameterTable:
     """The table the compiled batch loops take: ``params`` if already a table, else its row."""
     return kernel_parameters(params) if isinstance(params, Parameters) else params
+
+
+def elementwise(loop: Callable[..., None], values: ArrayLike,
+                params: RunParameters) -> NDArray[np.float64]:
+    """A compiled per-element rule over an array of any shape, one set of parameters for all.
+
+    ``loop(flat, table, out)`` is the compiled loop that fills ``out[k]`` from ``flat[k]``.
+    """
+    flat = np.ascontiguousarray(values, dtype=np.float64).ravel()
+    out = np.empty_like(flat)
+    loop(flat, parameter_rows(params), out)
+    return out.reshape(np.shape(values))
 
 
 @rule
