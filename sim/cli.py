@@ -13,7 +13,7 @@ from __future__ import annotations
 import sys
 import time
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
@@ -446,10 +446,7 @@ def backcast(
     Example: geosim backcast --runs 4000 --fit
     """
     if every_lens:
-        text = _readme_text(readme, "backcast-lenses")
-        table = api.backcast_lenses(runs=runs, seed=seed)
-        typer.echo(table)
-        _write_block(readme, text, "backcast-lenses", table)
+        _table(readme, "backcast-lenses", lambda: api.backcast_lenses(runs=runs, seed=seed))
         return
     text = _readme_text(readme, "backcast")
     tables = api.backcast(runs=runs, seed=seed, fit=fit, progress=_progress(quiet))
@@ -472,10 +469,8 @@ def ablation(
 
     Example: geosim ablation --runs 2000 --readme README.md
     """
-    text = _readme_text(readme, "ablation")
-    table = api.ablation(runs=runs, seed=seed, progress=_progress(quiet))
-    typer.echo(table)
-    _write_block(readme, text, "ablation", table)
+    _table(readme, "ablation", lambda: api.ablation(runs=runs, seed=seed,
+                                                    progress=_progress(quiet)))
 
 
 @app.command()
@@ -493,10 +488,18 @@ def drift(
 
     Example: geosim drift --runs 1000 --readme README.md
     """
-    text = _readme_text(readme, "drift")
-    table = api.drift(runs=runs, seed=seed)
+    _table(readme, "drift", lambda: api.drift(runs=runs, seed=seed))
+
+
+def _table(readme: Path | None, block: str, compute: Callable[[], str]) -> None:
+    """Print the table ``compute`` gives, and write it into ``readme``'s ``block`` if given.
+
+    The file's markers are checked before anything runs.
+    """
+    text = _readme_text(readme, block)
+    table = compute()
     typer.echo(table)
-    _write_block(readme, text, "drift", table)
+    _write_block(readme, text, block, table)
 
 
 def _readme_text(readme: Path | None, block: str) -> str | None:
