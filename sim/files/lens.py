@@ -147,7 +147,26 @@ class Claim(BaseModel):
     _paragraphs = field_validator("paragraphs")(_check_pointers)
 
 
-class Prior(BaseModel):
+class _Premise(BaseModel):
+    """What an author's premise stands on: its paragraphs and a reason (both required)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+    paragraphs: list[str] = Field(min_length=1, description="the paragraphs it stands on, "
+                                  "e.g. '002 ¶5'")
+    reason: str = Field(min_length=1, description="why the paragraphs imply it")
+
+    _paragraphs = field_validator("paragraphs")(_check_pointers)
+
+    @field_validator("reason")
+    @classmethod
+    def _reason(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("a reason must say something: why the paragraphs imply it")
+        return value
+
+
+class Prior(_Premise):
     """The range of one parameter that the author's premises allow: each run draws its own value.
 
     A lens's verdicts are read over the spread of what its premises allow, not at one point
@@ -155,15 +174,8 @@ class Prior(BaseModel):
     in ``[low, high]`` from the counter-based generator, keyed by (seed, run).
     """
 
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
-
     low: float = Field(description="the lowest value the premises allow")
     high: float = Field(description="the highest value the premises allow (above low)")
-    paragraphs: list[str] = Field(
-        min_length=1, description="the paragraphs that give the range, e.g. '002 ¶5'")
-    reason: str = Field(min_length=1, description="why the premises allow this range")
-
-    _paragraphs = field_validator("paragraphs")(_check_pointers)
 
     @model_validator(mode="after")
     def _ordered(self) -> Prior:
@@ -172,7 +184,7 @@ class Prior(BaseModel):
         return self
 
 
-class LevelPremise(BaseModel):
+class LevelPremise(_Premise):
     """Where the author says a tie is heading without shocks: the level it rests at.
 
     The fundamentals are estimated at the reference world with this tie at ``value`` (DESIGN.md,
@@ -182,21 +194,7 @@ class LevelPremise(BaseModel):
     little (China's pull toward NK, say, reads NK's ties to the US).
     """
 
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
-
     value: float = Field(ge=-1.0, le=1.0, description="the level the tie heads for, in [-1, 1]")
-    paragraphs: list[str] = Field(
-        min_length=1, description="the paragraphs that say where the tie is heading")
-    reason: str = Field(min_length=1, description="why the paragraphs imply this level")
-
-    _paragraphs = field_validator("paragraphs")(_check_pointers)
-
-    @field_validator("reason")
-    @classmethod
-    def _reason(cls, value: str) -> str:
-        if not value.strip():
-            raise ValueError("a reason must say something: why the paragraphs imply the level")
-        return value
 
 
 def level_dyad(key: str) -> tuple[int, int]:
