@@ -83,8 +83,9 @@ def test_the_contested_pairs_split_the_lenses():
 
 
 def test_the_readme_reports_what_the_runs_give():
-    """The README states how many predictions hold under their own lens and how many hold under
-    every lens (and so do not tell the authors apart); both must be what the runs give."""
+    """The README states how many predictions hold under their own lens, how many hold under
+    every lens (and so do not tell the authors apart), how many do not hold and how many pairs
+    are contested; each must be what the runs and SOURCES.md give."""
     own = [s for s in comparison().scores if s.own]
     held = sum(s.score.verdict == "holds" for s in own)
     everywhere = sum(
@@ -93,6 +94,11 @@ def test_the_readme_reports_what_the_runs_give():
     readme = (SOURCES.parent.parent / "README.md").read_text(encoding="utf-8")
     assert f"{held} of {len(own)} predictions hold under their author's own lens" in readme
     assert f"{everywhere} of them hold under every lens" in readme
+    failing = len(own) - held
+    words = ("zero one two three four five six seven eight nine ten eleven twelve thirteen "
+             "fourteen fifteen").split()
+    assert f"The {words[failing]} that do not hold are marked" in readme
+    assert f"the {words[len(contested_pairs())]} pairs in `seeds/SOURCES.md`" in readme
 
 
 def test_an_estimate_of_exactly_0_or_1_says_why_the_premises_make_it_certain():
