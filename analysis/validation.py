@@ -10,9 +10,12 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
+from sim.validation import effects
 from sim.validation.ablation import FULL, Row
 from sim.validation.backcast import BAND, FINDINGS, CheckResult, FitRow
 from sim.validation.drift import Drift
+from sim.validation.history import FINDINGS as HISTORY_FINDINGS
+from sim.validation.history import HistoryResult
 
 
 def _mark(ok: bool) -> str:
@@ -162,4 +165,56 @@ def lens_checks_markdown(results: Mapping[str, Sequence[CheckResult]], runs: int
     held = {lens: sum(r.holds for r in results[lens]) for lens in lenses}
     lines.append("| holds | " + " | ".join(f"{held[lens]} of {len(checks)}" for lens in lenses)
                  + " |")
+    return "\n".join(lines) + "\n"
+
+
+def history_markdown(results: Mapping[str, Sequence[HistoryResult]], runs: int,
+                     seed: int) -> str:
+    """The historical suite as Markdown.
+
+    A row per check (the first lens's paired effect, the same with the check's mechanism off,
+    then each other lens's), the record's dated facts, the notes, and the findings of the
+    checks that fail.
+    """
+    lenses = list(results)
+    first = results[lenses[0]] if lenses else []
+    others = lenses[1:]
+    lines = [
+        f"`geosim history --runs {runs} --seed {seed}`: each pre-2022 episode "
+        "(`scenarios/history/`) against the same runs without its cause; a check holds if the "
+        f"paired effect lies beyond {effects.Z:g} standard errors and {effects.MIN_EFFECT:g} in "
+        "the record's direction. Nothing is fitted to these episodes; *in sample* marks a check "
+        "whose mechanism's premise cites its episode. The effect under "
+        f"`{lenses[0] if lenses else ''}`, with the check's mechanism off beside, then under "
+        "each other lens (✗: it does not hold).",
+        "",
+        "| episode: outcome, the record's direction | sample | effect | mechanism off | "
+        + " | ".join(f"`{lens}`" for lens in others) + " |",
+        "|---|---|---:|---:|" + "---:|" * len(others),
+    ]
+    for k, r in enumerate(first):
+        cells = " | ".join(f"{results[lens][k].measured.mean:+.3f}"
+                           + ("" if results[lens][k].holds else " ✗") for lens in others)
+        sample = "in" if r.check.in_sample else "out"
+        lines.append(
+            f"| {r.check.name} | {sample} | {r.measured.mean:+.3f} ± {r.measured.se:.3f} "
+            f"{_mark(r.holds)} | no {r.check.mechanism}: {r.mechanism_off.mean:+.3f} "
+            f"{_mark(r.mechanism_off.holds)} | {cells} |")
+    lines.append("| holds | | " + f"{sum(r.holds for r in first)} of {len(first)} | "
+                 + f"{sum(r.mechanism_off.holds for r in first)} of {len(first)} | "
+                 + " | ".join(f"{sum(x.holds for x in results[lens])} of {len(first)}"
+                              for lens in others) + " |")
+    lines += ["", "What the record shows, and what argues each check:", ""]
+    for r in first:
+        record = "; ".join(f"{f.date}: {f.text} ({f.source})" for f in r.check.facts)
+        lines.append(f"- {r.check.name}: {record}. Argued: {r.check.argued}."
+                     + (f" In sample: {r.check.in_sample}." if r.check.in_sample else "")
+                     + (f" Note: {r.check.note}." if r.check.note else ""))
+    failing = [r for r in first if not r.holds]
+    if failing:
+        lines += ["", "What in the model keeps a check from holding "
+                  "(`sim/validation/history.py`, `FINDINGS`):", ""]
+        lines += [f"- {r.check.name}: "
+                  f"{HISTORY_FINDINGS.get(r.check.name, 'no finding written yet')}."
+                  for r in failing]
     return "\n".join(lines) + "\n"

@@ -759,6 +759,19 @@ def drift(*, runs: int = 1000, seed: int = 2025, lenses: Sequence[str] | None = 
     return drift_markdown(baseline_drift(names, runs, seed), runs, seed)
 
 
+def history(*, runs: int = 1000, seed: int = 1914, lenses: Sequence[str] | None = None) -> str:
+    """The historical suite (pre-2022 episodes, nothing fitted) under each lens, as Markdown.
+
+    The first lens (default: neutral, then every other bundled lens) gets the full row: the
+    paired effect, and the effect with the check's mechanism off.
+    """
+    from analysis.validation import history_markdown
+    from sim.validation.history import run_history
+
+    names = list(lenses) if lenses else ["neutral", *sorted(set(bundled_lenses()) - {"neutral"})]
+    return history_markdown({lens: run_history(runs, seed, lens) for lens in names}, runs, seed)
+
+
 def ablation(*, runs: int = 2000, seed: int = 2025,
              progress: ProgressFactory | None = None) -> str:
     """Each mechanism off in turn: which facts and effects it carries, as a Markdown table."""

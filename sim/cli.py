@@ -491,6 +491,26 @@ def drift(
     _table(readme, "drift", lambda: api.drift(runs=runs, seed=seed))
 
 
+@app.command()
+def history(
+    runs: Annotated[int, typer.Option(min=10, help="Runs per episode, lens and arm.")] = 1000,
+    seed: Annotated[int, typer.Option(min=0, help="Seed.")] = 1914,
+    readme: Annotated[Path | None, typer.Option(
+        help="Write the table into this file between its '<!-- history:start -->' and "
+             "'<!-- history:end -->' lines (e.g. README.md).")] = None,
+) -> None:
+    """The historical suite: pre-2022 episodes from the public record, none of them fitted.
+
+    Each episode (scenarios/history/) starts from the pre-war reference set back to its year and
+    forces one dated cause; each check reads what the record shows followed, as the paired
+    effect against the same runs without the cause, with the model whole and with the
+    mechanism an author argued for it switched off, under every lens. Prints a Markdown table.
+
+    Example: geosim history --runs 1000 --readme README.md
+    """
+    _table(readme, "history", lambda: api.history(runs=runs, seed=seed))
+
+
 def _table(readme: Path | None, block: str, compute: Callable[[], str]) -> None:
     """Print the table ``compute`` gives, and write it into ``readme``'s ``block`` if given.
 
