@@ -16,6 +16,7 @@ from sim.validation.backcast import BAND, FINDINGS, CheckResult, FitRow
 from sim.validation.drift import Drift
 from sim.validation.history import FINDINGS as HISTORY_FINDINGS
 from sim.validation.history import HistoryResult
+from sim.validation.memory import Memory
 
 
 def _mark(ok: bool) -> str:
@@ -217,4 +218,23 @@ def history_markdown(results: Mapping[str, Sequence[HistoryResult]], runs: int,
         lines += [f"- {r.check.name}: "
                   f"{HISTORY_FINDINGS.get(r.check.name, 'no finding written yet')}."
                   for r in failing]
+    return "\n".join(lines) + "\n"
+
+
+def memory_markdown(rows: Sequence[Memory], scenario: str, lens: str, runs: int, seed: int,
+                    at: int) -> str:
+    """Each event's memory as a Markdown table: its largest effect at its peak and at the end."""
+    lines = [
+        f"`geosim memory --scenario {scenario} --lens {lens} --runs {runs} --seed {seed}`: "
+        f"each catalogue event forced in quarter {at} of `{scenario}` against the same runs "
+        "without it; the relation it moves most, the mean difference at its peak and at the "
+        "horizon (± its standard error), and the share of the peak kept.",
+        "",
+        "| event | relation | peak (quarters after) | at the horizon (quarters after) | kept |",
+        "|---|---|---:|---:|---:|",
+    ]
+    for m in rows:
+        lines.append(f"| `{m.event}` | {m.dyad} | {m.peak:+.3f} ({m.peak_quarter}) | "
+                     f"{m.horizon:+.3f} ± {m.horizon_se:.3f} ({m.horizon_quarter}) | "
+                     f"{m.kept:.2f} |")
     return "\n".join(lines) + "\n"

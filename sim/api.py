@@ -772,6 +772,16 @@ def history(*, runs: int = 1000, seed: int = 1914, lenses: Sequence[str] | None 
     return history_markdown({lens: run_history(runs, seed, lens) for lens in names}, runs, seed)
 
 
+def memory(*, scenario: str | Path = "baseline", lens: str | Path = "neutral",
+           runs: int = 1000, seed: int = 7) -> str:
+    """What each catalogue event leaves behind (its peak and horizon effect), as Markdown."""
+    from analysis.validation import memory_markdown
+    from sim.validation.memory import AT, event_memory
+
+    plan = load_plan(scenario, lens)
+    return memory_markdown(event_memory(plan, runs, seed), plan.name, plan.lens, runs, seed, AT)
+
+
 def ablation(*, runs: int = 2000, seed: int = 2025,
              progress: ProgressFactory | None = None) -> str:
     """Each mechanism off in turn: which facts and effects it carries, as a Markdown table."""

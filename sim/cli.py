@@ -511,6 +511,29 @@ def history(
     _table(readme, "history", lambda: api.history(runs=runs, seed=seed))
 
 
+@app.command()
+def memory(
+    scenario: Annotated[str, typer.Option(
+        help="The scenario each event is forced into: a bundled name or a file.")] = "baseline",
+    lens: Annotated[str, typer.Option(help="A bundled lens or a lens file.")] = "neutral",
+    runs: Annotated[int, typer.Option(min=10, help="Runs per event.")] = 1000,
+    seed: Annotated[int, typer.Option(min=0, help="Seed.")] = 7,
+    readme: Annotated[Path | None, typer.Option(
+        help="Write the table into this file between its '<!-- memory:start -->' and "
+             "'<!-- memory:end -->' lines (e.g. README.md).")] = None,
+) -> None:
+    """What each catalogue event leaves behind: its effect at its peak and at the horizon.
+
+    Each event is forced a year into the scenario and compared with the same runs without it
+    (common random numbers); the table gives the relation it moves most, the mean difference at
+    its peak and at the horizon, and the share kept. Prints a Markdown table.
+
+    Example: geosim memory --runs 1000 --readme README.md
+    """
+    _table(readme, "memory", lambda: api.memory(scenario=scenario, lens=lens, runs=runs,
+                                                seed=seed))
+
+
 def _table(readme: Path | None, block: str, compute: Callable[[], str]) -> None:
     """Print the table ``compute`` gives, and write it into ``readme``'s ``block`` if given.
 

@@ -55,7 +55,7 @@ def test_every_mechanism_module_is_registered_and_documented():
                if not m.name.startswith("_")}
     registered = {m.__name__.rsplit(".", 1)[1] for m in mechanisms.MODULES}
     assert modules == registered
-    assert len(REGISTRY) == len(modules) == 9
+    assert len(REGISTRY) == len(modules) == 10
     for module in mechanisms.MODULES:
         doc = module.__doc__ or ""
         for heading in ("Utility term", "Parameters:", "Sources:"):

@@ -39,7 +39,7 @@ from sim.model.state import ENV
 from sim.model.state import ENVIRONMENT as ENVIRONMENT_NAMES
 
 Target = Literal[
-    "alignment", "affinity", "commitment", "stability", "strain", "threat", "capability",
+    "alignment", "affinity", "memory", "commitment", "stability", "strain", "threat", "capability",
     "nuclear", "reputation", "provocation", "environment",
 ]
 _ACTOR_TARGET_NAMES = tuple(TARGETS[t] for t in ACTOR_TARGETS)
@@ -77,6 +77,9 @@ class Effect(BaseModel):
             raise ValueError("commitment effects must 'set' a level 0, 1 or 2")
         if self.target == "affinity" and self.op != "add":
             raise ValueError("affinity effects 'add' to the relation's unmodelled pull")
+        if self.target == "memory" and self.op != "add":
+            raise ValueError("memory effects 'add' grievance (< 0) or trust (> 0) to the "
+                             "relation's memory")
         if self.target == "environment":
             if self.variable not in ENV:
                 raise ValueError(

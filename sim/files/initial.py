@@ -182,6 +182,7 @@ def initial_world(
         threat=tile(one["threat"]),
         nuclear=tile(one["nuclear"]),
         reputation=tile(one["reputation"]),
+        memory=np.zeros((n_runs, N_ACTORS, N_ACTORS)),
         provocation=tile(one["provocation"]),
         instruments=tile(one["instruments"]),
         flows=np.zeros((n_runs, len(FLOWS))),

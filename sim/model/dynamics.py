@@ -21,6 +21,8 @@ the starting environment and instruments the starting state is where each variab
 - reputation: a patron's record moves toward the support it is seen to deliver to clients
   under threat (:func:`update_reputation`); otherwise it stays.
 - environment: transient event shocks decay with ``shock_half_life``.
+- memory: the grievance an event left in a relation decays with ``grievance_half_life``, the
+  trust with ``trust_half_life`` (the ``memory`` mechanism reads it).
 
 Each rule is compiled (``sim.model.jit``) for one run ``r``; the array functions run it over a
 batch.
@@ -223,6 +225,11 @@ def update_slow_row(w, params, q, r, target):  # type: ignore[no-untyped-def]
     update_reputation_row(w, q, params, r)
     for m in range(w.env_shock.shape[1]):
         w.env_shock[r, m] *= params.shock_decay
+    for i in range(N_ACTORS):
+        for j in range(N_ACTORS):
+            memory = w.memory[r, i, j]
+            w.memory[r, i, j] = memory * (params.grievance_decay if memory < 0.0
+                                          else params.trust_decay)
 
 
 @rule

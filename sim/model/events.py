@@ -25,13 +25,13 @@ from sim.model.state import World
 
 #: Where an effect lands and what a hazard reads, in this order (their codes below).
 TARGETS: tuple[str, ...] = (
-    "alignment", "affinity", "commitment", "strain", "stability", "threat", "capability",
+    "alignment", "affinity", "memory", "commitment", "strain", "stability", "threat", "capability",
     "nuclear", "reputation", "provocation", "environment",
 )
-(ALIGNMENT, AFFINITY, COMMITMENT, STRAIN, STABILITY, THREAT, CAPABILITY, NUCLEAR, REPUTATION,
- PROVOCATION, ENVIRONMENT) = range(len(TARGETS))
+(ALIGNMENT, AFFINITY, MEMORY, COMMITMENT, STRAIN, STABILITY, THREAT, CAPABILITY, NUCLEAR,
+ REPUTATION, PROVOCATION, ENVIRONMENT) = range(len(TARGETS))
 #: The targets that belong to a dyad, and those that belong to one actor.
-DYAD_TARGETS: tuple[int, ...] = (ALIGNMENT, AFFINITY, COMMITMENT)
+DYAD_TARGETS: tuple[int, ...] = (ALIGNMENT, AFFINITY, MEMORY, COMMITMENT)
 ACTOR_TARGETS: tuple[int, ...] = (STRAIN, STABILITY, THREAT, CAPABILITY, NUCLEAR, REPUTATION)
 
 #: An effect's operation on its target, in this order (their codes below).
@@ -214,6 +214,9 @@ def apply_effects_row(w, r, fired, base_env, effects):  # type: ignore[no-untype
         elif t == AFFINITY:
             w.affinity[r, i, j] += v
             w.affinity[r, j, i] += v
+        elif t == MEMORY:
+            w.memory[r, i, j] += v
+            w.memory[r, j, i] += v
         elif t == COMMITMENT:
             w.commitment[r, i, j] = np.int8(v)
             w.commitment[r, j, i] = np.int8(v)

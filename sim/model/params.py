@@ -166,6 +166,13 @@ class Parameters(BaseModel):
         0.6, 0.0, 5.0, "weight of threat in alignment choices (provocation, exercises, crises)",
         "001 ¶17; 003 ¶11; all articles",
     )
+    w_memory: float = _p(
+        1.0, 0.0, 5.0,
+        "weight of what events left in a relation (grievance or trust) in the pull on it",
+        "004 ¶8 (lingering, but waning, historical mistrust still weighs on China-Russia "
+        "ties); DESIGN.md, shocks leave memory; assumption: 1 counts a unit of memory as a "
+        "unit of the relation's fundamentals",
+    )
 
     # --- mechanism constants -------------------------------------------------------------------
     western_share_of_row: float = _p(
@@ -346,6 +353,21 @@ class Parameters(BaseModel):
         0.25, 0.0, 1.0, "share of the gap to NK's baseline provocation closed per quarter",
         "assumption: a test's shock fades over about a year",
     )
+    grievance_half_life: float = _p(
+        40.0, 1.0, 400.0,
+        "half-life in quarters of the grievance an event leaves in a relation (a war, an "
+        "invasion)",
+        "004 ¶8 (the mistrust of the Sino-Soviet split lingers sixty years on, but wanes); "
+        "public record: the Korean War's hostility outlasted it by seventy years; assumption "
+        "for the level: ten years",
+    )
+    trust_half_life: float = _p(
+        8.0, 1.0, 400.0,
+        "half-life in quarters of the trust an event leaves in a relation (a summit)",
+        "Baumeister et al. (2001), 'Bad is stronger than good', Review of General Psychology "
+        "5(4): harm is remembered longer than goodwill; assumption for the level: two years, "
+        "a fifth of grievance's",
+    )
     shock_half_life: float = _p(
         4.0, 0.5, 400.0, "half-life in quarters of transient environment shocks from events",
         "assumption: crises fade over about a year",
@@ -481,8 +503,10 @@ def parameter_provenance() -> list[tuple[str, Any, str, str]]:
 #: the parameters only: ``hold_premium = exp(rationality · move_cost)`` (the logit weight of
 #: holding over a move that costs nothing, :func:`sim.model.decisions.move_weights`) and
 #: ``shock_decay = 0.5 ^ (1 / shock_half_life)`` (what a quarter leaves of a shock),
-#: ``self_closeness = exp(dependence_alignment)`` (the lifeline factor of alignment 1).
-DERIVED_NAMES: tuple[str, ...] = ("hold_premium", "shock_decay", "self_closeness")
+#: ``self_closeness = exp(dependence_alignment)`` (the lifeline factor of alignment 1), and
+#: ``grievance_decay``, ``trust_decay`` (what a quarter leaves of a relation's memory).
+DERIVED_NAMES: tuple[str, ...] = ("hold_premium", "shock_decay", "self_closeness",
+                                   "grievance_decay", "trust_decay")
 
 #: The compiled rules' view of the parameters: one record per row, each field a parameter by
 #: name (integers kept integers), then the constants derived from them (:data:`DERIVED_NAMES`).
@@ -513,6 +537,8 @@ def _fill_derived(table: NDArray[np.void]) -> None:
         row["hold_premium"] = math.exp(row["rationality"] * row["move_cost"])
         row["shock_decay"] = math.pow(0.5, 1.0 / row["shock_half_life"])
         row["self_closeness"] = math.exp(row["dependence_alignment"])
+        row["grievance_decay"] = math.pow(0.5, 1.0 / row["grievance_half_life"])
+        row["trust_decay"] = math.pow(0.5, 1.0 / row["trust_half_life"])
 
 
 @lru_cache(maxsize=256)

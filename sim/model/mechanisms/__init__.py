@@ -37,6 +37,7 @@ from sim.model.mechanisms import (
     buffer_state,
     hedging,
     lifeline,
+    memory,
     patron_reliability,
     pressure_cohesion,
     structural_balance,
@@ -74,9 +75,10 @@ MODULES: tuple[ModuleType, ...] = (
     structural_balance,
     patron_reliability,
     threat,
+    memory,
 )
 (TRANSACTIONAL, LIFELINE, HEDGING, BUFFER_STATE, BALANCING, PRESSURE_COHESION,
- STRUCTURAL_BALANCE, PATRON_RELIABILITY, THREAT) = range(len(MODULES))
+ STRUCTURAL_BALANCE, PATRON_RELIABILITY, THREAT, MEMORY) = range(len(MODULES))
 ALL = -1  # every mechanism, summed
 INDEX: dict[str, int] = {m.NAME: k for k, m in enumerate(MODULES)}
 
@@ -102,6 +104,8 @@ def pull_row(m, w, q, params, r, i, g):  # type: ignore[no-untyped-def]
         patron_reliability.pull_row(w, q, params, r, i, g)
     if m == ALL or m == THREAT:
         threat.pull_row(w, q, params, r, i, g)
+    if m == ALL or m == MEMORY:
+        memory.pull_row(w, q, params, r, i, g)
     if m == ALL:
         g[i] = 0.0
 
@@ -127,6 +131,8 @@ def value_row(m, w, q, params, r, i, v):  # type: ignore[no-untyped-def]
         patron_reliability.value_row(w, q, params, r, i, v)
     if m == ALL or m == THREAT:
         threat.value_row(w, q, params, r, i, v)
+    if m == ALL or m == MEMORY:
+        memory.value_row(w, q, params, r, i, v)
 
 
 @rule
