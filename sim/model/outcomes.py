@@ -141,6 +141,13 @@ class OutcomeAccumulator:
     @classmethod
     def start(cls, world: World, params: RunParameters) -> OutcomeAccumulator:
         """Accumulators initialised from the starting state."""
+        acc = cls.blank(world)
+        _mark_all(acc.view(), world.view(), parameter_rows(params), 0)  # 0: at the start
+        return acc
+
+    @classmethod
+    def blank(cls, world: World) -> OutcomeAccumulator:
+        """Accumulators of the starting state before its first marks (what :meth:`start` marks)."""
         n = world.n_runs
         pairs = world.alignment[:, _I, _J]
         tilt = nk_tilt(world.alignment)
@@ -166,7 +173,6 @@ class OutcomeAccumulator:
             enforcement_sum=np.zeros(n),
             watch=np.full((n, len(WATCHED), len(WATCH_QUARTERS)), np.nan),
         )
-        _mark_all(acc.view(), world.view(), parameter_rows(params), 0)  # 0: at the start
         return acc
 
     def view(self) -> Any:
