@@ -24,6 +24,7 @@ from sim.engines.result import (
     concatenate,
     recorded_rows,
 )
+from sim.engines.warmup import compile_rules
 from sim.files.initial import initial_world
 from sim.model import rng
 from sim.model.calibration import calibrate
@@ -117,6 +118,8 @@ class Recorder:
 def simulate_runs(plan: Plan, seed: int, run_index: NDArray[np.int64],
                   rows: tuple[int, int] = (0, 0)) -> SimulationResult:
     """Simulate the given runs together (one chunk); ``rows`` as :func:`recorded_rows`."""
+    if rows[1] == 0:  # the compiled loop runs: on a first run, compile it beside the rest
+        compile_rules(plan)
     params = plan.run_parameters(seed, run_index)
     world = start_world(plan, len(run_index), params)
     keys = rng.run_keys(seed, run_index)

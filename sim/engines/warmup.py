@@ -1,0 +1,120 @@
+"""The first compilation of the rules on two cores at once.
+
+The first simulation after an install (or a change to a rule) compiles the rules (numba, cached
+on disk afterwards, :mod:`sim.model.jit`). Two independent parts take most of that time: the
+engine's loop (:func:`sim.engines.kernel.run_chunk`, its four phases) and the batch functions the
+start and the end of a simulation call (the estimate of the fundamentals, the outcome table).
+:func:`compile_rules` compiles them side by side: a helper process (``python -m
+sim.engines.warmup``) compiles the loop's adjudication phase, then the batch functions (by
+simulating one run of the baseline with the loop left out), into the disk cache, while this
+process compiles the loop's other phases and the loop, loading the adjudication phase from the
+cache; then it waits for the helper, and the simulation loads the helper's functions from the
+cache.
+
+Nothing depends on the helper for its results: the machine code is the same whichever process
+compiles it, numba writes each cache file whole (a temporary file, then a rename), and if the
+helper cannot start, fails or outlasts :data:`HELPER_TIMEOUT`, this process compiles what is
+missing itself, only later. With the rules already compiled, nothing happens.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+
+import numpy as np
+
+from sim.engines import kernel
+from sim.engines.kernel import rules_compiled, run_chunk, work_buffers
+from sim.files.initial import initial_world
+from sim.model import rng
+from sim.model.outcomes import OutcomeAccumulator
+from sim.model.params import parameter_rows
+from sim.model.quantities import empty_quantities
+from sim.plan import Plan
+
+HELPER_TIMEOUT = 600.0  # seconds: far beyond the helper's quarter of a minute
+HELPER = "GEOSIM_COMPILE_HELPER"  # set in the helper's environment: it must not start another
+
+_lock = threading.Lock()
+_done = False
+
+
+def compile_kernel(plan: Plan) -> None:
+    """Compile the engine's loop (or load it from the cache) on a world of no runs.
+
+    The loop is compiled for the types of its arguments, which do not depend on the number of
+    runs, so an empty world compiles exactly what a simulation of ``plan`` runs.
+    """
+    world = initial_world(0, plan.base_env[0], plan.initial)
+    params = plan.run_parameters(0, np.arange(0, dtype=np.int64))
+    run_chunk(world, params, rng.run_keys(0, np.arange(0, dtype=np.int64)), 0, plan.horizon,
+              plan.base_env, plan.forced, plan.events, OutcomeAccumulator.blank(world))
+
+
+def compile_end_phase(plan: Plan) -> None:
+    """Compile the loop's adjudication phase alone (the helper's first task).
+
+    It is called with the very buffers and types the loop passes it, so the loop then loads it
+    from the cache instead of compiling it: the two processes share the loop's compile time.
+    """
+    world = initial_world(0, plan.base_env[0], plan.initial)
+    params = plan.run_parameters(0, np.arange(0, dtype=np.int64))
+    buffers = work_buffers(plan.forced.shape[1], world.instruments.shape[1])
+    moves, levels, need, scratch = buffers[4], buffers[5], buffers[6], buffers[7]
+    kernel._end_block(world.view(), parameter_rows(params), rng.run_keys(0, np.arange(0)), 0, 0,
+                      0, moves, levels, empty_quantities(0), need, scratch)
+
+
+def _start_helper() -> subprocess.Popen[bytes] | None:
+    try:
+        return subprocess.Popen([sys.executable, "-m", "sim.engines.warmup"],
+                                env={**os.environ, HELPER: "1"}, stdin=subprocess.DEVNULL,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    except OSError:
+        return None
+
+
+def compile_rules(plan: Plan) -> None:
+    """Compile the rules on two cores if they are not in the cache yet (once per process)."""
+    global _done
+    with _lock:
+        if _done:
+            return
+        _done = True
+        if os.environ.get(HELPER) or rules_compiled():
+            return
+        helper = _start_helper()
+        try:
+            compile_kernel(plan)
+        finally:
+            if helper is not None:
+                try:
+                    helper.wait(timeout=HELPER_TIMEOUT)
+                except subprocess.TimeoutExpired:
+                    helper.kill()
+                    helper.wait()
+
+
+def _compile_batch_functions() -> None:
+    """The helper's work: one run of the baseline with the engine's loop left out."""
+    from sim.engines import vectorized
+
+    # the helper compiles no loop and starts no helper of its own (run as __main__, this module
+    # is not the sim.engines.warmup the engine imports: the mark goes through the environment)
+    os.environ[HELPER] = "1"
+    from sim.plan import load_plan
+
+    def no_loop(*args: object, **kwargs: object) -> None:
+        return None
+
+    plan = load_plan("baseline")
+    compile_end_phase(plan)
+    vectorized.run_chunk = no_loop  # type: ignore[assignment]
+    vectorized.simulate(plan, 1, 0)
+
+
+if __name__ == "__main__":
+    _compile_batch_functions()
