@@ -59,3 +59,4 @@ html_theme_options = {
 html_sidebars = {"**": ["sidebar-nav-bs"]}
 html_show_sourcelink = False
 smartquotes = False  # the reference pages show the code's text as it is
+highlight_language = "text"  # literal blocks (usage lines, examples) are not Python

@@ -418,7 +418,7 @@ def test_the_built_reference_comes_from_the_code():
 
     from sim import api
 
-    formats = " ".join(unescape(re.sub(r"<[^>]+>", " ", _built("reference/formats.html")))
+    formats = " ".join(unescape(re.sub(r"<[^>]+>", "", _built("reference/formats.html")))
                        .split())
     for name in geosim_docs.SCHEMAS:
         for description in _descriptions(geosim_docs.schema_document(name)):
