@@ -45,11 +45,12 @@ test: $(STAMP)
 
 # The documentation site, warnings as errors (a broken link, a missing page, a public function of
 # sim.api without a docstring, a notebook cell that fails). First the browser test that takes the
-# screenshots of geosim web the seminar tutorial shows (it needs chromium).
+# screenshots of geosim web the seminar tutorial shows (it needs chromium). -E: every page is read
+# again, as the generated ones depend on code Sphinx does not track.
 docs: $(DOCS_STAMP)
 	$(BIN)/python -m pytest -q -p no:cacheprovider tests/test_web_browser.py \
 		-k test_the_views_render_readably_at_1920x1080
-	$(BIN)/sphinx-build -W --keep-going -q -b html docs $(DOCS_OUT)
+	$(BIN)/sphinx-build -W --keep-going -E -q -b html docs $(DOCS_OUT)
 	@echo "Open $(DOCS_OUT)/index.html"
 
 $(DOCS_STAMP): $(STAMP)
