@@ -174,7 +174,7 @@ def _fields_table(obj: Mapping[str, Any], schema: str) -> list[str]:
     if not rows:
         return ["(no fields)", ""]
     return list_table(["field", "type", "range", "default", "description"], rows,
-                      [14, 18, 16, 10, 42])
+                      [15, 16, 15, 10, 44])
 
 
 def schema_rst(schema: str, document: Mapping[str, Any]) -> str:
@@ -223,7 +223,7 @@ def parameters_rst() -> str:
         rows.append([literal(name), _number(p["default"]), rst_text(schema_range(p)), meaning,
                      rst_text(p.get("source", ""))])
     return "\n".join(list_table(["parameter", "default", "range", "meaning", "source"], rows,
-                                [14, 7, 9, 35, 35]))
+                                [14, 9, 9, 34, 34]))
 
 
 def _effect(effect: Any) -> str:
