@@ -485,7 +485,7 @@ def attribute(scenario: str | Path, outcome: str, *, lens: str | Path = "neutral
     if outcome not in columns:
         raise InputError("command line", None, "--outcome",
                          f"unknown outcome {outcome!r}; {suggestion(outcome, columns)}the "
-                         "outcome columns are listed in the README (Results)")
+                         "outcome columns are listed in docs/reference/results.md")
     for name in mechanisms or ():
         if name not in REGISTRY:
             raise InputError("command line", None, "--mechanisms",

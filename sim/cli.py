@@ -228,7 +228,8 @@ def evidence(
 @app.command()
 def attribute(
     scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.")],
-    outcome: Annotated[str, typer.Option(help="Outcome column to explain (see README, Results).")],
+    outcome: Annotated[str, typer.Option(
+        help="Outcome column to explain (the columns: docs/reference/results.md).")],
     lens: LensOption = "neutral",
     versus: Annotated[str, typer.Option(
         help="Reference scenario (bundled name or file); 'none' explains the outcome itself "
@@ -429,9 +430,10 @@ def backcast(
         help="Also run the fit of step_size and instrument_rate on 2022Q1-2023Q4 (a grid; "
              "about a minute).")] = False,
     readme: Annotated[Path | None, typer.Option(
+        "--into", "--readme",
         help="Write the checks into this file between its '<!-- backcast:start -->' and "
-             "'<!-- backcast:end -->' lines (e.g. README.md; with --every-lens, the "
-             "'backcast-lenses' markers).")] = None,
+             "'<!-- backcast:end -->' lines (docs/model/validation.md; with --every-lens, the "
+             "'backcast-lenses' markers). --readme is the same option's older name.")] = None,
     every_lens: Annotated[bool, typer.Option(
         help="Check the backcast under every bundled lens instead: a row per check, a column "
              "per lens.")] = False,
@@ -459,15 +461,17 @@ def ablation(
     runs: Annotated[int, typer.Option(min=100, help="Runs per scenario and column.")] = 2000,
     seed: Annotated[int, typer.Option(min=0, help="Seed.")] = 2025,
     readme: Annotated[Path | None, typer.Option(
+        "--into", "--readme",
         help="Write the table into this file between its '<!-- ablation:start -->' and "
-             "'<!-- ablation:end -->' lines (e.g. README.md).")] = None,
+             "'<!-- ablation:end -->' lines (docs/model/validation.md). --readme is the same "
+             "option's older name.")] = None,
     quiet: Annotated[bool, typer.Option(help="No progress bar.")] = False,
 ) -> None:
     """Switch each mechanism off in turn: which backcast facts and defining effects it carries.
 
-    Prints a Markdown table (and writes it into --readme if given).
+    Prints a Markdown table (and writes it into --into if given).
 
-    Example: geosim ablation --runs 2000 --readme README.md
+    Example: geosim ablation --runs 2000 --into docs/model/validation.md
     """
     _table(readme, "ablation", lambda: api.ablation(runs=runs, seed=seed,
                                                     progress=_progress(quiet)))
@@ -478,15 +482,17 @@ def drift(
     runs: Annotated[int, typer.Option(min=10, help="Runs per lens.")] = 1000,
     seed: Annotated[int, typer.Option(min=0, help="Seed.")] = 2025,
     readme: Annotated[Path | None, typer.Option(
+        "--into", "--readme",
         help="Write the table into this file between its '<!-- drift:start -->' and "
-             "'<!-- drift:end -->' lines (e.g. README.md).")] = None,
+             "'<!-- drift:end -->' lines (docs/model/validation.md). --readme is the same "
+             "option's older name.")] = None,
 ) -> None:
     """Where each lens's baseline heads from 2025 with no shock forced.
 
     The start is in mid-course: the fundamentals are estimated at the pre-war reference, so the
     2025 world moves by itself where each lens's mechanisms push it. Prints a Markdown table.
 
-    Example: geosim drift --runs 1000 --readme README.md
+    Example: geosim drift --runs 1000 --into docs/model/validation.md
     """
     _table(readme, "drift", lambda: api.drift(runs=runs, seed=seed))
 
@@ -555,7 +561,7 @@ def _readme_text(readme: Path | None, block: str) -> str | None:
         text = readme.read_text(encoding="utf-8")
         replace_block(text, block, "")
     except (OSError, UnicodeDecodeError, ValueError) as err:
-        raise InputError(str(readme), None, "--readme", str(err)) from None
+        raise InputError(str(readme), None, "--into", str(err)) from None
     return text
 
 

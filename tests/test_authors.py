@@ -24,6 +24,7 @@ import pytest
 from sim.compare.run import Comparison, run_comparison
 from sim.files.lens import bundled_lenses
 from sim.files.statements import parse_statement
+from tests.docpages import LENSES, page
 
 SOURCES = Path(__file__).resolve().parent.parent / "seeds" / "SOURCES.md"
 RUNS, SEED = 1000, 0
@@ -82,16 +83,16 @@ def test_the_contested_pairs_split_the_lenses():
         assert verdicts()[(prediction, opposing)] == "fails", (prediction, opposing)
 
 
-def test_the_readme_reports_what_the_runs_give():
-    """The README states how many predictions hold under their own lens, how many hold under
-    every lens (and so do not tell the authors apart), how many do not hold and how many pairs
-    are contested; each must be what the runs and SOURCES.md give."""
+def test_the_lenses_page_reports_what_the_runs_give():
+    """The lenses page (docs/model/lenses.md) states how many predictions hold under their own
+    lens, how many hold under every lens (and so do not tell the authors apart), how many do not
+    hold and how many pairs are contested; each must be what the runs and SOURCES.md give."""
     own = [s for s in comparison().scores if s.own]
     held = sum(s.score.verdict == "holds" for s in own)
     everywhere = sum(
         all(verdicts()[(s.authored.prediction.id, lens)] == "holds"
             for lens in comparison().lens_names) for s in own)
-    readme = (SOURCES.parent.parent / "README.md").read_text(encoding="utf-8")
+    readme = page(LENSES)
     assert f"{held} of {len(own)} predictions hold under their author's own lens" in readme
     assert f"{everywhere} of them hold under every lens" in readme
     failing = len(own) - held

@@ -100,28 +100,26 @@ def test_the_defaults_are_the_best_fit_of_their_neighbourhood(plan):
     assert (best.step_size, best.instrument_rate) == (step, rate)
 
 
-def test_the_readme_shows_these_checks(plan, results):
-    """The README's backcast table is `geosim backcast --runs 4000 --seed 2022`'s output."""
-    from pathlib import Path
-
+def test_the_validation_page_shows_these_checks(plan, results):
+    """The validation page's backcast table is `geosim backcast --runs 4000`'s output."""
     from analysis.validation import checks_markdown, read_block
+    from tests.docpages import VALIDATION, page
 
-    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    readme = page(VALIDATION)
     still = bc.frozen(plan)
     frozen = bc.check(simulate(still, RUNS, seed=bc.CHECK_SEED, record="key"), still)
     assert read_block(readme, "backcast") == checks_markdown(results, RUNS, bc.CHECK_SEED, frozen)
 
 
-def test_the_readme_shows_the_backcast_under_every_lens():
+def test_the_validation_page_shows_the_backcast_under_every_lens():
     """Each author's premises checked on 2022-2025 (issue 19, part 7: every lens backcast, not
-    only the neutral one); the README's table is `geosim backcast --every-lens`'s output."""
-    from pathlib import Path
-
+    only the neutral one); the validation page's table is `geosim backcast --every-lens`'s
+    output."""
     from analysis.validation import lens_checks_markdown, read_block
     from sim.files.lens import bundled_lenses
+    from tests.docpages import VALIDATION, page
 
     runs = 1000
     results = bc.check_lenses(sorted(bundled_lenses()), runs, bc.CHECK_SEED)
-    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
-    assert read_block(readme, "backcast-lenses") == lens_checks_markdown(results, runs,
+    assert read_block(page(VALIDATION), "backcast-lenses") == lens_checks_markdown(results, runs,
                                                                          bc.CHECK_SEED)

@@ -201,10 +201,11 @@ def test_an_out_folder_under_a_file_is_bad_input_before_any_run(tmp_path):
     assert "Traceback" not in done.stderr and "is a file" in done.stderr
 
 
-def test_a_readme_without_its_markers_is_bad_input_before_any_run(tmp_path):
-    readme = tmp_path / "README.md"
+@pytest.mark.parametrize("option", ["--into", "--readme"])  # --readme: the older name
+def test_a_page_without_its_markers_is_bad_input_before_any_run(tmp_path, option):
+    readme = tmp_path / "validation.md"
     readme.write_text("no markers here\n")
-    done = geosim("ablation", "--runs", "100", "--readme", str(readme), "--quiet")
+    done = geosim("ablation", "--runs", "100", option, str(readme), "--quiet")
     assert done.returncode == 2, done.stderr
     assert "ablation:start" in done.stderr and "Traceback" not in done.stderr
     assert readme.read_text() == "no markers here\n"

@@ -1,15 +1,14 @@
 """Each lens's baseline drift (issue 19, part 1: a start in mid-course).
 
 With the fundamentals estimated at the pre-war reference, the 2025 start moves by itself, and
-the lenses differ in where it heads, not only in how they answer a shock; the README's table is
-the command's output.
+the lenses differ in where it heads, not only in how they answer a shock; the validation page's
+table is the command's output.
 """
-
-from pathlib import Path
 
 from analysis.validation import drift_markdown, read_block
 from sim.files.lens import bundled_lenses
 from sim.validation.drift import baseline_drift
+from tests.docpages import VALIDATION, page
 
 RUNS, SEED = 1000, 2025
 LENSES = sorted(bundled_lenses())
@@ -25,7 +24,6 @@ def test_the_lenses_differ_in_where_the_baseline_heads():
     assert rusi.horizon - singh.horizon > 5 * (rusi.horizon_se**2 + singh.horizon_se**2) ** 0.5
 
 
-def test_the_readme_shows_each_lens_drift():
-    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+def test_the_validation_page_shows_each_lens_drift():
     rows = baseline_drift(LENSES, RUNS, SEED)
-    assert read_block(readme, "drift") == drift_markdown(rows, RUNS, SEED)
+    assert read_block(page(VALIDATION), "drift") == drift_markdown(rows, RUNS, SEED)

@@ -205,12 +205,14 @@ def test_the_command_line_does_no_work_of_its_own() -> None:
     assert sorted(m for m in imported_modules(SIM / "cli.py") if m.startswith(running)) == []
 
 
-def test_the_readmes_layout_tree_names_every_part_of_sim():
-    """The README's layout section is a tree of sim/: every folder and top-level module of sim/
-    and every module of sim/model/, sim/files/ and sim/engines/ appears in it."""
-    text = (REPO / "README.md").read_text(encoding="utf-8")
-    tree = text[text.index("## Layout"):]
-    tree = tree[:tree.index("```", tree.index("```text") + 7)]
+def test_the_layout_page_tree_names_every_part_of_sim():
+    """The layout page (docs/reference/layout.md) is a tree of sim/: every folder and top-level
+    module of sim/ and every module of sim/model/, sim/files/ and sim/engines/ appears in it."""
+    from tests.docpages import LAYOUT, page
+
+    text = page(LAYOUT)
+    tree = text[text.index("```text"):]
+    tree = tree[:tree.index("```", 7)]
     parts = [p.name + ("/" if p.is_dir() else "") for p in SIM.iterdir()
              if p.name != "__init__.py" and not p.name.startswith((".", "__"))]
     for layer in ("model", "files", "engines"):

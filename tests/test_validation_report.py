@@ -1,16 +1,14 @@
-"""The README's validation tables are what the commands compute, not typed figures."""
+"""The validation page's tables are what the commands compute, not typed figures."""
 
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
 from analysis.validation import ablation_markdown, read_block, replace_block
 from sim.validation.ablation import FULL, ablate, variants
-
-README = Path(__file__).resolve().parent.parent / "README.md"
+from tests.docpages import VALIDATION, page
 
 
 def test_replace_block_keeps_the_rest_of_the_file():
@@ -23,8 +21,8 @@ def test_replace_block_keeps_the_rest_of_the_file():
         replace_block(text + "<!-- t:start -->\n", "t", "")
 
 
-def test_the_ablation_table_in_the_readme_is_the_commands_full_model_column():
-    block = read_block(README.read_text(encoding="utf-8"), "ablation")
+def test_the_ablation_table_on_the_validation_page_is_the_commands_full_model_column():
+    block = read_block(page(VALIDATION), "ablation")
     runs, seed = (int(x) for x in re.search(r"--runs (\d+) --seed (\d+)", block).groups())
     header = next(line for line in block.splitlines() if line.startswith("| fact |"))
     columns = [c.strip() for c in header.strip("|").split("|")[1:]]

@@ -122,7 +122,7 @@ def check_outcomes(selection: Selection, columns: Sequence[str]) -> None:
                 raise prediction_error(
                     selection.lens_files[item.author_lens], item.index, "statement",
                     f"{outcome!r} is not an outcome of the model; {suggestion(outcome, known)}"
-                    "the outcome columns are listed in the README (Results)")
+                    "the outcome columns are listed in docs/reference/results.md")
 
 
 def score_all(selection: Selection, cells: dict[tuple[str, str], Cell],

@@ -262,7 +262,7 @@ def check_outcomes(spec: SweepSpec, columns: Sequence[str]) -> None:
             file, line = spec._doc.place(loc) if spec._doc else ("<spec>", None)
             raise InputError(file, line, format_field(loc),
                              f"unknown outcome {name!r}; {suggestion(name, known)}the outcome "
-                             "columns are listed in the README (Results)")
+                             "columns are listed in docs/reference/results.md")
 
 
 def scenario_file(name: str, folder: Path) -> Path | None:
