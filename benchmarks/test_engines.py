@@ -300,3 +300,47 @@ def test_first_command_from_an_empty_cache(benchmark, tmp_path):
     benchmark.pedantic(lambda: (command("cold"), command("warm")), rounds=1, warmup_rounds=0)
     report["cold_over_warm"] = report["cold_seconds"] / report["warm_seconds"]
     benchmark.extra_info.update(report)
+
+
+def test_first_compile_with_and_without_its_repairs(benchmark, tmp_path):
+    """The cold `geosim run baseline --runs 1000` three ways, side by side, each from its own
+    empty cache: numba's own inliner in one process, the repaired inliner in one process
+    (sim.model.inlining), and the repaired inliner with the helper process (sim.engines.warmup,
+    the default). The three must give the same bytes: the repairs change the compile time, never
+    the machine code's results."""
+    import hashlib
+    import os
+    import shutil
+
+    import pyarrow.parquet as pq
+
+    geosim = shutil.which("geosim", path=os.path.dirname(sys.executable))
+    assert geosim is not None
+    variants = {
+        "numba_inliner_one_process": {"GEOSIM_NUMBA_INLINER": "numba",
+                                      "GEOSIM_COMPILE_HELPER": "1"},
+        "repaired_one_process": {"GEOSIM_COMPILE_HELPER": "1"},
+        "repaired_two_processes": {},
+    }
+    report: dict[str, float] = {}
+    digests: dict[str, str] = {}
+
+    def command(label: str, extra: dict[str, str]) -> None:
+        env = {k: v for k, v in os.environ.items()
+               if k not in ("GEOSIM_NUMBA_INLINER", "GEOSIM_COMPILE_HELPER")}
+        env.update(extra, NUMBA_CACHE_DIR=str(tmp_path / f"numba-{label}"))
+        start = time.perf_counter()
+        subprocess.run([geosim, "run", "baseline", "--runs", "1000", "--seed", "3", "--quiet",
+                        "--no-figures", "--out", str(tmp_path / label)], env=env, check=True,
+                       capture_output=True)
+        report[f"{label}_seconds"] = time.perf_counter() - start
+        table = pq.read_table(tmp_path / label / "runs.parquet")
+        digests[label] = hashlib.sha256(
+            table.to_pandas().to_csv(index=False).encode()).hexdigest()
+
+    benchmark.pedantic(lambda: [command(k, v) for k, v in variants.items()], rounds=1,
+                       warmup_rounds=0)
+    assert len(set(digests.values())) == 1, digests
+    first = report["numba_inliner_one_process_seconds"]
+    report.update({f"{k}_over_numba_inliner": v / first for k, v in list(report.items())})
+    benchmark.extra_info.update(report)

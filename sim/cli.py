@@ -502,8 +502,9 @@ def history(
     runs: Annotated[int, typer.Option(min=10, help="Runs per episode, lens and arm.")] = 1000,
     seed: Annotated[int, typer.Option(min=0, help="Seed.")] = 1914,
     readme: Annotated[Path | None, typer.Option(
+        "--into", "--readme",
         help="Write the table into this file between its '<!-- history:start -->' and "
-             "'<!-- history:end -->' lines (e.g. README.md).")] = None,
+             "'<!-- history:end -->' lines (e.g. docs/model/validation.md).")] = None,
 ) -> None:
     """The historical suite: pre-2022 episodes from the public record, none of them fitted.
 
@@ -512,7 +513,7 @@ def history(
     effect against the same runs without the cause, with the model whole and with the
     mechanism an author argued for it switched off, under every lens. Prints a Markdown table.
 
-    Example: geosim history --runs 1000 --readme README.md
+    Example: geosim history --runs 1000 --into docs/model/validation.md
     """
     _table(readme, "history", lambda: api.history(runs=runs, seed=seed))
 
@@ -525,8 +526,9 @@ def memory(
     runs: Annotated[int, typer.Option(min=10, help="Runs per event.")] = 1000,
     seed: Annotated[int, typer.Option(min=0, help="Seed.")] = 7,
     readme: Annotated[Path | None, typer.Option(
+        "--into", "--readme",
         help="Write the table into this file between its '<!-- memory:start -->' and "
-             "'<!-- memory:end -->' lines (e.g. README.md).")] = None,
+             "'<!-- memory:end -->' lines (e.g. docs/model/validation.md).")] = None,
 ) -> None:
     """What each catalogue event leaves behind: its effect at its peak and at the horizon.
 
@@ -534,7 +536,7 @@ def memory(
     (common random numbers); the table gives the relation it moves most, the mean difference at
     its peak and at the horizon, and the share kept. Prints a Markdown table.
 
-    Example: geosim memory --runs 1000 --readme README.md
+    Example: geosim memory --runs 1000 --into docs/model/validation.md
     """
     _table(readme, "memory", lambda: api.memory(scenario=scenario, lens=lens, runs=runs,
                                                 seed=seed))

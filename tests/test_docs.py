@@ -108,7 +108,7 @@ def test_the_readme_holds_nothing_the_docs_hold():
     readme = page(README)
     assert "<!--" not in readme.replace("<!-- not run:", "")
     assert re.findall(r"<!-- ([a-z-]+):start -->", page(VALIDATION)) == [
-        "backcast", "backcast-lenses", "ablation", "drift"]
+        "backcast", "backcast-lenses", "ablation", "drift", "history", "memory"]
     docs = " ".join(" ".join(page(p).split()) for p in pages()[1:])
     body = readme[readme.index("## Two commands"):]
     sentences = [s for s in re.split(r"(?<=[.:;])\s", " ".join(body.split())) if len(s) > 80]

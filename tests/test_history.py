@@ -15,12 +15,13 @@ import re
 import numpy as np
 import pytest
 
-from analysis.validation import history_markdown
+from analysis.validation import history_markdown, read_block
 from sim.files.catalogue import catalogue, event_names
 from sim.files.scenario import load_scenario
 from sim.model.mechanisms import REGISTRY
 from sim.plan import compile_plan, lens_option
 from sim.validation import backcast, history
+from tests.docpages import VALIDATION, page
 
 RUNS = 1_000
 SEED = history.HISTORY_SEED
@@ -110,9 +111,12 @@ def test_without_cause_removes_the_events_and_holds_the_environment():
     assert still.params == plan.params and still.initial == plan.initial
 
 
-def test_the_table_is_the_commands_output(results):
-    table = history_markdown({"neutral": results}, RUNS, SEED)
-    for r in results:
-        assert r.check.name in table
-        assert f"{r.measured.mean:+.3f} ± {r.measured.se:.3f}" in table
-    assert f"{sum(r.holds for r in results)} of {len(results)}" in table
+def test_the_validation_page_shows_the_commands_table(results):
+    """The page's block is `geosim history`'s output: neutral first, then every other lens."""
+    block = read_block(page(VALIDATION), "history")
+    runs, seed = (int(x) for x in re.search(r"--runs (\d+) --seed (\d+)", block).groups())
+    header = next(line for line in block.splitlines() if line.startswith("| episode"))
+    lenses = re.findall(r"`([a-z0-9_]+)`", header)
+    others = {lens: history.run_history(runs, seed, lens) for lens in lenses}
+    mine = results if (runs, seed) == (RUNS, SEED) else history.run_history(runs, seed)
+    assert block == history_markdown({"neutral": mine, **others}, runs, seed)

@@ -10,16 +10,18 @@
 """
 
 import dataclasses
+import re
 
 import numpy as np
 import pytest
 
-from analysis.validation import memory_markdown
+from analysis.validation import memory_markdown, read_block
 from sim.engines.vectorized import simulate
 from sim.files.catalogue import catalogue
 from sim.model.params import Parameters, parameter_table
 from sim.plan import load_plan
 from sim.validation import memory as mem
+from tests.docpages import VALIDATION, page
 
 RUNS = 400
 SEED = 7
@@ -79,10 +81,15 @@ def test_a_summits_trust_fades_within_the_horizon(baseline):
     assert abs(summit.horizon) < 0.1 * summit.peak, summit
 
 
-def test_the_table_is_the_commands_output(baseline):
-    rows = mem.event_memory(baseline, 50, SEED, events=["korean_conflict", "us_nk_summit"])
-    table = memory_markdown(rows, "baseline", "neutral", 50, SEED, mem.AT)
-    for m in rows:
-        assert f"| `{m.event}` | {m.dyad} | {m.peak:+.3f} ({m.peak_quarter}) |" in table
+def test_the_validation_page_shows_the_commands_table(baseline):
+    """The page's block is `geosim memory`'s output (every event of the catalogue)."""
+    block = read_block(page(VALIDATION), "memory")
+    runs, seed = (int(x) for x in re.search(r"--runs (\d+) --seed (\d+)", block).groups())
+    assert "--scenario baseline --lens neutral" in block
+    rows = mem.event_memory(baseline, runs, seed)
+    assert block == memory_markdown(rows, "baseline", "neutral", runs, seed, mem.AT)
+
+
+def test_an_event_at_the_horizon_is_refused(baseline):
     with pytest.raises(ValueError):
         mem.event_memory(baseline, 10, SEED, events=["korean_conflict"], at=baseline.horizon)
