@@ -8,17 +8,20 @@ start and the end of a simulation call (the estimate of the fundamentals, the ou
 sim.engines.warmup``) compiles the loop's adjudication phase, then the batch functions (by
 simulating one run of the baseline with the loop left out), into the disk cache, while this
 process compiles the loop's other phases and the loop, loading the adjudication phase from the
-cache; then it waits for the helper, and the simulation loads the helper's functions from the
-cache.
+cache. The simulation then goes on at once: it loads from the cache what the helper has
+compiled by then and compiles the rest itself (the helper is compiling the same functions in
+the same order, so the two finish together), and the process waits for the helper at exit.
 
 Nothing depends on the helper for its results: the machine code is the same whichever process
-compiles it, numba writes each cache file whole (a temporary file, then a rename), and if the
-helper cannot start, fails or outlasts :data:`HELPER_TIMEOUT`, this process compiles what is
-missing itself, only later. With the rules already compiled, nothing happens.
+compiles it, and numba writes each cache file whole (a temporary file, then a rename), so two
+processes compiling the same function leave one good file. If the helper cannot start or
+fails, this process compiles what is missing itself; one that outlasts :data:`HELPER_TIMEOUT`
+at exit is stopped. With the rules already compiled, nothing happens.
 """
 
 from __future__ import annotations
 
+import atexit
 import os
 import subprocess
 import sys
@@ -87,15 +90,22 @@ def compile_rules(plan: Plan) -> None:
         if os.environ.get(HELPER) or rules_compiled():
             return
         helper = _start_helper()
-        try:
-            compile_kernel(plan)
-        finally:
-            if helper is not None:
-                try:
-                    helper.wait(timeout=HELPER_TIMEOUT)
-                except subprocess.TimeoutExpired:
-                    helper.kill()
-                    helper.wait()
+        if helper is not None:
+            atexit.register(_wait_for, helper)
+        compile_kernel(plan)
+
+
+def _wait_for(helper: subprocess.Popen[bytes]) -> None:
+    """At exit, let the helper finish writing the cache, or stop it if it hangs.
+
+    A cache folder removed under a running helper (a test's, say) would lose files as they are
+    written.
+    """
+    try:
+        helper.wait(timeout=HELPER_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        helper.kill()
+        helper.wait()
 
 
 def _compile_batch_functions() -> None:
