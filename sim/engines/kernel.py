@@ -33,10 +33,13 @@ from sim.model.quantities import empty_quantities
 from sim.model.state import World
 from sim.model.step import begin_quarter_row, end_quarter_row
 
-#: Runs advanced together through each phase of a quarter: few enough that their state stays in
-#: the processor's cache from one phase to the next, enough that the calls between the compiled
-#: phases cost nothing measurable.
-BLOCK = 64
+#: Runs advanced together through each phase of a quarter. A call between compiled phases passes
+#: every array of the world by value (hundreds of numbers), so small blocks pay for the calls
+#: (8 runs: 0.93x the speed of 64) and large ones for the cache (4,096 runs: 0.85x of 1,024);
+#: measured with benchmarks/ab_kernel.py against the loop with every rule inlined in one: 64
+#: runs 0.90x, 256 0.92x, 512 0.86x, 1,024 0.89-0.91x. The inlined loop compiled in about
+#: twice the time (issue 22): this is the price of the first run's half minute.
+BLOCK = 256
 
 #: How a phase is compiled: like a rule (:data:`sim.model.jit.rule`), but called, not inlined.
 #: numba's compile time grows faster than the code it compiles: the four phases compiled apart
