@@ -186,25 +186,29 @@ def history_markdown(results: Mapping[str, Sequence[HistoryResult]], runs: int,
         f"paired effect lies beyond {effects.Z:g} standard errors and {effects.MIN_EFFECT:g} in "
         "the record's direction. Nothing is fitted to these episodes; *in sample* marks a check "
         "whose mechanism's premise cites its episode. The effect under "
-        f"`{lenses[0] if lenses else ''}`, with the check's mechanism off beside, then under "
-        "each other lens (✗: it does not hold).",
+        f"`{lenses[0] if lenses else ''}`, with the check's mechanism off beside; then the "
+        "effect under each other lens (✗: it does not hold).",
         "",
-        "| episode: outcome, the record's direction | sample | effect | mechanism off | "
-        + " | ".join(f"`{lens}`" for lens in others) + " |",
-        "|---|---|---:|---:|" + "---:|" * len(others),
+        "| episode: outcome, the record's direction | sample | effect | mechanism off |",
+        "|---|---|---:|---:|",
     ]
-    for k, r in enumerate(first):
-        cells = " | ".join(f"{results[lens][k].measured.mean:+.3f}"
-                           + ("" if results[lens][k].holds else " ✗") for lens in others)
+    for r in first:
         sample = "in" if r.check.in_sample else "out"
         lines.append(
             f"| {r.check.name} | {sample} | {r.measured.mean:+.3f} ± {r.measured.se:.3f} "
             f"{_mark(r.holds)} | no {r.check.mechanism}: {r.mechanism_off.mean:+.3f} "
-            f"{_mark(r.mechanism_off.holds)} | {cells} |")
-    lines.append("| holds | | " + f"{sum(r.holds for r in first)} of {len(first)} | "
-                 + f"{sum(r.mechanism_off.holds for r in first)} of {len(first)} | "
-                 + " | ".join(f"{sum(x.holds for x in results[lens])} of {len(first)}"
-                              for lens in others) + " |")
+            f"{_mark(r.mechanism_off.holds)} |")
+    lines.append(f"| holds | | {sum(r.holds for r in first)} of {len(first)} | "
+                 f"{sum(r.mechanism_off.holds for r in first)} of {len(first)} |")
+    if others:
+        lines += ["", "| check | " + " | ".join(f"`{lens}`" for lens in others) + " |",
+                  "|---|" + "---:|" * len(others)]
+        for k, r in enumerate(first):
+            lines.append(f"| {r.check.name} | " + " | ".join(
+                f"{results[lens][k].measured.mean:+.3f}"
+                + ("" if results[lens][k].holds else " ✗") for lens in others) + " |")
+        lines.append("| holds | " + " | ".join(
+            f"{sum(x.holds for x in results[lens])} of {len(first)}" for lens in others) + " |")
     lines += ["", "What the record shows, and what argues each check:", ""]
     for r in first:
         record = "; ".join(f"{f.date}: {f.text} ({f.source})" for f in r.check.facts)

@@ -115,7 +115,7 @@ def test_the_validation_page_shows_the_commands_table(results):
     """The page's block is `geosim history`'s output: neutral first, then every other lens."""
     block = read_block(page(VALIDATION), "history")
     runs, seed = (int(x) for x in re.search(r"--runs (\d+) --seed (\d+)", block).groups())
-    header = next(line for line in block.splitlines() if line.startswith("| episode"))
+    header = next(line for line in block.splitlines() if line.startswith("| check |"))
     lenses = re.findall(r"`([a-z0-9_]+)`", header)
     others = {lens: history.run_history(runs, seed, lens) for lens in lenses}
     mine = results if (runs, seed) == (RUNS, SEED) else history.run_history(runs, seed)
