@@ -779,6 +779,11 @@ def memory(*, scenario: str | Path = "baseline", lens: str | Path = "neutral",
     from sim.validation.memory import AT, event_memory
 
     plan = load_plan(scenario, lens)
+    if plan.horizon <= AT + 1:
+        raise InputError(plan.source_file or str(scenario), None, "horizon",
+                         f"geosim memory forces each event in quarter {AT} and follows it to "
+                         f"the horizon; this scenario has {plan.horizon} quarters, it needs at "
+                         f"least {AT + 2}")
     return memory_markdown(event_memory(plan, runs, seed), plan.name, plan.lens, runs, seed, AT)
 
 

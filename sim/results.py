@@ -226,6 +226,8 @@ def trajectory_columns(series: dict[str, NDArray[Any]]) -> dict[str, NDArray[Any
         cols[f"align_{dyad_name(i, j)}"] = series["alignment"][:, :, i, j]
     for i, j in DYADS:
         cols[f"commitment_{dyad_name(i, j)}"] = series["commitment"][:, :, i, j]
+    for i, j in DYADS:
+        cols[f"memory_{dyad_name(i, j)}"] = series["memory"][:, :, i, j]
     for i, actor in enumerate(ACTORS):
         for k, partner in enumerate(PARTNERS):
             if k != i:

@@ -3,9 +3,10 @@
 - Every event that moves a relation directly leaves memory (or a lasting affinity) in it: the
   rule is general, not chosen per scenario.
 - Memory decays with its half-life (grievance slower than trust), from the compiled rule.
-- A Korean war's mark on NK-South Korea outlasts it: nine years on, more than half of its peak
-  effect is left; with the memory mechanism off the relation is back within a fifth of it (the
-  validation can fail). A summit's trust fades within the horizon.
+- A Korean war's mark on NK-South Korea lasts: nine years on, more than half of its peak effect
+  is left; with the memory mechanism off the relation is back within a fifth of it. A check of
+  the mechanism (what its ten-year half-life implies, and that nothing else carries it), not
+  a validation against a record. A summit's trust fades within the horizon.
 - The reported table is `geosim memory`'s output.
 """
 

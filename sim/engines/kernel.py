@@ -5,8 +5,9 @@ phases of :mod:`sim.model.step` run over a batch (and a Mesa agent over a batch 
 :func:`sim.model.step.begin_quarter_row`, :func:`sim.model.decisions.decide_row` for each of the
 five
 actors, :func:`sim.model.step.end_quarter_row` and the outcome accumulator's
-:func:`sim.model.outcomes.record_row`. One run's state stays in the cache for its whole trajectory,
-and nothing is allocated per quarter. It is the single-process fast path of
+:func:`sim.model.outcomes.record_row`, in blocks of :data:`BLOCK` runs, each phase compiled apart
+(a block's state stays in the processor's cache from one phase to the next), and nothing is
+allocated per quarter. It is the single-process fast path of
 :func:`sim.engines.vectorized.simulate_runs` when no trajectory is recorded.
 """
 
@@ -166,7 +167,7 @@ def rules_compiled() -> bool:
 
     If not, the next simulation compiles it (about half a minute on two cores). numba names a
     cache folder after the source folder's name and a SHA-1 of its path (its
-    ``_UserProvidedCacheLocator``); should that change, this says False and a caller announces
+    ``UserProvidedCacheLocator``); should that change, this says False and a caller announces
     a compilation that turns out to be a load.
     """
     source = os.path.dirname(os.path.abspath(__file__))  # as numba forms it (no symlinks resolved)

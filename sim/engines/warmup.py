@@ -26,7 +26,9 @@ import os
 import subprocess
 import sys
 import threading
+from pathlib import Path
 
+import numba
 import numpy as np
 
 from sim.engines import kernel
@@ -71,6 +73,25 @@ def compile_end_phase(plan: Plan) -> None:
                       0, moves, levels, empty_quantities(0), need, scratch)
 
 
+def _worth_a_helper() -> bool:
+    """A helper only from a top-level process that can write the cache.
+
+    A sweep's worker processes compile side by side already, and a helper each would put twice
+    as many compilers on the cores; numba falls back to another cache folder when this one is
+    read-only, where the helper's work would not be found.
+    """
+    import multiprocessing
+
+    if multiprocessing.parent_process() is not None:
+        return False
+    folder = Path(numba.config.CACHE_DIR)  # type: ignore[attr-defined]
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return False
+    return os.access(folder, os.W_OK)
+
+
 def _start_helper() -> subprocess.Popen[bytes] | None:
     try:
         return subprocess.Popen([sys.executable, "-m", "sim.engines.warmup"],
@@ -87,7 +108,7 @@ def compile_rules(plan: Plan) -> None:
         if _done:
             return
         _done = True
-        if os.environ.get(HELPER) or rules_compiled():
+        if os.environ.get(HELPER) or rules_compiled() or not _worth_a_helper():
             return
         helper = _start_helper()
         if helper is not None:

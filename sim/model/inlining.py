@@ -10,13 +10,16 @@ inliner (``numba.core.inline_closurecall.InlineWorker``), at every call site of 
 
 Profiled on the first ``geosim run baseline --runs 1000`` from an empty cache, the copies took
 about half the compilation, and the repeated pipelines most of the rest of the inliner's time.
-The repairs: (1) the IR of a rule is built once per compiler context and reused (the inliner
-copies it before any change, so the stored IR is never mutated), with the pipeline's one side
-effect kept (it sets the caller's ``enable_ssa`` flag to False); (2) the blocks of one IR are
-copied with one shared memo, so the scope is copied once per copy (what a deepcopy of the whole
-IR does). The machine code's results do not change: ``GEOSIM_NUMBA_INLINER=numba`` switches the
-repairs off, and ``benchmarks/test_engines.py::test_first_compile_with_and_without_its_repairs``
-compiles both ways side by side and checks the same bytes.
+The repairs: (1) the IR of a rule of this package is built once per compilation (one top-level
+function and everything inlined into it) and reused at its other call sites (the inliner copies
+it before any change, so the stored IR is never mutated), with the pipeline's side effect on the
+flags kept (it sets the caller's ``enable_ssa`` to False); the variables of the copies are then
+numbered from the same base names, which matters only to numba's parallel code path, which the
+rules do not use; (2) the blocks of one IR are copied with one shared memo, so the scope is
+copied once per copy (what a deepcopy of the whole IR does). The results do not change:
+``GEOSIM_NUMBA_INLINER=numba`` switches the repairs off, and
+``benchmarks/test_engines.py::test_first_compile_with_and_without_its_repairs`` compiles both
+ways side by side and checks that the runs give the same bytes.
 
 They are applied only to the numba versions they were read against (:data:`CHECKED`), and only
 if the inliner still has the methods they wrap; otherwise numba's own inliner runs, slower.
@@ -26,11 +29,12 @@ from __future__ import annotations
 
 import copy
 import os
+import weakref
 from typing import Any
 
 import numba
 
-CHECKED = ((0, 61), (0, 68))  # the numba versions, inclusive, whose inliner this was read on
+CHECKED = ((0, 68), (0, 68))  # the numba versions, inclusive, whose inliner this was read on
 SWITCH = "GEOSIM_NUMBA_INLINER"  # "numba": leave numba's inliner as it is
 
 
@@ -80,7 +84,9 @@ def repair_inliner() -> bool:
     copier = _SharedMemoCopy(ir.Block)
     icc.copy = copier  # type: ignore[assignment]  # where the inliner's copy_ir finds deepcopy
     inline_ir = worker.inline_ir
-    built: dict[tuple[Any, ...], Any] = {}
+    # per compilation (its pipeline object, dropped with it) and per rule of this package only:
+    # numba code of other packages in the same process keeps numba's own inliner
+    built: weakref.WeakKeyDictionary[Any, dict[Any, Any]] = weakref.WeakKeyDictionary()
 
     def inline_ir_once(self: Any, *args: Any, **kwargs: Any) -> Any:
         try:
@@ -90,10 +96,11 @@ def repair_inliner() -> bool:
 
     def inline_function(self: Any, caller_ir: Any, block: Any, i: int, function: Any,
                         arg_typs: Any = None) -> Any:
-        key = (function, self.typingctx, self.targetctx)
-        callee_ir = built.get(key)
+        ours = getattr(function, "__module__", "").startswith("sim.")
+        cache = built.setdefault(self.pipeline, {}) if ours and self.pipeline is not None else {}
+        callee_ir = cache.get(function)
         if callee_ir is None:
-            callee_ir = built[key] = self.run_untyped_passes(function)
+            callee_ir = cache[function] = self.run_untyped_passes(function)
         elif self.flags is not None:
             self.flags.enable_ssa = False  # what run_untyped_passes leaves on the flags
         return self.inline_ir(caller_ir, block, i, callee_ir, function.__code__.co_freevars,

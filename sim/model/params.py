@@ -359,7 +359,8 @@ class Parameters(BaseModel):
         "invasion)",
         "004 ¶8 (the mistrust of the Sino-Soviet split lingers sixty years on, but wanes); "
         "public record: the Korean War's hostility outlasted it by seventy years; assumption "
-        "for the level: ten years",
+        "for the level: ten years, far shorter than those records (a half-life of decades "
+        "would let one war fix a ten-year horizon), long against the quarters a crisis lasts",
     )
     trust_half_life: float = _p(
         8.0, 1.0, 400.0,

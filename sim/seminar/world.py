@@ -130,6 +130,8 @@ def named_values(world: World) -> dict[str, float]:
         out[f"alignment {dyad_name(i, j)}"] = float(world.alignment[0, i, j])
     for i, j in DYADS:
         out[f"commitment {dyad_name(i, j)}"] = float(world.commitment[0, i, j])
+    for i, j in DYADS:
+        out[f"memory {dyad_name(i, j)}"] = float(world.memory[0, i, j])
     for i in range(N_ACTORS):
         for j, partner in enumerate(PARTNERS):
             if i != j:

@@ -78,8 +78,8 @@ CHECKS: tuple[HistoryCheck, ...] = (
         (Fact("2006-10", "China's foreign ministry calls the test 'flagrant' (hanran), a word "
               "it had kept for adversaries", "public record: PRC Ministry of Foreign Affairs "
               "statement, 9 October 2006"),
-         Fact("2009-10", "relations recover only with Wen Jiabao's visit to Pyongyang three "
-              "years later", "public record: October 2009")),
+         Fact("2006-10", "China votes for Security Council resolution 1718, the first UN "
+              "sanctions on NK", "public record: UNSC resolution 1718, 14 October 2006")),
         "buffer_state", "002 ¶9, ¶17: China is not drawn into NK's confrontations (entrapment)",
     ),
     HistoryCheck(
@@ -103,6 +103,12 @@ CHECKS: tuple[HistoryCheck, ...] = (
               "public record: Korea Tourism Organization arrival statistics, 2016-2017")),
         "patron_reliability", "001 ¶21, 003 ¶11: the alliance weighs against Seoul's ties "
         "with Beijing",
+        note="the catalogue has no THAAD event: the cause is its nearest, the US reaffirming "
+        "its alliances (us_alliance_reaffirmed, which also strengthens the alliance with "
+        "Japan), the event whose effect on China-South Korea the 2025 scenarios already check "
+        "(sim/validation/effects.py); so this is that encoding checked on a second record, "
+        "from the 2022 world set back, not independent evidence of the mechanism, and it "
+        "holds by about a hundredth and a half",
     ),
     HistoryCheck(
         "nuclear_crisis_2017", "align_CHN-PRK_final", -1,
@@ -126,15 +132,17 @@ CHECKS: tuple[HistoryCheck, ...] = (
     ),
     HistoryCheck(
         "summits_2018", "align_CHN-PRK_final", +1,
-        (Fact("2018-03/2019-06", "Xi Jinping and Kim Jong Un meet five times",
+        (Fact("2018-03/2019-06", "Xi Jinping and Kim Jong Un meet five times, the first "
+              "in March 2018, days after the summit with the US was agreed",
               "001 ¶13; public record: Beijing, Dalian, Beijing (2018), Beijing, Pyongyang "
               "(2019)"),),
         "buffer_state", "002 ¶11, ¶17: distance costs Beijing its influence (courting)",
         note="holds by about a hundredth and a half, near the 0.01 the model can claim, and "
         "only from a start where China-NK is already warm: from the episode's assumed 0.3 it "
-        "holds (+0.015), from 0.2 it does not (+0.008 to +0.009 for NK-US at -0.9 to -0.8; "
-        "1,000 runs, seed 1914). China's concern for NK's ties with a rival is convex in their "
-        "warmth (buffer_state.contested), so an opening from deep hostility weighs little; "
+        "holds (+0.015 to +0.016), from 0.2 it does not (+0.007 to +0.009 for NK-US at -0.9 "
+        "to -0.8; 1,000 runs, seed 1914). China's concern for NK's ties with a rival is "
+        "convex in their warmth (buffer_state.contested), so an opening from deep hostility "
+        "weighs little; "
         "Beijing answers the summit mostly with aid",
     ),
 )
