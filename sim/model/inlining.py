@@ -17,9 +17,10 @@ flags kept (it sets the caller's ``enable_ssa`` to False); the variables of the 
 numbered from the same base names, which matters only to numba's parallel code path, which the
 rules do not use; (2) the blocks of one IR are copied with one shared memo, so the scope is
 copied once per copy (what a deepcopy of the whole IR does). The results do not change:
-``GEOSIM_NUMBA_INLINER=numba`` switches the repairs off, and
-``benchmarks/test_engines.py::test_first_compile_with_and_without_its_repairs`` compiles both
-ways side by side and checks that the runs give the same bytes.
+``GEOSIM_NUMBA_INLINER=numba`` switches the repairs off; ``tests/test_inlining.py`` (in CI)
+compiles both ways from empty caches and checks the same bytes through the loop and the batch
+functions, and ``benchmarks/test_engines.py::test_first_compile_with_and_without_its_repairs``
+times them side by side.
 
 They are applied only to the numba versions they were read against (:data:`CHECKED`), and only
 if the inliner still has the methods they wrap; otherwise numba's own inliner runs, slower.
