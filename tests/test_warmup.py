@@ -36,7 +36,7 @@ for name, module in list(sys.modules.items()):
 print(json.dumps({"compiled": sorted(compiled), "loaded": sorted(loaded)}))
 """
 
-LOOP_PHASES_COMPILED_HERE = {"_run_chunk", "_begin_block", "_decide_block", "_record_block"}
+LOOP_PHASES_COMPILED_HERE = {"_run_chunk", "begin_block", "decide_block", "record_block"}
 
 
 def test_after_the_helper_a_simulation_compiles_only_the_loop(tmp_path):
@@ -49,4 +49,4 @@ def test_after_the_helper_a_simulation_compiles_only_the_loop(tmp_path):
                            check=True, capture_output=True, text=True, timeout=600)
     seen = json.loads(child.stdout.strip().splitlines()[-1])
     assert set(seen["compiled"]) == LOOP_PHASES_COMPILED_HERE, seen
-    assert "_end_block" in seen["loaded"] and "_total_pulls" in seen["loaded"], seen
+    assert "end_block" in seen["loaded"] and "_total_pulls" in seen["loaded"], seen

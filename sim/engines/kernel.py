@@ -1,14 +1,12 @@
 """The vectorized engine's inner loop: every quarter of every run of a chunk, compiled.
 
-:func:`run_chunk` runs, for each run of the chunk and each quarter, the same compiled rules the
-phases of :mod:`sim.model.step` run over a batch (and a Mesa agent over a batch of one):
-:func:`sim.model.step.begin_quarter_row`, :func:`sim.model.decisions.decide_row` for each of the
-five
-actors, :func:`sim.model.step.end_quarter_row` and the outcome accumulator's
-:func:`sim.model.outcomes.record_row`, in blocks of :data:`BLOCK` runs, each phase compiled apart
-(a block's state stays in the processor's cache from one phase to the next), and nothing is
-allocated per quarter. It is the single-process fast path of
-:func:`sim.engines.vectorized.simulate_runs` when no trajectory is recorded.
+:func:`run_chunk` advances the runs of a chunk in blocks of :data:`BLOCK` runs, each block
+quarter by quarter through the same compiled phases a batch runs from Python (and a Mesa agent
+with a batch of one): :func:`sim.model.step.begin_block`, :func:`sim.model.decisions.decide_block`
+for all five actors, :func:`sim.model.step.end_block` and the outcome accumulator's
+:func:`sim.model.outcomes.record_block`. A block's state stays in the processor's cache from
+one phase to the next, and nothing is allocated per quarter. It is the single-process fast path
+of :func:`sim.engines.vectorized.simulate_runs` when no trajectory is recorded.
 """
 
 from __future__ import annotations
@@ -25,14 +23,17 @@ from numpy.typing import NDArray
 
 from sim.engines.result import KEY_SERIES
 from sim.model.actors import CHN, N_ACTORS, PRK, ROK, RUS, USA
-from sim.model.decisions import decide_row
+from sim.model.decisions import decide_block
 from sim.model.events import EventTables
-from sim.model.jit import rule
-from sim.model.outcomes import record_row
-from sim.model.params import RunParameters, parameter_rows, run_parameters
+from sim.model.jit import phase, rule
+from sim.model.outcomes import record_block
+from sim.model.params import RunParameters, parameter_rows
 from sim.model.quantities import empty_quantities
 from sim.model.state import World
-from sim.model.step import begin_quarter_row, end_quarter_row
+from sim.model.step import begin_block, end_block
+
+#: Every actor decides in the engine's loop (the phases take the deciding actors).
+EVERY_ACTOR = np.arange(N_ACTORS, dtype=np.int64)
 
 #: Runs advanced together through each phase of a quarter. A call between compiled phases passes
 #: every array of the world by value (hundreds of numbers), so small blocks pay for the calls
@@ -41,12 +42,6 @@ from sim.model.step import begin_quarter_row, end_quarter_row
 #: runs 0.90x, 256 0.92x, 512 0.86x, 1,024 0.89-0.91x. The inlined loop compiled in about
 #: twice the time (issue 22): this is the price of the first run's half minute.
 BLOCK = 256
-
-#: How a phase is compiled: like a rule (:data:`sim.model.jit.rule`), but called, not inlined.
-#: numba's compile time grows faster than the code it compiles: the four phases compiled apart
-#: take about half the time of one loop with every rule inlined (measured).
-phase = numba.njit(cache=True, nogil=True, _nrt=False,  # type: ignore[call-overload]
-                   error_model="numpy")
 
 # Where key_row writes each of KEY_SERIES (looked up by name, so the two cannot drift apart).
 (KEY_CHN_RUS, KEY_RUS_PRK, KEY_CHN_PRK, KEY_USA_ROK, KEY_NK_TILT, KEY_PRK_DEPENDENCE_CHN) = (
@@ -74,46 +69,7 @@ def key_rows(w, series):  # type: ignore[no-untyped-def]
 
 
 @phase
-def _begin_block(w, table, keys, quarter, start, stop, base_env, forced, events, probabilities,
-                 fired, q):  # type: ignore[no-untyped-def]
-    for r in range(start, stop):
-        params = run_parameters(table, r)
-        begin_quarter_row(w, params, keys, quarter, r, base_env, forced, events, probabilities,
-                          fired, q)
-
-
-@phase
-def _decide_block(w, q, table, keys, quarter, start, stop, g, v, moves,
-                  levels):  # type: ignore[no-untyped-def]
-    for r in range(start, stop):
-        params = run_parameters(table, r)
-        b = r - start
-        for k in range(levels.shape[1]):
-            levels[b, k] = w.instruments[r, k]
-        for i in range(N_ACTORS):
-            decide_row(w, q, params, keys, quarter, r, i, g, v, moves[b, i], levels[b])
-
-
-@phase
-def _end_block(w, table, keys, quarter, start, stop, moves, levels, q, need,
-               scratch):  # type: ignore[no-untyped-def]
-    for r in range(start, stop):
-        params = run_parameters(table, r)
-        end_quarter_row(w, params, keys, quarter, moves[r - start], levels[r - start], q, r,
-                        need, scratch)
-
-
-@phase
-def _record_block(acc, w, table, start, stop, t, series):  # type: ignore[no-untyped-def]
-    for r in range(start, stop):
-        params = run_parameters(table, r)
-        record_row(acc, w, params, r, t)
-        if r < series.shape[0]:
-            key_row(w, r, series, r, t)
-
-
-@phase
-def _run_chunk(w, table, keys, first, last, base_env, forced, events, q, acc, series,
+def _run_chunk(w, table, keys, first, last, base_env, forced, events, q, acc, series, actors,
                probabilities, fired, g, v, moves, levels, need,
                scratch):  # type: ignore[no-untyped-def]
     runs = w.alignment.shape[0]
@@ -122,11 +78,13 @@ def _run_chunk(w, table, keys, first, last, base_env, forced, events, q, acc, se
         for r in range(start, min(stop, series.shape[0])):
             key_row(w, r, series, r, 0)
         for quarter in range(first, last):
-            _begin_block(w, table, keys, quarter, start, stop, base_env[quarter],
-                         forced[quarter], events, probabilities, fired, q)
-            _decide_block(w, q, table, keys, quarter, start, stop, g, v, moves, levels)
-            _end_block(w, table, keys, quarter, start, stop, moves, levels, q, need, scratch)
-            _record_block(acc, w, table, start, stop, quarter + 1 - first, series)
+            begin_block(w, table, keys, quarter, start, stop, base_env[quarter],
+                        forced[quarter], events, probabilities, fired, q)
+            decide_block(w, q, table, keys, quarter, start, stop, actors, moves, levels, g, v)
+            end_block(w, table, keys, quarter, start, stop, moves, levels, q, need, scratch)
+            record_block(acc, w, table, start, stop, quarter + 1 - first)
+            for r in range(start, min(stop, series.shape[0])):
+                key_row(w, r, series, r, quarter + 1 - first)
 
 
 def run_chunk(world: World, params: RunParameters, keys: NDArray[np.uint64], first: int, last: int,
@@ -144,7 +102,7 @@ def run_chunk(world: World, params: RunParameters, keys: NDArray[np.uint64], fir
         series = np.empty((0, last - first + 1, len(KEY_SERIES)))
     _run_chunk(world.view(), parameter_rows(params), keys, first, last,
                np.ascontiguousarray(base_env, np.float64), np.ascontiguousarray(forced), events,
-               empty_quantities(world.n_runs), accumulator.view(), series,
+               empty_quantities(world.n_runs), accumulator.view(), series, EVERY_ACTOR,
                *work_buffers(forced.shape[1], world.instruments.shape[1]))
     accumulator.quarters = last - first
 
@@ -152,11 +110,12 @@ def run_chunk(world: World, params: RunParameters, keys: NDArray[np.uint64], fir
 def work_buffers(n_events: int, n_instruments: int) -> tuple[NDArray[Any], ...]:
     """A block's work buffers (the compiled rules allocate nothing).
 
-    Hazard probabilities, fired events, a pull row, instrument values (one run's at a time),
-    then the moves matrices and instrument levels each run of a block keeps from its decisions
-    to its adjudication, each actor's need for a treaty and a (5, 6) scratch.
+    Hazard probabilities, fired events (a row per run of a block), a pull row, instrument
+    values (one run's at a time), then the moves matrices and instrument levels each run of a
+    block keeps from its decisions to its adjudication, each actor's need for a treaty and a
+    (5, 6) scratch.
     """
-    return (np.empty(n_events), np.empty(n_events, dtype=np.bool_), np.empty(N_ACTORS),
+    return (np.empty(n_events), np.empty((BLOCK, n_events), dtype=np.bool_), np.empty(N_ACTORS),
             np.empty(n_instruments), np.zeros((BLOCK, N_ACTORS, N_ACTORS), dtype=np.int8),
             np.empty((BLOCK, n_instruments)), np.empty(N_ACTORS),
             np.empty((N_ACTORS, N_ACTORS + 1)))

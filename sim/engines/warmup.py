@@ -30,14 +30,16 @@ from pathlib import Path
 
 import numba
 import numpy as np
+from numpy.typing import NDArray
 
-from sim.engines import kernel
 from sim.engines.kernel import rules_compiled, run_chunk, work_buffers
 from sim.files.initial import initial_world
 from sim.model import rng
 from sim.model.outcomes import OutcomeAccumulator
-from sim.model.params import parameter_rows
+from sim.model.params import ParameterTable, parameter_rows
 from sim.model.quantities import empty_quantities
+from sim.model.state import World
+from sim.model.step import end_block
 from sim.plan import Plan
 
 HELPER_TIMEOUT = 600.0  # seconds: far beyond the helper's quarter of a minute
@@ -47,16 +49,22 @@ _lock = threading.Lock()
 _done = False
 
 
-def compile_kernel(plan: Plan) -> None:
-    """Compile the engine's loop (or load it from the cache) on a world of no runs.
+def _no_runs(plan: Plan) -> tuple[World, ParameterTable, NDArray[np.uint64]]:
+    """A world of no runs, its parameters and keys: the loop's argument types, no work.
 
-    The loop is compiled for the types of its arguments, which do not depend on the number of
-    runs, so an empty world compiles exactly what a simulation of ``plan`` runs.
+    The rules are compiled for the types of their arguments, which do not depend on the number
+    of runs, so an empty world compiles exactly what a simulation of ``plan`` runs.
     """
+    none = np.arange(0, dtype=np.int64)
     world = initial_world(0, plan.base_env[0], plan.initial)
-    params = plan.run_parameters(0, np.arange(0, dtype=np.int64))
-    run_chunk(world, params, rng.run_keys(0, np.arange(0, dtype=np.int64)), 0, plan.horizon,
-              plan.base_env, plan.forced, plan.events, OutcomeAccumulator.blank(world))
+    return world, parameter_rows(plan.run_parameters(0, none)), rng.run_keys(0, none)
+
+
+def compile_kernel(plan: Plan) -> None:
+    """Compile the engine's loop (or load it from the cache) on a world of no runs."""
+    world, table, keys = _no_runs(plan)
+    run_chunk(world, table, keys, 0, plan.horizon, plan.base_env, plan.forced, plan.events,
+              OutcomeAccumulator.blank(world))
 
 
 def compile_end_phase(plan: Plan) -> None:
@@ -65,12 +73,11 @@ def compile_end_phase(plan: Plan) -> None:
     It is called with the very buffers and types the loop passes it, so the loop then loads it
     from the cache instead of compiling it: the two processes share the loop's compile time.
     """
-    world = initial_world(0, plan.base_env[0], plan.initial)
-    params = plan.run_parameters(0, np.arange(0, dtype=np.int64))
-    buffers = work_buffers(plan.forced.shape[1], world.instruments.shape[1])
-    moves, levels, need, scratch = buffers[4], buffers[5], buffers[6], buffers[7]
-    kernel._end_block(world.view(), parameter_rows(params), rng.run_keys(0, np.arange(0)), 0, 0,
-                      0, moves, levels, empty_quantities(0), need, scratch)
+    world, table, keys = _no_runs(plan)
+    *_, moves, levels, need, scratch = work_buffers(plan.forced.shape[1],
+                                                    world.instruments.shape[1])
+    end_block(world.view(), table, keys, 0, 0, 0, moves, levels, empty_quantities(0), need,
+              scratch)
 
 
 def _worth_a_helper() -> bool:

@@ -26,7 +26,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from sim.model.actors import N_ACTORS
-from sim.model.jit import rule
+from sim.model.jit import phase, rule
 from sim.model.mechanisms import ALL, mechanism_instrument_values, pull_row, value_row
 from sim.model.params import (
     Parameters,
@@ -165,12 +165,21 @@ def decide_row(w, q, params, keys, quarter, r, i, g, v, moves, levels):  # type:
             levels[k] = adjust_level(w.instruments[r, k], best, params)
 
 
-@rule
-def _decide_all(w, q, table, keys, quarter, actors, moves, levels, g, v):  # type: ignore[no-untyped-def]
-    for r in range(moves.shape[0]):
+@phase
+def decide_block(w, q, table, keys, quarter, start, stop, actors, moves, levels, g,
+                 v):  # type: ignore[no-untyped-def]
+    """:func:`decide_row` of ``actors`` in runs ``start .. stop - 1``.
+
+    Run r's moves go to ``moves[r - start]`` and its instrument levels to ``levels[r - start]``
+    (its current levels, with the actors' own replaced by their new ones).
+    """
+    for r in range(start, stop):
         params = run_parameters(table, r)
+        b = r - start
+        for k in range(levels.shape[1]):
+            levels[b, k] = w.instruments[r, k]
         for a in range(actors.shape[0]):
-            decide_row(w, q, params, keys, quarter, r, actors[a], g, v, moves[r, a], levels[r])
+            decide_row(w, q, params, keys, quarter, r, actors[a], g, v, moves[b, a], levels[b])
 
 
 def decide_batch(world: World, q: Quantities, params: RunParameters, keys: NDArray[np.uint64],
@@ -182,10 +191,10 @@ def decide_batch(world: World, q: Quantities, params: RunParameters, keys: NDArr
     actors' own new levels, the others' current ones).
     """
     moves = np.zeros((world.n_runs, len(actors), N_ACTORS), dtype=np.int8)
-    levels = world.instruments.copy()
-    _decide_all(world.view(), q, parameter_rows(params), keys, quarter,
-                np.asarray(actors, dtype=np.int64), moves, levels, np.empty(N_ACTORS),
-                np.empty(levels.shape[1]))
+    levels = np.empty_like(world.instruments)
+    decide_block(world.view(), q, parameter_rows(params), keys, quarter, 0, world.n_runs,
+                 np.asarray(actors, dtype=np.int64), moves, levels, np.empty(N_ACTORS),
+                 np.empty(levels.shape[1]))
     return moves, levels
 
 

@@ -44,7 +44,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from sim.model.actors import CHN, DYADS, PRK, ROK, RUS, USA, dyad_name
-from sim.model.jit import rule
+from sim.model.jit import phase, rule
 from sim.model.params import Parameters, RunParameters, parameter_rows, run_parameters
 from sim.model.quantities import delivery_ratio_of
 from sim.model.state import (
@@ -181,7 +181,8 @@ class OutcomeAccumulator:
 
     def record(self, world: World, params: RunParameters, quarter: int) -> None:
         """Fold in the state after quarter ``quarter`` (1-based count of quarters done)."""
-        _record_all(self.view(), world.view(), parameter_rows(params), quarter)
+        record_block(self.view(), world.view(), parameter_rows(params), 0, world.n_runs,
+                     quarter)
         self.quarters = quarter
 
     def table(self, world: World, params: Parameters, events: tuple[str, ...]
@@ -333,9 +334,10 @@ def record_row(acc, w, params, r, quarter):  # type: ignore[no-untyped-def]
             watch_row(acc, w, r, slot)
 
 
-@rule
-def _record_all(acc, w, table, quarter):  # type: ignore[no-untyped-def]
-    for r in range(w.alignment.shape[0]):
+@phase
+def record_block(acc, w, table, start, stop, quarter):  # type: ignore[no-untyped-def]
+    """:func:`record_row` of runs ``start .. stop - 1`` after quarter ``quarter``."""
+    for r in range(start, stop):
         params = run_parameters(table, r)
         record_row(acc, w, params, r, quarter)
 

@@ -33,7 +33,7 @@ from sim.model.events import (
     fires,
     hazard_row,
 )
-from sim.model.jit import rule
+from sim.model.jit import phase, rule
 from sim.model.params import RunParameters, parameter_rows, run_parameters
 from sim.model.quantities import Quantities, derive_row, empty_quantities
 from sim.model.rng import STREAM_EVENTS, draw
@@ -77,13 +77,17 @@ def begin_quarter_row(w, params, keys, quarter, r, base_env, forced, events, pro
     derive_row(w, params, r, q)
 
 
-@rule
-def _begin_all(w, table, keys, quarter, base_env, forced, events, fired, q,
-               probabilities):  # type: ignore[no-untyped-def]
-    for r in range(fired.shape[0]):
+@phase
+def begin_block(w, table, keys, quarter, start, stop, base_env, forced, events, probabilities,
+                fired, q):  # type: ignore[no-untyped-def]
+    """:func:`begin_quarter_row` of runs ``start .. stop - 1``.
+
+    Run r's fired events go to ``fired[r - start]``.
+    """
+    for r in range(start, stop):
         params = run_parameters(table, r)
         begin_quarter_row(w, params, keys, quarter, r, base_env, forced, events, probabilities,
-                          fired[r], q)
+                          fired[r - start], q)
 
 
 def begin_quarter(
@@ -96,9 +100,9 @@ def begin_quarter(
     """
     fired = np.zeros((world.n_runs, len(inputs.forced)), dtype=np.bool_)
     q = empty_quantities(world.n_runs)
-    _begin_all(world.view(), parameter_rows(params), keys, inputs.quarter,
-               np.asarray(inputs.base_env, dtype=np.float64), inputs.forced, inputs.events,
-               fired, q, np.empty(fired.shape[1]))
+    begin_block(world.view(), parameter_rows(params), keys, inputs.quarter, 0, world.n_runs,
+                np.asarray(inputs.base_env, dtype=np.float64), inputs.forced, inputs.events,
+                np.empty(fired.shape[1]), fired, q)
     return fired, q
 
 
@@ -156,12 +160,14 @@ def end_quarter_row(w, params, keys, quarter, moves, levels, q, r, need,
     update_slow_row(w, params, q, r, scratch)
 
 
-@rule
-def _end_all(w, table, keys, quarter, moves, levels, q, need,
-             scratch):  # type: ignore[no-untyped-def]
-    for r in range(moves.shape[0]):
+@phase
+def end_block(w, table, keys, quarter, start, stop, moves, levels, q, need,
+              scratch):  # type: ignore[no-untyped-def]
+    """:func:`end_quarter_row` of runs ``start .. stop - 1``, run r's decisions at ``r - start``."""
+    for r in range(start, stop):
         params = run_parameters(table, r)
-        end_quarter_row(w, params, keys, quarter, moves[r], levels[r], q, r, need, scratch)
+        end_quarter_row(w, params, keys, quarter, moves[r - start], levels[r - start], q, r,
+                        need, scratch)
 
 
 def end_quarter(
@@ -173,9 +179,9 @@ def end_quarter(
     ``q`` is the quarter's derived quantities, as the decisions saw them; the commitments draw
     with the runs' ``keys`` at ``quarter``.
     """
-    _end_all(world.view(), parameter_rows(params), keys, quarter,
-             np.ascontiguousarray(moves, np.int8), np.ascontiguousarray(levels, np.float64), q,
-             np.empty(N_ACTORS), np.empty((N_ACTORS, N_ACTORS + 1)))
+    end_block(world.view(), parameter_rows(params), keys, quarter, 0, world.n_runs,
+              np.ascontiguousarray(moves, np.int8), np.ascontiguousarray(levels, np.float64), q,
+              np.empty(N_ACTORS), np.empty((N_ACTORS, N_ACTORS + 1)))
 
 
 def advance(
