@@ -60,22 +60,14 @@ def start_world(plan: Plan, n_runs: int, params: RunParameters | None = None) ->
     table = parameter_rows(plan.params if params is None else params)
     rows = np.zeros(1 if table.shape[0] == 1 else n_runs, dtype=np.intp)  # per run, or once
     world = initial_world(1, plan.base_env[0], plan.initial).take(rows)
-    if plan.reference_env.size:
-        reference = initial_world(1, plan.reference_env, plan.reference).take(rows)
-        at_premises(reference, plan.levels)
-        calibrate(reference, table)
-        for name in CALIBRATION_FIELDS:
-            getattr(world, name)[:] = getattr(reference, name)
-        world.flows[:] = flow_levels(world)
-    elif plan.levels:
-        resting = world.copy()
-        at_premises(resting, plan.levels)
-        calibrate(resting, table)
-        for name in CALIBRATION_FIELDS:
-            getattr(world, name)[:] = getattr(resting, name)
-        world.flows[:] = flow_levels(world)
-    else:
-        calibrate(world, table)
+    # the world the fundamentals are estimated at: the reference, or the plan's own start
+    resting = (initial_world(1, plan.reference_env, plan.reference).take(rows)
+               if plan.reference_env.size else world.copy())
+    at_premises(resting, plan.levels)
+    calibrate(resting, table)
+    for name in CALIBRATION_FIELDS:
+        getattr(world, name)[:] = getattr(resting, name)
+    world.flows[:] = flow_levels(world)
     return world if len(rows) == n_runs else world.take(np.zeros(n_runs, dtype=np.intp))
 
 
