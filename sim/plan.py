@@ -97,6 +97,12 @@ class Plan:
             return kernel_parameters(self.params)
         return draw_parameters(self.params, self.priors, run_keys(seed, run_index))
 
+    def with_parameters(self, overrides: Mapping[str, float]) -> Plan:
+        """This plan with some parameters replaced (unchecked: the caller's values)."""
+        if not overrides:
+            return self
+        return replace(self, params=self.params.model_copy(update=dict(overrides)))
+
     def without_priors(self, names: Collection[str]) -> Plan:
         """This plan with the priors of ``names`` dropped (something else fixes them)."""
         return replace(self, priors=tuple(p for p in self.priors if p[0] not in names))

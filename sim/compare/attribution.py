@@ -73,7 +73,7 @@ def mechanism_players(plan: Plan, names: Sequence[str] | None = None) -> list[Pl
         if name not in REGISTRY:
             raise KeyError(name)
     settings = plan_settings(plan)
-    return [Player(name, {w: 0.0 for w in REGISTRY[name].weights},
+    return [Player(name, REGISTRY[name].off(),
                    {w: _setting(settings[w]) for w in REGISTRY[name].weights})
             for name in chosen]
 

@@ -11,7 +11,6 @@ world without change also meets).
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -21,7 +20,7 @@ from numpy.typing import NDArray
 from sim.engines.vectorized import simulate
 from sim.files.scenario import bundled_scenarios
 from sim.model.mechanisms import REGISTRY
-from sim.plan import Plan, load_plan
+from sim.plan import load_plan
 from sim.validation import backcast, effects
 
 FULL = "full model"
@@ -31,15 +30,8 @@ def variants() -> dict[str, dict[str, float]]:
     """Parameter overrides of each column: the full model, then each mechanism off."""
     out: dict[str, dict[str, float]] = {FULL: {}}
     for name, mechanism in REGISTRY.items():
-        out[f"no {name}"] = {w: 0.0 for w in mechanism.weights}
+        out[f"no {name}"] = mechanism.off()
     return out
-
-
-def with_overrides(plan: Plan, overrides: dict[str, float]) -> Plan:
-    """The plan with some parameters replaced."""
-    if not overrides:
-        return plan
-    return dataclasses.replace(plan, params=plan.params.model_copy(update=overrides))
 
 
 @dataclass(frozen=True)
@@ -69,10 +61,10 @@ def ablate(runs: int, seed: int, progress: Callable[[int], None] | None = None,
         for name, plan in plans.items():
             if name == backcast.BACKCAST:
                 continue
-            outcomes[name] = simulate(with_overrides(plan, overrides), runs, seed).outcomes
+            outcomes[name] = simulate(plan.with_parameters(overrides), runs, seed).outcomes
             if progress is not None:
                 progress(runs)
-        bc_plan = with_overrides(plans[backcast.BACKCAST], overrides)
+        bc_plan = plans[backcast.BACKCAST].with_parameters(overrides)
         bc_result = simulate(bc_plan, runs, seed, record="key")
         if progress is not None:
             progress(runs)

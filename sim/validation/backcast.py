@@ -134,9 +134,9 @@ def fit(plan: Plan, runs: int = FIT_RUNS, seed: int = FIT_SEED,
     rows = []
     for step in steps:
         for rate in rates:
-            params = plan.params.model_copy(update={"step_size": step, "instrument_rate": rate})
-            levels = fit_levels(dataclasses.replace(plan, params=params), runs, seed)
-            rows.append(FitRow(step, rate, levels, fit_loss(levels, params)))
+            candidate = plan.with_parameters({"step_size": step, "instrument_rate": rate})
+            levels = fit_levels(candidate, runs, seed)
+            rows.append(FitRow(step, rate, levels, fit_loss(levels, candidate.params)))
     return sorted(rows, key=lambda r: (round(r.loss, 9), r.step_size, r.instrument_rate))
 
 
@@ -277,7 +277,7 @@ def frozen(plan: Plan) -> Plan:
     environment change.
     """
     still = {"step_size": 0.0, "instrument_rate": 0.0, "commitment_hazard": 0.0}
-    return dataclasses.replace(plan, params=plan.params.model_copy(update=still))
+    return plan.with_parameters(still)
 
 
 @dataclass(frozen=True)

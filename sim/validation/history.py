@@ -63,8 +63,8 @@ class HistoryCheck:
 
     @property
     def name(self) -> str:
-        """``episode: column up|down``."""
-        return f"{self.episode}: {self.column} {'up' if self.sign > 0 else 'down'}"
+        """``episode: column up|down``, as its paired effect is named."""
+        return self.effect().name
 
     def effect(self) -> effects.Effect:
         """The check as a paired effect of :mod:`sim.validation.effects`."""
@@ -164,12 +164,6 @@ def without_cause(plan: Plan) -> Plan:
     return dataclasses.replace(plan, forced=np.zeros_like(plan.forced), base_env=held)
 
 
-def switched_off(plan: Plan, mechanism: str) -> Plan:
-    """``plan`` with one mechanism's weights at 0."""
-    weights = {w: 0.0 for w in REGISTRY[mechanism].weights}
-    return dataclasses.replace(plan, params=plan.params.model_copy(update=weights))
-
-
 @dataclass(frozen=True)
 class HistoryResult:
     """A check measured with the model whole and with its mechanism off."""
@@ -206,5 +200,6 @@ def run_history(runs: int, seed: int = HISTORY_SEED, lens: str | Path = "neutral
     for c in checks:
         plan = plans[c.episode]
         results.append(HistoryResult(c, measure(plan, c, runs, seed),
-                                     measure(switched_off(plan, c.mechanism), c, runs, seed)))
+                                     measure(plan.with_parameters(REGISTRY[c.mechanism].off()),
+                                             c, runs, seed)))
     return results

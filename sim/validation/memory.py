@@ -20,7 +20,7 @@ from numpy.typing import NDArray
 
 from sim.engines.vectorized import simulate
 from sim.files.catalogue import event_names
-from sim.model.actors import ACTORS, DYADS
+from sim.model.actors import DYADS, dyad_name
 from sim.plan import Plan
 
 AT = 4  # the quarter the event is forced at: a year into the scenario
@@ -59,12 +59,6 @@ def alignment_paths(plan: Plan, runs: int, seed: int) -> NDArray[np.float64]:
     return np.stack([alignment[:, :, i, j] for i, j in DYADS], axis=-1)
 
 
-def dyad_name(k: int) -> str:
-    """``CHN-RUS`` for the k-th dyad of :data:`sim.model.actors.DYADS`."""
-    i, j = DYADS[k]
-    return f"{ACTORS[i]}-{ACTORS[j]}"
-
-
 def memory_of(event: str, with_it: NDArray[np.float64], without: NDArray[np.float64],
               at: int = AT) -> Memory:
     """The event's memory on the relation its mean effect moves most after quarter ``at``."""
@@ -74,7 +68,7 @@ def memory_of(event: str, with_it: NDArray[np.float64], without: NDArray[np.floa
     peak_q = int(np.abs(mean[:, k]).argmax())
     last = difference[:, -1, k]
     se = float(last.std(ddof=1) / np.sqrt(last.size)) if last.size > 1 else float("inf")
-    return Memory(event, dyad_name(k), float(mean[peak_q, k]), peak_q + 1,
+    return Memory(event, dyad_name(*DYADS[k]), float(mean[peak_q, k]), peak_q + 1,
                   float(last.mean()), se, difference.shape[1])
 
 

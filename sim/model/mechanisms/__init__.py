@@ -62,6 +62,10 @@ class Mechanism:
     pull: PullFn
     instrument_value: PullFn
 
+    def off(self) -> dict[str, float]:
+        """The parameter overrides that switch it off: its weights at 0."""
+        return {w: 0.0 for w in self.weights}
+
 
 #: The mechanisms, in the order of their codes: the one list the registry and the dispatch
 #: below follow (tests/test_mechanisms.py checks the dispatch against it).
