@@ -19,6 +19,7 @@ import pyarrow.parquet as pq
 from numpy.typing import NDArray
 
 from analysis.summary import binary_summary, continuous_summary, describe, is_binary
+from sim.files.atomic import write_text
 
 INDEX_FILE = "index.html"
 #: The outcomes each scenario's card shows, when its runs have them.
@@ -122,9 +123,4 @@ def index_html(folder: Path) -> str:
 
 def write_index(folder: Path) -> Path:
     """Write ``folder/index.html`` (replacing it whole) and return its path."""
-    folder = Path(folder)
-    target = folder / INDEX_FILE
-    temporary = folder / f".{INDEX_FILE}.tmp"
-    temporary.write_text(index_html(folder), encoding="utf-8")
-    temporary.replace(target)
-    return target
+    return write_text(Path(folder) / INDEX_FILE, index_html(folder))

@@ -38,6 +38,7 @@ from numpy.typing import NDArray
 from analysis.figures import new_figure, save_figure
 from analysis.summary import markdown_table
 from analysis.sweep import KEYS, cell_statistics, data_files, outcome_columns, sample_means
+from sim.files.atomic import write_text
 from sim.sweep.design import problem
 from sim.sweep.run import read_manifest
 from sim.sweep.spec import Design, ParameterRange, parse_condition
@@ -287,9 +288,7 @@ def analyze(folder: Path | str, figures: bool = True) -> Path:
         tmp.replace(out / name)
     if figures and not sensitivity.empty:
         sensitivity_figure(sensitivity, out / "figures" / "sensitivity.png")
-    tmp = out / ".summary.md.tmp"
-    tmp.write_text(analysis_markdown(manifest, sensitivity, discovery), encoding="utf-8")
-    tmp.replace(out / "summary.md")
+    write_text(out / "summary.md", analysis_markdown(manifest, sensitivity, discovery))
     return out
 
 

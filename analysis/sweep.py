@@ -20,6 +20,7 @@ import pyarrow.parquet as pq
 
 from analysis.figures import new_figure, save_figure
 from analysis.summary import Z95, describe, markdown_table
+from sim.files.atomic import write_text
 from sim.predictions import wilson_interval
 from sim.sweep.run import RUNS, read_manifest
 
@@ -220,9 +221,7 @@ def write_report(folder: Path | str, figures: bool = True) -> list[Path]:
         raise ValueError("none of the spec's outcomes is a column of the sweep")
     stats = cell_statistics(folder, outcomes)
     written = []
-    tmp = folder / ".summary.md.tmp"
-    tmp.write_text(summary_markdown(manifest, stats, outcomes), encoding="utf-8")
-    tmp.replace(folder / "summary.md")
+    write_text(folder / "summary.md", summary_markdown(manifest, stats, outcomes))
     written.append(folder / "summary.md")
     if figures:
         written.append(cells_figure(stats, outcomes, folder / "figures" / "cells.png"))

@@ -778,7 +778,7 @@ def memory(*, scenario: str | Path = "baseline", lens: str | Path = "neutral",
     from analysis.validation import memory_markdown
     from sim.validation.memory import AT, event_memory
 
-    plan = load_plan(scenario, lens)
+    plan = load_plan(scenario_path(scenario, field="--scenario"), lens)
     if plan.horizon <= AT + 1:
         raise InputError(plan.source_file or str(scenario), None, "horizon",
                          f"geosim memory forces each event in quarter {AT} and follows it to "

@@ -16,11 +16,12 @@ import traceback
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from sim import api
+from sim.files.atomic import write_text
 from sim.files.errors import InputError
 
 app = typer.Typer(
@@ -35,6 +36,15 @@ app = typer.Typer(
 LensOption = Annotated[str, typer.Option(help="Author lens (see 'geosim lenses').")]
 PlayOption = Annotated[str, typer.Option(
     help="Countries the teams play, e.g. PRK,USA (the model plays the rest).")]
+def _into(block: str, note: str = "") -> Any:
+    """The ``--into FILE`` option of a command whose table goes between FILE's ``block`` markers."""
+    where = "docs/model/validation.md" + (f"; {note}" if note else "")
+    return typer.Option(
+        "--into", "--readme",
+        help=f"Write the table into this file between its '<!-- {block}:start -->' and "
+             f"'<!-- {block}:end -->' lines ({where}). --readme is the same option's older name.")
+
+
 WorldSeedOption = Annotated[int, typer.Option(min=0, help="Seed of the world's draws.")]
 RunIndexOption = Annotated[int, typer.Option(
     min=0, help="Run index (the same run as geosim run's).")]
@@ -337,11 +347,7 @@ def schema(
     """
     out.mkdir(parents=True, exist_ok=True)
     for name, document in api.schemas().items():
-        target = out / name
-        tmp = target.with_suffix(".tmp")
-        tmp.write_text(api.schema_text(document), encoding="utf-8")
-        tmp.replace(target)
-        typer.echo(f"wrote {target}")
+        typer.echo(f"wrote {write_text(out / name, api.schema_text(document))}")
 
 
 @app.command()
@@ -429,11 +435,8 @@ def backcast(
     fit: Annotated[bool, typer.Option(
         help="Also run the fit of step_size and instrument_rate on 2022Q1-2023Q4 (a grid; "
              "about a minute).")] = False,
-    readme: Annotated[Path | None, typer.Option(
-        "--into", "--readme",
-        help="Write the checks into this file between its '<!-- backcast:start -->' and "
-             "'<!-- backcast:end -->' lines (docs/model/validation.md; with --every-lens, the "
-             "'backcast-lenses' markers). --readme is the same option's older name.")] = None,
+    into: Annotated[Path | None, _into(
+        "backcast", "with --every-lens, the 'backcast-lenses' markers")] = None,
     every_lens: Annotated[bool, typer.Option(
         help="Check the backcast under every bundled lens instead: a row per check, a column "
              "per lens.")] = False,
@@ -448,23 +451,19 @@ def backcast(
     Example: geosim backcast --runs 4000 --fit
     """
     if every_lens:
-        _table(readme, "backcast-lenses", lambda: api.backcast_lenses(runs=runs, seed=seed))
+        _table(into, "backcast-lenses", lambda: api.backcast_lenses(runs=runs, seed=seed))
         return
-    text = _readme_text(readme, "backcast")
+    text = _marked_text(into, "backcast")
     tables = api.backcast(runs=runs, seed=seed, fit=fit, progress=_progress(quiet))
     typer.echo(tables)
-    _write_block(readme, text, "backcast", tables[tables.index("Backcast 2022Q1"):])
+    _write_block(into, text, "backcast", tables[tables.index("Backcast 2022Q1"):])
 
 
 @app.command()
 def ablation(
     runs: Annotated[int, typer.Option(min=100, help="Runs per scenario and column.")] = 2000,
     seed: Annotated[int, typer.Option(min=0, help="Seed.")] = 2025,
-    readme: Annotated[Path | None, typer.Option(
-        "--into", "--readme",
-        help="Write the table into this file between its '<!-- ablation:start -->' and "
-             "'<!-- ablation:end -->' lines (docs/model/validation.md). --readme is the same "
-             "option's older name.")] = None,
+    into: Annotated[Path | None, _into("ablation")] = None,
     quiet: Annotated[bool, typer.Option(help="No progress bar.")] = False,
 ) -> None:
     """Switch each mechanism off in turn: which backcast facts and defining effects it carries.
@@ -473,7 +472,7 @@ def ablation(
 
     Example: geosim ablation --runs 2000 --into docs/model/validation.md
     """
-    _table(readme, "ablation", lambda: api.ablation(runs=runs, seed=seed,
+    _table(into, "ablation", lambda: api.ablation(runs=runs, seed=seed,
                                                     progress=_progress(quiet)))
 
 
@@ -481,11 +480,7 @@ def ablation(
 def drift(
     runs: Annotated[int, typer.Option(min=10, help="Runs per lens.")] = 1000,
     seed: Annotated[int, typer.Option(min=0, help="Seed.")] = 2025,
-    readme: Annotated[Path | None, typer.Option(
-        "--into", "--readme",
-        help="Write the table into this file between its '<!-- drift:start -->' and "
-             "'<!-- drift:end -->' lines (docs/model/validation.md). --readme is the same "
-             "option's older name.")] = None,
+    into: Annotated[Path | None, _into("drift")] = None,
 ) -> None:
     """Where each lens's baseline heads from 2025 with no shock forced.
 
@@ -494,17 +489,14 @@ def drift(
 
     Example: geosim drift --runs 1000 --into docs/model/validation.md
     """
-    _table(readme, "drift", lambda: api.drift(runs=runs, seed=seed))
+    _table(into, "drift", lambda: api.drift(runs=runs, seed=seed))
 
 
 @app.command()
 def history(
     runs: Annotated[int, typer.Option(min=10, help="Runs per episode, lens and arm.")] = 1000,
     seed: Annotated[int, typer.Option(min=0, help="Seed.")] = 1914,
-    readme: Annotated[Path | None, typer.Option(
-        "--into", "--readme",
-        help="Write the table into this file between its '<!-- history:start -->' and "
-             "'<!-- history:end -->' lines (e.g. docs/model/validation.md).")] = None,
+    into: Annotated[Path | None, _into("history")] = None,
 ) -> None:
     """The historical suite: pre-2022 episodes from the public record, none of them fitted.
 
@@ -515,20 +507,17 @@ def history(
 
     Example: geosim history --runs 1000 --into docs/model/validation.md
     """
-    _table(readme, "history", lambda: api.history(runs=runs, seed=seed))
+    _table(into, "history", lambda: api.history(runs=runs, seed=seed))
 
 
 @app.command()
 def memory(
     scenario: Annotated[str, typer.Option(
         help="The scenario each event is forced into: a bundled name or a file.")] = "baseline",
-    lens: Annotated[str, typer.Option(help="A bundled lens or a lens file.")] = "neutral",
+    lens: LensOption = "neutral",
     runs: Annotated[int, typer.Option(min=10, help="Runs per event.")] = 1000,
     seed: Annotated[int, typer.Option(min=0, help="Seed.")] = 7,
-    readme: Annotated[Path | None, typer.Option(
-        "--into", "--readme",
-        help="Write the table into this file between its '<!-- memory:start -->' and "
-             "'<!-- memory:end -->' lines (e.g. docs/model/validation.md).")] = None,
+    into: Annotated[Path | None, _into("memory")] = None,
 ) -> None:
     """What each catalogue event leaves behind: its effect at its peak and at the horizon.
 
@@ -538,44 +527,42 @@ def memory(
 
     Example: geosim memory --runs 1000 --into docs/model/validation.md
     """
-    _table(readme, "memory", lambda: api.memory(scenario=scenario, lens=lens, runs=runs,
+    _table(into, "memory", lambda: api.memory(scenario=scenario, lens=lens, runs=runs,
                                                 seed=seed))
 
 
-def _table(readme: Path | None, block: str, compute: Callable[[], str]) -> None:
-    """Print the table ``compute`` gives, and write it into ``readme``'s ``block`` if given.
+def _table(into: Path | None, block: str, compute: Callable[[], str]) -> None:
+    """Print the table ``compute`` gives, and write it into ``into``'s ``block`` if given.
 
     The file's markers are checked before anything runs.
     """
-    text = _readme_text(readme, block)
+    text = _marked_text(into, block)
     table = compute()
     typer.echo(table)
-    _write_block(readme, text, block, table)
+    _write_block(into, text, block, table)
 
 
-def _readme_text(readme: Path | None, block: str) -> str | None:
+def _marked_text(into: Path | None, block: str) -> str | None:
     """The file's text, after checking its markers (before any runs), or None."""
     from analysis.validation import replace_block
 
-    if readme is None:
+    if into is None:
         return None
     try:
-        text = readme.read_text(encoding="utf-8")
+        text = into.read_text(encoding="utf-8")
         replace_block(text, block, "")
     except (OSError, UnicodeDecodeError, ValueError) as err:
-        raise InputError(str(readme), None, "--into", str(err)) from None
+        raise InputError(str(into), None, "--into", str(err)) from None
     return text
 
 
-def _write_block(readme: Path | None, text: str | None, block: str, table: str) -> None:
+def _write_block(into: Path | None, text: str | None, block: str, table: str) -> None:
     """Replace the block in the file, atomically (the rest of the file is kept as it was)."""
     from analysis.validation import replace_block
 
-    if readme is None or text is None:
+    if into is None or text is None:
         return
-    tmp = readme.with_name(f".{readme.name}.tmp")
-    tmp.write_text(replace_block(text, block, table), encoding="utf-8")
-    tmp.replace(readme)
+    write_text(into, replace_block(text, block, table))
 
 
 @app.command()
