@@ -225,11 +225,13 @@ def update_slow_row(w, params, q, r, target):  # type: ignore[no-untyped-def]
     update_reputation_row(w, q, params, r)
     for m in range(w.env_shock.shape[1]):
         w.env_shock[r, m] *= params.shock_decay
-    for i in range(N_ACTORS):
-        for j in range(N_ACTORS):
+    for i in range(N_ACTORS):  # symmetric: each pair once
+        for j in range(i + 1, N_ACTORS):
             memory = w.memory[r, i, j]
-            w.memory[r, i, j] = memory * (params.grievance_decay if memory < 0.0
-                                          else params.trust_decay)
+            if memory != 0.0:
+                memory *= params.grievance_decay if memory < 0.0 else params.trust_decay
+                w.memory[r, i, j] = memory
+                w.memory[r, j, i] = memory
 
 
 @rule

@@ -536,10 +536,9 @@ def _fill_derived(table: NDArray[np.void]) -> None:
     # with the math module's functions, row by row: the same bits whatever the table's length
     for row in table:
         row["hold_premium"] = math.exp(row["rationality"] * row["move_cost"])
-        row["shock_decay"] = math.pow(0.5, 1.0 / row["shock_half_life"])
         row["self_closeness"] = math.exp(row["dependence_alignment"])
-        row["grievance_decay"] = math.pow(0.5, 1.0 / row["grievance_half_life"])
-        row["trust_decay"] = math.pow(0.5, 1.0 / row["trust_half_life"])
+        for name in ("shock", "grievance", "trust"):  # what a quarter leaves, from a half-life
+            row[f"{name}_decay"] = math.pow(0.5, 1.0 / row[f"{name}_half_life"])
 
 
 @lru_cache(maxsize=256)
