@@ -2,11 +2,12 @@
 
 - Every event that moves a relation directly leaves memory (or a lasting affinity) in it: the
   rule is general, not chosen per scenario.
-- Memory decays with its half-life (grievance slower than trust), from the compiled rule.
-- A Korean war's mark on NK-South Korea lasts: nine years on, more than half of its peak effect
-  is left; with the memory mechanism off the relation is back within a fifth of it. A check of
-  the mechanism (what its ten-year half-life implies, and that nothing else carries it), not
-  a validation against a record. A summit's trust fades within the horizon.
+- Memory decays with its half-life, grievance and trust each with its own, in the compiled rule.
+- A Korean war's mark lasts where the war does not set it: nine years on, the US and South Korea
+  stand closer than in the same runs without the war (public record: the 1950-53 war left the
+  US-ROK alliance of 1953, which has outlasted it), and memory carries part of that, beyond its
+  standard error and a hundredth: with the mechanism off the mark is smaller. The relations the
+  war sets itself (NK's with the US and South Korea) are not what this test reads.
 - The reported table is `geosim memory`'s output.
 """
 
@@ -19,8 +20,10 @@ import pytest
 from analysis.validation import memory_markdown, read_block
 from sim.engines.vectorized import simulate
 from sim.files.catalogue import catalogue
+from sim.model.actors import DYADS, dyad_name
 from sim.model.params import Parameters, parameter_table
 from sim.plan import load_plan
+from sim.validation import effects
 from sim.validation import memory as mem
 from tests.docpages import VALIDATION, page
 
@@ -40,7 +43,6 @@ def test_memory_decays_with_its_half_life_grievance_slower_than_trust():
     row = parameter_table(params)[0]
     assert row["grievance_decay"] ** params.grievance_half_life == pytest.approx(0.5)
     assert row["trust_decay"] ** params.trust_half_life == pytest.approx(0.5)
-    assert params.grievance_half_life > params.trust_half_life
     plan = load_plan("baseline")
     plan = dataclasses.replace(plan, hazards=(None,) * len(plan.hazards))  # only the forced one
     war = mem.with_event(plan, "korean_conflict", at=0)
@@ -61,25 +63,30 @@ def baseline():
     return load_plan("baseline")
 
 
-def _memory(plan, event):
-    return mem.event_memory(plan, RUNS, SEED, events=[event])[0]
+UNSET = "USA-ROK"  # a relation korean_conflict does not set (sim/data/events.yaml)
 
 
-def test_a_korean_war_leaves_its_mark_for_years_and_not_without_memory(baseline):
-    war = _memory(baseline, "korean_conflict")
-    assert war.dyad in ("PRK-ROK", "PRK-USA")
-    assert war.peak < 0 and war.horizon < -5 * war.horizon_se
-    assert war.kept > 0.5, war
-    forgetful = dataclasses.replace(
-        baseline, params=baseline.params.model_copy(update={"w_memory": 0.0}))
-    without = _memory(forgetful, "korean_conflict")
-    assert without.kept < 0.2, without
+def _horizon_effect(plan, event, dyad):
+    """Per run: the dyad's alignment at the horizon, with the event less without it."""
+    k = [dyad_name(*d) for d in DYADS].index(dyad)
+    with_it = mem.alignment_paths(mem.with_event(plan, event), RUNS, SEED)
+    without = mem.alignment_paths(plan, RUNS, SEED)
+    return (with_it - without)[:, -1, k]
 
 
-def test_a_summits_trust_fades_within_the_horizon(baseline):
-    summit = _memory(baseline, "us_nk_summit")
-    assert summit.dyad == "PRK-USA" and summit.peak > 0
-    assert abs(summit.horizon) < 0.1 * summit.peak, summit
+def _beyond(values):
+    se = values.std(ddof=1) / np.sqrt(values.size)
+    return values.mean() > max(effects.Z * se, effects.MIN_EFFECT)
+
+
+def test_a_korean_wars_mark_lasts_where_the_war_does_not_set_it(baseline):
+    set_by_war = {e.dyad for e in catalogue()["korean_conflict"].effects if e.dyad}
+    assert UNSET not in set_by_war and "ROK-USA" not in set_by_war
+    with_memory = _horizon_effect(baseline, "korean_conflict", UNSET)
+    forgetful = _horizon_effect(baseline.with_parameters({"w_memory": 0.0}), "korean_conflict",
+                                UNSET)
+    assert _beyond(with_memory), with_memory.mean()
+    assert _beyond(with_memory - forgetful), (with_memory.mean(), forgetful.mean())
 
 
 def test_the_validation_page_shows_the_commands_table(baseline):
