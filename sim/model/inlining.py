@@ -22,7 +22,8 @@ compiles both ways from empty caches and checks the same bytes through the loop 
 functions, and ``benchmarks/test_engines.py::test_first_compile_with_and_without_its_repairs``
 times them side by side.
 
-They are applied only to the numba versions they were read against (:data:`CHECKED`), and only
+They are applied when numba first compiles in a process (:func:`repair_before_compiling`), and
+only to the numba versions they were read against (:data:`CHECKED`), and only
 if the inliner still has the methods they wrap; otherwise numba's own inliner runs, slower.
 """
 
@@ -34,6 +35,7 @@ import weakref
 from typing import Any
 
 import numba
+from numba.core import event
 
 CHECKED = ((0, 68), (0, 68))  # the numba versions, inclusive, whose inliner this was read on
 SWITCH = "GEOSIM_NUMBA_INLINER"  # "numba": leave numba's inliner as it is
@@ -62,6 +64,25 @@ class _SharedMemoCopy:
 def _version() -> tuple[int, int]:
     major, minor = numba.__version__.split(".")[:2]
     return int(major), int(minor)
+
+
+class _RepairFirst(event.Listener):
+    """Repairs the inliner as a compilation starts (idempotent: the first one does it)."""
+
+    def on_start(self, ev: event.Event) -> None:
+        repair_inliner()
+
+    def on_end(self, ev: event.Event) -> None:
+        return None
+
+
+def repair_before_compiling() -> None:
+    """Repair the inliner when numba first compiles, not at import.
+
+    The inliner's module costs about 40 ms to import, which a command that only loads the
+    compiled rules from the cache (nearly every command) need not pay.
+    """
+    event.register("numba:compile", _RepairFirst())
 
 
 def repair_inliner() -> bool:

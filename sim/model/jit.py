@@ -30,7 +30,7 @@ from typing import Any
 
 import numba
 
-from sim.model.inlining import repair_inliner
+from sim.model.inlining import repair_before_compiling
 
 _SIM = Path(__file__).resolve().parent.parent  # the sim package, whatever layer a rule is in
 
@@ -112,7 +112,7 @@ def cache_directory() -> Path:
 
 
 numba.config.CACHE_DIR = str(cache_directory())  # type: ignore[attr-defined]
-repair_inliner()  # the first compilation in half the time (sim.model.inlining)
+repair_before_compiling()  # the first compilation in half the time (sim.model.inlining)
 
 
 def rule[F: Callable[..., Any]](fn: F) -> F:
