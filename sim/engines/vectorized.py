@@ -107,15 +107,20 @@ class Recorder:
         return Trajectories({n: np.stack([f[n] for f in self.frames], axis=1) for n in names})
 
 
+def begin_runs(plan: Plan, seed: int, run_index: NDArray[np.int64]
+               ) -> tuple[ParameterTable, World, NDArray[np.uint64], OutcomeAccumulator]:
+    """What a simulation of these runs starts from: their parameters, world, keys, accumulators."""
+    params = plan.run_parameters(seed, run_index)
+    world = start_world(plan, len(run_index), params)
+    return params, world, rng.run_keys(seed, run_index), OutcomeAccumulator.start(world, params)
+
+
 def simulate_runs(plan: Plan, seed: int, run_index: NDArray[np.int64],
                   rows: tuple[int, int] = (0, 0)) -> SimulationResult:
     """Simulate the given runs together (one chunk); ``rows`` as :func:`recorded_rows`."""
     if rows[1] == 0:  # the compiled loop runs: on a first run, compile it beside the rest
         compile_rules(plan)
-    params = plan.run_parameters(seed, run_index)
-    world = start_world(plan, len(run_index), params)
-    keys = rng.run_keys(seed, run_index)
-    acc = OutcomeAccumulator.start(world, params)
+    params, world, keys, acc = begin_runs(plan, seed, run_index)
     keyed, full = rows
     if full == 0:  # at most the key series: the compiled loop over the whole chunk
         series = np.empty((keyed, plan.horizon + 1, len(KEY_SERIES)))

@@ -6,7 +6,8 @@ engine's loop (:func:`sim.engines.kernel.run_chunk`, its four phases) and the ba
 start and the end of a simulation call (the estimate of the fundamentals, the outcome table).
 :func:`compile_rules` compiles them side by side: a helper process (``python -m
 sim.engines.warmup``) compiles the loop's adjudication phase, then the batch functions (by
-simulating one run of the baseline with the loop left out), into the disk cache, while this
+starting one run of the baseline and making its outcome table, without the loop), into the
+disk cache, while this
 process compiles the loop's other phases and the loop, loading the adjudication phase from the
 cache. The simulation then goes on at once: it loads from the cache what the helper has
 compiled by then and compiles the rest itself (the helper is compiling the same functions in
@@ -137,21 +138,14 @@ def _wait_for(helper: subprocess.Popen[bytes]) -> None:
 
 
 def _compile_batch_functions() -> None:
-    """The helper's work: one run of the baseline with the engine's loop left out."""
-    from sim.engines import vectorized
-
-    # the helper compiles no loop and starts no helper of its own (run as __main__, this module
-    # is not the sim.engines.warmup the engine imports: the mark goes through the environment)
-    os.environ[HELPER] = "1"
+    """The helper's work: the adjudication phase, then one run's start and outcome table."""
+    from sim.engines.vectorized import begin_runs, outcome_table
     from sim.plan import load_plan
-
-    def no_loop(*args: object, **kwargs: object) -> None:
-        return None
 
     plan = load_plan("baseline")
     compile_end_phase(plan)
-    vectorized.run_chunk = no_loop  # type: ignore[assignment]
-    vectorized.simulate(plan, 1, 0)
+    params, world, _, acc = begin_runs(plan, 0, np.arange(1, dtype=np.int64))
+    outcome_table(acc, world, plan, params)
 
 
 if __name__ == "__main__":
