@@ -98,11 +98,11 @@ def _section(root: Path, name: str, title: str, figures: tuple[str, ...]) -> str
     if not folder.is_dir():
         return ""
     figure = next((f for f in figures if (folder / f).is_file()), None)
-    image = (f'<a href="{name}/{figure}"><img src="{name}/{figure}" alt="{html.escape(title)}">'
-             "</a>" if figure else "")
-    return (f'<section><h2><a href="{name}/">{html.escape(title)}</a></h2>'
-            f'<div class=meta><a href="{name}/summary.md">summary.md</a> · '
-            f'<a href="{name}/">folder</a></div>{image}</section>')
+    image = (f'<a href="{_href(name, figure)}"><img src="{_href(name, figure)}" '
+             f'alt="{html.escape(title)}"></a>' if figure else "")
+    return (f'<section><h2><a href="{_href(name)}/">{html.escape(title)}</a></h2>'
+            f'<div class=meta><a href="{_href(name, "summary.md")}">summary.md</a> · '
+            f'<a href="{_href(name)}/">folder</a></div>{image}</section>')
 
 
 def index_html(folder: Path) -> str:
