@@ -466,3 +466,43 @@ def test_provocation_and_blocs_raise_threat_and_harden_the_threatened():
     china = threat.threat_target(w, P)[0, CHN]
     set_env(w, japan_alliance=1.0)
     assert threat.threat_target(w, P)[0, CHN] > china
+
+
+def test_nk_provokes_against_threat_and_holds_back_under_chinas_leverage():
+    """001 ¶16-17: NK's launches answer the threat it feels (record launches in 2022 as US-ROK
+    drills resumed); 002 ¶9, ¶17: Beijing, on which NK relies, restrains it as far as NK
+    stays close and dependent. NK's motive to provoke rises with its threat and falls with
+    China's leverage (its lifeline share from China times its closeness); the motive is 0
+    with the threat mechanism switched off."""
+    w = start()
+    calm = threat.provocation_motive(w, P)[0]
+    w.threat[:, PRK] += 0.2
+    assert threat.provocation_motive(w, P)[0] > calm
+    w.threat[:, PRK] -= 0.2
+    set_align(w, PRK, CHN, 0.1)  # NK drifts from Beijing: its leverage falls
+    assert threat.provocation_motive(w, P)[0] > calm
+    off = P.model_copy(update={"w_threat": 0.0})
+    assert threat.provocation_motive(w, off)[0] == 0.0
+
+
+def test_nks_provocation_is_its_choice_drills_bring_launches():
+    """001 ¶17: drills resumed, launches followed. A reaffirmed US alliance (drills with South
+    Korea and Japan) raises NK's threat, and NK chooses to launch more: by the horizon its
+    provocation is above the same runs without the reaffirmation, beyond 4 standard errors of
+    the paired difference. With NK's response switched off (provocation_response 0) the level
+    no longer follows the drills: the same difference is within 4 standard errors of 0."""
+    from sim.plan import load_plan
+
+    def effect(overrides):
+        base = load_plan("baseline").with_parameters(overrides)
+        drills = load_plan("us_alliance_reaffirmed").with_parameters(overrides)
+        runs = 400
+        d = (simulate(drills, runs, seed=11).outcomes["nk_provocation_final"]
+             - simulate(base, runs, seed=11).outcomes["nk_provocation_final"])
+        return d.mean(), d.std(ddof=1) / np.sqrt(runs)
+
+    mean, se = effect({})
+    assert mean > max(4 * se, 0.01)
+    mean_off, se_off = effect({"provocation_response": 0.0})
+    assert abs(mean_off) <= 4 * se_off + 1e-12
+    assert abs(mean_off) < mean / 10

@@ -15,8 +15,8 @@ heads as well as in how it answers a shock (DESIGN.md, "The start: mid-course, n
 - ``instrument_base``: the unmodelled part of each instrument's marginal value, so that each
   instrument's best level (:func:`sim.model.decisions.best_levels`) is its starting level;
 - ``trade_base``, ``strain_base``, ``stability_base``, ``threat_base`` and
-  ``provocation_base``: the unmodelled level of each slow variable, so that each target equals
-  its starting value.
+  ``provocation_base``: the unmodelled level of each slow variable (for provocation, of NK's
+  chosen level), so that each target equals its starting value.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ import numpy as np
 from sim.model.decisions import stationary_pulls, total_pull
 from sim.model.dynamics import flow_levels, lifeline_factors, modelled_stability, modelled_strain
 from sim.model.mechanisms import mechanism_instrument_values
-from sim.model.mechanisms.threat import threat_target
+from sim.model.mechanisms.threat import provocation_motive, threat_target
 from sim.model.params import RunParameters, parameter_rows
 from sim.model.quantities import derive
 from sim.model.state import World
@@ -51,4 +51,4 @@ def calibrate(world: World, params: RunParameters) -> None:
     world.strain_base[:] = world.strain - modelled_strain(world, table)
     world.stability_base[:] = world.stability - modelled_stability(world, table)
     world.threat_base[:] = world.threat - threat_target(world, table)
-    world.provocation_base[:] = world.provocation
+    world.provocation_base[:] = world.provocation - provocation_motive(world, table)

@@ -13,7 +13,8 @@ the starting environment and instruments the starting state is where each variab
   + troops_strain · troops for NK.
 - stability: target = base − strain_destabilizes · strain, plus for NK aid_stabilizes ·
   (chinese_aid + technology) − sanctions_destabilize · squeeze.
-- threat: target = base + ``threat.threat_target``; provocation: target = base.
+- threat: target = base + ``threat.threat_target``; provocation: NK's chosen level,
+  ``clip(base + threat.provocation_motive_of, 0, 1)``.
 - dependence: target ∝ trade_base · exp(dependence_alignment · A) · capacity^supply_capacity ·
   inflow (aid; Russia's technology, fuel and food, and its payment for NK's munitions and
   troops) and sanctions factors, rows normalised; D ← (1 − rate) · D + rate · target. A partner
@@ -35,7 +36,7 @@ from numpy.typing import NDArray
 
 from sim.model.actors import CHN, N_ACTORS, PRK, ROK, ROW, RUS, USA
 from sim.model.jit import rule
-from sim.model.mechanisms.threat import threat_target_of
+from sim.model.mechanisms.threat import provocation_motive_of, threat_target_of
 from sim.model.params import RunParameters, parameter_rows, run_parameters
 from sim.model.quantities import NEED_FLOOR, Quantities, capacity_of, power
 from sim.model.state import (
@@ -215,8 +216,8 @@ def update_slow_row(w, params, q, r, target):  # type: ignore[no-untyped-def]
         target[i, 0] = w.threat_base[r, i] + threat_target_of(w, params, r, i)
     for i in range(N_ACTORS):
         w.threat[r, i] = clip01(relax(w.threat[r, i], target[i, 0], params.threat_rate))
-    w.provocation[r] = clip01(relax(w.provocation[r], w.provocation_base[r],
-                                    params.provocation_rate))
+    chosen = clip01(w.provocation_base[r] + provocation_motive_of(w, params, r))
+    w.provocation[r] = clip01(relax(w.provocation[r], chosen, params.provocation_rate))
     lifeline_target_row(w, params, r, target)
     for i in range(N_ACTORS):
         for j in range(ROW + 1):

@@ -26,7 +26,8 @@ Columns (DESIGN.md, Outcomes):
   threat) (article 003);
 - ``prk_stability_final|min``, ``prk_dependence_rus_final``, ``rus_reputation_final``,
   ``korean_conflict`` (0/1), ``munitions_mean|final``, ``troops_mean``,
-  ``technology_mean``, ``chinese_aid_mean|final``, ``china_enforcement_mean|final``;
+  ``technology_mean``, ``chinese_aid_mean|final``, ``china_enforcement_mean|final``,
+  ``nk_provocation_final`` (NK's launches and tests, 0-1, at the horizon);
 - ``event_<name>_quarter`` for every catalogue event (first quarter fired, 1-based; -1 never);
 - ``watch_<indicator>_q<Q>`` for every indicator of :data:`WATCHED` at each quarter of
   :data:`WATCH_QUARTERS` (NaN past the horizon): what an outside watcher can observe while the
@@ -238,6 +239,7 @@ class OutcomeAccumulator:
         out["chinese_aid_final"] = world.flows[:, FLOW["chinese_aid"]]
         out["china_enforcement_mean"] = self.enforcement_sum / quarters
         out["china_enforcement_final"] = world.instruments[:, ENFORCEMENT_LEVEL]
+        out["nk_provocation_final"] = world.provocation
         for e, name in enumerate(names):
             q = world.fired_quarter[:, e].astype(float)
             out[f"event_{name}_quarter"] = np.where(q >= 0, q + 1.0, -1.0)

@@ -350,8 +350,23 @@ class Parameters(BaseModel):
         "assumption: crises fade over about a year",
     )
     provocation_rate: float = _p(
-        0.25, 0.0, 1.0, "share of the gap to NK's baseline provocation closed per quarter",
+        0.25, 0.0, 1.0, "share of the gap to NK's chosen provocation level closed per quarter",
         "assumption: a test's shock fades over about a year",
+    )
+    provocation_response: float = _p(
+        0.5, 0.0, 2.0,
+        "change of NK's chosen provocation level per unit of its motive (the threat it answers "
+        "less China's leverage), times w_threat",
+        "001 ¶16-17 (record launches as US-ROK drills resumed; NK's nuclear advances answer US "
+        "threats); assumption for the level: about half a threat's change shows in launches",
+    )
+    provocation_restraint: float = _p(
+        1.0, 0.0, 5.0,
+        "weight in NK's provocation motive of China's leverage (NK's lifeline share from China "
+        "times its closeness to China), against the threat it answers",
+        "002 ¶9 (NK relies on Beijing; Beijing cautious of its unpredictability), 002 ¶17 "
+        "(distance costs Beijing its influence), 000 ¶11; assumption for the level: a full "
+        "lifeline from a close China weighs as much as a full threat",
     )
     grievance_half_life: float = _p(
         40.0, 1.0, 400.0,

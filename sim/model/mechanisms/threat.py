@@ -12,7 +12,16 @@ Utility terms (and their pulls):
   resolve toward their adversaries, so ``g[i, j] -= w_threat · threat_i · (-A[i, j])⁺`` (they
   harden);
 - instrument value: South Korea's hedge ``-w_threat · threat_ROK`` (a threatened ally does not
-  hedge away from its protector).
+  hedge away from its protector);
+- NK's provocation is NK's choice (:func:`provocation_motive_of`): its launches and tests
+  answer the threat it feels (001 ¶16-17: record launches in 2022 as US-ROK drills resumed; its
+  nuclear advances answer US threats), held back by China's leverage, NK's lifeline share from
+  China times its closeness to China (002 ¶9: NK relies on Beijing, which is cautious of its
+  unpredictability; 002 ¶17: distance costs Beijing its influence). The level heads for
+  ``clip(base + w_threat · provocation_response · (threat_PRK - provocation_restraint ·
+  D[PRK, CHN] · A[PRK, CHN]⁺), 0, 1)`` at ``provocation_rate`` a quarter
+  (``sim.model.dynamics``), its base fixed at the reference like every fundamental; the
+  hazards that rise with provocation (a nuclear test, a conflict) then follow NK's choice.
 
 Threat itself moves toward :func:`threat_target` (see ``sim.model.dynamics``):
 ``hostility_threat · Σ_j (-A[i, j])⁺ · power_j`` plus NK provocation for the US and ROK
@@ -24,10 +33,11 @@ the target.
 
 Parameters: ``w_threat``, ``hostility_threat``, ``provocation_threat``,
 ``reassurance_exercise_threat``, ``japan_exercise_share``, ``taiwan_threat``, ``bloc_threat``,
-``war_threat``.
-Sources: 001 ¶17 (record launches in 2022; US-ROK drills resumed), ¶20 (all three adversarial
+``war_threat``, ``provocation_response``, ``provocation_restraint``.
+Sources: 001 ¶16-17 (record launches in 2022; US-ROK drills resumed), ¶20 (all three adversarial
 with the US; the US-ROK-Japan triangle); 003 ¶11 (reaffirmed alliances with South Korea and
-Japan isolate NK); 000 ¶24, 004 ¶3, ¶8 (Taiwan; blocs such as the Quad).
+Japan isolate NK); 000 ¶24, 004 ¶3, ¶8 (Taiwan; blocs such as the Quad); 002 ¶9, ¶17, 000 ¶11
+(China's leverage over NK's provocation).
 """
 
 from __future__ import annotations
@@ -42,7 +52,7 @@ from sim.model.quantities import relative_power_of
 from sim.model.state import HEDGE, JAPAN_ALLIANCE, REASSURANCE, TAIWAN_TENSION, UKRAINE_WAR, World
 
 NAME = "threat"
-ARTICLES = "001 ¶17, ¶20; 003 ¶11; 000 ¶24; 004 ¶3, ¶8"
+ARTICLES = "001 ¶16-17, ¶20; 003 ¶11; 000 ¶11, ¶24; 002 ¶9, ¶17; 004 ¶3, ¶8"
 WEIGHTS = ("w_threat",)  # all 0: switched off
 
 
@@ -67,6 +77,30 @@ def threat_target_of(w, params, r, i):  # type: ignore[no-untyped-def]
     elif i == RUS:
         target += params.war_threat * w.environment[r, UKRAINE_WAR]
     return target
+
+
+@rule
+def provocation_motive_of(w, params, r):  # type: ignore[no-untyped-def]
+    """How far run ``r``'s NK chooses to provoke beyond its base.
+
+    The threat it answers less China's leverage, times ``w_threat · provocation_response``.
+    """
+    leverage = w.dependence[r, PRK, CHN] * max(w.alignment[r, PRK, CHN], 0.0)
+    return (params.w_threat * params.provocation_response
+            * (w.threat[r, PRK] - params.provocation_restraint * leverage))
+
+
+@rule
+def _provocation_motives(w, table, out):  # type: ignore[no-untyped-def]
+    for r in range(out.shape[0]):
+        out[r] = provocation_motive_of(w, run_parameters(table, r), r)
+
+
+def provocation_motive(world: World, params: RunParameters) -> NDArray[np.float64]:
+    """:func:`provocation_motive_of` of every run, shape ``(N,)``."""
+    out = np.empty(world.n_runs)
+    _provocation_motives(world.view(), parameter_rows(params), out)
+    return out
 
 
 @rule
