@@ -23,8 +23,10 @@ from sim.files.catalogue import Hazard, event_names, event_tables
 from sim.files.errors import InputError
 from sim.files.initial import (
     default_environment,
+    past_events,
     reference_environment,
     reference_overrides,
+    reference_quarter,
 )
 from sim.files.lens import Lens, get_lens, lens_levels, lens_parameters, lens_priors
 from sim.files.scenario import (
@@ -76,6 +78,11 @@ class Plan:
     #: the lens's level premises ``(i, j, value)``: the fundamentals of dyad (i, j) are
     #: estimated so that it rests at ``value``, not at its reference level
     levels: tuple[tuple[int, int, float], ...] = ()
+    #: dated events whose memory a world carries, ``(event, absolute quarter)`` in date order
+    #: (``sim/data/past_events.yaml``; none in a plan built by hand), and the reference's
+    #: quarter, at which the reference world remembers them
+    past_events: tuple[tuple[int, int], ...] = ()
+    reference_quarter: int = 0
 
     @property
     def events(self) -> EventTables:
@@ -215,6 +222,8 @@ def compile_plan(scenario: Scenario, lens: Lens | None = None, source_file: str 
         reference=reference,
         reference_env=np.array([reference_env[name] for name in ENVIRONMENT]),
         levels=lens_levels(lens),
+        past_events=past_events(),
+        reference_quarter=reference_quarter(),
     )
 
 

@@ -2,6 +2,8 @@
 change in its first quarter, instruments and slow variables at rest, and no drift worth the name
 over the whole horizon. The 2025 start, with the same fundamentals, is in motion."""
 
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -22,11 +24,16 @@ from sim.plan import compile_plan
 from tests.conftest import make_plan
 
 
-def quiet_plan(horizon: int, starts_from: str = "reference"):
-    """A plan with no events from the reference (or the present), its environment held."""
-    return compile_plan(Scenario.model_validate({
+def quiet_plan(horizon: int, starts_from: str = "reference", remember: bool = False):
+    """A plan with no events from the reference (or the present), its environment held.
+
+    Nor any remembered past (``sim/data/past_events.yaml``), unless ``remember``: a remembered
+    event is a cause, whose fading moves the world.
+    """
+    plan = compile_plan(Scenario.model_validate({
         "name": "quiet", "description": "no events", "start": "2022Q1" if starts_from ==
         "reference" else "2025Q1", "horizon": horizon, "starts_from": starts_from}))
+    return plan if remember else dataclasses.replace(plan, past_events=())
 
 
 @pytest.mark.parametrize("rationality", [1.0, 4.0, 10.0])
@@ -95,6 +102,17 @@ def test_nothing_drifts_over_the_whole_horizon():
         start, end = x[:, 0], x[:, -1]
         se = end.std(ddof=1) / np.sqrt(end.size)
         assert abs(end.mean() - start.mean()) < DRIFT + 5 * se, name
+
+
+def test_a_remembered_summit_fades_and_moves_the_world_from_rest():
+    """The reference (2022Q1) remembers the Singapore summit's trust (2018Q2, public record),
+    and its fundamentals are estimated with that trust in the pull; as the trust fades
+    (trust_half_life), NK-US cools from the reference's level, beyond DRIFT and 5 standard
+    errors, where the same world without the remembered past rests (the test above)."""
+    remembered = simulate(quiet_plan(40, remember=True), 4000, seed=5).outcomes
+    change = remembered["align_PRK-USA_final"] - (-0.7)
+    se = change.std(ddof=1) / np.sqrt(change.size)
+    assert change.mean() < -(DRIFT + 5 * se)
 
 
 def test_the_drift_test_can_fail():

@@ -8,6 +8,9 @@
   US-ROK alliance of 1953, which has outlasted it), and memory carries part of that, beyond its
   standard error and a hundredth: with the mechanism off the mark is smaller. The relations the
   war sets itself (NK's with the US and South Korea) are not what this test reads.
+- A dated world remembers the dated events before it (sim/data/past_events.yaml): the 2025
+  start holds exactly the memory the backcast's path from 2022 leaves at 2025Q1 (the invasion's
+  grievance, the Singapore summit's fading trust), in both engines' arithmetic.
 - The reported table is `geosim memory`'s output.
 """
 
@@ -101,3 +104,37 @@ def test_the_validation_page_shows_the_commands_table(baseline):
 def test_an_event_at_the_horizon_is_refused(baseline):
     with pytest.raises(ValueError):
         mem.event_memory(baseline, 10, SEED, events=["korean_conflict"], at=baseline.horizon)
+
+
+def test_the_2025_start_remembers_what_the_path_from_2022_leaves():
+    """The backcast from the pre-war reference forces the invasion in 2022Q1 and runs the
+    engine's own decay; at 2025Q1 (12 quarters in) every relation's memory must equal the
+    2025 start's, computed from the dated past events. Runs in which a hazard fired another
+    event that leaves memory are left out (the start knows only the dated past). It fails if
+    the start forgets the invasion (the 2025 start carried no memory before), counts an event
+    at its own quarter, or decays a quarter more or less than the engines do."""
+    from sim.engines.vectorized import start_world
+    from sim.files.initial import past_events
+    from sim.files.quarters import parse_quarter
+    from sim.model.events import MEMORY
+
+    backcast = load_plan("backcast_2022")
+    start = load_plan("baseline")
+    quarters = parse_quarter(start.start) - parse_quarter(backcast.start)
+    result = simulate(backcast, 40, SEED, record="full", full_runs=40)
+    memory = result.trajectories.series["memory"][:, quarters]
+    fired = result.trajectories.series["fired_quarter"][:, quarters]
+    effects_table = backcast.events.effects
+    leaves_memory = np.unique(effects_table.event[effects_table.target == MEMORY])
+    forced = np.flatnonzero(backcast.forced.any(axis=0))
+    others = np.setdiff1d(leaves_memory, forced)
+    quiet = ~(fired[:, others] >= 0).any(axis=1)
+    assert quiet.sum() >= 30
+    expected = start_world(start, 1).memory[0]
+    assert np.abs(expected).max() > 0.2  # the invasion's grievance is there
+    np.testing.assert_allclose(memory[quiet], np.broadcast_to(expected, memory[quiet].shape),
+                               rtol=0, atol=1e-12)
+    # the reference remembers the events before 2022Q1 only (not the invasion itself)
+    names = backcast.event_names
+    dated = {names[e]: q for e, q in past_events()}
+    assert dated["russia_invades_ukraine"] == parse_quarter(backcast.start)

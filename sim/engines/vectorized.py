@@ -26,9 +26,11 @@ from sim.engines.result import (
 )
 from sim.engines.warmup import compile_rules
 from sim.files.initial import initial_world
+from sim.files.quarters import parse_quarter
 from sim.model import rng
 from sim.model.calibration import calibrate
 from sim.model.dynamics import flow_levels
+from sim.model.mechanisms.memory import remembered
 from sim.model.outcomes import OutcomeAccumulator
 from sim.model.params import ParameterTable, RunParameters, parameter_rows
 from sim.model.state import CALIBRATION_FIELDS, STATE_FIELDS, World
@@ -63,6 +65,12 @@ def start_world(plan: Plan, n_runs: int, params: RunParameters | None = None) ->
     # the world the fundamentals are estimated at: the reference, or the plan's own start
     resting = (initial_world(1, plan.reference_env, plan.reference).take(rows)
                if plan.reference_env.size else world.copy())
+    if plan.past_events:  # each world remembers what the dated events before it left
+        world.memory[:] = remembered(plan.events.effects, plan.past_events,
+                                     parse_quarter(plan.start), table)
+        resting.memory[:] = (remembered(plan.events.effects, plan.past_events,
+                                        plan.reference_quarter, table)
+                             if plan.reference_env.size else world.memory)
     at_premises(resting, plan.levels)
     calibrate(resting, table)
     for name in CALIBRATION_FIELDS:

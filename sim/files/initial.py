@@ -18,6 +18,7 @@ import yaml
 from numpy.typing import NDArray
 
 from sim.files.catalogue import event_names
+from sim.files.quarters import parse_quarter
 from sim.model.actors import ACTORS, N_ACTORS, PARTNERS, actor_index, parse_dyad, partner_index
 from sim.model.commitments import CLOCK_CAP
 from sim.model.state import ENVIRONMENT, FLOWS, INSTRUMENT_NAMES, World
@@ -37,6 +38,31 @@ def initial_state() -> dict[str, Any]:
     text = resources.files("sim").joinpath("data/initial_state.yaml").read_text("utf-8")
     data: dict[str, Any] = yaml.safe_load(text)
     return data
+
+
+@cache
+def past_event_entries() -> tuple[dict[str, str], ...]:
+    """``sim/data/past_events.yaml`` as read: each dated event with its quarter and source."""
+    text = resources.files("sim").joinpath("data/past_events.yaml").read_text("utf-8")
+    return tuple({key: str(value) for key, value in entry.items()}
+                 for entry in yaml.safe_load(text))
+
+
+@cache
+def past_events() -> tuple[tuple[int, int], ...]:
+    """The dated events whose memory a world carries (``sim/data/past_events.yaml``).
+
+    ``(event index, absolute quarter)`` pairs in date order (:func:`parse_quarter`).
+    """
+    names = event_names()
+    rows = [(names.index(entry["event"]), parse_quarter(entry["at"]))
+            for entry in past_event_entries()]
+    return tuple(sorted(rows, key=lambda row: row[1]))
+
+
+def reference_quarter() -> int:
+    """The absolute quarter of the pre-war reference (``reference_state.yaml``'s ``quarter``)."""
+    return parse_quarter(str(reference_state()["quarter"]))
 
 
 @cache
@@ -248,6 +274,9 @@ def provenance(overrides: dict[str, Any] | None = None,
     else:
         rows.append(("provocation", str(data["provocation"]["value"]),
                      data["provocation"]["source"]))
+    rows += [(f"memory.{entry['event']}", entry["at"],
+              f"{entry['source']}; what it left in each relation, decayed to the start if "
+              "before it (sim/data/past_events.yaml)") for entry in past_event_entries()]
     cinc = cow_cinc()
     given_capability = over.get("capability") or {}
     for actor, share in zip(ACTORS, cow_capability(), strict=True):
