@@ -24,6 +24,7 @@ from sim.files.errors import InputError
 from sim.files.initial import (
     default_environment,
     past_events,
+    present_quarter,
     reference_environment,
     reference_overrides,
     reference_quarter,
@@ -79,9 +80,12 @@ class Plan:
     #: estimated so that it rests at ``value``, not at its reference level
     levels: tuple[tuple[int, int, float], ...] = ()
     #: dated events whose memory a world carries, ``(event, absolute quarter)`` in date order
-    #: (``sim/data/past_events.yaml``; none in a plan built by hand), and the reference's
-    #: quarter, at which the reference world remembers them
+    #: (``sim/data/past_events.yaml``; none in a plan built by hand); the quarter the plan's
+    #: starting state is dated at (the 2025 start's, or the reference's for a plan that starts
+    #: from it, whatever its ``start``: a world set back keeps its state and its memory) and
+    #: the reference's, at which each remembers them
     past_events: tuple[tuple[int, int], ...] = ()
+    state_quarter: int = 0
     reference_quarter: int = 0
 
     @property
@@ -223,6 +227,8 @@ def compile_plan(scenario: Scenario, lens: Lens | None = None, source_file: str 
         reference_env=np.array([reference_env[name] for name in ENVIRONMENT]),
         levels=lens_levels(lens),
         past_events=past_events(),
+        state_quarter=(reference_quarter() if scenario.starts_from == "reference"
+                       else present_quarter()),
         reference_quarter=reference_quarter(),
     )
 
@@ -267,7 +273,13 @@ def explain_rows(path: str | Path, lens_name: str | Path = "neutral"
     be the parent's, or the lens).
     """
     from sim.files.catalogue import catalogue
-    from sim.files.initial import environment_provenance, provenance, reference_start
+    from sim.files.initial import (
+        environment_provenance,
+        past_event_entries,
+        provenance,
+        reference_start,
+    )
+    from sim.files.quarters import format_quarter, parse_quarter
     from sim.model.params import parameter_provenance
     from sim.model.state import ENV
 
@@ -282,6 +294,11 @@ def explain_rows(path: str | Path, lens_name: str | Path = "neutral"
     base = reference_start() if scenario.starts_from == "reference" else None
     own = scenario.initial.model_dump(exclude_none=True) if scenario.initial else {}
     rows = provenance(own, lambda loc: written_in(scenario, ("initial", *loc)), base)
+    rows += [(f"memory.{entry['event']}", entry["at"],
+              f"{entry['source']}; the memory it left in each relation, decayed to "
+              f"{format_quarter(plan.state_quarter)}, the start's state "
+              "(sim/data/past_events.yaml)")
+             for entry in past_event_entries() if parse_quarter(entry["at"]) < plan.state_quarter]
     for quantity, value, source in environment_provenance(base):
         name = quantity.split(".", 1)[1]
         setting = scenario.environment.get(name)

@@ -472,8 +472,7 @@ def test_nk_provokes_against_threat_and_holds_back_under_chinas_leverage():
     """001 ¶16-17: NK's launches answer the threat it feels (record launches in 2022 as US-ROK
     drills resumed); 002 ¶9, ¶17: Beijing, on which NK relies, restrains it as far as NK
     stays close and dependent. NK's motive to provoke rises with its threat and falls with
-    China's leverage (its lifeline share from China times its closeness); the motive is 0
-    with the threat mechanism switched off."""
+    China's leverage (its lifeline share from China times its closeness)."""
     w = start()
     calm = threat.provocation_motive(w, P)[0]
     w.threat[:, PRK] += 0.2
@@ -481,8 +480,6 @@ def test_nk_provokes_against_threat_and_holds_back_under_chinas_leverage():
     w.threat[:, PRK] -= 0.2
     set_align(w, PRK, CHN, 0.1)  # NK drifts from Beijing: its leverage falls
     assert threat.provocation_motive(w, P)[0] > calm
-    off = P.model_copy(update={"w_threat": 0.0})
-    assert threat.provocation_motive(w, off)[0] == 0.0
 
 
 def test_nks_provocation_is_its_choice_drills_bring_launches():

@@ -114,8 +114,8 @@ def test_the_2025_start_remembers_what_the_path_from_2022_leaves():
     the start forgets the invasion (the 2025 start carried no memory before), counts an event
     at its own quarter, or decays a quarter more or less than the engines do."""
     from sim.engines.vectorized import start_world
-    from sim.files.initial import past_events
     from sim.files.quarters import parse_quarter
+    from sim.model.actors import PRK, RUS, USA
     from sim.model.events import MEMORY
 
     backcast = load_plan("backcast_2022")
@@ -134,7 +134,7 @@ def test_the_2025_start_remembers_what_the_path_from_2022_leaves():
     assert np.abs(expected).max() > 0.2  # the invasion's grievance is there
     np.testing.assert_allclose(memory[quiet], np.broadcast_to(expected, memory[quiet].shape),
                                rtol=0, atol=1e-12)
-    # the reference remembers the events before 2022Q1 only (not the invasion itself)
-    names = backcast.event_names
-    dated = {names[e]: q for e, q in past_events()}
-    assert dated["russia_invades_ukraine"] == parse_quarter(backcast.start)
+    # the backcast's own start (the reference) remembers the summit's trust, not the invasion
+    # of its own quarter, which the backcast forces
+    reference = start_world(backcast, 1).memory[0]
+    assert reference[RUS, USA] == 0.0 and reference[PRK, USA] > 0.05

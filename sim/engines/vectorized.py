@@ -26,7 +26,6 @@ from sim.engines.result import (
 )
 from sim.engines.warmup import compile_rules
 from sim.files.initial import initial_world
-from sim.files.quarters import parse_quarter
 from sim.model import rng
 from sim.model.calibration import calibrate
 from sim.model.dynamics import flow_levels
@@ -54,7 +53,10 @@ def start_world(plan: Plan, n_runs: int, params: RunParameters | None = None) ->
     own start: the 2025 start is then in motion where the mechanisms push it (DESIGN.md, "The
     start: mid-course, not at rest"). A plan with no reference (built by hand) rests at its own
     start. A lens's level premises (``plan.levels``) replace their dyads' levels in the world the
-    fundamentals are estimated at, so those ties head for the premised level. Every run starts
+    fundamentals are estimated at, so those ties head for the premised level. Each world
+    remembers what the dated past events before its date left in its relations
+    (:func:`sim.model.mechanisms.memory.remembered`, ``plan.past_events``): the start at
+    ``plan.state_quarter``, the reference at ``plan.reference_quarter``. Every run starts
     from the same state; with one set of parameters for all runs the
     fundamentals are estimated once and copied, with each run's own parameters (the plan's
     priors drawn) each run's are its own.
@@ -66,11 +68,12 @@ def start_world(plan: Plan, n_runs: int, params: RunParameters | None = None) ->
     resting = (initial_world(1, plan.reference_env, plan.reference).take(rows)
                if plan.reference_env.size else world.copy())
     if plan.past_events:  # each world remembers what the dated events before it left
-        world.memory[:] = remembered(plan.events.effects, plan.past_events,
-                                     parse_quarter(plan.start), table)
-        resting.memory[:] = (remembered(plan.events.effects, plan.past_events,
-                                        plan.reference_quarter, table)
-                             if plan.reference_env.size else world.memory)
+        effects = plan.events.effects
+        world.memory[:] = remembered(effects, plan.past_events, plan.state_quarter, table)
+        resting.memory[:] = (remembered(effects, plan.past_events, plan.reference_quarter, table)
+                             if plan.reference_env.size
+                             and plan.reference_quarter != plan.state_quarter
+                             else world.memory)
     at_premises(resting, plan.levels)
     calibrate(resting, table)
     for name in CALIBRATION_FIELDS:

@@ -65,6 +65,11 @@ def reference_quarter() -> int:
     return parse_quarter(str(reference_state()["quarter"]))
 
 
+def present_quarter() -> int:
+    """The absolute quarter of the 2025 start (``initial_state.yaml``'s ``year``, first quarter)."""
+    return parse_quarter(f"{initial_state()['year']}Q1")
+
+
 @cache
 def reference_state() -> dict[str, Any]:
     """``sim/data/reference_state.yaml`` as read: every value with its source (cached)."""
@@ -274,9 +279,6 @@ def provenance(overrides: dict[str, Any] | None = None,
     else:
         rows.append(("provocation", str(data["provocation"]["value"]),
                      data["provocation"]["source"]))
-    rows += [(f"memory.{entry['event']}", entry["at"],
-              f"{entry['source']}; what it left in each relation, decayed to the start if "
-              "before it (sim/data/past_events.yaml)") for entry in past_event_entries()]
     cinc = cow_cinc()
     given_capability = over.get("capability") or {}
     for actor, share in zip(ACTORS, cow_capability(), strict=True):

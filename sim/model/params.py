@@ -351,7 +351,8 @@ class Parameters(BaseModel):
     )
     provocation_rate: float = _p(
         0.25, 0.0, 1.0, "share of the gap to NK's chosen provocation level closed per quarter",
-        "assumption: a test's shock fades over about a year",
+        "assumption: NK adjusts its launches to a changed motive, and a test's shock fades, "
+        "over about a year",
     )
     provocation_response: float = _p(
         0.5, 0.0, 2.0,

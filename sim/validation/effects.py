@@ -50,13 +50,17 @@ DEFINING: tuple[Effect, ...] = (
     # not a defining effect.
     Effect("nk_nuclear_test", "chinese_aid_mean", -1,
            "002 ¶9, ¶17: China keeps out of NK's confrontations (entrapment)"),
-    # Not China-NK (003 ¶4, ¶13: with Russia unable, NK leans on China): since NK's provocation
-    # is its choice, a post-war NK that feels its enemies' lasting hostility keeps launching
-    # (+0.058 at the horizon), and China's recoil from a provoking NK (000 ¶11, 002 ¶9) cancels
-    # the buffer's support: -0.003 (SE 0.0006) under the neutral lens, +0.045 under the force
-    # multiplier's, -0.028 under Singh's (1,000 paired runs, seed 7). A contest of premises.
+    # Not China-NK (003 ¶4, ¶13: with Russia unable, NK leans on China), which held until NK's
+    # provocation became its choice: a post-war NK that feels its enemies' lasting hostility
+    # keeps launching (+0.058 at the horizon), and China's recoil from a provoking NK (000 ¶11,
+    # 002 ¶9) cancels the buffer's support: -0.003 (SE 0.0006) under the neutral lens, +0.045
+    # under the force multiplier's, -0.028 under Singh's (1,000 paired runs, seed 7). A contest
+    # of premises, not a defining effect. What the war does define: the allies close ranks
+    # against the common enemy (structural balance: in an alliance system no tie is bilateral,
+    # 001 ¶20), and the war's grievance keeps the enemy an enemy (memory); the ablation table
+    # shows both carry it (half the effect with either off), threat a little.
     Effect("korean_conflict", "align_USA-ROK_final", +1,
-           "003 ¶11, 001 ¶20: under attack the allies close ranks"),
+           "001 ¶20: against a common enemy the allies close ranks (structural balance)"),
     Effect("us_retrenchment", "align_CHN-ROK_final", +1,
            "001 ¶21, 000 ¶16: Seoul hedges toward Beijing"),
     Effect("us_alliance_reaffirmed", "align_CHN-ROK_final", -1,

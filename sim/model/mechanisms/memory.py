@@ -51,16 +51,18 @@ def remembered(effects: EffectTable, past: Sequence[tuple[int, int]], quarter: i
                table: ParameterTable) -> NDArray[np.float64]:
     """The memory a world dated ``quarter`` holds of the ``past`` events, ``(rows, 5, 5)``.
 
-    ``past`` holds ``(event, absolute quarter)`` pairs in date order; those before ``quarter``
-    count, each leaving its ``memory`` effects (``effects``, the catalogue's) in its quarter,
-    decayed as the engines decay it: by ``grievance_decay`` or ``trust_decay`` a quarter,
-    from the event's own quarter on, as its sign gives (decay never changes a sign, so each
-    stretch between two events is one power). One row per row of the parameter ``table``.
+    ``past`` holds ``(event, absolute quarter)`` pairs; those before ``quarter`` count, each
+    leaving its ``memory`` effects (``effects``, the catalogue's, all ``add``) in its quarter,
+    decayed as the engines decay it (``sim.model.dynamics.update_slow_row``, which
+    ``tests/test_memory.py`` checks this against to 1e-12): by ``grievance_decay`` or
+    ``trust_decay`` a quarter, from the event's own quarter on, as its sign gives (decay never
+    changes a sign, so each stretch between two events is one power). One row per row of the
+    parameter ``table``.
     """
     grievance = np.asarray(table["grievance_decay"], dtype=float)[:, None, None]
     trust = np.asarray(table["trust_decay"], dtype=float)[:, None, None]
     memory = np.zeros((grievance.shape[0], N_ACTORS, N_ACTORS))
-    dated = [(event, at) for event, at in past if at < quarter]
+    dated = sorted(((event, at) for event, at in past if at < quarter), key=lambda e: e[1])
     for n, (event, at) in enumerate(dated):
         for k in np.flatnonzero((effects.target == MEMORY) & (effects.event == event)):
             i, j, value = effects.i[k], effects.j[k], effects.value[k]
