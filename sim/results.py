@@ -227,7 +227,9 @@ def trajectory_columns(series: dict[str, NDArray[Any]]) -> dict[str, NDArray[Any
     for i, j in DYADS:
         cols[f"commitment_{dyad_name(i, j)}"] = series["commitment"][:, :, i, j]
     for i, j in DYADS:
-        cols[f"memory_{dyad_name(i, j)}"] = series["memory"][:, :, i, j]
+        cols[f"grievance_{dyad_name(i, j)}"] = series["grievance"][:, :, i, j]
+    for i, j in DYADS:
+        cols[f"trust_{dyad_name(i, j)}"] = series["trust"][:, :, i, j]
     for i, actor in enumerate(ACTORS):
         for k, partner in enumerate(PARTNERS):
             if k != i:

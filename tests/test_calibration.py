@@ -50,7 +50,7 @@ def test_every_pull_and_instrument_starts_at_rest(remember):
     level, with or without the remembered past (the calibration sees its memory)."""
     plan = quiet_plan(40, remember=remember)
     world = start_world(plan, 2)
-    assert (np.abs(world.memory).max() > 0.05) == remember
+    assert (world.trust.max() > 0.05) == remember
     q = derive(world, plan.params)
     g = total_pull(world, q, plan.params)
     off = ~np.eye(5, dtype=bool)

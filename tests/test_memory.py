@@ -2,7 +2,8 @@
 
 - Every event that moves a relation directly leaves memory (or a lasting affinity) in it: the
   rule is general, not chosen per scenario.
-- Memory decays with its half-life, grievance and trust each with its own, in the compiled rule.
+- Memory decays with its half-life, grievance and trust each with its own, in the compiled rule,
+  as two stocks: a summit's trust does not touch the grievance a war left, nor fade at its pace.
 - A Korean war's mark lasts where the war does not set it: nine years on, the US and South Korea
   stand closer than in the same runs without the war (public record: the 1950-53 war left the
   US-ROK alliance of 1953, which has outlasted it), and memory carries part of that, beyond its
@@ -50,15 +51,22 @@ def test_memory_decays_with_its_half_life_grievance_slower_than_trust():
     plan = dataclasses.replace(plan, hazards=(None,) * len(plan.hazards))  # only the forced one
     war = mem.with_event(plan, "korean_conflict", at=0)
     summit = mem.with_event(plan, "us_nk_summit", at=0)
-    for forced, sign in ((war, -1), (summit, +1)):
+    for forced, stock, other in ((war, "grievance", "trust"), (summit, "trust", "grievance")):
         result = simulate(forced, 4, SEED, record="full")
         assert result.trajectories is not None
-        path = result.trajectories.series["memory"][:, :, 2, 3]  # PRK-USA
+        quarters = np.arange(result.trajectories.series[stock].shape[1] - 1)
+        decay = {name: row[f"{name}_decay"] for name in ("grievance", "trust")}
+        path = result.trajectories.series[stock][:, :, 2, 3]  # PRK-USA
         first = path[:, 1]
-        assert (np.sign(first) == sign).all()
-        decay = row["grievance_decay"] if sign < 0 else row["trust_decay"]
-        quarters = np.arange(path.shape[1] - 1)
-        np.testing.assert_allclose(path[:, 1:], first[:, None] * decay ** quarters, rtol=1e-9)
+        assert (np.sign(first) == (-1 if stock == "grievance" else 1)).all()
+        assert (np.abs(first) > 0.25).all()  # the event's own memory, not the remembered past
+        np.testing.assert_allclose(path[:, 1:], first[:, None] * decay[stock] ** quarters,
+                                   rtol=1e-9)
+        # the other stock (what the dated past left) is not touched: it fades at its own pace
+        kept = result.trajectories.series[other][:, :, 2, 3]
+        np.testing.assert_allclose(kept[:, 1:], kept[:, :1] * decay[other] ** (quarters + 1),
+                                   rtol=1e-9)
+        assert (kept[:, 0] != 0.0).all()
 
 
 @pytest.fixture(scope="module")
@@ -122,7 +130,8 @@ def test_the_2025_start_remembers_what_the_path_from_2022_leaves():
     start = load_plan("baseline")
     quarters = parse_quarter(start.start) - parse_quarter(backcast.start)
     result = simulate(backcast, 40, SEED, record="full", full_runs=40)
-    memory = result.trajectories.series["memory"][:, quarters]
+    memory = np.stack([result.trajectories.series[stock][:, quarters]
+                       for stock in ("grievance", "trust")], axis=1)
     fired = result.trajectories.series["fired_quarter"][:, quarters]
     effects_table = backcast.events.effects
     leaves_memory = np.unique(effects_table.event[effects_table.target == MEMORY])
@@ -130,11 +139,12 @@ def test_the_2025_start_remembers_what_the_path_from_2022_leaves():
     others = np.setdiff1d(leaves_memory, forced)
     quiet = ~(fired[:, others] >= 0).any(axis=1)
     assert quiet.sum() >= 30
-    expected = start_world(start, 1).memory[0]
+    world = start_world(start, 1)
+    expected = np.stack([world.grievance[0], world.trust[0]])
     assert np.abs(expected).max() > 0.2  # the invasion's grievance is there
     np.testing.assert_allclose(memory[quiet], np.broadcast_to(expected, memory[quiet].shape),
                                rtol=0, atol=1e-12)
     # the backcast's own start (the reference) remembers the summit's trust, not the invasion
     # of its own quarter, which the backcast forces
-    reference = start_world(backcast, 1).memory[0]
-    assert reference[RUS, USA] == 0.0 and reference[PRK, USA] > 0.05
+    reference = start_world(backcast, 1)
+    assert reference.grievance[0, RUS, USA] == 0.0 and reference.trust[0, PRK, USA] > 0.05

@@ -69,11 +69,13 @@ def start_world(plan: Plan, n_runs: int, params: RunParameters | None = None) ->
                if plan.reference_env.size else world.copy())
     if plan.past_events:  # each world remembers what the dated events before it left
         effects = plan.events.effects
-        world.memory[:] = remembered(effects, plan.past_events, plan.state_quarter, table)
-        resting.memory[:] = (remembered(effects, plan.past_events, plan.reference_quarter, table)
-                             if plan.reference_env.size
-                             and plan.reference_quarter != plan.state_quarter
-                             else world.memory)
+        world.grievance[:], world.trust[:] = remembered(effects, plan.past_events,
+                                                        plan.state_quarter, table)
+        if plan.reference_env.size and plan.reference_quarter != plan.state_quarter:
+            resting.grievance[:], resting.trust[:] = remembered(
+                effects, plan.past_events, plan.reference_quarter, table)
+        else:
+            resting.grievance[:], resting.trust[:] = world.grievance, world.trust
     at_premises(resting, plan.levels)
     calibrate(resting, table)
     for name in CALIBRATION_FIELDS:

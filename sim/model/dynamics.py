@@ -228,11 +228,14 @@ def update_slow_row(w, params, q, r, target):  # type: ignore[no-untyped-def]
         w.env_shock[r, m] *= params.shock_decay
     for i in range(N_ACTORS):  # symmetric: each pair once
         for j in range(i + 1, N_ACTORS):
-            memory = w.memory[r, i, j]
-            if memory != 0.0:
-                memory *= params.grievance_decay if memory < 0.0 else params.trust_decay
-                w.memory[r, i, j] = memory
-                w.memory[r, j, i] = memory
+            if w.grievance[r, i, j] != 0.0:
+                grievance = w.grievance[r, i, j] * params.grievance_decay
+                w.grievance[r, i, j] = grievance
+                w.grievance[r, j, i] = grievance
+            if w.trust[r, i, j] != 0.0:
+                trust = w.trust[r, i, j] * params.trust_decay
+                w.trust[r, i, j] = trust
+                w.trust[r, j, i] = trust
 
 
 @rule

@@ -214,9 +214,13 @@ def apply_effects_row(w, r, fired, base_env, effects):  # type: ignore[no-untype
         elif t == AFFINITY:
             w.affinity[r, i, j] += v
             w.affinity[r, j, i] += v
-        elif t == MEMORY:
-            w.memory[r, i, j] += v
-            w.memory[r, j, i] += v
+        elif t == MEMORY:  # two stocks, each with its own half-life
+            if v < 0.0:
+                w.grievance[r, i, j] += v
+                w.grievance[r, j, i] += v
+            else:
+                w.trust[r, i, j] += v
+                w.trust[r, j, i] += v
         elif t == COMMITMENT:
             w.commitment[r, i, j] = np.int8(v)
             w.commitment[r, j, i] = np.int8(v)

@@ -70,7 +70,8 @@ class World:
     threat: NDArray[np.float64]  # (N,5) in [0,1]
     nuclear: NDArray[np.float64]  # (N,5) in [0,1] own nuclear deterrent
     reputation: NDArray[np.float64]  # (N,5) in [0,1] record as a patron that delivers
-    memory: NDArray[np.float64]  # (N,5,5) symmetric: grievance (< 0) or trust (> 0) events left
+    grievance: NDArray[np.float64]  # (N,5,5) symmetric, <= 0: the grievance events left
+    trust: NDArray[np.float64]  # (N,5,5) symmetric, >= 0: the trust events left
     provocation: NDArray[np.float64]  # (N,) NK provocation level in [0,1]
     instruments: NDArray[np.float64]  # (N,I) levels in [0,1]
     flows: NDArray[np.float64]  # (N,F) >= 0

@@ -131,7 +131,9 @@ def named_values(world: World) -> dict[str, float]:
     for i, j in DYADS:
         out[f"commitment {dyad_name(i, j)}"] = float(world.commitment[0, i, j])
     for i, j in DYADS:
-        out[f"memory {dyad_name(i, j)}"] = float(world.memory[0, i, j])
+        out[f"grievance {dyad_name(i, j)}"] = float(world.grievance[0, i, j])
+    for i, j in DYADS:
+        out[f"trust {dyad_name(i, j)}"] = float(world.trust[0, i, j])
     for i in range(N_ACTORS):
         for j, partner in enumerate(PARTNERS):
             if i != j:
