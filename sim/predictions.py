@@ -30,6 +30,14 @@ The estimates and intervals (z is the standard normal quantile of ``(1 + confide
 - ``dP(condition)``: the same on the per-run differences of the condition's 0/1 indicators (an
   estimate of the difference of the two probabilities), the interval clipped to [-1, 1].
 
+A paired statement against 0 (``d(x) < 0``, ``dP(c) > 0``) claims a direction, and paired runs
+make even a negligible effect significant, so the claim is read as an effect of at least
+:data:`SMALLEST_EFFECT` (a hundredth of the scale: alignments span 2, shares, flows and
+probabilities 1), the smallest the model's numbers can claim: ``d(x) < 0`` is decided as
+``d(x) < -0.01`` and ``d(x) > 0`` as ``d(x) > 0.01``; ``d(x) <= 0`` (no rise) as
+``d(x) <= 0.01`` and ``d(x) >= 0`` (no fall) as ``d(x) >= -0.01``. The estimate and interval
+are unchanged; only the verdict reads the claimable threshold (:func:`claimable_threshold`).
+
 Edge cases, decided once here:
 
 - a run where an outcome the statement reads is NaN (the outcome does not apply, e.g.
@@ -57,6 +65,10 @@ from numpy.typing import ArrayLike, NDArray
 from sim.files.statements import Comparison, Statement, parse_statement
 
 Verdict = Literal["holds", "fails", "undecided"]
+
+#: The smallest effect a paired statement against 0 claims: a hundredth of the scale (the
+#: defining effects of the bundled scenarios, ``sim.validation.effects``, use the same floor).
+SMALLEST_EFFECT = 0.01
 
 #: The verdicts in the order reports list them.
 VERDICTS: tuple[Verdict, ...] = ("holds", "fails", "undecided")
@@ -188,6 +200,19 @@ def verdict(low: float, high: float, op: str, threshold: float) -> Verdict:
     return "holds" if inside else "fails" if outside else "undecided"
 
 
+def claimable_threshold(statement: Statement) -> float:
+    """The threshold a verdict reads (see the module docstring).
+
+    The statement's, moved by :data:`SMALLEST_EFFECT` for a paired statement against 0 (a
+    direction: past the floor for ``<``/``>``, short of it the other way for ``<=``/``>=``);
+    the statement's own otherwise.
+    """
+    if not statement.paired or statement.threshold != 0.0:
+        return statement.threshold
+    toward_low = statement.op in ("<", ">=")
+    return -SMALLEST_EFFECT if toward_low else SMALLEST_EFFECT
+
+
 def _values(statement: Statement, outcomes: Outcomes) -> NDArray[np.float64]:
     """Per run: the outcome (``mean``, ``d``) or the condition's indicator (``P``, ``dP``)."""
     if statement.outcome is not None:
@@ -267,11 +292,13 @@ def evaluate(statement: Statement | str, outcomes: Outcomes, reference: Outcomes
     estimate, low, high = mean_interval(values, z)
     if parsed.kind == "dP" and not math.isnan(low):
         low, high = max(-1.0, low), min(1.0, high)
-    return Score(estimate, low, high, n, verdict(low, high, parsed.op, parsed.threshold))
+    return Score(estimate, low, high, n, verdict(low, high, parsed.op,
+                                                 claimable_threshold(parsed)))
 
 
 __all__ = [
     "Score", "VERDICTS", "Verdict", "compare", "condition_indicator", "evaluate",
     "mean_interval", "paired_differences", "statement_values", "verdict", "wilson_interval",
+    "claimable_threshold", "SMALLEST_EFFECT",
     "z_value",
 ]

@@ -214,6 +214,27 @@ def test_misuse_is_refused():
 # --- pairing ----------------------------------------------------------------------------------
 
 
+def test_a_direction_needs_an_effect_the_model_can_claim():
+    """Paired runs make a negligible effect significant: +0.005 with a tiny SE is beyond any
+    doubt, but below a hundredth of the scale, so "d > 0" (a rise) does not hold and "d <= 0"
+    (no rise) does; +0.02 rises. The estimate and its interval are not touched."""
+    rng = np.random.default_rng(5)
+    there = rng.standard_normal(2000)
+    for effect, rises, no_rise in ((0.005, "fails", "holds"), (0.02, "holds", "fails")):
+        here = {"y": there + effect + 1e-4 * rng.standard_normal(2000)}
+        up = evaluate("d(y) > 0", here, {"y": there})
+        assert up.low > 0 and up.verdict == rises
+        assert evaluate("d(y) <= 0", here, {"y": there}).verdict == no_rise
+        assert up.estimate == pytest.approx(effect, abs=1e-5)
+    # a threshold of its own is the author's: not moved
+    here = {"y": there + 0.005}
+    assert evaluate("d(y) > 0.004", here, {"y": there}).verdict == "holds"
+    # a probability difference, the same
+    flips = (rng.uniform(size=2000) < 0.006).astype(float)
+    assert evaluate("dP(y > 0.5) > 0", {"y": flips}, {"y": np.zeros(2000)}).verdict != "holds"
+
+
+
 def test_pairing_makes_the_interval_far_narrower():
     # Two scenarios whose runs share their random draws: a large common part and a small
     # scenario effect. The paired SE is about sd(noise)/sqrt(n); the unpaired about

@@ -20,7 +20,9 @@ A probability threshold (``P``) must lie in [0, 1], a difference of probabilitie
 reference scenario run under the same lens, seed and number of runs, so that run r of both
 shares its random draws (common random numbers). ``d(align_CHN-PRK_final) < 0`` reads
 "China–North Korea alignment ends lower than in the reference". The reference is ``baseline``
-unless the prediction names another with ``versus:`` (:mod:`sim.files.lens`).
+unless the prediction names another with ``versus:`` (:mod:`sim.files.lens`). Against 0 a
+paired statement claims a direction of at least a hundredth of the scale
+(:data:`sim.predictions.SMALLEST_EFFECT`).
 """
 
 from __future__ import annotations

@@ -17,8 +17,10 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from sim.predictions import SMALLEST_EFFECT
+
 Z = 4.0
-MIN_EFFECT = 0.01  # a hundredth of the scale (alignments span 2, shares and flows 1)
+MIN_EFFECT = SMALLEST_EFFECT  # a hundredth of the scale (alignments span 2, shares and flows 1)
 
 
 @dataclass(frozen=True)
