@@ -265,10 +265,12 @@ def lenses_rst() -> str:
     from sim.files.lens import bundled_lenses
 
     lenses = bundled_lenses()
-    rows = [[literal(name), rst_text(lens.author), rst_text(lens.title), rst_text(lens.thesis),
+    # three columns, the author under the lens and the title over the thesis: five were too
+    # narrow beside the page's two sidebars
+    rows = [[f"{literal(name)}\n\n{rst_text(lens.author)}",
+             (f"*{rst_text(lens.title)}*\n\n" if lens.title else "") + rst_text(lens.thesis),
              str(len(lens.predictions))] for name, lens in sorted(lenses.items())]
-    lines = list_table(["lens", "author", "title", "thesis", "predictions"], rows,
-                       [12, 12, 18, 50, 8])
+    lines = list_table(["lens and author", "title and thesis", "claims"], rows, [24, 64, 12])
     for name, lens in sorted(lenses.items()):
         if not lens.weights and not lens.priors:
             continue
