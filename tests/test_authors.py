@@ -120,3 +120,28 @@ def test_an_estimate_of_exactly_0_or_1_says_why_the_premises_make_it_certain():
             assert lenses <= named, (prediction.id, sorted(lenses - named))
         else:
             assert prediction.certain is None, f"{prediction.id}: its 'certain' is stale"
+
+
+def test_the_lenses_page_names_the_verdicts_a_frozen_model_gives_too():
+    """A verdict the start decides is not an author's mechanism at work (DESIGN.md, "Honest
+    targets"): the lenses page names every prediction that holds under its author's lens and
+    also with the model frozen (no relation, instrument or commitment moves), and only those,
+    with their number."""
+    import re
+
+    from sim.validation.persistence import frozen_scores
+
+    both = {f.prediction for f in frozen_scores(1000, 0)
+            if f.holds and verdicts()[(f.prediction, f.lens)] == "holds"}
+    text = " ".join(page(LENSES).split())
+    start = text.index("hold with the model frozen too")
+    sentence_start = text.rfind(". ", 0, start) + 2
+    end = text.index(". ", start)
+    named = set(re.findall(r"`([a-z]+-[a-z0-9-]+)`", text[sentence_start:end + 1]))
+    assert named == both
+    words = ("zero one two three four five six seven eight nine ten eleven twelve thirteen "
+             "fourteen fifteen sixteen").split()
+    held = sum(s.score.verdict == "holds" for s in comparison().scores if s.own)
+    assert text[sentence_start:start].strip() == f"{words[len(both)].capitalize()} of the {held}"
+    contested = both & {prediction for prediction, _, _ in contested_pairs()}
+    assert f"({words[len(contested)]} are contested pairs)" in text
