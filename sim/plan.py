@@ -30,6 +30,7 @@ from sim.files.initial import (
     reference_quarter,
 )
 from sim.files.lens import Lens, get_lens, lens_levels, lens_parameters, lens_priors
+from sim.files.quarters import format_quarter, parse_quarter
 from sim.files.scenario import (
     EnvPath,
     Scenario,
@@ -80,10 +81,11 @@ class Plan:
     #: estimated so that it rests at ``value``, not at its reference level
     levels: tuple[tuple[int, int, float], ...] = ()
     #: dated events whose memory a world carries, ``(event, absolute quarter)`` in date order
-    #: (``sim/data/past_events.yaml``; none in a plan built by hand); the quarter the plan's
-    #: starting state is dated at (the 2025 start's, or the reference's for a plan that starts
-    #: from it, whatever its ``start``: a world set back keeps its state and its memory) and
-    #: the reference's, at which each remembers them
+    #: (``sim/data/past_events.yaml``; none in a plan built by hand), and the quarters at which
+    #: the starting world and the world the fundamentals are estimated at remember them: the
+    #: 2025 start's and the reference's (2022Q1); for a plan that starts from the reference,
+    #: both its own start, since the two worlds are then one state set back to that quarter
+    #: (it remembers only what came before it, and rests where its fundamentals hold it)
     past_events: tuple[tuple[int, int], ...] = ()
     state_quarter: int = 0
     reference_quarter: int = 0
@@ -227,10 +229,16 @@ def compile_plan(scenario: Scenario, lens: Lens | None = None, source_file: str 
         reference_env=np.array([reference_env[name] for name in ENVIRONMENT]),
         levels=lens_levels(lens),
         past_events=past_events(),
-        state_quarter=(reference_quarter() if scenario.starts_from == "reference"
-                       else present_quarter()),
-        reference_quarter=reference_quarter(),
+        **_memory_quarters(scenario),
     )
+
+
+def _memory_quarters(scenario: Scenario) -> dict[str, int]:
+    """The quarters the plan's two worlds remember the past at (see :class:`Plan`)."""
+    if scenario.starts_from == "reference":
+        start = parse_quarter(scenario.start)
+        return {"state_quarter": start, "reference_quarter": start}
+    return {"state_quarter": present_quarter(), "reference_quarter": reference_quarter()}
 
 
 def merge_initial(base: dict[str, Any], overrides: dict[str, Any]) -> dict[str, Any]:
@@ -279,7 +287,6 @@ def explain_rows(path: str | Path, lens_name: str | Path = "neutral"
         provenance,
         reference_start,
     )
-    from sim.files.quarters import format_quarter, parse_quarter
     from sim.model.params import parameter_provenance
     from sim.model.state import ENV
 

@@ -110,7 +110,7 @@ def test_nothing_drifts_over_the_whole_horizon():
 
 
 def test_a_remembered_summit_fades_and_moves_the_world_from_rest():
-    """The reference (2022Q1) remembers the Singapore summit's trust (2018Q2, public record),
+    """The reference (2022Q1) remembers the Singapore summit's trust (agreed 2018Q1, public record),
     and its fundamentals are estimated with that trust in the pull; as the trust fades
     (trust_half_life), NK-US cools from the reference's level, beyond DRIFT and 5 standard
     errors, where the same world without the remembered past rests (the test above)."""

@@ -489,17 +489,17 @@ def test_nks_provocation_is_its_choice_drills_bring_launches():
     the paired difference. With NK's response switched off (provocation_response 0) the level
     no longer follows the drills: the same difference is within 4 standard errors of 0."""
     from sim.plan import load_plan
+    from sim.validation.effects import Effect, paired
+
+    launches = Effect("us_alliance_reaffirmed", "nk_provocation_final", +1, "001 ¶17")
 
     def effect(overrides):
         base = load_plan("baseline").with_parameters(overrides)
         drills = load_plan("us_alliance_reaffirmed").with_parameters(overrides)
-        runs = 400
-        d = (simulate(drills, runs, seed=11).outcomes["nk_provocation_final"]
-             - simulate(base, runs, seed=11).outcomes["nk_provocation_final"])
-        return d.mean(), d.std(ddof=1) / np.sqrt(runs)
+        return paired(launches, simulate(drills, 400, seed=11).outcomes,
+                      simulate(base, 400, seed=11).outcomes)
 
-    mean, se = effect({})
-    assert mean > max(4 * se, 0.01)
-    mean_off, se_off = effect({"provocation_response": 0.0})
-    assert abs(mean_off) <= 4 * se_off + 1e-12
-    assert abs(mean_off) < mean / 10
+    on, off = effect({}), effect({"provocation_response": 0.0})
+    assert on.holds, on.mean
+    assert abs(off.mean) <= 4 * off.se + 1e-12
+    assert abs(off.mean) < on.mean / 10

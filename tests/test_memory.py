@@ -42,7 +42,7 @@ def test_an_event_that_moves_a_relation_leaves_memory_in_it():
         assert moved <= kept, f"{name} moves {sorted(moved - kept)} and leaves no memory there"
 
 
-def test_memory_decays_with_its_half_life_grievance_slower_than_trust():
+def test_memory_decays_each_stock_with_its_own_half_life():
     params = Parameters()
     row = parameter_table(params)[0]
     assert row["grievance_decay"] ** params.grievance_half_life == pytest.approx(0.5)
@@ -86,8 +86,9 @@ def _horizon_effect(plan, event, dyad):
 
 
 def _beyond(values):
-    se = values.std(ddof=1) / np.sqrt(values.size)
-    return values.mean() > max(effects.Z * se, effects.MIN_EFFECT)
+    """Beyond 4 SE and a hundredth upward: what a defining effect must be."""
+    rise = effects.Effect("korean_conflict", f"align_{UNSET}_final", +1, "the war's mark")
+    return effects.from_differences(rise, values).holds
 
 
 def test_a_korean_wars_mark_lasts_where_the_war_does_not_set_it(baseline):
@@ -148,3 +149,17 @@ def test_the_2025_start_remembers_what_the_path_from_2022_leaves():
     # of its own quarter, which the backcast forces
     reference = start_world(backcast, 1)
     assert reference.grievance[0, RUS, USA] == 0.0 and reference.trust[0, PRK, USA] > 0.05
+
+
+def test_a_world_set_back_remembers_only_what_came_before_its_start():
+    """A history episode is the 2022 reference set back to its year: it remembers the Korean
+    War, not the 2018 summit, and the 2018 episode, which forces that summit, does not find it
+    remembered already (dated at the reference, its start would hold the summit's trust)."""
+    from sim.engines.vectorized import start_world
+    from sim.model.actors import PRK, USA
+    from sim.validation.history import episode_paths
+
+    for episode in ("nuclear_test_2006", "summits_2018"):
+        world = start_world(load_plan(episode_paths()[episode]), 1)
+        assert world.trust[0, PRK, USA] == 0.0, episode
+        assert world.grievance[0, PRK, USA] < 0.0, episode

@@ -29,7 +29,7 @@ from sim.files.initial import initial_world
 from sim.model import rng
 from sim.model.calibration import calibrate
 from sim.model.dynamics import flow_levels
-from sim.model.mechanisms.memory import remembered
+from sim.model.mechanisms.memory import remember
 from sim.model.outcomes import OutcomeAccumulator
 from sim.model.params import ParameterTable, RunParameters, parameter_rows
 from sim.model.state import CALIBRATION_FIELDS, STATE_FIELDS, World
@@ -55,7 +55,7 @@ def start_world(plan: Plan, n_runs: int, params: RunParameters | None = None) ->
     start. A lens's level premises (``plan.levels``) replace their dyads' levels in the world the
     fundamentals are estimated at, so those ties head for the premised level. Each world
     remembers what the dated past events before its date left in its relations
-    (:func:`sim.model.mechanisms.memory.remembered`, ``plan.past_events``): the start at
+    (:func:`sim.model.mechanisms.memory.remember`, ``plan.past_events``): the start at
     ``plan.state_quarter``, the reference at ``plan.reference_quarter``. Every run starts
     from the same state; with one set of parameters for all runs the
     fundamentals are estimated once and copied, with each run's own parameters (the plan's
@@ -68,14 +68,8 @@ def start_world(plan: Plan, n_runs: int, params: RunParameters | None = None) ->
     resting = (initial_world(1, plan.reference_env, plan.reference).take(rows)
                if plan.reference_env.size else world.copy())
     if plan.past_events:  # each world remembers what the dated events before it left
-        effects = plan.events.effects
-        world.grievance[:], world.trust[:] = remembered(effects, plan.past_events,
-                                                        plan.state_quarter, table)
-        if plan.reference_env.size and plan.reference_quarter != plan.state_quarter:
-            resting.grievance[:], resting.trust[:] = remembered(
-                effects, plan.past_events, plan.reference_quarter, table)
-        else:
-            resting.grievance[:], resting.trust[:] = world.grievance, world.trust
+        remember(world, plan.events.effects, plan.past_events, plan.state_quarter, table)
+        remember(resting, plan.events.effects, plan.past_events, plan.reference_quarter, table)
     at_premises(resting, plan.levels)
     calibrate(resting, table)
     for name in CALIBRATION_FIELDS:

@@ -36,6 +36,7 @@ from numpy.typing import NDArray
 
 from sim.model.actors import CHN, N_ACTORS, PRK, ROK, ROW, RUS, USA
 from sim.model.jit import rule
+from sim.model.mechanisms.memory import decay_memory_row
 from sim.model.mechanisms.threat import provocation_motive_of, threat_target_of
 from sim.model.params import RunParameters, parameter_rows, run_parameters
 from sim.model.quantities import NEED_FLOOR, Quantities, capacity_of, power
@@ -226,16 +227,7 @@ def update_slow_row(w, params, q, r, target):  # type: ignore[no-untyped-def]
     update_reputation_row(w, q, params, r)
     for m in range(w.env_shock.shape[1]):
         w.env_shock[r, m] *= params.shock_decay
-    for i in range(N_ACTORS):  # symmetric: each pair once
-        for j in range(i + 1, N_ACTORS):
-            if w.grievance[r, i, j] != 0.0:
-                grievance = w.grievance[r, i, j] * params.grievance_decay
-                w.grievance[r, i, j] = grievance
-                w.grievance[r, j, i] = grievance
-            if w.trust[r, i, j] != 0.0:
-                trust = w.trust[r, i, j] * params.trust_decay
-                w.trust[r, i, j] = trust
-                w.trust[r, j, i] = trust
+    decay_memory_row(w, params, r)
 
 
 @rule

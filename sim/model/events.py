@@ -194,6 +194,21 @@ def effective_environment_row(w, r, base_env):  # type: ignore[no-untyped-def]
 
 
 @rule
+def remember_row(w, r, i, j, value):  # type: ignore[no-untyped-def]
+    """Leave memory ``value`` in run ``r``'s relation (i, j), symmetric.
+
+    A negative value goes to its grievance, a positive one to its trust: two stocks, each
+    fading with its own half-life (:func:`sim.model.mechanisms.memory.decay_memory_row`).
+    """
+    if value < 0.0:
+        w.grievance[r, i, j] += value
+        w.grievance[r, j, i] += value
+    else:
+        w.trust[r, i, j] += value
+        w.trust[r, j, i] += value
+
+
+@rule
 def apply_effects_row(w, r, fired, base_env, effects):  # type: ignore[no-untyped-def]
     """Apply the effects of run ``r``'s fired events (``fired`` (E,)) in catalogue order.
 
@@ -214,13 +229,8 @@ def apply_effects_row(w, r, fired, base_env, effects):  # type: ignore[no-untype
         elif t == AFFINITY:
             w.affinity[r, i, j] += v
             w.affinity[r, j, i] += v
-        elif t == MEMORY:  # two stocks, each with its own half-life
-            if v < 0.0:
-                w.grievance[r, i, j] += v
-                w.grievance[r, j, i] += v
-            else:
-                w.trust[r, i, j] += v
-                w.trust[r, j, i] += v
+        elif t == MEMORY:
+            remember_row(w, r, i, j, v)
         elif t == COMMITMENT:
             w.commitment[r, i, j] = np.int8(v)
             w.commitment[r, j, i] = np.int8(v)

@@ -3,11 +3,11 @@
 An effect is a paired difference (the scenario minus its reference, run by run with the same
 seed and run indices, so the noise before the shock is shared) under the neutral lens. It holds
 when the mean difference is beyond :data:`Z` standard errors in the predicted direction (with no
-effect at all the chance of that is about 3e-5 per check) and at least :data:`MIN_EFFECT` in
-size: paired runs make tiny effects significant, and an effect smaller than a hundredth of the
-scale is below what the model's numbers can claim. The outcome is never a relation that an
-event the scenario can fire (forced or by hazard) sets directly (events set causes;
-``sim/data/events.yaml``).
+effect at all the chance of that is about 3e-5 per check) and at least
+:data:`sim.predictions.SMALLEST_EFFECT` in size: paired runs make tiny effects significant, and
+an effect smaller than a hundredth of the scale is below what the model's numbers can claim.
+The outcome is never a relation that an event the scenario can fire (forced or by hazard)
+sets directly (events set causes; ``sim/data/events.yaml``).
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ from numpy.typing import NDArray
 from sim.predictions import SMALLEST_EFFECT
 
 Z = 4.0
-MIN_EFFECT = SMALLEST_EFFECT  # a hundredth of the scale (alignments span 2, shares and flows 1)
 
 
 @dataclass(frozen=True)
@@ -95,14 +94,18 @@ class EffectResult:
 
     @property
     def holds(self) -> bool:
-        """Beyond :data:`Z` standard errors and :data:`MIN_EFFECT` in the predicted direction."""
-        return self.effect.sign * self.mean > max(Z * self.se, MIN_EFFECT)
+        """Beyond :data:`Z` standard errors and ``SMALLEST_EFFECT`` in the predicted direction."""
+        return self.effect.sign * self.mean > max(Z * self.se, SMALLEST_EFFECT)
 
 
 def paired(effect: Effect, scenario: dict[str, NDArray[np.float64]],
            reference: dict[str, NDArray[np.float64]]) -> EffectResult:
     """The effect measured on the outcomes of the scenario and of its reference."""
-    d = scenario[effect.column] - reference[effect.column]
-    d = d[~np.isnan(d)]
+    return from_differences(effect, scenario[effect.column] - reference[effect.column])
+
+
+def from_differences(effect: Effect, differences: NDArray[np.float64]) -> EffectResult:
+    """The effect measured on its per-run paired differences (NaN left out)."""
+    d = differences[~np.isnan(differences)]
     se = float(d.std(ddof=1) / np.sqrt(d.size)) if d.size > 1 else float("inf")
     return EffectResult(effect, float(d.mean()) if d.size else float("nan"), se, int(d.size))

@@ -10,7 +10,7 @@ positive one to the trust). Together they shift the relation's resting level by
 half-life (``sim.model.dynamics``): grievance with ``grievance_half_life``, trust with
 ``trust_half_life``, so a summit after a war fades at trust's pace while the war's grievance
 lingers at its own. A dated world carries what the dated events before it left
-(:func:`remembered`, ``sim/data/past_events.yaml``): the pre-war reference (2022Q1) the
+(:func:`remember`, ``sim/data/past_events.yaml``): the pre-war reference (2022Q1) the
 Singapore summit's fading trust, the 2025 start the invasion's grievance too, as the backcast's
 path from 2022 leaves it.
 
@@ -26,12 +26,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-from numpy.typing import NDArray
 
 from sim.model.actors import N_ACTORS
-from sim.model.events import MEMORY, EffectTable
+from sim.model.events import MEMORY, EffectTable, remember_row
 from sim.model.jit import rule
-from sim.model.params import ParameterTable
+from sim.model.params import ParameterTable, run_parameters
+from sim.model.state import World
 
 NAME = "memory"
 ARTICLES = "004 ¶8"
@@ -51,28 +51,49 @@ def value_row(w, q, params, r, i, v):  # type: ignore[no-untyped-def]
     """No instrument effect."""
 
 
-def remembered(effects: EffectTable, past: Sequence[tuple[int, int]], quarter: int,
-               table: ParameterTable) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    """The grievance and trust a world dated ``quarter`` holds of the ``past`` events.
+@rule
+def decay_memory_row(w, params, r):  # type: ignore[no-untyped-def]
+    """A quarter's fading of run ``r``'s grievance and trust, each at its own pace."""
+    for i in range(N_ACTORS):  # symmetric: each pair once
+        for j in range(i + 1, N_ACTORS):
+            if w.grievance[r, i, j] != 0.0:
+                grievance = w.grievance[r, i, j] * params.grievance_decay
+                w.grievance[r, i, j] = grievance
+                w.grievance[r, j, i] = grievance
+            if w.trust[r, i, j] != 0.0:
+                trust = w.trust[r, i, j] * params.trust_decay
+                w.trust[r, i, j] = trust
+                w.trust[r, j, i] = trust
 
-    ``past`` holds ``(event, absolute quarter)`` pairs; those before ``quarter`` count, each
-    leaving its ``memory`` effects (``effects``, the catalogue's, all ``add``) in its quarter:
-    a negative value in the grievance, a positive one in the trust, each decayed as the
-    engines decay it (``sim.model.dynamics.update_slow_row``, which ``tests/test_memory.py``
-    checks this against to 1e-12), by ``grievance_decay`` or ``trust_decay`` a quarter from
-    the event's own quarter on. Shapes ``(rows, 5, 5)``, one row per row of the parameter
-    ``table``.
+
+@rule
+def _replay(w, table, effects, event_of, quarter_of, first, last):  # type: ignore[no-untyped-def]
+    for r in range(w.grievance.shape[0]):
+        params = run_parameters(table, r)
+        for quarter in range(first, last):
+            for p in range(event_of.shape[0]):
+                if quarter_of[p] != quarter:
+                    continue
+                for k in range(effects.event.shape[0]):
+                    if effects.event[k] == event_of[p] and effects.target[k] == MEMORY:
+                        remember_row(w, r, effects.i[k], effects.j[k], effects.value[k])
+            decay_memory_row(w, params, r)
+
+
+def remember(world: World, effects: EffectTable, past: Sequence[tuple[int, int]], quarter: int,
+             table: ParameterTable) -> None:
+    """Set ``world``'s grievance and trust to what the ``past`` events left by ``quarter``.
+
+    ``past`` holds ``(event, absolute quarter)`` pairs; those before ``quarter`` are replayed
+    quarter by quarter through the engines' own rules: their ``memory`` effects
+    (:func:`sim.model.events.remember_row`) in their quarter, then each quarter's fading
+    (:func:`decay_memory_row`). ``table`` holds one row of parameters or one per run.
     """
-    decays = {True: np.asarray(table["grievance_decay"], dtype=float)[:, None, None],
-              False: np.asarray(table["trust_decay"], dtype=float)[:, None, None]}
-    shape = (decays[True].shape[0], N_ACTORS, N_ACTORS)
-    stocks = {True: np.zeros(shape), False: np.zeros(shape)}  # grievance, trust
-    for event, at in past:
-        if at >= quarter:
-            continue
-        for k in np.flatnonzero((effects.target == MEMORY) & (effects.event == event)):
-            i, j, value = effects.i[k], effects.j[k], effects.value[k]
-            left = value * decays[value < 0.0] ** (quarter - at)
-            stocks[value < 0.0][:, i, j] += left[:, 0, 0]
-            stocks[value < 0.0][:, j, i] += left[:, 0, 0]
-    return stocks[True], stocks[False]
+    world.grievance[:] = 0.0
+    world.trust[:] = 0.0
+    dated = [(event, at) for event, at in past if at < quarter]
+    if not dated:
+        return
+    event_of = np.array([event for event, _ in dated], dtype=np.int64)
+    quarter_of = np.array([at for _, at in dated], dtype=np.int64)
+    _replay(world.view(), table, effects, event_of, quarter_of, int(quarter_of.min()), quarter)
