@@ -198,6 +198,9 @@ def test_zero_variance_gives_a_point_interval():
     assert evaluate("mean(x) > 0.25", {"x": x}).verdict == "fails"
     same = evaluate("d(x) <= 0", {"x": x}, {"x": x})
     assert (same.estimate, same.low, same.high, same.verdict) == (0.0, 0.0, 0.0, "holds")
+    # the common value itself, not a float sum's rounding of it (np.mean gives 0.5999999999999998)
+    start = evaluate("mean(x) < 0.6", {"x": np.full(1000, 0.6)})
+    assert (start.estimate, start.low, start.high, start.verdict) == (0.6, 0.6, 0.6, "fails")
 
 
 def test_misuse_is_refused():

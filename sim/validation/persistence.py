@@ -6,8 +6,7 @@ the model frozen (:func:`sim.validation.backcast.frozen`: no relation, instrumen
 moves; only the events' direct effects and the environment change). A prediction that holds
 both ways is decided by where the world starts, or claims that nothing changes ("no alliance
 forms", "the tie does not fall"); what tells the authors apart there is whether another lens's
-premises move the world off it, not the author's own. An estimate within 1e-9 of its threshold
-(a frozen world's mean is the start's, up to summation) counts as undecided.
+premises move the world off it, not the author's own.
 """
 
 from __future__ import annotations
@@ -16,12 +15,9 @@ from dataclasses import dataclass
 
 from sim.engines.vectorized import simulate
 from sim.files.lens import bundled_lenses
-from sim.files.scenario import load_scenario, scenario_path
-from sim.plan import compile_plan
-from sim.predictions import Score, claimable_threshold, evaluate
+from sim.plan import load_plan
+from sim.predictions import Score, evaluate
 from sim.validation.backcast import frozen
-
-AT_THRESHOLD = 1e-9
 
 
 @dataclass(frozen=True)
@@ -34,7 +30,7 @@ class FrozenScore:
 
     @property
     def holds(self) -> bool:
-        """Whether the frozen model bears it out (not merely at its threshold)."""
+        """Whether the frozen model bears it out."""
         return self.score.verdict == "holds"
 
 
@@ -45,9 +41,7 @@ def frozen_scores(runs: int = 1000, seed: int = 0) -> tuple[FrozenScore, ...]:
 
     def outcomes(lens: str, scenario: str) -> dict:
         if (lens, scenario) not in cells:
-            path = scenario_path(scenario)
-            plan = frozen(compile_plan(load_scenario(path), lenses[lens], str(path)))
-            cells[lens, scenario] = simulate(plan, runs, seed).outcomes
+            cells[lens, scenario] = simulate(frozen(load_plan(scenario, lens)), runs, seed).outcomes
         return cells[lens, scenario]
 
     out = []
@@ -56,7 +50,5 @@ def frozen_scores(runs: int = 1000, seed: int = 0) -> tuple[FrozenScore, ...]:
             statement = prediction.parsed()
             reference = outcomes(name, prediction.reference) if prediction.reference else None
             score = evaluate(statement, outcomes(name, prediction.scenario), reference)
-            if abs(score.estimate - claimable_threshold(statement)) < AT_THRESHOLD:
-                score = Score(score.estimate, score.low, score.high, score.n, "undecided")
             out.append(FrozenScore(prediction.id, name, score))
     return tuple(out)
