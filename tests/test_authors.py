@@ -145,3 +145,21 @@ def test_the_lenses_page_names_the_verdicts_a_frozen_model_gives_too():
     assert text[sentence_start:start].strip() == f"{words[len(both)].capitalize()} of the {held}"
     contested = both & {prediction for prediction, _, _ in contested_pairs()}
     assert f"({words[len(contested)]} are contested pairs)" in text
+
+
+def test_the_lenses_page_says_what_rostkers_collapse_prediction_gives_under_each_lens():
+    """The page: after a Russian collapse NK launches less by more than 0.01 under Rostker's and
+    Singh's lens, less but by under that under Hien's and the neutral one, and more under the
+    force multiplier's and RUSI's. The runs must give exactly that."""
+    text = " ".join(page(LENSES).split())
+    assert ("NK launches less, by more than 0.01, under Rostker's and Singh's lens (less, but by "
+            "under that, under Hien's and the neutral one)") in text
+    assert "and more under the force multiplier's and RUSI's" in text
+    scores = {s.lens: s.score for s in comparison().scores
+              if s.authored.prediction.id == "rostker-collapse-restrains"}
+    for lens in ("rostker_003", "singh_002"):
+        assert scores[lens].verdict == "holds", lens
+    for lens in ("hien_000", "neutral"):
+        assert scores[lens].verdict != "holds" and scores[lens].estimate < 0, lens
+    for lens in ("force_multiplier_001", "rusi_004"):
+        assert scores[lens].estimate > 0, lens
