@@ -62,6 +62,13 @@ def key_row(w, r, series, row, t):  # type: ignore[no-untyped-def]
 
 
 @rule
+def key_block(w, series, start, stop, t):  # type: ignore[no-untyped-def]
+    """:func:`key_row` at step ``t`` of the runs ``start .. stop - 1`` that ``series`` keeps."""
+    for r in range(start, min(stop, series.shape[0])):
+        key_row(w, r, series, r, t)
+
+
+@rule
 def key_rows(w, series):  # type: ignore[no-untyped-def]
     """Every run's key series now, into ``series[:, 0, :]``."""
     for r in range(w.alignment.shape[0]):
@@ -75,16 +82,14 @@ def _run_chunk(w, table, keys, first, last, base_env, forced, events, q, acc, se
     runs = w.alignment.shape[0]
     for start in range(0, runs, BLOCK):
         stop = min(start + BLOCK, runs)
-        for r in range(start, min(stop, series.shape[0])):
-            key_row(w, r, series, r, 0)
+        key_block(w, series, start, stop, 0)
         for quarter in range(first, last):
             begin_block(w, table, keys, quarter, start, stop, base_env[quarter],
                         forced[quarter], events, probabilities, fired, q)
             decide_block(w, q, table, keys, quarter, start, stop, actors, moves, levels, g, v)
             end_block(w, table, keys, quarter, start, stop, moves, levels, q, need, scratch)
             record_block(acc, w, table, start, stop, quarter + 1 - first)
-            for r in range(start, min(stop, series.shape[0])):
-                key_row(w, r, series, r, quarter + 1 - first)
+            key_block(w, series, start, stop, quarter + 1 - first)
 
 
 def run_chunk(world: World, params: RunParameters, keys: NDArray[np.uint64], first: int, last: int,

@@ -37,11 +37,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 from sim.engines.result import Record, SimulationResult, concatenate, recorded_rows
-from sim.engines.vectorized import Recorder, outcome_table, start_world
+from sim.engines.vectorized import Recorder, begin_runs, outcome_table
 from sim.files.quarters import quarter_label
-from sim.model import rng as counter_rng
 from sim.model.actors import ACTOR_NAMES, ACTORS, CHN, PARTNERS, PRK, ROK, RUS, USA
-from sim.model.outcomes import OutcomeAccumulator
 from sim.model.quantities import Quantities
 from sim.model.state import FLOWS, INSTRUMENT_NAMES, INSTRUMENT_OWNERS
 from sim.model.step import Decision, begin_quarter, combine, decide, end_quarter
@@ -229,14 +227,12 @@ class GeoModel(mesa.Model):
         self.seed = _counter_seed(rng, self.rng)
         self.run_index = int(run)
         #: this run's parameters, as the rules read them (its own draw where the lens has priors)
-        self.params = self.plan.run_parameters(self.seed, np.array([self.run_index]))
-        self.world = start_world(self.plan, 1, self.params)
-        self.keys = counter_rng.run_keys(self.seed, [self.run_index])
+        self.params, self.world, self.keys, self.accumulator = begin_runs(
+            self.plan, self.seed, np.array([self.run_index], dtype=np.int64))
         self.quarter = 0
         self.explain = explain
         self.quantities: Quantities | None = None  # derived each quarter after the events
         self.countries = [Country(self, actor) for actor in range(len(ACTORS))]
-        self.accumulator = OutcomeAccumulator.start(self.world, self.params)
         self.recorder = Recorder(*(rows or recorded_rows(record, None, 0, 0, 1)))
         self.recorder.snapshot(self.world)
         self.datacollector: mesa.DataCollector | None = None
