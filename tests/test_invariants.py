@@ -91,6 +91,49 @@ def test_move_probabilities_are_the_softmax(pull, rationality, cost):
     np.testing.assert_allclose(got, expected, rtol=1e-12, atol=1e-300)
 
 
+def test_the_bound_never_decides_a_move_otherwise_than_the_weights():
+    """The draws that the bounds settle without an exponential take the move the weights give:
+    every draw of a fine grid, and the draws on either side of the bounds' thresholds, against
+    pulls from negligible to overwhelming, under rationalities and move costs across their
+    ranges (the decision without the bound written out as before it)."""
+    import numba
+
+    from sim.model.decisions import BOUND_MARGIN, UNSETTLED, exp_bounds, move_weights, settled_move
+
+    @numba.njit
+    def moves(pull, kp, draws, out, settled):  # type: ignore[no-untyped-def]
+        for k in range(draws.shape[0]):
+            out[k] = choose_move(pull, kp, draws[k])
+            settled[k] = settled_move(pull, kp, draws[k]) != UNSETTLED
+
+    pulls = np.concatenate([np.linspace(-6.0, 6.0, 121), [-1e-12, 0.0, 1e-12, -40.0, 40.0]])
+    grid = np.concatenate([np.linspace(0.0, 1.0, 4001), [1e-300, 1.0 - 2**-53]])
+    settled_draws = {-1: 0, 0: 0, 1: 0}
+    for rationality in (0.0, 0.5, 4.0, 20.0, 50.0):
+        for cost in (0.0, 0.3, 2.0):
+            kp = kernel_parameters(Parameters(rationality=rationality, move_cost=cost))[0]
+            for pull in pulls:
+                lower, upper = exp_bounds(rationality * abs(pull))
+                edges = []
+                for x in (lower, upper):  # each threshold at each end, with each margin
+                    others = x * x + x * kp["hold_premium"]
+                    against = x * x / (1.0 + others)
+                    for t in (others / (1.0 + others), against, 1.0 / (1.0 + others), 1 - against):
+                        edges += [t * (1.0 + BOUND_MARGIN), t * (1.0 - BOUND_MARGIN), t]
+                near = [e + d for e in edges for d in (-2**-52, 0.0, 2**-52)]
+                draws = np.concatenate([grid, [x for x in near if 0.0 <= x < 1.0]])
+                cool, hold, warm = move_weights(pull, kp)
+                scaled = draws * (cool + hold + warm)
+                expected = (scaled >= cool).astype(int) + (scaled >= cool + hold) - 1
+                got, settled = np.empty(draws.size, np.int64), np.empty(draws.size, np.bool_)
+                moves(pull, kp, draws, got, settled)
+                np.testing.assert_array_equal(got, expected, err_msg=f"{rationality} {cost} {pull}")
+                for move in settled_draws:
+                    settled_draws[move] += int((settled & (got == move)).sum())
+    # the bounds settle draws of every move (else this checks nothing of that branch)
+    assert min(settled_draws.values()) > 0, settled_draws
+
+
 @settings(max_examples=100, deadline=None)
 @given(pull=st.floats(-3, 3), rationality=st.floats(0.0, 50.0))
 def test_a_move_is_the_inverse_cdf_of_its_probabilities(pull, rationality):

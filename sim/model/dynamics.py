@@ -154,7 +154,8 @@ def lifeline_factors_row(w, params, r, out):  # type: ignore[no-untyped-def]
     paid = w.flows[r, TECHNOLOGY] + w.flows[r, MUNITIONS] + w.flows[r, TROOPS]
     out[PRK, RUS] *= 1.0 + gamma * paid
     out[PRK, ROW] *= np.exp(-params.sanctions_squeeze * sanctions_squeeze_of(w, params, r))
-    cut = np.exp(-params.secondary_sanctions_decoupling * w.environment[r, SECONDARY_SANCTIONS])
+    imposed = w.environment[r, SECONDARY_SANCTIONS]  # 0 in most worlds: exp(-0) is exactly 1
+    cut = np.exp(-params.secondary_sanctions_decoupling * imposed) if imposed != 0.0 else 1.0
     out[CHN, USA] *= cut
     out[CHN, ROK] *= cut
     share = params.western_share_of_row

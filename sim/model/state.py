@@ -54,6 +54,9 @@ INSTRUMENTS: tuple[tuple[int, str], ...] = (
 INSTRUMENT_NAMES: tuple[str, ...] = tuple(f"{ACTORS[a]}.{n}" for a, n in INSTRUMENTS)
 INSTRUMENT = {name: k for k, name in enumerate(INSTRUMENT_NAMES)}
 INSTRUMENT_OWNERS: NDArray[np.intp] = np.array([a for a, _ in INSTRUMENTS])
+#: How many instruments there are: a compile-time constant for the rules' loops over them (a
+#: loop of known length is unrolled; of unknown length, a call to memset or memmove)
+N_INSTRUMENTS = len(INSTRUMENTS)
 
 
 @dataclass

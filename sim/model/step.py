@@ -37,7 +37,7 @@ from sim.model.jit import phase, rule
 from sim.model.params import RunParameters, parameter_rows, run_parameters
 from sim.model.quantities import Quantities, derive_row, empty_quantities
 from sim.model.rng import STREAM_EVENTS, draw
-from sim.model.state import INSTRUMENT_OWNERS, World
+from sim.model.state import INSTRUMENT_OWNERS, N_INSTRUMENTS, World
 
 WORLD_ACTOR = 7  # the 'actor' coordinate of world-level draws (events)
 NO_DRAW = 0.5  # stands for a draw a probability of 0 or 1 does not need
@@ -153,7 +153,7 @@ def end_quarter_row(w, params, keys, quarter, moves, levels, q, r, need,
     ``moves`` (5, 5) and ``levels`` (I,) are the run's decisions; the commitments draw with the
     run's key at ``quarter``; ``need`` (5,) and ``scratch`` (5, 6) are work buffers.
     """
-    for k in range(levels.shape[0]):
+    for k in range(N_INSTRUMENTS):
         w.instruments[r, k] = levels[k]
     update_alignment_row(w, params, r, moves)
     update_commitments_row(w, params, keys, quarter, r, need)
