@@ -137,48 +137,42 @@ def exp_bounds(y):  # type: ignore[no-untyped-def]
     Upper: ``1 / (1 + y + y²/2)``, since ``e^y ≥ 1 + y + y²/2``. Lower: ``(1 - y/4)⁴`` for ``y ≤
     4``, since ``ln(1 - z) ≤ -z``; 0 beyond. Both meet ``exp(-y)`` as ``y`` goes to 0.
     """
-    upper = 1.0 / (1.0 + y + 0.5 * y * y)
-    if y >= 4.0:
-        return 0.0, upper
-    root = 1.0 - 0.25 * y
-    return (root * root) * (root * root), upper
+    root = max(1.0 - 0.25 * y, 0.0)
+    return (root * root) * (root * root), 1.0 / (1.0 + y + 0.5 * y * y)
+
+
+@rule
+def bracketed_move(pull, x, u, premium, margin):  # type: ignore[no-untyped-def]
+    """The move :func:`choose_move` would draw were ``exp(-λ|g|)`` equal to ``x``.
+
+    The weights are 1 for the move with the pull, ``x · premium`` for hold and ``x²`` for the
+    move against it (:func:`move_weights`); each comparison is multiplied out (``u · total ≥
+    weight``) and its weight scaled by ``margin``.
+    """
+    total = 1.0 + x * x + x * premium
+    if pull >= 0.0:
+        return (u * total >= x * x * margin) + (u * total >= (x * x + x * premium) * margin) - 1
+    return (u * total >= margin) + (u * total >= (1.0 + x * premium) * margin) - 1
 
 
 @rule
 def settled_move(pull, params, u):  # type: ignore[no-untyped-def]
     """The move ``u`` picks whatever the exponential comes out at, or :data:`UNSETTLED`.
 
-    With ``x = exp(-λ|g|)`` the weights are 1 for the move with the pull, ``x · exp(λc)`` for
-    hold and ``x²`` for the move against it (:func:`move_weights`); with ``s = x² + x·exp(λc)``,
-    warming takes the draws from ``s / (1 + s)`` on and cooling those below ``x² / (1 + s)``
-    when the pull is positive; when it is negative cooling takes those below ``1 / (1 + s)``
-    and warming those from ``(1 + x·exp(λc)) / (1 + s)`` on. Each threshold moves monotonically
-    with ``x``, so :func:`exp_bounds` bracket it; a draw past both ends of a move's bracket by
-    :data:`BOUND_MARGIN` is settled (as :func:`sim.model.commitments.hazard_bound` settles most
-    commitment draws), one in a bracket is not. The comparisons are multiplied out (``u · (1 +
-    s) ≥ s``): no division but the bound's.
+    For a fixed draw the move changes monotonically with ``x = exp(-λ|g|)`` (every threshold
+    of :func:`move_weights`'s weights does), so the moves at the two ends of
+    :func:`exp_bounds`'s bracket, each with its comparisons pushed toward the other end by
+    :data:`BOUND_MARGIN`, bound the true one; where they agree it is settled (as
+    :func:`sim.model.commitments.hazard_bound` settles most commitment draws). No branch but
+    the last, which goes the same way about nine times in ten.
     """
     lower, upper = exp_bounds(params.rationality * abs(pull))
     premium = params.hold_premium
-    s_up = upper * upper + upper * premium
-    above, below = 1.0 + BOUND_MARGIN, 1.0 - BOUND_MARGIN
-    if pull >= 0.0:
-        if u * (1.0 + s_up) >= s_up * above:
-            return 1
-        s_low = lower * lower + lower * premium
-        if u * (1.0 + s_low) < lower * lower * below:
-            return -1
-        if u * (1.0 + s_up) >= upper * upper * above and u * (1.0 + s_low) < s_low * below:
-            return 0
-        return UNSETTLED
-    if u * (1.0 + s_up) < below:
-        return -1
-    s_low = lower * lower + lower * premium
-    if u * (1.0 + s_low) >= (1.0 + lower * premium) * above:
-        return 1
-    if u * (1.0 + s_low) >= above and u * (1.0 + s_up) < (1.0 + upper * premium) * below:
-        return 0
-    return UNSETTLED
+    # a larger x moves a warming pull's draw down the moves and a cooling pull's up
+    toward_lower = 1.0 - BOUND_MARGIN if pull >= 0.0 else 1.0 + BOUND_MARGIN
+    at_lower = bracketed_move(pull, lower, u, premium, toward_lower)
+    at_upper = bracketed_move(pull, upper, u, premium, 2.0 - toward_lower)
+    return at_lower if at_lower == at_upper else UNSETTLED
 
 
 @rule
