@@ -128,6 +128,8 @@ def move_probabilities(pull: NDArray[np.float64], params: RunParameters) -> NDAr
 #: comparisons in :func:`choose_move` may each be rounded, so the two always agree.
 BOUND_MARGIN = 1e-9
 UNSETTLED = 2  # settled_move's answer for a draw its bounds cannot place
+#: n of the lower bound ``(1 - y/n)^n ≤ exp(-y)`` (:func:`exp_bounds`): 4, two squarings
+LOWER_BOUND_POWER = 4.0
 
 
 @rule
@@ -137,7 +139,7 @@ def exp_bounds(y):  # type: ignore[no-untyped-def]
     Upper: ``1 / (1 + y + y²/2)``, since ``e^y ≥ 1 + y + y²/2``. Lower: ``(1 - y/4)⁴`` for ``y ≤
     4``, since ``ln(1 - z) ≤ -z``; 0 beyond. Both meet ``exp(-y)`` as ``y`` goes to 0.
     """
-    root = max(1.0 - 0.25 * y, 0.0)
+    root = max(1.0 - y / LOWER_BOUND_POWER, 0.0)
     return (root * root) * (root * root), 1.0 / (1.0 + y + 0.5 * y * y)
 
 
