@@ -68,13 +68,6 @@ def key_block(w, series, start, stop, t):  # type: ignore[no-untyped-def]
         key_row(w, r, series, r, t)
 
 
-@rule
-def key_rows(w, series):  # type: ignore[no-untyped-def]
-    """Every run's key series now, into ``series[:, 0, :]``."""
-    for r in range(w.alignment.shape[0]):
-        key_row(w, r, series, r, 0)
-
-
 @phase
 def _run_chunk(w, table, keys, first, last, base_env, forced, events, q, acc, series, actors,
                probabilities, fired, g, v, moves, levels, need,

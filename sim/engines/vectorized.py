@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from sim.engines.kernel import key_rows, run_chunk
+from sim.engines.kernel import key_block, run_chunk
 from sim.engines.result import (
     KEY_SERIES,
     Record,
@@ -40,7 +40,7 @@ from sim.plan import Plan
 def key_series(world: World) -> NDArray[np.float64]:
     """The key per-quarter series of every run, shape ``(N, len(KEY_SERIES))``."""
     series = np.empty((world.n_runs, 1, len(KEY_SERIES)))
-    key_rows(world.view(), series)
+    key_block(world.view(), series, 0, world.n_runs, 0)
     return series[:, 0, :]
 
 

@@ -128,8 +128,6 @@ def move_probabilities(pull: NDArray[np.float64], params: RunParameters) -> NDAr
 #: comparisons in :func:`choose_move` may each be rounded, so the two always agree.
 BOUND_MARGIN = 1e-9
 UNSETTLED = 2  # settled_move's answer for a draw its bounds cannot place
-#: n of the lower bound ``(1 - y/n)^n ≤ exp(-y)`` (:func:`exp_bounds`): 4, two squarings
-LOWER_BOUND_POWER = 4.0
 
 
 @rule
@@ -139,7 +137,7 @@ def exp_bounds(y):  # type: ignore[no-untyped-def]
     Upper: ``1 / (1 + y + y²/2)``, since ``e^y ≥ 1 + y + y²/2``. Lower: ``(1 - y/4)⁴`` for ``y ≤
     4``, since ``ln(1 - z) ≤ -z``; 0 beyond. Both meet ``exp(-y)`` as ``y`` goes to 0.
     """
-    root = max(1.0 - y / LOWER_BOUND_POWER, 0.0)
+    root = max(1.0 - 0.5 * (0.5 * y), 0.0)  # 1 - y/4, exactly; its fourth power, two squarings
     return (root * root) * (root * root), 1.0 / (1.0 + y + 0.5 * y * y)
 
 
@@ -163,14 +161,16 @@ def settled_move(pull, params, u):  # type: ignore[no-untyped-def]
 
     For a fixed draw the move changes monotonically with ``x = exp(-λ|g|)`` (every threshold
     of :func:`move_weights`'s weights does), so the moves at the two ends of
-    :func:`exp_bounds`'s bracket, each with its comparisons pushed toward the other end by
-    :data:`BOUND_MARGIN`, bound the true one; where they agree it is settled (as
+    :func:`exp_bounds`'s bracket bound the true one; each end's comparisons are widened
+    outward by :data:`BOUND_MARGIN`, so rounding cannot put the true move past them. Where
+    the two agree it is settled (as
     :func:`sim.model.commitments.hazard_bound` settles most commitment draws). No branch but
     the last, which goes the same way about nine times in ten.
     """
     lower, upper = exp_bounds(params.rationality * abs(pull))
     premium = params.hold_premium
-    # a larger x moves a warming pull's draw down the moves and a cooling pull's up
+    # a larger x moves a warming pull's draw down the moves and a cooling pull's up: the end
+    # with the larger move is made easier to pass, the other harder
     toward_lower = 1.0 - BOUND_MARGIN if pull >= 0.0 else 1.0 + BOUND_MARGIN
     at_lower = bracketed_move(pull, lower, u, premium, toward_lower)
     at_upper = bracketed_move(pull, upper, u, premium, 2.0 - toward_lower)

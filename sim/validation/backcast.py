@@ -52,12 +52,12 @@ from numpy.typing import NDArray
 
 from sim.engines.result import KEY_SERIES, SimulationResult
 from sim.engines.vectorized import simulate
-from sim.files.initial import initial_state, reference_state
+from sim.files.initial import initial_state, present_quarter, reference_quarter, reference_state
 from sim.model.actors import PRK, RUS
 from sim.model.params import Parameters
 from sim.model.state import INSTRUMENT
 from sim.plan import Plan
-from sim.predictions import mean_interval, wilson_interval
+from sim.predictions import SMALLEST_EFFECT, mean_interval, wilson_interval
 
 BACKCAST = "backcast_2022"
 FIT_QUARTERS = 8  # 2022Q1 .. 2023Q4
@@ -143,9 +143,9 @@ def fit(plan: Plan, runs: int = FIT_RUNS, seed: int = FIT_SEED,
 # --- out of sample ---------------------------------------------------------------------------
 
 CHECK_SEED = 7  # not the fit's seed: the checked runs share no random draws with the fit's
-START_OF_2025 = 12  # quarters from 2022Q1 to the start of 2025
+START_OF_2025 = present_quarter() - reference_quarter()  # quarters from 2022Q1 to 2025Q1
 LEVEL_TOLERANCE = 0.1  # the start file's values are judgments to about a tenth of the scale
-LEAST_MOVE = 0.01  # a move from the 2022 level smaller than this is standing still
+LEAST_MOVE = SMALLEST_EFFECT  # a move from the 2022 level smaller than this is standing still
 
 
 @dataclass(frozen=True)
