@@ -735,7 +735,7 @@ def backcast(*, runs: int = 4000, seed: int = 7, fit: bool = False,
     _compile_first(compiled, progress)
     result = simulate(compiled, runs, seed, progress=_phase(progress, runs, "backcast"),
                       record="key")
-    still = bc.frozen(compiled)
+    still = compiled.frozen()
     frozen = bc.check(simulate(still, runs, seed, record="key"), still)
     return text + checks_markdown(bc.check(result, compiled), runs, seed, frozen)
 

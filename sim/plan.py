@@ -116,6 +116,16 @@ class Plan:
             return self
         return replace(self, params=self.params.model_copy(update=dict(overrides)))
 
+    def frozen(self) -> Plan:
+        """This plan with every choice stopped (none drawn per run either).
+
+        No relation, instrument or commitment moves; only the forced events' direct effects,
+        the remembered past's fading and the environment change. What a frozen model gives
+        too, the start or the status quo decides, not a mechanism.
+        """
+        still = {"step_size": 0.0, "instrument_rate": 0.0, "commitment_hazard": 0.0}
+        return self.with_parameters(still).without_priors(still)
+
     def without_priors(self, names: Collection[str]) -> Plan:
         """This plan with the priors of ``names`` dropped (something else fixes them)."""
         return replace(self, priors=tuple(p for p in self.priors if p[0] not in names))

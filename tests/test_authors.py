@@ -31,6 +31,11 @@ RUNS, SEED = 1000, 0
 AUTHORS = sorted(name for name, lens in bundled_lenses().items() if lens.source_file)
 
 
+#: numbers as the lenses page writes them
+WORDS = ("zero one two three four five six seven eight nine ten eleven twelve thirteen "
+         "fourteen fifteen sixteen").split()
+
+
 @cache
 def comparison() -> Comparison:
     return run_comparison(runs=RUNS, seed=SEED)
@@ -96,10 +101,17 @@ def test_the_lenses_page_reports_what_the_runs_give():
     assert f"{held} of {len(own)} predictions hold under their author's own lens" in readme
     assert f"{everywhere} of them hold under every lens" in readme
     failing = len(own) - held
-    words = ("zero one two three four five six seven eight nine ten eleven twelve thirteen "
-             "fourteen fifteen").split()
-    assert f"The {words[failing]} that do not hold are marked" in readme
-    assert f"the {words[len(contested_pairs())]} pairs in `seeds/SOURCES.md`" in readme
+    assert f"The {WORDS[failing]} that do not hold are marked" in readme
+    assert f"the {WORDS[len(contested_pairs())]} pairs in `seeds/SOURCES.md`" in readme
+    # the targets (issue 19): at least nine in ten under the own lens, at most a quarter under
+    # every lens
+    text = " ".join(readme.split())
+    meets = "meets" if held >= 0.9 * len(own) else "misses"
+    assert f"The first count {meets} the target of nine in ten" in text
+    quarter = len(own) // 4
+    verb = "misses" if everywhere > quarter else "meets"
+    assert (f"the second {verb} the target of at most a quarter ({quarter} of {len(own)})"
+            in text)
 
 
 def test_an_estimate_of_exactly_0_or_1_says_why_the_premises_make_it_certain():
@@ -122,6 +134,41 @@ def test_an_estimate_of_exactly_0_or_1_says_why_the_premises_make_it_certain():
             assert prediction.certain is None, f"{prediction.id}: its 'certain' is stale"
 
 
+@cache
+def frozen_comparison() -> Comparison:
+    """The same comparison with the model frozen (:meth:`sim.plan.Plan.frozen`)."""
+    from sim.plan import Plan
+
+    return run_comparison(runs=RUNS, seed=SEED, transform=Plan.frozen)
+
+
+def test_the_lenses_page_says_where_each_rewritten_statement_holds():
+    """The page's account of the statements rewritten to say what their paragraphs say: the
+    lenses each holds under, exactly, and that none holds under its author's lens with the
+    model frozen."""
+    text = " ".join(page(LENSES).split())
+    start = text.index("Four statements were rewritten")
+    section = text[start:text.index("Where the articles disagree", start)]
+    everyone = set(comparison().lens_names)
+    said = {
+        "rostker-reaffirm-isolates": ("it holds under Rostker's, the force multiplier's and "
+                                      "RUSI's lenses", {"rostker_003", "force_multiplier_001",
+                                                        "rusi_004"}),
+        "rusi-partnership-deepens": ("it holds under RUSI's and the force multiplier's lenses",
+                                     {"rusi_004", "force_multiplier_001"}),
+        "fm-rift-isolates-china": ("it holds under every lens", everyone),
+    }
+    for prediction, (sentence, lenses) in said.items():
+        assert f"`{prediction}`" in section and sentence in section, prediction
+        holds = {lens for lens in everyone if verdicts()[(prediction, lens)] == "holds"}
+        assert holds == lenses, prediction
+    named = set(re.findall(r"`([a-z]+-[a-z0-9-]+)`", section)) - {"fm-rift-tilts-to-russia"}
+    assert set(said) < named
+    for s in frozen_comparison().scores:
+        if s.own and s.authored.prediction.id in named:
+            assert s.score.verdict != "holds", s.authored.prediction.id
+
+
 def test_the_lenses_page_names_the_verdicts_a_frozen_model_gives_too():
     """A verdict the start decides is not an author's mechanism at work (DESIGN.md, "Honest
     targets"): the lenses page names every prediction that holds under its author's lens and
@@ -129,31 +176,29 @@ def test_the_lenses_page_names_the_verdicts_a_frozen_model_gives_too():
     with their number."""
     import re
 
-    from sim.validation.persistence import frozen_scores
-
-    both = {f.prediction for f in frozen_scores(1000, 0)
-            if f.holds and verdicts()[(f.prediction, f.lens)] == "holds"}
+    both = {s.authored.prediction.id for s in frozen_comparison().scores if s.own
+            and s.score.verdict == "holds" and verdicts()[(s.authored.prediction.id, s.lens)]
+            == "holds"}
     text = " ".join(page(LENSES).split())
     start = text.index("hold with the model frozen too")
     sentence_start = text.rfind(". ", 0, start) + 2
     end = text.index(". ", start)
     named = set(re.findall(r"`([a-z]+-[a-z0-9-]+)`", text[sentence_start:end + 1]))
     assert named == both
-    words = ("zero one two three four five six seven eight nine ten eleven twelve thirteen "
-             "fourteen fifteen sixteen").split()
     held = sum(s.score.verdict == "holds" for s in comparison().scores if s.own)
-    assert text[sentence_start:start].strip() == f"{words[len(both)].capitalize()} of the {held}"
+    assert text[sentence_start:start].strip() == f"{WORDS[len(both)].capitalize()} of the {held}"
     contested = both & {prediction for prediction, _, _ in contested_pairs()}
-    assert f"({words[len(contested)]} are contested pairs)" in text
+    assert f"({WORDS[len(contested)]} are contested pairs)" in text
 
 
 def test_the_lenses_page_says_what_rostkers_collapse_prediction_gives_under_each_lens():
     """The page: after a Russian collapse NK launches less by more than 0.01 under Rostker's and
-    Singh's lens, less but by under that under Hien's and the neutral one, and more under the
+    Singh's lens, less but not clearly by more than that (the verdict: not holds) under Hien's
+    and the neutral one, and more under the
     force multiplier's and RUSI's. The runs must give exactly that."""
     text = " ".join(page(LENSES).split())
-    assert ("NK launches less, by more than 0.01, under Rostker's and Singh's lens (less, but by "
-            "under that, under Hien's and the neutral one)") in text
+    assert ("NK launches less, by more than 0.01, under Rostker's and Singh's lens (less, but not "
+            "clearly by more than that, under Hien's and the neutral one)") in text
     assert "and more under the force multiplier's and RUSI's" in text
     scores = {s.lens: s.score for s in comparison().scores
               if s.authored.prediction.id == "rostker-collapse-restrains"}

@@ -63,7 +63,7 @@ def test_a_frozen_model_fails_every_check(plan, stopped):
     """Nothing the model chooses moves (relations, instruments, commitments), or only the
     relations stand still (step size 0, DESIGN.md's frozen model): every check fails, so none of
     them passes by the start's persistence."""
-    still = (bc.frozen(plan) if stopped == "every choice" else dataclasses.replace(
+    still = (plan.frozen() if stopped == "every choice" else dataclasses.replace(
         plan, params=plan.params.model_copy(update={"step_size": 0.0})))
     verdicts = {r.check.name: r.holds
                 for r in bc.check(simulate(still, 1000, seed=bc.CHECK_SEED, record="key"),
@@ -106,7 +106,7 @@ def test_the_validation_page_shows_these_checks(plan, results):
     from tests.docpages import VALIDATION, page
 
     readme = page(VALIDATION)
-    still = bc.frozen(plan)
+    still = plan.frozen()
     frozen = bc.check(simulate(still, RUNS, seed=bc.CHECK_SEED, record="key"), still)
     assert read_block(readme, "backcast") == checks_markdown(results, RUNS, bc.CHECK_SEED, frozen)
 

@@ -21,7 +21,7 @@ from sim.files.catalogue import catalogue, event_names
 from sim.files.scenario import load_scenario
 from sim.model.mechanisms import REGISTRY
 from sim.plan import compile_plan, lens_option
-from sim.validation import backcast, history
+from sim.validation import history
 from tests.docpages import VALIDATION, page
 
 RUNS = 1_000
@@ -98,7 +98,7 @@ def test_a_check_fails_with_its_mechanism_off(results, name):
 def test_a_check_fails_with_a_frozen_model(name):
     check = next(c for c in history.CHECKS if c.name == name)
     path = history.episode_paths()[check.episode]
-    plan = backcast.frozen(compile_plan(load_scenario(path), lens_option("neutral"), str(path)))
+    plan = compile_plan(load_scenario(path), lens_option("neutral"), str(path)).frozen()
     measured = history.measure(plan, check, RUNS, SEED)
     assert not measured.holds, f"{name} holds with no choice moving: {measured.mean:+.4f}"
 

@@ -143,11 +143,13 @@ def score_all(selection: Selection, cells: dict[tuple[str, str], Cell],
 
 def run_cells(selection: Selection, runs: int, seed: int,
               progress: Callable[[int], None] | None = None,
-              executor: Executor | None = None) -> dict[tuple[str, str], Cell]:
+              executor: Executor | None = None,
+              transform: Callable[[Plan], Plan] | None = None) -> dict[tuple[str, str], Cell]:
     """Simulate every lens × scenario of the selection, same seed and runs for each.
 
     Every cell's chunks go to ``executor`` together (default: this process, in order), so
-    all workers stay busy; the cells do not depend on it.
+    all workers stay busy; the cells do not depend on it. ``transform``, if given, changes
+    every cell's plan first (:meth:`sim.plan.Plan.frozen`: what a frozen model gives).
 
     Raises:
         InputError: an invalid scenario file, or a prediction reading an outcome the model
@@ -156,6 +158,8 @@ def run_cells(selection: Selection, runs: int, seed: int,
     scenarios = {name: load_scenario(path) for name, path in selection.scenarios.items()}
     plans = {(lens.name, name): compile_plan(scenario, lens, str(selection.scenarios[name]))
              for lens in selection.lenses for name, scenario in scenarios.items()}
+    if transform is not None:
+        plans = {key: transform(plan) for key, plan in plans.items()}
     if plans:
         check_outcomes(selection, list(simulate(next(iter(plans.values())), 1, seed).outcomes))
     chunk = max(1, min(runs, 2_000))  # cells of a few thousand runs still spread over workers
@@ -177,7 +181,8 @@ def run_cells(selection: Selection, runs: int, seed: int,
 def run_comparison(lenses: Sequence[str] | None = None, scenarios: Sequence[str] | None = None,
                    runs: int = 1000, seed: int = 0,
                    progress: Callable[[int], None] | None = None,
-                   confidence: float = 0.95, executor: Executor | None = None) -> Comparison:
+                   confidence: float = 0.95, executor: Executor | None = None,
+                   transform: Callable[[Plan], Plan] | None = None) -> Comparison:
     """Every selected lens through every scenario its predictions need; every score.
 
     Args:
@@ -190,6 +195,8 @@ def run_comparison(lenses: Sequence[str] | None = None, scenarios: Sequence[str]
         progress: called with the number of runs finished, after each chunk.
         confidence: coverage of the intervals behind the verdicts.
         executor: where the cells' chunks run (default: this process).
+        transform: changes every cell's plan first (``Plan.frozen``: which verdicts a
+            frozen model gives too, so the start or the status quo decides them).
 
     Returns:
         The :class:`Comparison`.
@@ -200,12 +207,13 @@ def run_comparison(lenses: Sequence[str] | None = None, scenarios: Sequence[str]
         ValueError: runs below 1.
     """
     return run_selection(select(lenses, scenarios), runs, seed, progress, confidence,
-                         executor)
+                         executor, transform)
 
 
 def run_selection(selection: Selection, runs: int, seed: int,
                   progress: Callable[[int], None] | None = None,
-                  confidence: float = 0.95, executor: Executor | None = None) -> Comparison:
+                  confidence: float = 0.95, executor: Executor | None = None,
+                  transform: Callable[[Plan], Plan] | None = None) -> Comparison:
     """Run and score an already resolved :class:`Selection` (see :func:`run_comparison`).
 
     Raises:
@@ -215,7 +223,7 @@ def run_selection(selection: Selection, runs: int, seed: int,
     if runs < 1:
         raise ValueError("runs must be at least 1")
     started = time.perf_counter()
-    cells = run_cells(selection, runs, seed, progress, executor)
+    cells = run_cells(selection, runs, seed, progress, executor, transform)
     scores = score_all(selection, cells, confidence)
     ranked = tuple(signposts({key: cell.result.outcomes for key, cell in cells.items()},
                              list(selection.scenarios)))

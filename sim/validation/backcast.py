@@ -270,16 +270,6 @@ FINDINGS: dict[str, str] = {
 }
 
 
-def frozen(plan: Plan) -> Plan:
-    """``plan`` with every choice stopped.
-
-    No relation, instrument or commitment moves; only the forced events' direct effects and the
-    environment change.
-    """
-    still = {"step_size": 0.0, "instrument_rate": 0.0, "commitment_hazard": 0.0}
-    return plan.with_parameters(still)
-
-
 @dataclass(frozen=True)
 class CheckResult:
     """A checked fact's estimate, its interval at :data:`BAND` standard errors and verdict."""
