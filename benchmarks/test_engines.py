@@ -184,7 +184,7 @@ def test_where_the_time_goes(benchmark):
             decision = decide(world, params, keys, quarter, (0, 1, 2, 3, 4), q)
             t2 = time.perf_counter()
             moves, levels = combine([decision], world.instruments)
-            end_quarter(world, params, moves, levels, q)
+            end_quarter(world, params, keys, quarter, moves, levels, q)
             t3 = time.perf_counter()
             acc.record(world, params, quarter + 1)
             t4 = time.perf_counter()
