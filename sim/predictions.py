@@ -167,20 +167,20 @@ def mean_interval(values: NDArray[np.float64], z: float) -> tuple[float, float, 
     """``(mean, low, high)`` with mean ± z·sd/√n (ddof=1) over the defined values.
 
     NaN values are left out. All NaN when no value is left; low and high NaN with one value.
-    Values all equal give that value itself, a point interval: a float sum would round it
-    (1,000 copies of 0.6 sum to a mean of 0.5999999999999998, which "< 0.6" would count).
+    Both moments are taken about the first value (the shifted data's mean and spread, the
+    usual guard against cancellation), so values all equal give that value itself and a point
+    interval: a plain float sum rounds (1,000 copies of 0.6 have a ``np.mean`` of
+    0.5999999999999998, which "< 0.6" would count).
     """
     x = np.asarray(values, dtype=np.float64).ravel()
     x = x[~np.isnan(x)]
     if x.size == 0:
         return math.nan, math.nan, math.nan
-    if np.all(x == x[0]):
-        value = float(x[0])
-        return (value, math.nan, math.nan) if x.size < 2 else (value, value, value)
-    mean = float(np.mean(x))
+    shifted = x - x[0]
+    mean = float(x[0] + np.mean(shifted))
     if x.size < 2:
         return mean, math.nan, math.nan
-    half = z * float(np.std(x, ddof=1)) / math.sqrt(x.size)
+    half = z * float(np.std(shifted, ddof=1)) / math.sqrt(x.size)
     return mean, mean - half, mean + half
 
 
