@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
+from sim.files.statements import SMALLEST_EFFECT
 from sim.validation import effects
 from sim.validation.ablation import FULL, Row
 from sim.validation.backcast import BAND, FINDINGS, CheckResult, FitRow
@@ -184,7 +185,7 @@ def history_markdown(results: Mapping[str, Sequence[HistoryResult]], runs: int,
         f"`geosim history --runs {runs} --seed {seed}`: each pre-2022 episode "
         "(`scenarios/history/`) against the same runs without its cause; a check holds if the "
         f"paired effect lies beyond {effects.Z:g} standard errors and "
-        f"{effects.SMALLEST_EFFECT:g} in the record's direction. Nothing is fitted to these "
+        f"{SMALLEST_EFFECT:g} in the record's direction. Nothing is fitted to these "
         "episodes; *in sample* marks a check whose mechanism's premise cites its episode. "
         f"The effect under `{lenses[0] if lenses else ''}`, with the check's mechanism off "
         "beside (where a ✗ is what a check carried by that mechanism must show); then the "
@@ -235,7 +236,7 @@ def memory_markdown(rows: Sequence[Memory], scenario: str, lens: str, runs: int,
         f"each catalogue event forced in quarter {at} of `{scenario}` against the same runs "
         "without it; the relation it moves most, the mean difference at its peak and at the "
         "horizon (± its standard error), and the share of the peak kept (— where the peak is "
-        f"under {effects.SMALLEST_EFFECT:g}, too small to keep or lose).",
+        f"under {SMALLEST_EFFECT:g}, too small to keep or lose).",
         "",
         "| event | relation | peak (quarters after) | at the horizon (quarters after) | kept |",
         "|---|---|---:|---:|---:|",
@@ -243,5 +244,5 @@ def memory_markdown(rows: Sequence[Memory], scenario: str, lens: str, runs: int,
     for m in rows:
         lines.append(f"| `{m.event}` | {m.dyad} | {m.peak:+.3f} ({m.peak_quarter}) | "
                      f"{m.horizon:+.3f} ± {m.horizon_se:.3f} ({m.horizon_quarter}) | "
-                     + (f"{m.kept:.2f} |" if abs(m.peak) >= effects.SMALLEST_EFFECT else "— |"))
+                     + (f"{m.kept:.2f} |" if abs(m.peak) >= SMALLEST_EFFECT else "— |"))
     return "\n".join(lines) + "\n"

@@ -62,13 +62,10 @@ from typing import Literal
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from sim.files.statements import Comparison, Statement, parse_statement
+from sim.files.statements import SMALLEST_EFFECT, Comparison, Statement, parse_statement
 
 Verdict = Literal["holds", "fails", "undecided"]
 
-#: The smallest effect a paired statement against 0 claims: a hundredth of the scale (the
-#: defining effects of the bundled scenarios, ``sim.validation.effects``, use the same floor).
-SMALLEST_EFFECT = 0.01
 
 #: The verdicts in the order reports list them.
 VERDICTS: tuple[Verdict, ...] = ("holds", "fails", "undecided")
@@ -304,6 +301,6 @@ def evaluate(statement: Statement | str, outcomes: Outcomes, reference: Outcomes
 __all__ = [
     "Score", "VERDICTS", "Verdict", "compare", "condition_indicator", "evaluate",
     "mean_interval", "paired_differences", "statement_values", "verdict", "wilson_interval",
-    "claimable_threshold", "SMALLEST_EFFECT",
+    "claimable_threshold",
     "z_value",
 ]

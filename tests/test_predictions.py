@@ -229,13 +229,16 @@ def test_a_direction_needs_an_effect_the_model_can_claim():
         assert up.low > 0 and up.verdict == rises
         assert evaluate("d(y) <= 0", here, {"y": there}).verdict == no_rise
         assert up.estimate == pytest.approx(effect, abs=1e-5)
-    # a threshold of its own is the author's: not moved
-    here = {"y": there + 0.005}
-    assert evaluate("d(y) > 0.004", here, {"y": there}).verdict == "holds"
+    # a threshold of its own is the author's: not moved (0.015 is not read as 0.025)
+    here = {"y": there + 0.02}
+    assert evaluate("d(y) > 0.015", here, {"y": there}).verdict == "holds"
+    # one between 0 and the floor would claim less than a direction: refused
+    for small in ("d(y) > 0.004", "d(y) < -0.001", "dP(y > 0.5) > 0.005"):
+        with pytest.raises(ValueError, match="smaller than the model's numbers can"):
+            parse_statement(small)
     # a probability difference, the same
     flips = (rng.uniform(size=2000) < 0.006).astype(float)
     assert evaluate("dP(y > 0.5) > 0", {"y": flips}, {"y": np.zeros(2000)}).verdict != "holds"
-
 
 
 def test_pairing_makes_the_interval_far_narrower():

@@ -22,7 +22,8 @@ shares its random draws (common random numbers). ``d(align_CHN-PRK_final) < 0`` 
 "China–North Korea alignment ends lower than in the reference". The reference is ``baseline``
 unless the prediction names another with ``versus:`` (:mod:`sim.files.lens`). Against 0 a
 paired statement claims a direction of at least a hundredth of the scale
-(:data:`sim.predictions.SMALLEST_EFFECT`).
+(:data:`SMALLEST_EFFECT`, the smallest effect the model's numbers can claim); a paired
+threshold closer to 0 than that, but not 0, would claim less, and is refused.
 """
 
 from __future__ import annotations
@@ -31,6 +32,12 @@ import math
 import re
 from dataclasses import dataclass
 from typing import Literal
+
+#: The smallest effect a paired statement claims: a hundredth of the scale (alignments span 2,
+#: shares, flows and probabilities 1). Against 0 a paired statement is scored as a direction of
+#: at least this much (:func:`sim.predictions.claimable_threshold`); the defining effects of
+#: the bundled scenarios (``sim.validation.effects``) use the same floor.
+SMALLEST_EFFECT = 0.01
 
 OPERATORS: tuple[str, ...] = ("<", "<=", ">", ">=")
 
@@ -132,6 +139,12 @@ def parse_statement(text: str) -> Statement:
         )
     op = match["op"]
     threshold = _number(match["threshold"], "threshold")
+    paired = match["average"] == "d" or match["probability"] == "dP"
+    if paired and 0.0 < abs(threshold) < SMALLEST_EFFECT:
+        raise ValueError(
+            f"a paired threshold of {threshold:g} claims an effect smaller than the model's "
+            f"numbers can ({SMALLEST_EFFECT:g}, a hundredth of the scale): write 0 for a "
+            f"direction, or a threshold of at least {SMALLEST_EFFECT:g} in size")
     if match["outcome"] is not None:
         kind: StatementKind = "d" if match["average"] == "d" else "mean"
         return Statement(kind, op, threshold, outcome=_check_outcome(match["outcome"]))

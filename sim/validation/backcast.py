@@ -53,11 +53,12 @@ from numpy.typing import NDArray
 from sim.engines.result import KEY_SERIES, SimulationResult
 from sim.engines.vectorized import simulate
 from sim.files.initial import initial_state, present_quarter, reference_quarter, reference_state
+from sim.files.statements import SMALLEST_EFFECT
 from sim.model.actors import PRK, RUS
 from sim.model.params import Parameters
 from sim.model.state import INSTRUMENT
 from sim.plan import Plan
-from sim.predictions import SMALLEST_EFFECT, mean_interval, wilson_interval
+from sim.predictions import mean_interval, wilson_interval
 
 BACKCAST = "backcast_2022"
 FIT_QUARTERS = 8  # 2022Q1 .. 2023Q4

@@ -4,7 +4,7 @@ An effect is a paired difference (the scenario minus its reference, run by run w
 seed and run indices, so the noise before the shock is shared) under the neutral lens. It holds
 when the mean difference is beyond :data:`Z` standard errors in the predicted direction (with no
 effect at all the chance of that is about 3e-5 per check) and at least
-:data:`sim.predictions.SMALLEST_EFFECT` in size: paired runs make tiny effects significant, and
+:data:`sim.files.statements.SMALLEST_EFFECT` in size: paired runs make tiny effects significant, and
 an effect smaller than a hundredth of the scale is below what the model's numbers can claim.
 The outcome is never a relation that an event the scenario can fire (forced or by hazard)
 sets directly (events set causes; ``sim/data/events.yaml``).
@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from sim.predictions import SMALLEST_EFFECT
+from sim.files.statements import SMALLEST_EFFECT
 
 Z = 4.0
 
