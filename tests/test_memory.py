@@ -87,8 +87,8 @@ def _horizon_effect(plan, event, dyad):
 
 def _beyond(values):
     """Beyond 4 SE and a hundredth upward: what a defining effect must be."""
-    rise = effects.Effect("korean_conflict", f"align_{UNSET}_final", +1, "the war's mark")
-    return effects.from_differences(rise, values).holds
+    mean, se, _ = effects.moments(values)
+    return effects.beyond(mean, se, +1)
 
 
 def test_a_korean_wars_mark_lasts_where_the_war_does_not_set_it(baseline):

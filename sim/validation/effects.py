@@ -95,17 +95,25 @@ class EffectResult:
     @property
     def holds(self) -> bool:
         """Beyond :data:`Z` standard errors and ``SMALLEST_EFFECT`` in the predicted direction."""
-        return self.effect.sign * self.mean > max(Z * self.se, SMALLEST_EFFECT)
+        return beyond(self.mean, self.se, self.effect.sign)
+
+
+def beyond(mean: float, se: float, sign: int) -> bool:
+    """Whether a mean paired difference clears its bar in the direction ``sign`` (+1, -1).
+
+    The bar: :data:`Z` standard errors and ``SMALLEST_EFFECT``.
+    """
+    return sign * mean > max(Z * se, SMALLEST_EFFECT)
+
+
+def moments(differences: NDArray[np.float64]) -> tuple[float, float, int]:
+    """The mean of per-run paired differences, its standard error and the runs (NaN left out)."""
+    d = differences[~np.isnan(differences)]
+    se = float(d.std(ddof=1) / np.sqrt(d.size)) if d.size > 1 else float("inf")
+    return (float(d.mean()) if d.size else float("nan")), se, int(d.size)
 
 
 def paired(effect: Effect, scenario: dict[str, NDArray[np.float64]],
            reference: dict[str, NDArray[np.float64]]) -> EffectResult:
     """The effect measured on the outcomes of the scenario and of its reference."""
-    return from_differences(effect, scenario[effect.column] - reference[effect.column])
-
-
-def from_differences(effect: Effect, differences: NDArray[np.float64]) -> EffectResult:
-    """The effect measured on its per-run paired differences (NaN left out)."""
-    d = differences[~np.isnan(differences)]
-    se = float(d.std(ddof=1) / np.sqrt(d.size)) if d.size > 1 else float("inf")
-    return EffectResult(effect, float(d.mean()) if d.size else float("nan"), se, int(d.size))
+    return EffectResult(effect, *moments(scenario[effect.column] - reference[effect.column]))
