@@ -67,16 +67,13 @@ def decay_memory_row(w, params, r):  # type: ignore[no-untyped-def]
 
 
 @rule
-def _replay(w, table, effects, event_of, quarter_of, first, last):  # type: ignore[no-untyped-def]
+def _replay(w, table, at, i, j, value, first, last):  # type: ignore[no-untyped-def]
     for r in range(w.grievance.shape[0]):
         params = run_parameters(table, r)
         for quarter in range(first, last):
-            for p in range(event_of.shape[0]):
-                if quarter_of[p] != quarter:
-                    continue
-                for k in range(effects.event.shape[0]):
-                    if effects.event[k] == event_of[p] and effects.target[k] == MEMORY:
-                        remember_row(w, r, effects.i[k], effects.j[k], effects.value[k])
+            for k in range(at.shape[0]):
+                if at[k] == quarter:
+                    remember_row(w, r, i[k], j[k], value[k])
             decay_memory_row(w, params, r)
 
 
@@ -84,16 +81,18 @@ def remember(world: World, effects: EffectTable, past: Sequence[tuple[int, int]]
              table: ParameterTable) -> None:
     """Set ``world``'s grievance and trust to what the ``past`` events left by ``quarter``.
 
-    ``past`` holds ``(event, absolute quarter)`` pairs; those before ``quarter`` are replayed
-    quarter by quarter through the engines' own rules: their ``memory`` effects
-    (:func:`sim.model.events.remember_row`) in their quarter, then each quarter's fading
+    ``past`` holds ``(event, absolute quarter)`` pairs; the ``memory`` effects of those before
+    ``quarter`` are replayed quarter by quarter through the engines' own rules: each left in
+    its quarter (:func:`sim.model.events.remember_row`), then each quarter's fading
     (:func:`decay_memory_row`). ``table`` holds one row of parameters or one per run.
     """
     world.grievance[:] = 0.0
     world.trust[:] = 0.0
-    dated = [(event, at) for event, at in past if at < quarter]
-    if not dated:
+    left = [(at, effects.i[k], effects.j[k], effects.value[k])
+            for event, at in past if at < quarter
+            for k in np.flatnonzero((effects.event == event) & (effects.target == MEMORY))]
+    if not left:
         return
-    event_of = np.array([event for event, _ in dated], dtype=np.int64)
-    quarter_of = np.array([at for _, at in dated], dtype=np.int64)
-    _replay(world.view(), table, effects, event_of, quarter_of, int(quarter_of.min()), quarter)
+    at, i, j, value = (np.array(column) for column in zip(*left, strict=True))
+    _replay(world.view(), table, at.astype(np.int64), i.astype(np.int64), j.astype(np.int64),
+            value.astype(np.float64), int(at.min()), quarter)
