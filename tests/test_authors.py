@@ -88,6 +88,19 @@ def test_the_contested_pairs_split_the_lenses():
         assert verdicts()[(prediction, opposing)] == "fails", (prediction, opposing)
 
 
+def test_sources_says_why_the_punished_drift_is_no_longer_a_pair():
+    """SOURCES.md: the two lenses still disagree in sign on hien-drift-punished (a ceasefire
+    lifts China's aid under Hien's lens, lowers it under Singh's), but Hien's rise is below
+    the 0.01 a direction must reach, so the pair no longer splits them. The runs must agree."""
+    text = " ".join(SOURCES.read_text(encoding="utf-8").split())
+    assert ("a ceasefire lifts China's aid under Hien's lens and lowers it under Singh's" in text
+            and "the rise is below the 0.01 a direction must reach" in text)
+    scores = {s.lens: s.score for s in comparison().scores
+              if s.authored.prediction.id == "hien-drift-punished"}
+    assert 0.0 < scores["hien_000"].estimate < 0.01 and scores["hien_000"].verdict != "holds"
+    assert scores["singh_002"].estimate < 0.0
+
+
 def test_the_lenses_page_reports_what_the_runs_give():
     """The lenses page (docs/model/lenses.md) states how many predictions hold under their own
     lens, how many hold under every lens (and so do not tell the authors apart), how many do not
