@@ -644,15 +644,16 @@ def analyze(sweep_dir: str | Path, *, figures: bool = True) -> Path:
 def validate(path: str | Path) -> str:
     """Check a scenario, lens, evidence or sweep file; return which it is.
 
-    The file is parsed once and validated as the format it is (a lens has weights, evidence
-    has observations, a sweep spec has scenarios and lenses).
+    The file is parsed once and validated as the format it is (a sweep spec has scenarios and
+    runs; a lens has any field a scenario cannot have, such as a title, thesis, weights or
+    predictions; evidence has observations; anything else is read as a scenario).
 
     Raises:
         InputError: the first problem, with its file, line and field.
     """
     from sim.compare.observations import Evidence
     from sim.files.lens import Lens
-    from sim.files.scenario import scenario_from_document
+    from sim.files.scenario import Scenario, scenario_from_document
     from sim.files.yamlfiles import read_yaml_file, validate_document
     from sim.sweep.run import prepare
     from sim.sweep.spec import is_sweep_document, spec_from_document
@@ -661,7 +662,8 @@ def validate(path: str | Path) -> str:
     if is_sweep_document(doc.data):
         prepare(spec_from_document(doc), str(path))  # its scenarios, lenses and outcomes too
         return "sweep"
-    if isinstance(doc.data, dict) and "weights" in doc.data:
+    lens_only = set(Lens.model_fields) - set(Scenario.model_fields)  # title, thesis, weights...
+    if isinstance(doc.data, dict) and lens_only & set(doc.data):
         validate_document(Lens, doc)
         return "lens"
     if isinstance(doc.data, dict) and "observations" in doc.data:

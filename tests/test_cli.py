@@ -156,6 +156,23 @@ def test_lenses_and_validate_list_bundled_files():
     assert done.stdout.count("ok: ") == 1 + len(seeds)
 
 
+def test_validate_knows_a_lens_without_weights(tmp_path):
+    """A lens may leave every weight at its default; validate must still read it as a lens."""
+    lens = tmp_path / "plain.yaml"
+    lens.write_text(
+        "name: plain\ntitle: A lens that overrides nothing\nauthor: someone\n"
+        "source_file: null\nthesis: No emphasis.\npredictions:\n"
+        "  - id: plain-one\n    text: no treaty\n    scenario: baseline\n"
+        "    statement: \"P(chn_rus_alliance >= 1) < 2\"\n    paragraphs: [\"000 ¶20\"]\n")
+    done = geosim("validate", lens)
+    assert done.returncode == 2
+    assert "line 10, field predictions[0].statement" in done.stderr, done.stderr
+    lens.write_text(lens.read_text().replace("< 2", "< 0.2"))
+    done = geosim("validate", lens)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == f"ok: {lens} (lens)"
+
+
 @pytest.mark.parametrize("engine", ["vectorized", "mesa"])
 def test_trajectories_on_request(tmp_path, engine):
     out = tmp_path / engine
