@@ -95,6 +95,12 @@ class PredictionLine:
         row = self.by_lens.get(lens)
         return None if row is None else str(row["verdict"])
 
+    def frozen_verdict(self, lens: str) -> str | None:
+        """The verdict under ``lens`` with the model frozen (None when not computed)."""
+        row = self.by_lens.get(lens)
+        return None if row is None or not row.get("frozen_verdict") else str(
+            row["frozen_verdict"])
+
 
 def prediction_lines(rows: Iterable[Mapping[str, Any]]) -> tuple[list[str], list[PredictionLine]]:
     """The lenses (column order) and the predictions (row order) of a table of scores."""
@@ -130,6 +136,19 @@ def hold_everywhere(lines: Iterable[PredictionLine]) -> list[PredictionLine]:
     """Predictions that hold under every lens they were scored under."""
     return [line for line in lines
             if line.by_lens and all(line.verdict(lens) == "holds" for lens in line.by_lens)]
+
+
+def held_frozen(lines: Iterable[PredictionLine]) -> list[PredictionLine] | None:
+    """Predictions that hold under their author's lens and with that lens's model frozen too.
+
+    None when the frozen model was not run. Such a verdict is the start's or the status quo's:
+    nothing the actors choose is needed for it.
+    """
+    lines = list(lines)
+    if not any(line.frozen_verdict(line.author_lens) for line in lines):
+        return None
+    return [line for line in lines if line.verdict(line.author_lens) == "holds"
+            and line.frozen_verdict(line.author_lens) == "holds"]
 
 
 def own_lens_tally(lines: Iterable[PredictionLine]) -> dict[str, dict[str, int]]:
@@ -226,6 +245,8 @@ def summary_markdown(
         lines_md.append(f"- **Wall time:** {wall_time:.1f} s")
     disputed = contested(lines)
     agreed = hold_everywhere(lines)
+    still = held_frozen(lines)
+    n_own = sum(line.verdict(line.author_lens) == "holds" for line in lines)
     lines_md += ["", "## In five minutes", "",
                  f"- **Where the authors truly disagree:** {len(disputed)} prediction"
                  f"{'s hold' if len(disputed) != 1 else ' holds'} under the author's own lens "
@@ -240,6 +261,16 @@ def summary_markdown(
         f"{'s hold' if len(agreed) != 1 else ' holds'} under every lens"
         + (": " + ", ".join(f"`{line.prediction}`" for line in agreed) if agreed else "")
         + ".")
+    if still is None:
+        lines_md.append("- **Where the start decides:** not computed (run without "
+                        "`--no-frozen-check`).")
+    else:
+        lines_md.append(
+            f"- **Where the start decides:** {len(still)} of the {n_own} predictions that hold "
+            "under their author's lens hold with the model frozen too (nothing the actors choose "
+            "moves), so the 2025 start or the status quo gives them, not the author's mechanism"
+            + (": " + ", ".join(f"`{line.prediction}`" for line in still) if still else "")
+            + ".")
     if why is None:
         lines_md.append("- **Why:** not computed (add `--why-runs 50` to split each contested "
                         "prediction's gap between lenses by mechanism).")
@@ -307,10 +338,25 @@ def summary_markdown(
     lines_md += ["", "## Predictions that hold under every lens", "",
                  "These do not tell the authors apart: every lens's runs bear them out.", ""]
     if agreed:
+        frozen_too = {line.prediction for line in still or ()}
         lines_md += [f"- `{line.prediction}` ({line.author_lens}, {_scenario_text(line)}: "
-                     f"`{line.statement}`)" for line in agreed]
+                     f"`{line.statement}`)"
+                     + (": a frozen model gives it too" if line.prediction in frozen_too else "")
+                     for line in agreed]
     else:
         lines_md.append("None.")
+
+    lines_md += ["", "## Predictions a frozen model gives too", ""]
+    if still is None:
+        lines_md.append("Not computed: `--no-frozen-check` skipped the frozen model.")
+    else:
+        lines_md += ["The same runs with the model frozen (no relation, instrument or commitment "
+                     "moves; the environment and the events as in the scenario): these hold "
+                     "under their author's lens both ways, so their verdict tells nothing about "
+                     "the author's mechanism; a claim of persistence needs a force that could "
+                     "have moved it.", ""]
+        lines_md += ([f"- `{line.prediction}` ({line.author_lens}, {_scenario_text(line)}: "
+                      f"`{line.statement}`)" for line in still] or ["None."])
 
     not_own = [line for line in lines if line.verdict(line.author_lens) != "holds"]
     lines_md += ["", "## Predictions their own lens does not reproduce", ""]

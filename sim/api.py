@@ -300,8 +300,10 @@ class ComparisonResult:
         predictions: one row per (prediction, lens it was scored under): ``lens``,
             ``prediction``, ``author_lens``, ``scenario``, ``versus``, ``statement``,
             ``estimate``, ``low``, ``high``, ``n``, ``verdict`` (holds, fails, undecided),
-            ``finding``, ``text`` (as ``predictions.csv``).
-        comparison: everything behind it: the cells' runs, the scores, the signposts.
+            ``finding``, ``text``, ``frozen_verdict`` (the verdict with the model frozen;
+            None without ``frozen_check``) (as ``predictions.csv``).
+        comparison: everything behind it: the cells' runs, the scores (and ``frozen``, the
+            frozen model's), the signposts.
         why: for each contested prediction, which mechanisms make it go its way (with
             ``why_runs``).
         folder: the folder written, or None.
@@ -316,6 +318,7 @@ class ComparisonResult:
 def compare(scenarios: Sequence[str] | None = None, lenses: Sequence[str | Path] | None = None,
             *, runs: int = 1000, seed: int = 0, out: str | Path | None = None,
             figures: bool = True, why_runs: int = 0, workers: int | None = None,
+            frozen_check: bool = True,
             progress: ProgressFactory | None = None) -> ComparisonResult:
     """Score every author's predictions under every lens, and rank the signposts.
 
@@ -330,8 +333,14 @@ def compare(scenarios: Sequence[str] | None = None, lenses: Sequence[str | Path]
         why_runs: runs per coalition to split each contested prediction's gap between lenses
             by mechanism (Shapley values, 2^mechanisms coalitions each); 0 skips it.
         workers: local processes running the chunks (default: the machine's cores).
+        frozen_check: score every prediction again on the same runs with the model frozen
+            (:meth:`sim.plan.Plan.frozen`), so the report can say which verdicts the start or
+            the status quo decides (``Comparison.frozen``); it costs a little less than the
+            comparison itself.
         progress: see the module docstring.
     """
+    import dataclasses
+
     from sim.compare.run import run_selection, total_runs
     from sim.compare.selection import select
     from sim.compare.tables import prediction_rows
@@ -348,6 +357,15 @@ def compare(scenarios: Sequence[str] | None = None, lenses: Sequence[str | Path]
             selection, runs, seed,
             _phase(progress, total_runs(selection, runs), "lenses x scenarios"),
             executor=executor)
+        if frozen_check:
+            from sim.plan import Plan
+
+            still = run_selection(
+                selection, runs, seed,
+                _phase(progress, total_runs(selection, runs), "the model frozen"),
+                executor=executor, transform=Plan.frozen)
+            comparison = dataclasses.replace(comparison, frozen=still.scores,
+                                             wall_time=comparison.wall_time + still.wall_time)
         why = None
         if why_runs:
             why = explain_why(comparison, why_runs, executor=executor, progress=_phase(

@@ -166,6 +166,9 @@ def compare(
     workers: Annotated[int | None, typer.Option(
         min=1, help="Local processes running the chunks (default: the machine's cores); the "
                     "results are the same for any number.")] = None,
+    frozen_check: Annotated[bool, typer.Option(
+        help="Score the predictions again with the model frozen (nothing chosen moves), to "
+             "name the verdicts the 2025 start decides rather than a mechanism.")] = True,
 ) -> None:
     """Score every author's predictions under every lens; rank the signposts.
 
@@ -173,7 +176,8 @@ def compare(
     scenarios), each with the same seed and runs, and writes predictions.csv, signposts.csv,
     runs.parquet, metadata.json, summary.md, report.html (self-contained) and figures/ into
     --out, and why.csv: which mechanisms make each contested prediction go its way (--why-runs
-    runs per coalition; 0 skips it).
+    runs per coalition; 0 skips it). Every prediction is also scored with the model frozen, and
+    the summary names those a frozen model gives too (--no-frozen-check skips it).
 
     Example: geosim compare --runs 500 --seed 1 --why-runs 50 --out results/compare
     """
@@ -181,16 +185,22 @@ def compare(
 
     done = api.compare(split_names(scenarios), split_names(lenses), runs=runs, seed=seed,
                        out=out or _default_out("compare"), figures=figures, why_runs=why_runs,
-                       workers=workers, progress=_progress(quiet))
+                       workers=workers, frozen_check=frozen_check, progress=_progress(quiet))
     if not quiet:
         comparison = done.comparison
+        from analysis.compare import held_frozen, prediction_lines
+        from sim.compare.tables import prediction_rows
+
         own = [s for s in comparison.scores if s.own]
         holding = sum(s.score.verdict == "holds" for s in own)
+        still = held_frozen(prediction_lines(prediction_rows(comparison))[1])
         typer.echo(f"{_count(len(comparison.predictions), 'prediction')} scored under "
                    f"{_count(len(comparison.lenses), 'lens', 'lenses')} on "
                    f"{_count(len(comparison.scenarios), 'scenario')} ({runs} runs each) in "
                    f"{comparison.wall_time:.1f}s; {holding} of {len(own)} hold under their "
-                   "author's own lens")
+                   "author's own lens" + (
+                       f", {len(still)} of them with the model frozen too" if still is not None
+                       else ""))
         if comparison.left_out:
             typer.echo(f"not scored (scenario not selected): {len(comparison.left_out)}")
         typer.echo(f"results: {done.folder}")

@@ -21,6 +21,7 @@ from analysis.compare import (
     VERDICT_COLOURS,
     contested,
     estimate_text,
+    held_frozen,
     hold_everywhere,
     own_lens_tally,
     prediction_lines,
@@ -402,6 +403,27 @@ def test_the_summary_of_constructed_scores():
     assert "| `p1` | s | `P(x > 0) > 0.5` | **✓ 0.50** | ✗ 0.50 | ✓ 0.50 |" in text
 
 
+def test_the_summary_names_the_verdicts_a_frozen_model_gives_too():
+    """A prediction that holds under its author's lens and with that lens's model frozen is
+    named as decided by the start; without the frozen runs the summary says they were not run."""
+    frozen = {("a", "p1"): "fails", ("a", "p2"): "holds", ("b", "q1"): "holds"}
+    rows = [dict(r, frozen_verdict=frozen.get((r["lens"], r["prediction"]), "fails"))
+            for r in CONSTRUCTED]
+    lines = prediction_lines(rows)[1]
+    assert [line.prediction for line in held_frozen(lines)] == ["p2"]  # q1 fails under b
+    assert held_frozen(prediction_lines(CONSTRUCTED)[1]) is None
+    text = summary_markdown(rows, runs=100, seed=1, scenarios=["s"])
+    assert ("**Where the start decides:** 1 of the 2 predictions that hold under their "
+            "author's lens hold with the model frozen too") in text
+    still = text.split("## Predictions a frozen model gives too")[1].split("##")[0]
+    assert "`p2`" in still and "`p1`" not in still and "`q1`" not in still
+    everywhere = text.split("## Predictions that hold under every lens")[1].split("##")[0]
+    assert "`p2` (a, s: `P(x > 0) > 0.5`): a frozen model gives it too" in everywhere
+    text = summary_markdown(CONSTRUCTED, runs=100, seed=1, scenarios=["s"])
+    assert "**Where the start decides:** not computed" in text
+    assert "Not computed: `--no-frozen-check`" in text
+
+
 def test_estimates_are_short_and_signed():
     assert estimate_text(0.8234) == "0.82"
     assert estimate_text(-0.0436) == "−0.044"
@@ -454,9 +476,31 @@ def test_compare_from_the_command_line(tmp_path, lens_path):
     text = (out / "summary.md").read_text(encoding="utf-8")
     assert "## Not scored" in text and "`tilt-back-more-likely`" in text
     assert read_metadata(out)["left_out"][0]["prediction"] == "tilt-back-more-likely"
+    # every prediction is scored frozen too: a frozen model keeps NK's lifeline at its 2025
+    # share (0.88), so "above 0.5" holds both ways and the summary says the start decides it
+    assert {r["frozen_verdict"] for r in rows} <= {"holds", "fails", "undecided"}
+    assert all(r["frozen_verdict"] for r in rows)
+    assert {r["frozen_verdict"] for r in rows if r["prediction"] == "lifeline"} == {"holds"}
+    still = text.split("## Predictions a frozen model gives too")[1].split("##")[0]
+    assert "`lifeline`" in still
     quiet = geosim("compare", "--lenses", str(lens_path), "--scenarios", "baseline", "--runs",
-                   "5", "--out", str(tmp_path / "quiet"), "--quiet")
+                   "5", "--out", str(tmp_path / "quiet"), "--quiet", "--no-frozen-check")
     assert quiet.returncode == 0 and quiet.stdout == "" and quiet.stderr == ""
+    assert all(r["frozen_verdict"] is None for r in read_predictions(tmp_path / "quiet"))
+
+
+def test_the_frozen_verdicts_are_those_of_the_frozen_model(lens_path):
+    """api.compare's frozen scores are run_comparison's with every plan frozen, same runs."""
+    from sim import api
+    from sim.plan import Plan
+
+    lenses, scenarios = ["neutral", str(lens_path)], ["baseline", "russian_collapse"]
+    done = api.compare(scenarios, lenses, runs=40, seed=3, workers=1)
+    still = run_comparison(lenses, scenarios, runs=40, seed=3, transform=Plan.frozen)
+    assert [(s.lens, s.authored.key, s.score) for s in done.comparison.frozen] == [
+        (s.lens, s.authored.key, s.score) for s in still.scores]
+    assert done.comparison.scores != still.scores  # the model does move
+    assert list(done.predictions["frozen_verdict"]) == [s.score.verdict for s in still.scores]
 
 
 @pytest.mark.parametrize("args, words", [

@@ -62,6 +62,10 @@ class Comparison:
         wall_time: seconds the runs and the scoring took.
         signposts: the observable indicators ranked by how well they tell the lenses apart
             (:mod:`sim.compare.signposts`), most discriminating first.
+        frozen: the same scores with the model frozen (:meth:`sim.plan.Plan.frozen`: no
+            relation, instrument or commitment moves), in the order of ``scores``; empty when
+            not computed. A prediction that holds both ways is decided by the start or the
+            status quo, not by a mechanism.
     """
 
     selection: Selection
@@ -71,6 +75,7 @@ class Comparison:
     scores: tuple[Scored, ...]
     wall_time: float
     signposts: tuple[Signpost, ...] = ()
+    frozen: tuple[Scored, ...] = ()
 
     @property
     def lenses(self) -> tuple[Lens, ...]:
@@ -96,6 +101,13 @@ class Comparison:
     def left_out(self) -> tuple[LeftOut, ...]:
         """Predictions of the selected lenses that the scenario selection leaves out."""
         return self.selection.left_out
+
+    def frozen_verdict(self, lens: str, author_lens: str, prediction_id: str) -> str | None:
+        """The verdict of one prediction under one lens with the model frozen (None: not run)."""
+        for scored in self.frozen:
+            if scored.lens == lens and scored.authored.key == (author_lens, prediction_id):
+                return scored.score.verdict
+        return None
 
     def score(self, lens: str, author_lens: str, prediction_id: str) -> Score:
         """The score of one author's prediction under one lens.

@@ -3,12 +3,14 @@
 ``predictions.csv`` has one row per (lens, prediction)::
 
     lens, prediction, author_lens, scenario, versus, statement, estimate, low, high, n, verdict,
-    finding, text
+    finding, text, frozen_verdict
 
 ``lens`` is the lens whose runs scored the prediction, ``author_lens`` the lens (author) that
 makes it; ``versus`` is the reference scenario of a paired statement (empty otherwise);
 ``estimate``, ``low``, ``high`` are the estimate and its 95% interval (empty when undefined),
-``n`` the runs (pairs) used; ``finding`` and ``text`` come from the lens file. Numbers are
+``n`` the runs (pairs) used; ``finding`` and ``text`` come from the lens file;
+``frozen_verdict`` is the verdict on the same runs with the model frozen (empty when not
+computed): ``holds`` there means the start or the status quo decides the prediction. Numbers are
 written with full precision, so the same seed gives the same bytes.
 
 ``runs.parquet`` holds every run of every cell: ``scenario, lens, run, seed``, then the outcome
@@ -43,7 +45,7 @@ PREDICTIONS_FILE = "predictions.csv"
 
 PREDICTION_COLUMNS: tuple[str, ...] = (
     "lens", "prediction", "author_lens", "scenario", "versus", "statement", "estimate", "low",
-    "high", "n", "verdict", "finding", "text",
+    "high", "n", "verdict", "finding", "text", "frozen_verdict",
 )
 _FLOATS = ("estimate", "low", "high")
 
@@ -51,9 +53,10 @@ _FLOATS = ("estimate", "low", "high")
 def prediction_rows(comparison: Comparison) -> list[dict[str, Any]]:
     """One row per (lens, prediction), in the order of ``predictions.csv``.
 
-    Values are typed: floats (NaN when undefined), ``n`` an int, ``versus`` and ``finding``
-    None when absent.
+    Values are typed: floats (NaN when undefined), ``n`` an int, ``versus``, ``finding`` and
+    ``frozen_verdict`` None when absent.
     """
+    frozen = {(s.lens, s.authored.key): s.score.verdict for s in comparison.frozen}
     rows = []
     for scored in comparison.scores:
         prediction = scored.authored.prediction
@@ -72,6 +75,7 @@ def prediction_rows(comparison: Comparison) -> list[dict[str, Any]]:
             "verdict": score.verdict,
             "finding": " ".join(prediction.finding.split()) if prediction.finding else None,
             "text": " ".join(prediction.text.split()),
+            "frozen_verdict": frozen.get((scored.lens, scored.authored.key)),
         })
     return rows
 
@@ -106,8 +110,8 @@ def read_predictions(path: Path | str) -> list[dict[str, Any]]:
             for name in _FLOATS:
                 row[name] = float(raw[name]) if raw[name] else math.nan
             row["n"] = int(raw["n"])
-            for name in ("versus", "finding"):
-                row[name] = raw[name] or None
+            for name in ("versus", "finding", "frozen_verdict"):
+                row[name] = raw.get(name) or None
             rows.append(row)
     return rows
 
