@@ -127,6 +127,25 @@ def test_the_lenses_page_reports_what_the_runs_give():
             in text)
 
 
+def test_the_lenses_page_names_the_added_claims_as_they_stand_in_the_lens_files():
+    """The page's account of the claims added to complete the encoding: the ones it names as
+    added are predictions of the lens files, as many as it says; the ones it says were withdrawn
+    are not; and the total it gives is the lens files' count."""
+    text = " ".join(page(LENSES).split())
+    start = text.index("of the 49 were added")
+    added_part = text[start:text.index("With the 41 stated before", start)]
+    added = set(re.findall(r"`([a-z]+-[a-z0-9-]+)`", added_part))
+    ids = {s.authored.prediction.id for s in comparison().scores}
+    assert added <= ids, sorted(added - ids)
+    count = text[text.rfind(". ", 0, start) + 2:start].strip()
+    assert count == WORDS[len(added)].capitalize(), count
+    assert f"of the {len(ids)} were added" in text
+    withdrawn = {"rusi-war-binds", "rusi-war-toward-alliance", "hien-tilt-short-term",
+                 "fm-dependence-grows"}
+    assert not withdrawn & ids
+    assert "Four more were written and scored, then withdrawn" in text
+
+
 def test_an_estimate_of_exactly_0_or_1_says_why_the_premises_make_it_certain():
     """Every run agreeing is a claim of certainty: the prediction's ``certain`` names each lens
     under which it happens and says why; a ``certain`` with no such lens is stale."""
