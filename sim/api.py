@@ -341,7 +341,7 @@ def compare(scenarios: Sequence[str] | None = None, lenses: Sequence[str | Path]
     """
     import dataclasses
 
-    from sim.compare.run import run_selection, total_runs
+    from sim.compare.run import frozen_scores, run_selection, total_runs
     from sim.compare.selection import select
     from sim.compare.tables import prediction_rows
     from sim.compare.why import explain as explain_why
@@ -358,14 +358,14 @@ def compare(scenarios: Sequence[str] | None = None, lenses: Sequence[str | Path]
             _phase(progress, total_runs(selection, runs), "lenses x scenarios"),
             executor=executor)
         if frozen_check:
-            from sim.plan import Plan
-
-            still = run_selection(
+            started = time.perf_counter()
+            still = frozen_scores(
                 selection, runs, seed,
                 _phase(progress, total_runs(selection, runs), "the model frozen"),
-                executor=executor, transform=Plan.frozen)
-            comparison = dataclasses.replace(comparison, frozen=still.scores,
-                                             wall_time=comparison.wall_time + still.wall_time)
+                executor=executor)
+            comparison = dataclasses.replace(
+                comparison, frozen=still,
+                wall_time=comparison.wall_time + time.perf_counter() - started)
         why = None
         if why_runs:
             why = explain_why(comparison, why_runs, executor=executor, progress=_phase(

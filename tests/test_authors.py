@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from sim.compare.run import Comparison, run_comparison
+from sim.compare.run import Comparison, Scored, frozen_scores, run_comparison
 from sim.files.lens import bundled_lenses
 from sim.files.statements import parse_statement
 from tests.docpages import LENSES, page
@@ -167,11 +167,9 @@ def test_an_estimate_of_exactly_0_or_1_says_why_the_premises_make_it_certain():
 
 
 @cache
-def frozen_comparison() -> Comparison:
-    """The same comparison with the model frozen (:meth:`sim.plan.Plan.frozen`)."""
-    from sim.plan import Plan
-
-    return run_comparison(runs=RUNS, seed=SEED, transform=Plan.frozen)
+def frozen() -> tuple[Scored, ...]:
+    """The same comparison's scores with the model frozen (:meth:`sim.plan.Plan.frozen`)."""
+    return frozen_scores(comparison().selection, RUNS, SEED)
 
 
 def test_the_lenses_page_says_where_each_rewritten_statement_holds():
@@ -196,7 +194,7 @@ def test_the_lenses_page_says_where_each_rewritten_statement_holds():
         assert holds == lenses, prediction
     named = set(re.findall(r"`([a-z]+-[a-z0-9-]+)`", section)) - {"fm-rift-tilts-to-russia"}
     assert set(said) < named
-    for s in frozen_comparison().scores:
+    for s in frozen():
         if s.own and s.authored.prediction.id in named:
             assert s.score.verdict != "holds", s.authored.prediction.id
 
@@ -208,7 +206,7 @@ def test_the_lenses_page_names_the_verdicts_a_frozen_model_gives_too():
     with their number."""
     import re
 
-    both = {s.authored.prediction.id for s in frozen_comparison().scores if s.own
+    both = {s.authored.prediction.id for s in frozen() if s.own
             and s.score.verdict == "holds" and verdicts()[(s.authored.prediction.id, s.lens)]
             == "holds"}
     text = " ".join(page(LENSES).split())

@@ -8,6 +8,7 @@ model (the model is being rewritten; the tests of the lenses' verdicts belong wi
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 from pathlib import Path
@@ -490,17 +491,21 @@ def test_compare_from_the_command_line(tmp_path, lens_path):
 
 
 def test_the_frozen_verdicts_are_those_of_the_frozen_model(lens_path):
-    """api.compare's frozen scores are run_comparison's with every plan frozen, same runs."""
+    """api.compare's frozen scores are those of the same runs with every plan frozen: each
+    cell simulated with Plan.frozen and scored as the comparison's own."""
     from sim import api
-    from sim.plan import Plan
+    from sim.compare.run import score_all
 
     lenses, scenarios = ["neutral", str(lens_path)], ["baseline", "russian_collapse"]
     done = api.compare(scenarios, lenses, runs=40, seed=3, workers=1)
-    still = run_comparison(lenses, scenarios, runs=40, seed=3, transform=Plan.frozen)
+    selection = done.comparison.selection
+    cells = {key: dataclasses.replace(cell, result=simulate(cell.plan.frozen(), 40, 3))
+             for key, cell in done.comparison.cells.items()}
+    still = score_all(selection, cells)
     assert [(s.lens, s.authored.key, s.score) for s in done.comparison.frozen] == [
-        (s.lens, s.authored.key, s.score) for s in still.scores]
-    assert done.comparison.scores != still.scores  # the model does move
-    assert list(done.predictions["frozen_verdict"]) == [s.score.verdict for s in still.scores]
+        (s.lens, s.authored.key, s.score) for s in still]
+    assert done.comparison.scores != still  # the model does move
+    assert list(done.predictions["frozen_verdict"]) == [s.score.verdict for s in still]
 
 
 @pytest.mark.parametrize("args, words", [

@@ -102,13 +102,6 @@ class Comparison:
         """Predictions of the selected lenses that the scenario selection leaves out."""
         return self.selection.left_out
 
-    def frozen_verdict(self, lens: str, author_lens: str, prediction_id: str) -> str | None:
-        """The verdict of one prediction under one lens with the model frozen (None: not run)."""
-        for scored in self.frozen:
-            if scored.lens == lens and scored.authored.key == (author_lens, prediction_id):
-                return scored.score.verdict
-        return None
-
     def score(self, lens: str, author_lens: str, prediction_id: str) -> Score:
         """The score of one author's prediction under one lens.
 
@@ -193,8 +186,7 @@ def run_cells(selection: Selection, runs: int, seed: int,
 def run_comparison(lenses: Sequence[str] | None = None, scenarios: Sequence[str] | None = None,
                    runs: int = 1000, seed: int = 0,
                    progress: Callable[[int], None] | None = None,
-                   confidence: float = 0.95, executor: Executor | None = None,
-                   transform: Callable[[Plan], Plan] | None = None) -> Comparison:
+                   confidence: float = 0.95, executor: Executor | None = None) -> Comparison:
     """Every selected lens through every scenario its predictions need; every score.
 
     Args:
@@ -207,8 +199,6 @@ def run_comparison(lenses: Sequence[str] | None = None, scenarios: Sequence[str]
         progress: called with the number of runs finished, after each chunk.
         confidence: coverage of the intervals behind the verdicts.
         executor: where the cells' chunks run (default: this process).
-        transform: changes every cell's plan first (``Plan.frozen``: which verdicts a
-            frozen model gives too, so the start or the status quo decides them).
 
     Returns:
         The :class:`Comparison`.
@@ -219,13 +209,12 @@ def run_comparison(lenses: Sequence[str] | None = None, scenarios: Sequence[str]
         ValueError: runs below 1.
     """
     return run_selection(select(lenses, scenarios), runs, seed, progress, confidence,
-                         executor, transform)
+                         executor)
 
 
 def run_selection(selection: Selection, runs: int, seed: int,
                   progress: Callable[[int], None] | None = None,
-                  confidence: float = 0.95, executor: Executor | None = None,
-                  transform: Callable[[Plan], Plan] | None = None) -> Comparison:
+                  confidence: float = 0.95, executor: Executor | None = None) -> Comparison:
     """Run and score an already resolved :class:`Selection` (see :func:`run_comparison`).
 
     Raises:
@@ -235,7 +224,7 @@ def run_selection(selection: Selection, runs: int, seed: int,
     if runs < 1:
         raise ValueError("runs must be at least 1")
     started = time.perf_counter()
-    cells = run_cells(selection, runs, seed, progress, executor, transform)
+    cells = run_cells(selection, runs, seed, progress, executor)
     scores = score_all(selection, cells, confidence)
     ranked = tuple(signposts({key: cell.result.outcomes for key, cell in cells.items()},
                              list(selection.scenarios)))
@@ -243,10 +232,26 @@ def run_selection(selection: Selection, runs: int, seed: int,
                       ranked)
 
 
+def frozen_scores(selection: Selection, runs: int, seed: int,
+                  progress: Callable[[int], None] | None = None,
+                  confidence: float = 0.95,
+                  executor: Executor | None = None) -> tuple[Scored, ...]:
+    """Every score of the selection on the same runs with the model frozen.
+
+    Each cell's plan is :meth:`sim.plan.Plan.frozen` (no relation, instrument or commitment
+    moves); the scores are in :func:`score_all`'s order, as :attr:`Comparison.frozen` holds
+    them. A prediction that holds both ways is decided by the start or the status quo.
+    """
+    if runs < 1:
+        raise ValueError("runs must be at least 1")
+    cells = run_cells(selection, runs, seed, progress, executor, Plan.frozen)
+    return score_all(selection, cells, confidence)
+
+
 def total_runs(selection: Selection, runs: int) -> int:
     """Runs a comparison of this selection simulates (for a progress bar)."""
     return len(selection.lenses) * len(selection.scenarios) * runs
 
 
-__all__ = ["Cell", "Comparison", "Scored", "check_outcomes", "run_cells", "run_comparison",
-           "run_selection", "score_all", "total_runs"]
+__all__ = ["Cell", "Comparison", "Scored", "check_outcomes", "frozen_scores", "run_cells",
+           "run_comparison", "run_selection", "score_all", "total_runs"]
