@@ -146,6 +146,22 @@ def test_the_lenses_page_names_the_added_claims_as_they_stand_in_the_lens_files(
     assert "Four more were written and scored, then withdrawn" in text
 
 
+@pytest.mark.parametrize("prediction", ["hien-nuclear-support", "rostker-reaffirm-restrains"])
+def test_a_finding_that_says_fails_under_every_lens_is_what_the_runs_give(prediction):
+    """These findings open with "Fails under every lens (about X under this lens, 1,000 runs,
+    seed 0)": every lens's verdict must be fails, and the author's estimate X to that rounding."""
+    scored = [s for s in comparison().scores if s.authored.prediction.id == prediction]
+    finding = " ".join(scored[0].authored.prediction.finding.split())
+    said = re.match(r"Fails under every lens\b.*?\(about ([+-]?\d+\.\d+) under this lens, "
+                    r"1,000 runs, seed 0", finding)
+    assert said, finding[:120]
+    assert all(s.score.verdict == "fails" for s in scored), [
+        (s.lens, s.score.verdict) for s in scored]
+    own = next(s for s in scored if s.own).score.estimate
+    places = len(said[1].split(".")[1])
+    assert round(own, places) == float(said[1]), (own, said[1])
+
+
 def test_an_estimate_of_exactly_0_or_1_says_why_the_premises_make_it_certain():
     """Every run agreeing is a claim of certainty: the prediction's ``certain`` names each lens
     under which it happens and says why; a ``certain`` with no such lens is stale."""
