@@ -246,7 +246,8 @@ def summary_markdown(
     disputed = contested(lines)
     agreed = hold_everywhere(lines)
     still = held_frozen(lines)
-    n_own = sum(line.verdict(line.author_lens) == "holds" for line in lines)
+    tally = own_lens_tally(lines)
+    n_own = sum(counts["holds"] for counts in tally.values())
     lines_md += ["", "## In five minutes", "",
                  f"- **Where the authors truly disagree:** {len(disputed)} prediction"
                  f"{'s hold' if len(disputed) != 1 else ' holds'} under the author's own lens "
@@ -294,7 +295,6 @@ def summary_markdown(
         "the author relies on (the lens file's `finding` says which).",
         "",
     ]
-    tally = own_lens_tally(lines)
     table = []
     for author, counts in tally.items():
         total = sum(counts.values())
@@ -569,7 +569,7 @@ def write_comparison(out_dir: Path | str, comparison: Comparison, *,
 
 
 __all__ = [
-    "PredictionLine", "VERDICT_COLOURS", "contested", "estimate_text", "hold_everywhere",
-    "interval_text", "own_lens_tally", "prediction_lines", "predictions_matrix_figure",
-    "summary_markdown", "write_comparison", "write_summary",
+    "PredictionLine", "VERDICT_COLOURS", "contested", "estimate_text", "held_frozen",
+    "hold_everywhere", "interval_text", "own_lens_tally", "prediction_lines",
+    "predictions_matrix_figure", "summary_markdown", "write_comparison", "write_summary",
 ]

@@ -300,8 +300,9 @@ class ComparisonResult:
         predictions: one row per (prediction, lens it was scored under): ``lens``,
             ``prediction``, ``author_lens``, ``scenario``, ``versus``, ``statement``,
             ``estimate``, ``low``, ``high``, ``n``, ``verdict`` (holds, fails, undecided),
-            ``finding``, ``text``, ``frozen_verdict`` (the verdict with the model frozen;
-            None without ``frozen_check``) (as ``predictions.csv``).
+            ``finding``, ``text``, ``frozen_verdict`` (under the author's lens, the verdict with
+            the model frozen; None under other lenses and without ``frozen_check``) (as
+            ``predictions.csv``).
         comparison: everything behind it: the cells' runs, the scores (and ``frozen``, the
             frozen model's), the signposts.
         why: for each contested prediction, which mechanisms make it go its way (with
@@ -333,15 +334,14 @@ def compare(scenarios: Sequence[str] | None = None, lenses: Sequence[str | Path]
         why_runs: runs per coalition to split each contested prediction's gap between lenses
             by mechanism (Shapley values, 2^mechanisms coalitions each); 0 skips it.
         workers: local processes running the chunks (default: the machine's cores).
-        frozen_check: score every prediction again on the same runs with the model frozen
-            (:meth:`sim.plan.Plan.frozen`), so the report can say which verdicts the start or
-            the status quo decides (``Comparison.frozen``); it costs a little less than the
-            comparison itself.
+        frozen_check: score every prediction again under its author's lens on the same runs
+            with the model frozen (:func:`sim.compare.run.frozen_scores`), so the report can
+            say which verdicts the start or the status quo decides (``Comparison.frozen``).
         progress: see the module docstring.
     """
     import dataclasses
 
-    from sim.compare.run import frozen_scores, run_selection, total_runs
+    from sim.compare.run import frozen_scores, own_cells, run_selection, total_runs
     from sim.compare.selection import select
     from sim.compare.tables import prediction_rows
     from sim.compare.why import explain as explain_why
@@ -360,9 +360,8 @@ def compare(scenarios: Sequence[str] | None = None, lenses: Sequence[str | Path]
         if frozen_check:
             started = time.perf_counter()
             still = frozen_scores(
-                selection, runs, seed,
-                _phase(progress, total_runs(selection, runs), "the model frozen"),
-                executor=executor)
+                comparison, _phase(progress, len(own_cells(selection)) * runs,
+                                   "the model frozen"), executor=executor)
             comparison = dataclasses.replace(
                 comparison, frozen=still,
                 wall_time=comparison.wall_time + time.perf_counter() - started)
@@ -671,7 +670,7 @@ def validate(path: str | Path) -> str:
     """
     from sim.compare.observations import Evidence
     from sim.files.lens import Lens
-    from sim.files.scenario import Scenario, scenario_from_document
+    from sim.files.scenario import scenario_from_document
     from sim.files.yamlfiles import read_yaml_file, validate_document
     from sim.sweep.run import prepare
     from sim.sweep.spec import is_sweep_document, spec_from_document

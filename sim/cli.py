@@ -193,6 +193,7 @@ def compare(
 
         own = [s for s in comparison.scores if s.own]
         holding = sum(s.score.verdict == "holds" for s in own)
+        # the typed rows (None where a value is absent), as the summary reads them
         still = held_frozen(prediction_lines(prediction_rows(comparison))[1])
         typer.echo(f"{_count(len(comparison.predictions), 'prediction')} scored under "
                    f"{_count(len(comparison.lenses), 'lens', 'lenses')} on "

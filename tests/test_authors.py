@@ -184,8 +184,8 @@ def test_an_estimate_of_exactly_0_or_1_says_why_the_premises_make_it_certain():
 
 @cache
 def frozen() -> tuple[Scored, ...]:
-    """The same comparison's scores with the model frozen (:meth:`sim.plan.Plan.frozen`)."""
-    return frozen_scores(comparison().selection, RUNS, SEED)
+    """Each prediction's score under its author's lens with the model frozen, same runs."""
+    return frozen_scores(comparison())
 
 
 def test_the_lenses_page_says_where_each_rewritten_statement_holds():

@@ -8,7 +8,6 @@ model (the model is being rewritten; the tests of the lenses' verdicts belong wi
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import math
 from pathlib import Path
@@ -479,9 +478,11 @@ def test_compare_from_the_command_line(tmp_path, lens_path):
     assert read_metadata(out)["left_out"][0]["prediction"] == "tilt-back-more-likely"
     # every prediction is scored frozen too: a frozen model keeps NK's lifeline at its 2025
     # share (0.88), so "above 0.5" holds both ways and the summary says the start decides it
-    assert {r["frozen_verdict"] for r in rows} <= {"holds", "fails", "undecided"}
-    assert all(r["frozen_verdict"] for r in rows)
-    assert {r["frozen_verdict"] for r in rows if r["prediction"] == "lifeline"} == {"holds"}
+    own = [r for r in rows if r["lens"] == r["author_lens"]]
+    assert {r["frozen_verdict"] for r in own} <= {"holds", "fails", "undecided"}
+    assert all(r["frozen_verdict"] for r in own)
+    assert not any(r["frozen_verdict"] for r in rows if r["lens"] != r["author_lens"])
+    assert {r["frozen_verdict"] for r in own if r["prediction"] == "lifeline"} == {"holds"}
     still = text.split("## Predictions a frozen model gives too")[1].split("##")[0]
     assert "`lifeline`" in still
     quiet = geosim("compare", "--lenses", str(lens_path), "--scenarios", "baseline", "--runs",
@@ -491,21 +492,30 @@ def test_compare_from_the_command_line(tmp_path, lens_path):
 
 
 def test_the_frozen_verdicts_are_those_of_the_frozen_model(lens_path):
-    """api.compare's frozen scores are those of the same runs with every plan frozen: each
-    cell simulated with Plan.frozen and scored as the comparison's own."""
+    """api.compare's frozen scores are each prediction's, under its author's lens, on the same
+    runs with the plan frozen: each cell simulated here with Plan.frozen and scored as the
+    comparison's own; the other lenses' rows have none."""
     from sim import api
-    from sim.compare.run import score_all
+    from sim.predictions import evaluate
 
     lenses, scenarios = ["neutral", str(lens_path)], ["baseline", "russian_collapse"]
     done = api.compare(scenarios, lenses, runs=40, seed=3, workers=1)
-    selection = done.comparison.selection
-    cells = {key: dataclasses.replace(cell, result=simulate(cell.plan.frozen(), 40, 3))
-             for key, cell in done.comparison.cells.items()}
-    still = score_all(selection, cells)
-    assert [(s.lens, s.authored.key, s.score) for s in done.comparison.frozen] == [
-        (s.lens, s.authored.key, s.score) for s in still]
-    assert done.comparison.scores != still  # the model does move
-    assert list(done.predictions["frozen_verdict"]) == [s.score.verdict for s in still]
+    cells = done.comparison.cells
+
+    def frozen_outcomes(lens, scenario):
+        return simulate(cells[lens, scenario].plan.frozen(), 40, 3).outcomes
+
+    expected = []
+    for item in done.comparison.predictions:
+        p = item.prediction
+        reference = frozen_outcomes(item.author_lens, p.reference) if p.reference else None
+        expected.append((item.author_lens, item.key, evaluate(
+            p.parsed(), frozen_outcomes(item.author_lens, p.scenario), reference)))
+    assert [(s.lens, s.authored.key, s.score) for s in done.comparison.frozen] == expected
+    own = [s.score for s in done.comparison.scores if s.own]
+    assert own != [score for _, _, score in expected]  # the model does move
+    table = done.predictions
+    assert list(table["frozen_verdict"].notna()) == list(table["lens"] == table["author_lens"])
 
 
 @pytest.mark.parametrize("args, words", [

@@ -62,8 +62,8 @@ class Comparison:
         wall_time: seconds the runs and the scoring took.
         signposts: the observable indicators ranked by how well they tell the lenses apart
             (:mod:`sim.compare.signposts`), most discriminating first.
-        frozen: the same scores with the model frozen (:meth:`sim.plan.Plan.frozen`: no
-            relation, instrument or commitment moves), in the order of ``scores``; empty when
+        frozen: each prediction's score under its author's lens with the model frozen
+            (:func:`frozen_scores`: no relation, instrument or commitment moves); empty when
             not computed. A prediction that holds both ways is decided by the start or the
             status quo, not by a mechanism.
     """
@@ -131,14 +131,19 @@ def check_outcomes(selection: Selection, columns: Sequence[str]) -> None:
 
 
 def score_all(selection: Selection, cells: dict[tuple[str, str], Cell],
-              confidence: float = 0.95) -> tuple[Scored, ...]:
-    """Score every selected prediction under every lens (paired with the same lens's runs)."""
+              confidence: float = 0.95, own_only: bool = False) -> tuple[Scored, ...]:
+    """Score every selected prediction under every lens (paired with the same lens's runs).
+
+    ``own_only``: under its author's lens only (``cells`` then needs only :func:`own_cells`).
+    """
     out = []
     for item in selection.predictions:
         prediction = item.prediction
         statement = prediction.parsed()
         reference = prediction.reference
         for lens in selection.lenses:
+            if own_only and lens.name != item.author_lens:
+                continue
             outcomes = cells[lens.name, prediction.scenario].result.outcomes
             baseline = cells[lens.name, reference].result.outcomes if reference else None
             out.append(Scored(lens.name, item,
@@ -148,13 +153,8 @@ def score_all(selection: Selection, cells: dict[tuple[str, str], Cell],
 
 def run_cells(selection: Selection, runs: int, seed: int,
               progress: Callable[[int], None] | None = None,
-              executor: Executor | None = None,
-              transform: Callable[[Plan], Plan] | None = None) -> dict[tuple[str, str], Cell]:
+              executor: Executor | None = None) -> dict[tuple[str, str], Cell]:
     """Simulate every lens × scenario of the selection, same seed and runs for each.
-
-    Every cell's chunks go to ``executor`` together (default: this process, in order), so
-    all workers stay busy; the cells do not depend on it. ``transform``, if given, changes
-    every cell's plan first (:meth:`sim.plan.Plan.frozen`: what a frozen model gives).
 
     Raises:
         InputError: an invalid scenario file, or a prediction reading an outcome the model
@@ -163,10 +163,19 @@ def run_cells(selection: Selection, runs: int, seed: int,
     scenarios = {name: load_scenario(path) for name, path in selection.scenarios.items()}
     plans = {(lens.name, name): compile_plan(scenario, lens, str(selection.scenarios[name]))
              for lens in selection.lenses for name, scenario in scenarios.items()}
-    if transform is not None:
-        plans = {key: transform(plan) for key, plan in plans.items()}
     if plans:
         check_outcomes(selection, list(simulate(next(iter(plans.values())), 1, seed).outcomes))
+    return simulate_cells(plans, runs, seed, progress, executor)
+
+
+def simulate_cells(plans: dict[tuple[str, str], Plan], runs: int, seed: int,
+                   progress: Callable[[int], None] | None = None,
+                   executor: Executor | None = None) -> dict[tuple[str, str], Cell]:
+    """Simulate each ``(lens, scenario)`` plan, the same seed and runs for each.
+
+    Every cell's chunks go to ``executor`` together (default: this process, in order), so
+    all workers stay busy; the cells do not depend on it.
+    """
     chunk = max(1, min(runs, 2_000))  # cells of a few thousand runs still spread over workers
     jobs = [(key, job) for key, plan in plans.items()
             for job in run_jobs(plan, runs, seed, chunk_size=chunk)]
@@ -181,6 +190,17 @@ def run_cells(selection: Selection, runs: int, seed: int,
         mine = [p for (k, _), p in zip(jobs, parts, strict=True) if k == key and p is not None]
         cells[key] = Cell(key[0], key[1], plan, concatenate(mine))
     return cells
+
+
+def own_cells(selection: Selection) -> list[tuple[str, str]]:
+    """The ``(lens, scenario)`` cells that score each prediction under its author's lens.
+
+    Its scenario and its reference, in the selection's order.
+    """
+    wanted = {(item.author_lens, name) for item in selection.predictions
+              for name in (item.prediction.scenario, item.prediction.reference) if name}
+    return [(lens.name, name) for lens in selection.lenses for name in selection.scenarios
+            if (lens.name, name) in wanted]
 
 
 def run_comparison(lenses: Sequence[str] | None = None, scenarios: Sequence[str] | None = None,
@@ -232,20 +252,19 @@ def run_selection(selection: Selection, runs: int, seed: int,
                       ranked)
 
 
-def frozen_scores(selection: Selection, runs: int, seed: int,
-                  progress: Callable[[int], None] | None = None,
+def frozen_scores(comparison: Comparison, progress: Callable[[int], None] | None = None,
                   confidence: float = 0.95,
                   executor: Executor | None = None) -> tuple[Scored, ...]:
-    """Every score of the selection on the same runs with the model frozen.
+    """Each prediction scored under its author's lens on the comparison's runs, model frozen.
 
-    Each cell's plan is :meth:`sim.plan.Plan.frozen` (no relation, instrument or commitment
-    moves); the scores are in :func:`score_all`'s order, as :attr:`Comparison.frozen` holds
-    them. A prediction that holds both ways is decided by the start or the status quo.
+    Each cell it needs (:func:`own_cells`) runs again with its plan :meth:`sim.plan.Plan.frozen`
+    (no relation, instrument or commitment moves), the same seed and runs; the scores are in
+    :func:`score_all`'s order, as :attr:`Comparison.frozen` holds them. A prediction that holds
+    both ways is decided by the start or the status quo, not by the author's mechanism.
     """
-    if runs < 1:
-        raise ValueError("runs must be at least 1")
-    cells = run_cells(selection, runs, seed, progress, executor, Plan.frozen)
-    return score_all(selection, cells, confidence)
+    plans = {key: comparison.cells[key].plan.frozen() for key in own_cells(comparison.selection)}
+    cells = simulate_cells(plans, comparison.runs, comparison.seed, progress, executor)
+    return score_all(comparison.selection, cells, confidence, own_only=True)
 
 
 def total_runs(selection: Selection, runs: int) -> int:
@@ -253,5 +272,6 @@ def total_runs(selection: Selection, runs: int) -> int:
     return len(selection.lenses) * len(selection.scenarios) * runs
 
 
-__all__ = ["Cell", "Comparison", "Scored", "check_outcomes", "frozen_scores", "run_cells",
-           "run_comparison", "run_selection", "score_all", "total_runs"]
+__all__ = ["Cell", "Comparison", "Scored", "check_outcomes", "frozen_scores", "own_cells",
+           "run_cells", "run_comparison", "run_selection", "score_all", "simulate_cells",
+           "total_runs"]

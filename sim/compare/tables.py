@@ -9,8 +9,9 @@
 makes it; ``versus`` is the reference scenario of a paired statement (empty otherwise);
 ``estimate``, ``low``, ``high`` are the estimate and its 95% interval (empty when undefined),
 ``n`` the runs (pairs) used; ``finding`` and ``text`` come from the lens file;
-``frozen_verdict`` is the verdict on the same runs with the model frozen (empty when not
-computed): ``holds`` there means the start or the status quo decides the prediction. Numbers are
+``frozen_verdict``, in the rows of the author's own lens, is the verdict on the same runs with
+the model frozen (empty under the other lenses, and when not computed): ``holds`` there means
+the start or the status quo decides the prediction. Numbers are
 written with full precision, so the same seed gives the same bytes.
 
 ``runs.parquet`` holds every run of every cell: ``scenario, lens, run, seed``, then the outcome
@@ -175,11 +176,12 @@ def comparison_metadata(comparison: Comparison, confidence: float = 0.95) -> dic
                   for lens, scenario in comparison.cells],
         "predictions": len(comparison.predictions),
         "scores": len(comparison.scores),
+        "frozen_scores": len(comparison.frozen),  # 0: the frozen check was not run
         "left_out": [{"author_lens": item.authored.author_lens,
                       "prediction": item.authored.prediction.id, "reason": item.reason}
                      for item in comparison.left_out],
         "weights": {lens.name: dict(lens.weights) for lens in selection.lenses},
-        "wall_time_seconds": float(comparison.wall_time),
+        "wall_time_seconds": float(comparison.wall_time),  # the frozen check's runs included
         "outcome_columns": list(any_cell.result.outcomes),
         "files": [],
     }
