@@ -47,6 +47,7 @@ def compiled_functions() -> list[tuple[int, int, str]]:
     (_, compiled), = kernel._run_chunk.overloads.items()
     library = compiled.library
     found = []
+    # numba keeps the compiled LLVM module only privately; a numba upgrade may rename it
     for function in library._final_module.functions:
         if not function.is_declaration:
             address = library.get_pointer_to_function(function.name)
@@ -58,8 +59,8 @@ def compiled_functions() -> list[tuple[int, int, str]]:
             for line in Path("/proc/self/maps").read_text().splitlines()]
     out = []
     for k, (a, name) in enumerate(found):
-        end = found[k + 1][0] if k + 1 < len(found) else a + 0x10000
         mapped = next((stop for start, stop in maps if start <= a < stop), a)
+        end = found[k + 1][0] if k + 1 < len(found) else mapped
         out.append((a, min(end, mapped, a + MAX_FUNCTION) - a, name))  # never past its mapping
     return out
 

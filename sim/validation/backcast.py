@@ -146,7 +146,6 @@ def fit(plan: Plan, runs: int = FIT_RUNS, seed: int = FIT_SEED,
 CHECK_SEED = 7  # not the fit's seed: the checked runs share no random draws with the fit's
 START_OF_2025 = present_quarter() - reference_quarter()  # quarters from 2022Q1 to 2025Q1
 LEVEL_TOLERANCE = 0.1  # the start file's values are judgments to about a tenth of the scale
-LEAST_MOVE = SMALLEST_EFFECT  # a move from the 2022 level smaller than this is standing still
 
 
 @dataclass(frozen=True)
@@ -205,17 +204,18 @@ def _reference(section: str, key: str, partner: str | None = None) -> float:
 def _moved(section: str, key: str, partner: str | None = None) -> tuple[float, float]:
     """Bounds: within :data:`LEVEL_TOLERANCE` of the 2025 start file, past the 2022 level.
 
-    Past the 2022 reference level by :data:`LEAST_MOVE`, in the direction the two files give:
-    a model that does not move from 2022 fails it.
+    Past the 2022 reference level by :data:`~sim.files.statements.SMALLEST_EFFECT` (a smaller
+    move is standing still), in the direction the two files give: a model that does not move
+    from 2022 fails it.
     """
     observed, before = _observed(section, key, partner), _reference(section, key, partner)
-    if abs(observed - before) < 2 * LEAST_MOVE:
+    if abs(observed - before) < 2 * SMALLEST_EFFECT:
         raise ValueError(f"{section}.{key}: the 2022 and 2025 files give {before:g} and "
                          f"{observed:g}, no direction to check")
     low, high = observed - LEVEL_TOLERANCE, observed + LEVEL_TOLERANCE
     if observed > before:
-        return max(low, before + LEAST_MOVE), high
-    return low, min(high, before - LEAST_MOVE)
+        return max(low, before + SMALLEST_EFFECT), high
+    return low, min(high, before - SMALLEST_EFFECT)
 
 
 DATED = "dated {}, checked by {} (+{} quarters)"

@@ -22,6 +22,7 @@ from sim.engines.vectorized import simulate
 from sim.files.catalogue import event_names
 from sim.model.actors import DYADS, dyad_name
 from sim.plan import Plan
+from sim.validation.effects import moments
 
 AT = 4  # the quarter the event is forced at: a year into the scenario
 
@@ -66,10 +67,9 @@ def memory_of(event: str, with_it: NDArray[np.float64], without: NDArray[np.floa
     mean = difference.mean(axis=0)  # (quarters, dyads)
     k = int(np.abs(mean).max(axis=0).argmax())
     peak_q = int(np.abs(mean[:, k]).argmax())
-    last = difference[:, -1, k]
-    se = float(last.std(ddof=1) / np.sqrt(last.size)) if last.size > 1 else float("inf")
+    horizon, se, _ = moments(difference[:, -1, k])
     return Memory(event, dyad_name(*DYADS[k]), float(mean[peak_q, k]), peak_q + 1,
-                  float(last.mean()), se, difference.shape[1])
+                  horizon, se, difference.shape[1])
 
 
 def event_memory(plan: Plan, runs: int, seed: int, events: Sequence[str] | None = None,
