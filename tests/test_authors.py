@@ -164,6 +164,18 @@ def test_a_finding_that_says_fails_under_every_lens_is_what_the_runs_give(predic
     assert round(own, places) == float(said[1]), (own, said[1])
 
 
+def test_closer_than_in_2025_is_read_against_the_2025_start_file():
+    """rusi-partnership-deepens says China-Russia ends "closer than in 2025" (004 ¶14, no
+    margin): its threshold must be the start file's China-Russia, or its meaning changes
+    silently when the start does."""
+    from sim.files.initial import initial_state
+
+    start = float(initial_state()["alignment"]["CHN-RUS"]["value"])
+    statement = next(p.statement for lens in bundled_lenses().values()
+                     for p in lens.predictions if p.id == "rusi-partnership-deepens")
+    assert statement == f"P(align_CHN-RUS_final > {start:g}) > 0.5"
+
+
 def test_an_estimate_of_exactly_0_or_1_says_why_the_premises_make_it_certain():
     """Every run agreeing is a claim of certainty: the prediction's ``certain`` names each lens
     under which it happens and says why; a ``certain`` with no such lens is stale."""
