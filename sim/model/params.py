@@ -369,6 +369,17 @@ class Parameters(BaseModel):
         "(distance costs Beijing its influence), 000 ¶11; assumption for the level: a full "
         "lifeline from a close China weighs as much as a full threat",
     )
+    provocation_sanctions_cost: float = _p(
+        1.0, 0.0, 5.0,
+        "weight in NK's provocation motive of the sanctions that bite on NK (sanctions_squeeze: "
+        "the enforcement its launches risk, less what Russia's veto and cover remove), against "
+        "the threat it answers",
+        "public record: UN Security Council resolutions 2270, 2321 (2016), 2371, 2375, 2397 "
+        "(2017) followed NK's tests, and China and Russia vetoed new sanctions in May 2022, the "
+        "year of record launches (001 ¶17); 001 ¶18 (Russia's veto ended the UN Panel of "
+        "Experts); assumption for the level: a fully enforced regime with no veto weighs as much "
+        "as a full threat, as China's leverage does (provocation_restraint)",
+    )
     grievance_half_life: float = _p(
         40.0, 1.0, 400.0,
         "half-life in quarters of the grievance an event leaves in a relation (a war, an "
