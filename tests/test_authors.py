@@ -272,6 +272,7 @@ def test_the_lenses_page_says_what_rostkers_collapse_prediction_gives_under_each
             "clearly by more than that, under Hien's)") in text
     scores = {s.lens: s.score for s in comparison().scores
               if s.authored.prediction.id == "rostker-collapse-restrains"}
+    assert set(scores) == set(comparison().lens_names) and len(scores) == 6
     for lens, score in scores.items():
         if lens == "hien_000":
             assert score.verdict != "holds" and score.estimate < 0, lens

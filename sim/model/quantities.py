@@ -25,10 +25,11 @@ with a leading run axis; :func:`derive` runs it for every run of a batch.
   core interests are touched (000 ¶24);
 - ``war_need = war · (1 - s + s · strain_RUS)``: Russia's need for NK's munitions and troops;
 - ``exposure``: China's Western trade share (002 ¶11);
-- ``sanctions_squeeze = enforcement · (1 - c + c · enforcement_CHN) · (1 - cover_relief ·
+- ``sanctions_squeeze_of = enforcement · (1 - c + c · enforcement_CHN) · (1 - cover_relief ·
   cover)``: the sanctions that bite on NK, of which the share ``c`` runs through China's
   borders, less what Russia's cover at the UN removes (001 ¶18, 000 ¶26); it squeezes NK's
-  economy (``sim.model.dynamics``) and is what its launches risk (``threat``).
+  economy (``sim.model.dynamics``) and is what its launches risk (``threat``). Unlike the
+  others it is not stored in :class:`Quantities`: each reader computes it (three products).
 """
 
 from __future__ import annotations

@@ -18,13 +18,14 @@ Utility terms (and their pulls):
   nuclear advances answer US threats), held back by China's leverage, NK's lifeline share from
   China times its closeness to China (002 ¶9: NK relies on Beijing, which is cautious of its
   unpredictability; 002 ¶17: distance costs Beijing its influence) and by the sanctions its
-  launches risk, ``sanctions_squeeze`` (``sim.model.quantities``): the enforcement that bites,
-  less what Russia's veto and cover remove (public record: UN Security Council resolutions
-  2270, 2321, 2371, 2375 and 2397 followed NK's tests of 2016-2017; in May 2022 China and
-  Russia vetoed new sanctions after its ICBM launches, the year of its record launches, 001
-  ¶17; 001 ¶18: Russia's veto ended the UN Panel of Experts in 2024). The level heads for
+  launches risk, ``squeeze = sanctions_squeeze_of`` (``sim.model.quantities``): the enforcement
+  that bites, less what Russia's veto and cover remove. That NK weighs them is an assumption;
+  the record it rests on: UN Security Council resolutions 2270, 2321, 2371, 2375 and 2397
+  followed NK's tests of 2016-2017 (NK kept testing through them); in May 2022 China and Russia
+  vetoed new sanctions after its ICBM launches, in the year of its record launches (001 ¶17);
+  001 ¶18: Russia's veto ended the UN Panel of Experts in 2024. The level heads for
   ``clip(base + w_threat · provocation_response · (threat_PRK - provocation_restraint ·
-  D[PRK, CHN] · A[PRK, CHN]⁺ - provocation_sanctions_cost · sanctions_squeeze), 0, 1)`` at
+  D[PRK, CHN] · A[PRK, CHN]⁺ - provocation_sanctions_cost · squeeze), 0, 1)`` at
   ``provocation_rate`` a quarter
   (``sim.model.dynamics``), its base fixed at the reference like every fundamental; the
   hazards that rise with provocation (a nuclear test, a conflict) then follow NK's choice.
@@ -45,7 +46,7 @@ Sources: 001 ¶16-17 (record launches in 2022; US-ROK drills resumed), ¶20 (all
 with the US; the US-ROK-Japan triangle); 003 ¶11 (reaffirmed alliances with South Korea and
 Japan isolate NK); 000 ¶24, 004 ¶3, ¶8 (Taiwan; blocs such as the Quad); 002 ¶9, ¶17, 000 ¶11
 (China's leverage over NK's provocation); 001 ¶17-18 and the public record above (the
-sanctions NK's launches risk).
+sanctions NK's launches risk; the direction is an assumption).
 """
 
 from __future__ import annotations
