@@ -482,29 +482,6 @@ def test_nk_provokes_against_threat_and_holds_back_under_chinas_leverage():
     assert threat.provocation_motive(w, P)[0] > calm
 
 
-def test_nk_launches_less_where_sanctions_bite_and_more_under_russias_veto():
-    """Public record: the UN Security Council answered NK's tests of 2016-2017 with five
-    resolutions of sanctions; in May 2022 China and Russia vetoed new ones, the year of NK's
-    record launches (001 ¶17); 001 ¶18: Russia's veto ended the UN Panel of Experts. NK's
-    motive to provoke falls as the sanctions its launches risk bite harder, and rises when
-    Russia's cover at the UN removes them; with the cost at 0 neither moves the motive."""
-    w = start()
-    calm = threat.provocation_motive(w, P)[0]
-    set_env(w, sanctions_enforcement=w.environment[0, ENV["sanctions_enforcement"]] + 0.3)
-    assert threat.provocation_motive(w, P)[0] < calm
-    w = start()
-    w.instruments[:, INSTRUMENT["RUS.diplomatic_cover"]] = 1.0
-    w.flows[:] = flow_levels(w)
-    assert threat.provocation_motive(w, P)[0] > calm
-    free = P.model_copy(update={"provocation_sanctions_cost": 0.0})
-    w = start(free)
-    unshielded = threat.provocation_motive(w, free)[0]
-    w.instruments[:, INSTRUMENT["RUS.diplomatic_cover"]] = 1.0
-    w.flows[:] = flow_levels(w)
-    set_env(w, sanctions_enforcement=1.0)
-    assert threat.provocation_motive(w, free)[0] == unshielded
-
-
 def test_nks_provocation_is_its_choice_drills_bring_launches():
     """001 ¶17: drills resumed, launches followed. A reaffirmed US alliance (drills with South
     Korea and Japan) raises NK's threat, and NK chooses to launch more: by the horizon its

@@ -39,13 +39,7 @@ from sim.model.jit import rule
 from sim.model.mechanisms.memory import decay_memory_row
 from sim.model.mechanisms.threat import provocation_motive_of, threat_target_of
 from sim.model.params import RunParameters, parameter_rows, run_parameters
-from sim.model.quantities import (
-    NEED_FLOOR,
-    Quantities,
-    capacity_of,
-    power,
-    sanctions_squeeze_of,
-)
+from sim.model.quantities import NEED_FLOOR, Quantities, capacity_of, power
 from sim.model.state import (
     AID_LEVEL,
     ALLIANCE,
@@ -53,7 +47,9 @@ from sim.model.state import (
     CHINESE_AID,
     COVER_LEVEL,
     DIPLOMATIC_COVER,
+    ENFORCEMENT_LEVEL,
     MUNITIONS,
+    SANCTIONS_ENFORCEMENT,
     SECONDARY_SANCTIONS,
     TECHNOLOGY,
     TECHNOLOGY_TRANSFER,
@@ -89,6 +85,20 @@ def flow_row(w, r, flows):  # type: ignore[no-untyped-def]
     flows[TECHNOLOGY] = level[r, TECHNOLOGY_TRANSFER] * w.stability[r, RUS]
     flows[DIPLOMATIC_COVER] = level[r, COVER_LEVEL] * w.stability[r, RUS]
     flows[CHINESE_AID] = level[r, AID_LEVEL] * capacity_of(w, r, CHN)
+
+
+@rule
+def sanctions_squeeze_of(w, params, r):  # type: ignore[no-untyped-def]
+    """Effective sanctions on NK in run ``r``.
+
+    Global enforcement, of which ``china_enforcement_share`` runs through China's borders and
+    scales with China's own enforcement, less what Russia's cover removes.
+    """
+    share = params.china_enforcement_share
+    china = w.instruments[r, ENFORCEMENT_LEVEL]
+    cover = w.flows[r, DIPLOMATIC_COVER]
+    return (w.environment[r, SANCTIONS_ENFORCEMENT] * (1.0 - share + share * china)
+            * (1.0 - params.cover_relief * cover))
 
 
 @rule

@@ -357,7 +357,7 @@ class Parameters(BaseModel):
     provocation_response: float = _p(
         0.5, 0.0, 2.0,
         "change of NK's chosen provocation level per unit of its motive (the threat it answers "
-        "less China's leverage and the sanctions its launches risk), times w_threat",
+        "less China's leverage), times w_threat",
         "001 ¶16-17 (record launches as US-ROK drills resumed; NK's nuclear advances answer US "
         "threats); assumption for the level: about half a threat's change shows in launches",
     )
@@ -368,18 +368,6 @@ class Parameters(BaseModel):
         "002 ¶9 (NK relies on Beijing; Beijing cautious of its unpredictability), 002 ¶17 "
         "(distance costs Beijing its influence), 000 ¶11; assumption for the level: a full "
         "lifeline from a close China weighs as much as a full threat",
-    )
-    provocation_sanctions_cost: float = _p(
-        1.0, 0.0, 5.0,
-        "weight in NK's provocation motive of the sanctions that bite on NK "
-        "(sim.model.quantities.sanctions_squeeze_of: the enforcement its launches risk, less "
-        "what Russia's veto and cover remove), against the threat it answers",
-        "assumption for the direction, on the public record: UN Security Council resolutions "
-        "2270, 2321 (2016), 2371, 2375, 2397 (2017) followed NK's tests, and China and Russia "
-        "vetoed new sanctions in May 2022, the year of record launches (001 ¶17); 001 ¶18 "
-        "(Russia's veto ended the UN Panel of Experts); assumption for the level: a fully "
-        "enforced regime with no veto weighs as much as a full threat, as China's leverage does "
-        "(provocation_restraint)",
     )
     grievance_half_life: float = _p(
         40.0, 1.0, 400.0,

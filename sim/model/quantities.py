@@ -24,12 +24,7 @@ with a leading run axis; :func:`derive` runs it for every run of a batch.
 - ``core_gap = max(taiwan_tension, provocation) - core_interest_threshold``: whether China's
   core interests are touched (000 ¶24);
 - ``war_need = war · (1 - s + s · strain_RUS)``: Russia's need for NK's munitions and troops;
-- ``exposure``: China's Western trade share (002 ¶11);
-- ``sanctions_squeeze_of = enforcement · (1 - c + c · enforcement_CHN) · (1 - cover_relief ·
-  cover)``: the sanctions that bite on NK, of which the share ``c`` runs through China's
-  borders, less what Russia's cover at the UN removes (001 ¶18, 000 ¶26); it squeezes NK's
-  economy (``sim.model.dynamics``) and is what its launches risk (``threat``). Unlike the
-  others it is not stored in :class:`Quantities`: each reader computes it (three products).
+- ``exposure``: China's Western trade share (002 ¶11).
 """
 
 from __future__ import annotations
@@ -45,11 +40,8 @@ from sim.model.jit import rule
 from sim.model.params import RunParameters, parameter_rows, run_parameters
 from sim.model.state import (
     ALLIANCE,
-    DIPLOMATIC_COVER,
-    ENFORCEMENT_LEVEL,
     ENV,
     REASSURANCE,
-    SANCTIONS_ENFORCEMENT,
     TAIWAN_TENSION,
     UKRAINE_WAR,
     US_RELIABILITY,
@@ -134,20 +126,6 @@ def war_need(w, params, r):  # type: ignore[no-untyped-def]
     """Russia's need for NK's munitions and troops."""
     s = params.demand_strain_share
     return w.environment[r, UKRAINE_WAR] * (1.0 - s + s * w.strain[r, RUS])
-
-
-@rule
-def sanctions_squeeze_of(w, params, r):  # type: ignore[no-untyped-def]
-    """Effective sanctions on NK in run ``r``.
-
-    Global enforcement, of which ``china_enforcement_share`` runs through China's borders and
-    scales with China's own enforcement, less what Russia's cover removes.
-    """
-    share = params.china_enforcement_share
-    china = w.instruments[r, ENFORCEMENT_LEVEL]
-    cover = w.flows[r, DIPLOMATIC_COVER]
-    return (w.environment[r, SANCTIONS_ENFORCEMENT] * (1.0 - share + share * china)
-            * (1.0 - params.cover_relief * cover))
 
 
 @rule

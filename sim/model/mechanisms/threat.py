@@ -17,16 +17,9 @@ Utility terms (and their pulls):
   answer the threat it feels (001 ¶16-17: record launches in 2022 as US-ROK drills resumed; its
   nuclear advances answer US threats), held back by China's leverage, NK's lifeline share from
   China times its closeness to China (002 ¶9: NK relies on Beijing, which is cautious of its
-  unpredictability; 002 ¶17: distance costs Beijing its influence) and by the sanctions its
-  launches risk, ``squeeze = sanctions_squeeze_of`` (``sim.model.quantities``): the enforcement
-  that bites, less what Russia's veto and cover remove. That NK weighs them is an assumption;
-  the record it rests on: UN Security Council resolutions 2270, 2321, 2371, 2375 and 2397
-  followed NK's tests of 2016-2017 (NK kept testing through them); in May 2022 China and Russia
-  vetoed new sanctions after its ICBM launches, in the year of its record launches (001 ¶17);
-  001 ¶18: Russia's veto ended the UN Panel of Experts in 2024. The level heads for
+  unpredictability; 002 ¶17: distance costs Beijing its influence). The level heads for
   ``clip(base + w_threat · provocation_response · (threat_PRK - provocation_restraint ·
-  D[PRK, CHN] · A[PRK, CHN]⁺ - provocation_sanctions_cost · squeeze), 0, 1)`` at
-  ``provocation_rate`` a quarter
+  D[PRK, CHN] · A[PRK, CHN]⁺), 0, 1)`` at ``provocation_rate`` a quarter
   (``sim.model.dynamics``), its base fixed at the reference like every fundamental; the
   hazards that rise with provocation (a nuclear test, a conflict) then follow NK's choice.
 
@@ -40,13 +33,11 @@ the target.
 
 Parameters: ``w_threat``, ``hostility_threat``, ``provocation_threat``,
 ``reassurance_exercise_threat``, ``japan_exercise_share``, ``taiwan_threat``, ``bloc_threat``,
-``war_threat``, ``provocation_response``, ``provocation_restraint``,
-``provocation_sanctions_cost``.
+``war_threat``, ``provocation_response``, ``provocation_restraint``.
 Sources: 001 ¶16-17 (record launches in 2022; US-ROK drills resumed), ¶20 (all three adversarial
 with the US; the US-ROK-Japan triangle); 003 ¶11 (reaffirmed alliances with South Korea and
 Japan isolate NK); 000 ¶24, 004 ¶3, ¶8 (Taiwan; blocs such as the Quad); 002 ¶9, ¶17, 000 ¶11
-(China's leverage over NK's provocation); 001 ¶17-18 and the public record above (the
-sanctions NK's launches risk; the direction is an assumption).
+(China's leverage over NK's provocation).
 """
 
 from __future__ import annotations
@@ -57,11 +48,11 @@ from numpy.typing import NDArray
 from sim.model.actors import CHN, N_ACTORS, PRK, ROK, RUS, USA
 from sim.model.jit import rule
 from sim.model.params import RunParameters, parameter_rows, run_parameters
-from sim.model.quantities import relative_power_of, sanctions_squeeze_of
+from sim.model.quantities import relative_power_of
 from sim.model.state import HEDGE, JAPAN_ALLIANCE, REASSURANCE, TAIWAN_TENSION, UKRAINE_WAR, World
 
 NAME = "threat"
-ARTICLES = "001 ¶16-18, ¶20; 003 ¶11; 000 ¶11, ¶24; 002 ¶9, ¶17; 004 ¶3, ¶8"
+ARTICLES = "001 ¶16-17, ¶20; 003 ¶11; 000 ¶11, ¶24; 002 ¶9, ¶17; 004 ¶3, ¶8"
 WEIGHTS = ("w_threat",)  # all 0: switched off
 
 
@@ -92,13 +83,11 @@ def threat_target_of(w, params, r, i):  # type: ignore[no-untyped-def]
 def provocation_motive_of(w, params, r):  # type: ignore[no-untyped-def]
     """How far run ``r``'s NK chooses to provoke beyond its base.
 
-    The threat it answers less China's leverage and the sanctions its launches risk, times
-    ``w_threat · provocation_response``.
+    The threat it answers less China's leverage, times ``w_threat · provocation_response``.
     """
     leverage = w.dependence[r, PRK, CHN] * max(w.alignment[r, PRK, CHN], 0.0)
     return (params.w_threat * params.provocation_response
-            * (w.threat[r, PRK] - params.provocation_restraint * leverage
-               - params.provocation_sanctions_cost * sanctions_squeeze_of(w, params, r)))
+            * (w.threat[r, PRK] - params.provocation_restraint * leverage))
 
 
 @rule
