@@ -134,9 +134,10 @@ def drift_markdown(rows: Sequence[Drift], runs: int, seed: int) -> str:
     series = list(dict.fromkeys(r.series for r in rows))
     cell = {(r.lens, r.series): r for r in rows}
     lines = [
-        f"`geosim drift --runs {runs} --seed {seed}`: the mean of each key series in the "
-        "baseline (its hazards included, no shock forced) at the start, after three years and "
-        f"at the horizon ({rows[0].last_quarter if rows else ''}), under each lens.",
+        f"`geosim drift --runs {runs} --seed {seed}`: the mean of each key series and of NK's "
+        "launches and tests (`nk_provocation`, 0-1) in the baseline (its hazards included, no "
+        "shock forced) at the start, after three years and at the horizon "
+        f"({rows[0].last_quarter if rows else ''}), under each lens.",
         "",
         "| lens | " + " | ".join(f"`{s}`" for s in series) + " |",
         "|---|" + "---:|" * len(series),

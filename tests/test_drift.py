@@ -7,6 +7,7 @@ table is the command's output.
 
 from analysis.validation import drift_markdown, read_block
 from sim.files.lens import bundled_lenses
+from sim.model.params import Parameters
 from sim.validation.drift import baseline_drift
 from tests.docpages import VALIDATION, page
 
@@ -22,6 +23,19 @@ def test_the_lenses_differ_in_where_the_baseline_heads():
     rusi, singh = rows["rusi_004", "align_CHN-RUS"], rows["singh_002", "align_CHN-RUS"]
     assert rusi.change > 0 > singh.change
     assert rusi.horizon - singh.horizon > 5 * (rusi.horizon_se**2 + singh.horizon_se**2) ** 0.5
+
+
+def test_nks_launches_drift_but_stay_below_chinas_core_interest_level():
+    """The validation page: NK's launches drift up from 2025 under every lens but stay below
+    core_interest_threshold (000 ¶24) at the horizon, beyond 5 standard errors of the mean, so
+    that no lens's baseline is a standing nuclear crisis. A change that sets the launches'
+    drift past it (as the reverted sanctions cost of 6d6f584 did) must say so here."""
+    threshold = Parameters().core_interest_threshold
+    rows = [r for r in baseline_drift(LENSES, RUNS, SEED) if r.series == "nk_provocation"]
+    assert {r.lens for r in rows} == set(LENSES)
+    for row in rows:
+        assert row.horizon > row.start, row.lens
+        assert row.horizon + 5 * row.horizon_se < threshold, row.lens
 
 
 def test_the_validation_page_shows_each_lens_drift():
