@@ -19,6 +19,7 @@ import re
 from functools import cache
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from sim.compare.run import Comparison, Scored, frozen_scores, run_comparison
@@ -270,3 +271,21 @@ def test_the_lenses_page_says_what_rostkers_collapse_prediction_gives_under_each
         assert scores[lens].verdict != "holds" and scores[lens].estimate < 0, lens
     for lens in ("force_multiplier_001", "rusi_004"):
         assert scores[lens].estimate > 0, lens
+
+
+def test_singh_calibrated_nk_certain_states_what_the_runs_give():
+    """seeds/singh_002.yaml, singh-calibrated-nk's `certain`: the range China-NK ends in under
+    the three lenses where the band holds in every run, and the force multiplier's share of runs
+    outside it, are what the comparison's runs give (to the hundredth it writes)."""
+    prediction = next(p for p in bundled_lenses()["singh_002"].predictions
+                      if p.id == "singh-calibrated-nk")
+    text = " ".join((prediction.certain or "").split())
+    low, high = (float(x) for x in re.search(r"between (\d\.\d+) and (\d\.\d+)", text).groups())
+    share = float(re.search(r"about half of the runs \((\d\.\d+)\)", text).group(1))
+    ends = np.concatenate([
+        comparison().cells[lens, "korean_conflict"].result.outcomes["align_CHN-PRK_final"]
+        for lens in ("singh_002", "neutral", "hien_000")])
+    assert (round(float(ends.min()), 2), round(float(ends.max()), 2)) == (low, high)
+    pulled = comparison().cells["force_multiplier_001", "korean_conflict"].result.outcomes[
+        "align_CHN-PRK_final"]
+    assert round(float(np.mean((pulled <= 0.1) | (pulled >= 0.8))), 2) == share
