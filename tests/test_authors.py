@@ -289,3 +289,34 @@ def test_singh_calibrated_nk_certain_states_what_the_runs_give():
     pulled = comparison().cells["force_multiplier_001", "korean_conflict"].result.outcomes[
         "align_CHN-PRK_final"]
     assert round(float(np.mean((pulled <= 0.1) | (pulled >= 0.8))), 2) == share
+
+
+def test_hien_collapse_reverts_finding_states_what_the_runs_give():
+    """seeds/hien_000.yaml, hien-collapse-reverts' finding: NK-Russia and NK-China at the
+    horizon with and without the collapse, and Russia's purchases of NK's munitions (under this
+    lens with and without it, under the neutral lens with it), are the comparison's means to
+    the hundredth the finding writes."""
+    prediction = next(p for p in bundled_lenses()["hien_000"].predictions
+                      if p.id == "hien-collapse-reverts")
+    text = " ".join((prediction.finding or "").split())
+    number = r"(\d\.\d\d)"
+    found = re.search(rf"NK-Russia ends at about {number} against {number} without it, NK-China "
+                      rf"at {number} against {number}\.", text)
+    bought = re.search(rf"munitions {number} against {number} without the collapse; {number} "
+                       r"under the neutral lens", text)
+    assert found and bought
+
+    def mean(lens, scenario, column):
+        outcomes = comparison().cells[lens, scenario].result.outcomes
+        return round(float(np.mean(outcomes[column])), 2)
+
+    hien = "hien_000"
+    assert [float(x) for x in found.groups()] == [
+        mean(hien, "russian_collapse", "align_RUS-PRK_final"),
+        mean(hien, "baseline", "align_RUS-PRK_final"),
+        mean(hien, "russian_collapse", "align_CHN-PRK_final"),
+        mean(hien, "baseline", "align_CHN-PRK_final")]
+    assert [float(x) for x in bought.groups()] == [
+        mean(hien, "russian_collapse", "munitions_final"),
+        mean(hien, "baseline", "munitions_final"),
+        mean("neutral", "russian_collapse", "munitions_final")]
