@@ -320,3 +320,34 @@ def test_hien_collapse_reverts_finding_states_what_the_runs_give():
         mean(hien, "russian_collapse", "munitions_final"),
         mean(hien, "baseline", "munitions_final"),
         mean("neutral", "russian_collapse", "munitions_final")]
+
+
+def test_hien_drift_punished_finding_states_what_the_runs_give():
+    """seeds/hien_000.yaml, hien-drift-punished's finding: the ceasefire's effect on China's aid
+    under this lens, the same effect with NK's provocation response switched off, and NK's
+    launches at the horizon of this lens's baseline, as the finding writes them."""
+    from sim.engines.vectorized import simulate, start_world
+    from sim.plan import load_plan
+
+    prediction = next(p for p in bundled_lenses()["hien_000"].predictions
+                      if p.id == "hien-drift-punished")
+    text = " ".join((prediction.finding or "").split())
+    rises = re.search(r"the aid rises, by about (\d\.\d+) \(1,000 runs, seed 0\)", text)
+    silent = re.search(r"\+(\d\.\d+) with NK's provocation response switched off", text)
+    launches = re.search(r"\((\d\.\d\d) at the horizon against (\d\.\d\d) in 2025\)", text)
+    assert rises and silent and launches
+    score = comparison().score("hien_000", "hien_000", "hien-drift-punished")
+    assert round(score.estimate, 3) == float(rises.group(1))
+
+    def aid_effect(overrides):
+        base = simulate(load_plan("baseline", "hien_000").with_parameters(overrides),
+                        RUNS, SEED).outcomes
+        ceasefire = simulate(load_plan("ukraine_ceasefire", "hien_000").with_parameters(
+            overrides), RUNS, SEED).outcomes
+        return float(np.mean(ceasefire["chinese_aid_mean"] - base["chinese_aid_mean"]))
+
+    assert round(aid_effect({"provocation_response": 0.0}), 3) == float(silent.group(1))
+    baseline = comparison().cells["hien_000", "baseline"].result.outcomes
+    assert round(float(np.mean(baseline["nk_provocation_final"])), 2) == float(launches.group(1))
+    start = start_world(comparison().cells["hien_000", "baseline"].plan, 1).provocation[0]
+    assert round(float(start), 2) == float(launches.group(2))
