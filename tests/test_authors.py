@@ -351,3 +351,20 @@ def test_hien_drift_punished_finding_states_what_the_runs_give():
     assert round(float(np.mean(baseline["nk_provocation_final"])), 2) == float(launches.group(1))
     start = start_world(comparison().cells["hien_000", "baseline"].plan, 1).provocation[0]
     assert round(float(start), 2) == float(launches.group(2))
+
+
+def test_rusi_ceasefire_endures_certain_states_what_the_runs_give():
+    """seeds/rusi_004.yaml, rusi-ceasefire-endures' `certain`: China-Russia's lowest and mean
+    value after a ceasefire under RUSI's lens, and the share of runs with an alliance, are the
+    comparison's, to the hundredth the text writes."""
+    prediction = next(p for p in bundled_lenses()["rusi_004"].predictions
+                      if p.id == "rusi-ceasefire-endures")
+    text = " ".join((prediction.certain or "").split())
+    found = re.search(r"\(the lowest (\d\.\d\d), the mean (\d\.\d\d), an alliance in (\d+)%\)",
+                      text)
+    assert found
+    outcomes = comparison().cells["rusi_004", "ukraine_ceasefire"].result.outcomes
+    ends = outcomes["align_CHN-RUS_final"]
+    assert round(float(ends.min()), 2) == float(found.group(1))
+    assert round(float(ends.mean()), 2) == float(found.group(2))
+    assert round(100 * float(np.mean(outcomes["chn_rus_alliance"]))) == int(found.group(3))
