@@ -320,6 +320,19 @@ def test_hien_collapse_reverts_finding_states_what_the_runs_give():
         mean(hien, "russian_collapse", "munitions_final"),
         mean(hien, "baseline", "munitions_final"),
         mean("neutral", "russian_collapse", "munitions_final")]
+    share = re.search(r"Russia's share of it is small \(about (\d+)% in the baseline, (\d+)% "
+                      r"after the collapse\)", text)
+    assert share
+    assert [int(x) for x in share.groups()] == [
+        round(100 * float(np.mean(comparison().cells[hien, scenario].result.outcomes[
+            "prk_dependence_rus_final"]))) for scenario in ("baseline", "russian_collapse")]
+    verdicts = re.search(r"\(about (\d\.\d\d) at 1,000 runs, seed 0; it holds under the other "
+                         r"lenses, (\d\.\d\d) to (\d\.\d\d)\)", text)
+    assert verdicts
+    estimates = {s.lens: round(s.score.estimate, 2) for s in comparison().scores
+                 if s.authored.prediction.id == "hien-collapse-reverts"}
+    others = [v for lens, v in estimates.items() if lens != hien]
+    assert [float(x) for x in verdicts.groups()] == [estimates[hien], min(others), max(others)]
 
 
 def test_hien_drift_punished_finding_states_what_the_runs_give():
