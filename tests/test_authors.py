@@ -381,3 +381,69 @@ def test_rusi_ceasefire_endures_certain_states_what_the_runs_give():
     assert round(float(ends.min()), 2) == float(found.group(1))
     assert round(float(ends.mean()), 2) == float(found.group(2))
     assert round(100 * float(np.mean(outcomes["chn_rus_alliance"]))) == int(found.group(3))
+
+
+def test_rusi_autonomy_prior_reason_states_what_the_runs_give():
+    """seeds/rusi_004.yaml, the reason of the w_autonomy prior: with the cost fixed (1,000 runs,
+    seed 0) a treaty comes in about half of the baseline's futures at 3.0, a Taiwan crisis stops
+    making one likelier than not between the two costs the reason names, the old range gave the
+    share it names, and a US retreat lowers the chance by what it names."""
+    from dataclasses import replace
+
+    from sim.engines.vectorized import simulate
+    from sim.plan import load_plan
+
+    reason = " ".join(bundled_lenses()["rusi_004"].priors["w_autonomy"].reason.split())
+    crossing = re.search(r"likelier than not between (\d\.\d) and (\d\.\d)", reason)
+    old = re.search(r"It was (\d\.\d) to (\d\.\d), .* which gave a treaty in (\d+)% of the", reason)
+    retreat = re.search(r"by only about (\d\.\d\d) \((\d\.\d\d) to (\d\.\d\d)\)", reason)
+    assert "comes in half of the baseline's futures at a cost of 3.0" in reason
+    assert crossing and old and retreat
+
+    def treaty(scenario, cost=None, prior=None):
+        plan = load_plan(scenario, "rusi_004")
+        if prior is not None:
+            plan = replace(plan, priors=(("w_autonomy", *prior),))
+        if cost is not None:
+            plan = plan.without_priors(["w_autonomy"]).with_parameters({"w_autonomy": cost})
+        return float(np.mean(simulate(plan, RUNS, SEED).outcomes["chn_rus_alliance"]))
+
+    assert abs(treaty("baseline", cost=3.0) - 0.5) < 0.05
+    below, above = (float(x) for x in crossing.groups())
+    assert treaty("taiwan_crisis", cost=below) > 0.5 > treaty("taiwan_crisis", cost=above)
+    low, high, share = float(old.group(1)), float(old.group(2)), int(old.group(3))
+    assert round(100 * treaty("baseline", prior=(low, high))) == share
+    drop, before, after = (float(x) for x in retreat.groups())
+    base, retrenched = treaty("baseline"), treaty("us_retrenchment")
+    assert (round(base, 2), round(retrenched, 2)) == (before, after)
+    assert round(base - retrenched, 2) == drop
+
+
+def test_fm_rift_nk_russia_closer_finding_states_what_the_runs_give():
+    """seeds/force_multiplier_001.yaml, fm-rift-nk-russia-closer's finding: in the rift under
+    this lens NK-China falls more than NK-Russia but never below zero, China keeps the share of
+    NK's lifeline the finding names, and the prediction still fails with the lifeline weight cut
+    to 0.5 and divide and rule at its maximum (a paired fall beyond 4 standard errors)."""
+    from sim.engines.vectorized import simulate
+    from sim.model.params import Parameters
+    from sim.plan import load_plan
+
+    prediction = next(p for p in bundled_lenses()["force_multiplier_001"].predictions
+                      if p.id == "fm-rift-nk-russia-closer")
+    text = " ".join((prediction.finding or "").split())
+    share = re.search(r"China's share of NK's lifeline: about (\d+)% at the rift's horizon", text)
+    assert share and "falls more but never below zero" in text
+    lens = "force_multiplier_001"
+    rift = comparison().cells[lens, "china_russia_rift"].result.outcomes
+    base = comparison().cells[lens, "baseline"].result.outcomes
+    china_fall = np.mean(rift["align_CHN-PRK_final"] - base["align_CHN-PRK_final"])
+    russia_fall = np.mean(rift["align_RUS-PRK_final"] - base["align_RUS-PRK_final"])
+    assert china_fall < russia_fall < 0 and rift["align_CHN-PRK_final"].min() > 0
+    assert round(100 * float(np.mean(rift["prk_dependence_chn_final"]))) == int(share.group(1))
+    divide_max = next(m.le for m in Parameters.model_fields["w_divide"].metadata
+                      if getattr(m, "le", None) is not None)
+    widest = {"w_lifeline": 0.5, "w_divide": divide_max}
+    cut = simulate(load_plan("china_russia_rift", lens).with_parameters(widest), RUNS, SEED)
+    kept = simulate(load_plan("baseline", lens).with_parameters(widest), RUNS, SEED)
+    change = cut.outcomes["align_RUS-PRK_final"] - kept.outcomes["align_RUS-PRK_final"]
+    assert change.mean() < -4 * change.std(ddof=1) / np.sqrt(change.size)
