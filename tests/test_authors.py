@@ -447,3 +447,27 @@ def test_fm_rift_nk_russia_closer_finding_states_what_the_runs_give():
     kept = simulate(load_plan("baseline", lens).with_parameters(widest), RUNS, SEED)
     change = cut.outcomes["align_RUS-PRK_final"] - kept.outcomes["align_RUS-PRK_final"]
     assert change.mean() < -4 * change.std(ddof=1) / np.sqrt(change.size)
+
+
+def test_hien_nuclear_support_finding_says_how_long_the_crisis_lasts():
+    """seeds/hien_000.yaml, hien-nuclear-support's finding: after the forced test NK's
+    provocation stays above core_interest_threshold for the number of quarters the finding
+    names (the median run, 300 runs, seed 0)."""
+    from sim.engines.vectorized import simulate
+    from sim.model.params import Parameters
+    from sim.plan import load_plan
+
+    prediction = next(p for p in bundled_lenses()["hien_000"].predictions
+                      if p.id == "hien-nuclear-support")
+    text = " ".join((prediction.finding or "").split())
+    named = re.search(r"only for the (\d+) quarters or so in which the test's shock fades", text)
+    assert named
+    plan = load_plan("nk_nuclear_test", "hien_000")
+    forced = int(np.argmax(plan.forced.any(axis=1)))  # the quarter the test is forced in
+    result = simulate(plan, 300, SEED, record="full", record_runs=300)
+    assert result.trajectories is not None
+    provocation = result.trajectories.series["provocation"][:, forced + 1:]
+    above = provocation > Parameters().core_interest_threshold
+    quarters = np.argmax(~above, axis=1)  # quarters until the first one back below
+    assert above[:, 0].all()
+    assert int(np.median(quarters)) == int(named.group(1))
