@@ -122,3 +122,35 @@ def test_the_validation_page_shows_the_commands_table(results):
     others = {lens: history.run_history(runs, seed, lens) for lens in lenses}
     mine = results if (runs, seed) == (RUNS, SEED) else history.run_history(runs, seed)
     assert block == history_markdown({"neutral": mine, **others}, runs, seed)
+
+
+def test_the_summits_note_states_what_other_starts_give():
+    """The summits check's note: from the episode's assumed China-NK (0.3) the effect is the
+    first range it names and from 0.2 the second, over NK-US at the two starts it names; the
+    ranges are the paired effects of those starts (the runs and seed it names)."""
+    import copy
+    import dataclasses
+
+    check = next(c for c in history.CHECKS if c.episode == "summits_2018")
+    note = " ".join(check.note.split())
+    found = re.search(r"from the episode's assumed (\d\.\d) it holds \(\+(\d\.\d+) to "
+                      r"\+(\d\.\d+)\), from (\d\.\d) barely or not \(\+(\d\.\d+) to \+(\d\.\d+) "
+                      r"for NK-US at (-\d\.\d) to (-\d\.\d); 1,000 runs, seed 1914\)", note)
+    assert found
+    assumed, low, high, colder, low2, high2, nk_us_a, nk_us_b = (float(x) for x in
+                                                               found.groups())
+    path = history.episode_paths()["summits_2018"]
+    plan = compile_plan(load_scenario(path), lens_option("neutral"), str(path))
+    assert plan.initial["alignment"]["CHN-PRK"] == assumed
+
+    def effects(china_nk):
+        means = []
+        for nk_us in (nk_us_a, nk_us_b):
+            start = copy.deepcopy(plan.initial)
+            start["alignment"].update({"CHN-PRK": china_nk, "PRK-USA": nk_us})
+            means.append(history.measure(dataclasses.replace(plan, initial=start), check,
+                                         1000, 1914).mean)
+        return round(min(means), 3), round(max(means), 3)
+
+    assert effects(assumed) == (low, high)
+    assert effects(colder) == (low2, high2)

@@ -137,9 +137,9 @@ CHECKS: tuple[HistoryCheck, ...] = (
               "001 ¶13; public record: Beijing, Dalian, Beijing (2018), Beijing, Pyongyang "
               "(2019)"),),
         "buffer_state", "002 ¶11, ¶17: distance costs Beijing its influence (courting)",
-        note="holds by about a hundredth and a half, near the 0.01 the model can claim, and "
+        note="holds by less than two hundredths, near the 0.01 the model can claim, and "
         "only from a start where China-NK is already warm: from the episode's assumed 0.3 it "
-        "holds (+0.015 to +0.016), from 0.2 it does not (+0.007 to +0.009 for NK-US at -0.9 "
+        "holds (+0.018 to +0.018), from 0.2 barely or not (+0.009 to +0.011 for NK-US at -0.9 "
         "to -0.8; 1,000 runs, seed 1914). China's concern for NK's ties with a rival is "
         "convex in their warmth (buffer_state.contested), so an opening from deep hostility "
         "weighs little; "
