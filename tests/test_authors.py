@@ -281,14 +281,18 @@ def test_singh_calibrated_nk_certain_states_what_the_runs_give():
                       if p.id == "singh-calibrated-nk")
     text = " ".join((prediction.certain or "").split())
     low, high = (float(x) for x in re.search(r"between (\d\.\d+) and (\d\.\d+)", text).groups())
+    furthest = float(re.search(r"close enough \(up to (\d\.\d+)\)", text).group(1))
     share = float(re.search(r"about half of the runs \((\d\.\d+)\)", text).group(1))
     ends = np.concatenate([
         comparison().cells[lens, "korean_conflict"].result.outcomes["align_CHN-PRK_final"]
         for lens in ("singh_002", "neutral", "hien_000")])
-    assert (round(float(ends.min()), 2), round(float(ends.max()), 2)) == (low, high)
+    # NK-China moves from 0.45 in steps of 0.035: its ends are multiples of 0.005, compared at
+    # the thousandth so that no rounding at a half decides them
+    assert (round(float(ends.min()), 3), round(float(ends.max()), 3)) == (low, high)
     pulled = comparison().cells["force_multiplier_001", "korean_conflict"].result.outcomes[
         "align_CHN-PRK_final"]
     assert round(float(np.mean((pulled <= 0.1) | (pulled >= 0.8))), 2) == share
+    assert round(float(pulled.max()), 3) == furthest
 
 
 def test_hien_collapse_reverts_finding_states_what_the_runs_give():
@@ -320,16 +324,17 @@ def test_hien_collapse_reverts_finding_states_what_the_runs_give():
         mean(hien, "russian_collapse", "munitions_final"),
         mean(hien, "baseline", "munitions_final"),
         mean("neutral", "russian_collapse", "munitions_final")]
-    share = re.search(r"Russia's share of it is small \(about (\d+)% in the baseline, (\d+)% "
-                      r"after the collapse\)", text)
+    share = re.search(r"Russia's share of it is small \(about (\d+\.\d)% in the baseline, "
+                      r"(\d+\.\d)% after the collapse\)", text)
     assert share
-    assert [int(x) for x in share.groups()] == [
+    assert [float(x) for x in share.groups()] == [
         round(100 * float(np.mean(comparison().cells[hien, scenario].result.outcomes[
-            "prk_dependence_rus_final"]))) for scenario in ("baseline", "russian_collapse")]
-    verdicts = re.search(r"\(about (\d\.\d\d) at 1,000 runs, seed 0; it holds under the other "
-                         r"lenses, (\d\.\d\d) to (\d\.\d\d)\)", text)
+            "prk_dependence_rus_final"])), 1) for scenario in ("baseline", "russian_collapse")]
+    verdicts = re.search(r"\(about (\d\.\d{3}) at 1,000 runs, seed 0; it holds under the "
+                         r"other lenses, (\d\.\d{3}) to (\d\.\d{3})\)", text)
     assert verdicts
-    estimates = {s.lens: round(s.score.estimate, 2) for s in comparison().scores
+    # shares of 1,000 runs: exact thousandths
+    estimates = {s.lens: round(s.score.estimate, 3) for s in comparison().scores
                  if s.authored.prediction.id == "hien-collapse-reverts"}
     others = [v for lens, v in estimates.items() if lens != hien]
     assert [float(x) for x in verdicts.groups()] == [estimates[hien], min(others), max(others)]
@@ -438,7 +443,7 @@ def test_fm_rift_nk_russia_closer_finding_states_what_the_runs_give():
     base = comparison().cells[lens, "baseline"].result.outcomes
     china_fall = np.mean(rift["align_CHN-PRK_final"] - base["align_CHN-PRK_final"])
     russia_fall = np.mean(rift["align_RUS-PRK_final"] - base["align_RUS-PRK_final"])
-    assert china_fall < russia_fall < 0 and rift["align_CHN-PRK_final"].min() > 0
+    assert china_fall < russia_fall < 0 and rift["align_CHN-PRK_min"].min() > 0
     assert round(100 * float(np.mean(rift["prk_dependence_chn_final"]))) == int(share.group(1))
     divide_max = next(m.le for m in Parameters.model_fields["w_divide"].metadata
                       if getattr(m, "le", None) is not None)
@@ -452,7 +457,8 @@ def test_fm_rift_nk_russia_closer_finding_states_what_the_runs_give():
 def test_hien_nuclear_support_finding_says_how_long_the_crisis_lasts():
     """seeds/hien_000.yaml, hien-nuclear-support's finding: after the forced test NK's
     provocation stays above core_interest_threshold for the number of quarters the finding
-    names (the median run, 300 runs, seed 0)."""
+    names (the median run of an odd number, 301 runs, seed 0; a run that never drops back
+    counts every quarter left)."""
     from sim.engines.vectorized import simulate
     from sim.model.params import Parameters
     from sim.plan import load_plan
@@ -464,10 +470,11 @@ def test_hien_nuclear_support_finding_says_how_long_the_crisis_lasts():
     assert named
     plan = load_plan("nk_nuclear_test", "hien_000")
     forced = int(np.argmax(plan.forced.any(axis=1)))  # the quarter the test is forced in
-    result = simulate(plan, 300, SEED, record="full", record_runs=300)
+    result = simulate(plan, 301, SEED, record="full", record_runs=301)
     assert result.trajectories is not None
     provocation = result.trajectories.series["provocation"][:, forced + 1:]
     above = provocation > Parameters().core_interest_threshold
-    quarters = np.argmax(~above, axis=1)  # quarters until the first one back below
+    dropped = (~above).any(axis=1)
+    quarters = np.where(dropped, np.argmax(~above, axis=1), above.shape[1])
     assert above[:, 0].all()
-    assert int(np.median(quarters)) == int(named.group(1))
+    assert round(float(np.median(quarters))) == int(named.group(1))

@@ -26,16 +26,33 @@ def test_the_lenses_differ_in_where_the_baseline_heads():
 
 
 def test_nks_launches_drift_but_stay_below_chinas_core_interest_level():
-    """The validation page: NK's launches drift up from 2025 under every lens but stay below
-    core_interest_threshold (000 ¶24) at the horizon, beyond 5 standard errors of the mean, so
-    that no lens's baseline is a standing nuclear crisis. A change that sets the launches'
-    drift past it (as the reverted sanctions cost of 6d6f584 did) must say so here."""
+    """The validation page: NK's launches drift up from 2025 under every lens, beyond 5
+    standard errors, but their mean stays below core_interest_threshold (000 ¶24) at the
+    horizon, beyond 5 standard errors, so that no lens's baseline is a standing nuclear crisis;
+    the share of runs that end above it spans the range the page gives. A change that sets the
+    launches' drift past it (as the reverted sanctions cost of 6d6f584 did) must say so here."""
+    import re
+
+    import numpy as np
+
+    from sim.engines.vectorized import simulate
+    from sim.plan import load_plan
+
     threshold = Parameters().core_interest_threshold
     rows = [r for r in baseline_drift(LENSES, RUNS, SEED) if r.series == "nk_provocation"]
     assert {r.lens for r in rows} == set(LENSES)
     for row in rows:
-        assert row.horizon > row.start, row.lens
+        assert row.horizon - row.start > 5 * row.horizon_se, row.lens
         assert row.horizon + 5 * row.horizon_se < threshold, row.lens
+    text = " ".join(page(VALIDATION).split())
+    found = re.search(r"between (\d+)% and (\d+)% of the runs end above it \(Rostker's lens the "
+                      r"most", text)
+    assert found
+    above = {lens: float(np.mean(simulate(load_plan("baseline", lens), RUNS, SEED).outcomes[
+        "nk_provocation_final"] > threshold)) for lens in LENSES}
+    assert (round(100 * min(above.values())), round(100 * max(above.values()))) == (
+        int(found.group(1)), int(found.group(2)))
+    assert max(above, key=above.__getitem__) == "rostker_003"
 
 
 def test_the_validation_page_shows_each_lens_drift():

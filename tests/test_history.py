@@ -125,32 +125,35 @@ def test_the_validation_page_shows_the_commands_table(results):
 
 
 def test_the_summits_note_states_what_other_starts_give():
-    """The summits check's note: from the episode's assumed China-NK (0.3) the effect is the
-    first range it names and from 0.2 the second, over NK-US at the two starts it names; the
-    ranges are the paired effects of those starts (the runs and seed it names)."""
+    """The summits check's note: under the neutral lens (1,000 runs, seed 1914) the effect from
+    the episode's assumed China-NK holds at both NK-US starts it names, with the effect it
+    names; from the colder start it holds at the first and not at the second, with the
+    effects it names."""
     import copy
     import dataclasses
 
     check = next(c for c in history.CHECKS if c.episode == "summits_2018")
     note = " ".join(check.note.split())
-    found = re.search(r"from the episode's assumed (\d\.\d) it holds \(\+(\d\.\d+) to "
-                      r"\+(\d\.\d+)\), from (\d\.\d) barely or not \(\+(\d\.\d+) to \+(\d\.\d+) "
-                      r"for NK-US at (-\d\.\d) to (-\d\.\d); 1,000 runs, seed 1914\)", note)
+    assert "(neutral lens, 1,000 runs, seed 1914)" in note
+    found = re.search(r"from the episode's assumed (\d\.\d) it holds at NK-US (-\d\.\d) and "
+                      r"(-\d\.\d) \(\+(\d\.\d+) at both\), from (\d\.\d) only at (-\d\.\d) "
+                      r"\(\+(\d\.\d+); \+(\d\.\d+) at (-\d\.\d)\)", note)
     assert found
-    assumed, low, high, colder, low2, high2, nk_us_a, nk_us_b = (float(x) for x in
-                                                               found.groups())
+    assumed, first, second, both, colder, holding, held, lost, failing = (
+        float(x) for x in found.groups())
+    assert {holding, failing} == {first, second}
     path = history.episode_paths()["summits_2018"]
     plan = compile_plan(load_scenario(path), lens_option("neutral"), str(path))
     assert plan.initial["alignment"]["CHN-PRK"] == assumed
 
-    def effects(china_nk):
-        means = []
-        for nk_us in (nk_us_a, nk_us_b):
-            start = copy.deepcopy(plan.initial)
-            start["alignment"].update({"CHN-PRK": china_nk, "PRK-USA": nk_us})
-            means.append(history.measure(dataclasses.replace(plan, initial=start), check,
-                                         1000, 1914).mean)
-        return round(min(means), 3), round(max(means), 3)
+    def effect(china_nk, nk_us):
+        start = copy.deepcopy(plan.initial)
+        start["alignment"].update({"CHN-PRK": china_nk, "PRK-USA": nk_us})
+        return history.measure(dataclasses.replace(plan, initial=start), check, 1000, 1914)
 
-    assert effects(assumed) == (low, high)
-    assert effects(colder) == (low2, high2)
+    for nk_us in (first, second):
+        warm = effect(assumed, nk_us)
+        assert warm.holds and round(warm.mean, 3) == both
+    kept, gone = effect(colder, holding), effect(colder, failing)
+    assert kept.holds and round(kept.mean, 3) == held
+    assert not gone.holds and round(gone.mean, 3) == lost

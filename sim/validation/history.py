@@ -138,9 +138,10 @@ CHECKS: tuple[HistoryCheck, ...] = (
               "(2019)"),),
         "buffer_state", "002 ¶11, ¶17: distance costs Beijing its influence (courting)",
         note="holds by less than two hundredths, near the 0.01 the model can claim, and "
-        "only from a start where China-NK is already warm: from the episode's assumed 0.3 it "
-        "holds (+0.018 to +0.018), from 0.2 barely or not (+0.009 to +0.011 for NK-US at -0.9 "
-        "to -0.8; 1,000 runs, seed 1914). China's concern for NK's ties with a rival is "
+        "only from a start where China-NK is already warm (neutral lens, 1,000 runs, seed "
+        "1914): from the episode's assumed 0.3 it holds at NK-US -0.8 and -0.9 (+0.018 at "
+        "both), from 0.2 only at -0.8 (+0.011; +0.009 at -0.9). China's concern for NK's ties "
+        "with a rival is "
         "convex in their warmth (buffer_state.contested), so an opening from deep hostility "
         "weighs little; "
         "Beijing answers the summit mostly with aid",
