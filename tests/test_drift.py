@@ -55,6 +55,15 @@ def test_nks_launches_drift_but_stay_below_chinas_core_interest_level():
     assert max(above, key=above.__getitem__) == "rostker_003"
 
 
+def test_the_launches_three_year_level_is_a_watched_column():
+    """The drift reads NK's launches after three years from the watched outcome column; that
+    column exists only at the quarters sim.model.outcomes watches."""
+    from sim.model.outcomes import WATCH_QUARTERS
+    from sim.validation.drift import THREE_YEARS
+
+    assert THREE_YEARS in WATCH_QUARTERS
+
+
 def test_the_validation_page_shows_each_lens_drift():
     rows = baseline_drift(LENSES, RUNS, SEED)
     assert read_block(page(VALIDATION), "drift") == drift_markdown(rows, RUNS, SEED)

@@ -3,29 +3,32 @@
 The start is in mid-course (DESIGN.md, "The start: mid-course, not at rest"): the fundamentals
 are estimated at the pre-war reference and kept, so the 2025 start moves by itself where the
 mechanisms push it. This module measures how far, under each lens, in the bundled baseline (its
-hazards included): the mean of each key series, and of NK's launches and tests (a slow variable
-of the state, not a key series: :data:`STATE_SERIES`), at the start, after three years and at
-the horizon, with the standard error of the horizon's mean.
+hazards included): the mean of each key series, and of NK's launches and tests (not a key
+series: read from the outcome columns that carry them, the watched level after three years and
+the final one), at the start, after three years and at the horizon, with the standard error of
+the horizon's mean.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
 
 from sim.engines.result import KEY_SERIES
-from sim.engines.vectorized import simulate
+from sim.engines.vectorized import simulate, start_world
 from sim.files.quarters import quarter_label
+from sim.model.outcomes import watch_column
 from sim.plan import load_plan
 
 SCENARIO = "baseline"
 THREE_YEARS = 12  # quarters
-#: slow variables of the state reported beside the key series: (column, state field); NK's
-#: launches drift from the start because their motive's base is set at the pre-war reference
-STATE_SERIES: tuple[tuple[str, str], ...] = (("nk_provocation", "provocation"),)
+#: NK's launches and tests, reported beside the key series: they drift from the start because
+#: their motive's base is set at the pre-war reference (their three-year level is the watched
+#: column at THREE_YEARS, one of sim.model.outcomes.WATCH_QUARTERS: a test checks it)
+LAUNCHES = "nk_provocation"
 
 
 @dataclass(frozen=True)
@@ -46,30 +49,31 @@ class Drift:
         return self.horizon - self.start
 
 
-def series_drift(lens: str, name: str, series: NDArray[np.float64], horizon: int,
-                 last_quarter: str) -> Drift:
-    """The drift of one series shaped ``(runs, quarters + 1)``: start, three years, horizon."""
-    end = series[:, -1]
-    return Drift(lens, name, float(series[:, 0].mean()),
-                 float(series[:, min(THREE_YEARS, horizon)].mean()),
-                 float(end.mean()), float(end.std(ddof=1) / np.sqrt(end.size)), last_quarter)
+def drift_of(lens: str, name: str, start: NDArray[np.float64],
+             three_years: NDArray[np.float64], end: NDArray[np.float64],
+             last_quarter: str) -> Drift:
+    """The drift of one series from its values at the start, after three years and at the end."""
+    return Drift(lens, name, float(start.mean()), float(three_years.mean()), float(end.mean()),
+                 float(end.std(ddof=1) / np.sqrt(end.size)), last_quarter)
 
 
-def baseline_drift(lenses: Sequence[str], runs: int, seed: int,
-                   overrides: Mapping[str, float] | None = None) -> list[Drift]:
-    """Every key series's drift in the baseline under each lens (common random numbers).
+def baseline_drift(lenses: Sequence[str], runs: int, seed: int) -> list[Drift]:
+    """Every key series's drift, and NK's launches', in the baseline under each lens.
 
-    ``overrides`` replace parameters of every lens's plan (to switch a mechanism's channel off).
+    The same runs for every lens (common random numbers).
     """
     rows = []
     for lens in lenses:
-        plan = load_plan(SCENARIO, lens).with_parameters(overrides or {})
-        result = simulate(plan, runs, seed, record="key", full_runs=runs)
+        plan = load_plan(SCENARIO, lens)
+        result = simulate(plan, runs, seed, record="key")
         assert result.trajectories is not None
-        recorded = result.trajectories.series
+        key = result.trajectories.series["key"]
         last = quarter_label(plan.start, plan.horizon - 1)
+        three = min(THREE_YEARS, plan.horizon)
         for k, name in enumerate(KEY_SERIES):
-            rows.append(series_drift(lens, name, recorded["key"][:, :, k], plan.horizon, last))
-        for name, field in STATE_SERIES:
-            rows.append(series_drift(lens, name, recorded[field], plan.horizon, last))
+            rows.append(drift_of(lens, name, key[:, 0, k], key[:, three, k], key[:, -1, k], last))
+        launches = result.outcomes
+        start = np.full(1, start_world(plan, 1).provocation[0])
+        rows.append(drift_of(lens, LAUNCHES, start, launches[watch_column(LAUNCHES, THREE_YEARS)],
+                             launches[f"{LAUNCHES}_final"], last))
     return rows
