@@ -315,6 +315,19 @@ class ComparisonResult:
     why: list[Why] | None
     folder: Path | None
 
+    def held_frozen(self) -> list[str] | None:
+        """Predictions that hold under their author's lens with the model frozen too.
+
+        As the summary names them (:func:`analysis.compare.held_frozen`); None when the frozen
+        model was not run.
+        """
+        from analysis.compare import held_frozen, prediction_lines
+        from sim.compare.tables import prediction_rows
+
+        # the typed rows (None where a value is absent), not the table's NaN
+        still = held_frozen(prediction_lines(prediction_rows(self.comparison))[1])
+        return None if still is None else [line.prediction for line in still]
+
 
 def compare(scenarios: Sequence[str] | None = None, lenses: Sequence[str | Path] | None = None,
             *, runs: int = 1000, seed: int = 0, out: str | Path | None = None,

@@ -188,13 +188,9 @@ def compare(
                        workers=workers, frozen_check=frozen_check, progress=_progress(quiet))
     if not quiet:
         comparison = done.comparison
-        from analysis.compare import held_frozen, prediction_lines
-        from sim.compare.tables import prediction_rows
-
         own = [s for s in comparison.scores if s.own]
         holding = sum(s.score.verdict == "holds" for s in own)
-        # the typed rows (None where a value is absent), as the summary reads them
-        still = held_frozen(prediction_lines(prediction_rows(comparison))[1])
+        still = done.held_frozen()
         typer.echo(f"{_count(len(comparison.predictions), 'prediction')} scored under "
                    f"{_count(len(comparison.lenses), 'lens', 'lenses')} on "
                    f"{_count(len(comparison.scenarios), 'scenario')} ({runs} runs each) in "

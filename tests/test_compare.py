@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from pathlib import Path
 
 import matplotlib.image
@@ -454,8 +455,6 @@ def test_the_matrix_figure_colours_cells_by_verdict(tmp_path):
 # --- the command line -------------------------------------------------------------------------
 
 
-
-
 def test_compare_from_the_command_line(tmp_path, lens_path):
     out = tmp_path / "cmp"
     done = geosim("compare", "--lenses", f"neutral,{lens_path}", "--scenarios", "baseline",
@@ -485,6 +484,9 @@ def test_compare_from_the_command_line(tmp_path, lens_path):
     assert {r["frozen_verdict"] for r in own if r["prediction"] == "lifeline"} == {"holds"}
     still = text.split("## Predictions a frozen model gives too")[1].split("##")[0]
     assert "`lifeline`" in still
+    # the closing line counts what the summary lists (the same call: ComparisonResult.held_frozen)
+    named = re.search(r"(\d+) of them with the model frozen too", done.stdout)
+    assert named and int(named.group(1)) == still.count("\n- `")
     quiet = geosim("compare", "--lenses", str(lens_path), "--scenarios", "baseline", "--runs",
                    "5", "--out", str(tmp_path / "quiet"), "--quiet", "--no-frozen-check")
     assert quiet.returncode == 0 and quiet.stdout == "" and quiet.stderr == ""
