@@ -25,6 +25,7 @@ import pytest
 from sim.compare.run import Comparison, Scored, frozen_scores, run_comparison
 from sim.files.lens import bundled_lenses
 from sim.files.statements import parse_statement
+from sim.predictions import Score
 from tests.docpages import LENSES, page
 
 SOURCES = Path(__file__).resolve().parent.parent / "seeds" / "SOURCES.md"
@@ -46,6 +47,23 @@ def comparison() -> Comparison:
 def verdicts() -> dict[tuple[str, str], str]:
     """``(prediction id, lens) -> verdict``."""
     return {(s.authored.prediction.id, s.lens): s.score.verdict for s in comparison().scores}
+
+
+def said(lens: str, prediction_id: str, field: str = "finding") -> str:
+    """One prediction's ``finding`` (or ``certain``) text from its lens file, on one line."""
+    prediction = next(p for p in bundled_lenses()[lens].predictions if p.id == prediction_id)
+    return " ".join((getattr(prediction, field) or "").split())
+
+
+def outcomes(lens: str, scenario: str) -> dict[str, np.ndarray]:
+    """The comparison's outcome columns of one cell."""
+    return comparison().cells[lens, scenario].result.outcomes
+
+
+def scores_of(prediction_id: str) -> dict[str, Score]:
+    """One prediction's score under each lens, by lens name."""
+    return {s.lens: s.score for s in comparison().scores
+            if s.authored.prediction.id == prediction_id}
 
 
 def contested_pairs() -> list[tuple[str, str, str]]:
@@ -96,8 +114,7 @@ def test_sources_says_why_the_punished_drift_is_no_longer_a_pair():
     text = " ".join(SOURCES.read_text(encoding="utf-8").split())
     assert ("a ceasefire lifts China's aid under Hien's lens and lowers it under Singh's" in text
             and "the rise is below the 0.01 a direction must reach" in text)
-    scores = {s.lens: s.score for s in comparison().scores
-              if s.authored.prediction.id == "hien-drift-punished"}
+    scores = scores_of("hien-drift-punished")
     assert 0.0 < scores["hien_000"].estimate < 0.01 and scores["hien_000"].verdict != "holds"
     assert scores["singh_002"].estimate < 0.0
 
@@ -263,8 +280,7 @@ def test_the_lenses_page_says_what_rostkers_collapse_prediction_gives_under_each
     assert ("NK launches less, by more than 0.01, under Rostker's and Singh's lens (less, but not "
             "clearly by more than that, under Hien's and the neutral one)") in text
     assert "and more under the force multiplier's and RUSI's" in text
-    scores = {s.lens: s.score for s in comparison().scores
-              if s.authored.prediction.id == "rostker-collapse-restrains"}
+    scores = scores_of("rostker-collapse-restrains")
     for lens in ("rostker_003", "singh_002"):
         assert scores[lens].verdict == "holds", lens
     for lens in ("hien_000", "neutral"):
@@ -277,20 +293,17 @@ def test_singh_calibrated_nk_certain_states_what_the_runs_give():
     """seeds/singh_002.yaml, singh-calibrated-nk's `certain`: the range China-NK ends in under
     the three lenses where the band holds in every run, and the force multiplier's share of runs
     outside it, are what the comparison's runs give (to the hundredth it writes)."""
-    prediction = next(p for p in bundled_lenses()["singh_002"].predictions
-                      if p.id == "singh-calibrated-nk")
-    text = " ".join((prediction.certain or "").split())
+    text = said("singh_002", "singh-calibrated-nk", "certain")
     low, high = (float(x) for x in re.search(r"between (\d\.\d+) and (\d\.\d+)", text).groups())
     furthest = float(re.search(r"close enough \(up to (\d\.\d+)\)", text).group(1))
     share = float(re.search(r"about half of the runs \((\d\.\d+)\)", text).group(1))
     ends = np.concatenate([
-        comparison().cells[lens, "korean_conflict"].result.outcomes["align_CHN-PRK_final"]
+        outcomes(lens, "korean_conflict")["align_CHN-PRK_final"]
         for lens in ("singh_002", "neutral", "hien_000")])
     # NK-China moves from 0.45 in steps of 0.035: its ends are multiples of 0.005, compared at
     # the thousandth so that no rounding at a half decides them
     assert (round(float(ends.min()), 3), round(float(ends.max()), 3)) == (low, high)
-    pulled = comparison().cells["force_multiplier_001", "korean_conflict"].result.outcomes[
-        "align_CHN-PRK_final"]
+    pulled = outcomes("force_multiplier_001", "korean_conflict")["align_CHN-PRK_final"]
     assert round(float(np.mean((pulled <= 0.1) | (pulled >= 0.8))), 2) == share
     assert round(float(pulled.max()), 3) == furthest
 
@@ -300,9 +313,7 @@ def test_hien_collapse_reverts_finding_states_what_the_runs_give():
     horizon with and without the collapse, and Russia's purchases of NK's munitions (under this
     lens with and without it, under the neutral lens with it), are the comparison's means to
     the hundredth the finding writes."""
-    prediction = next(p for p in bundled_lenses()["hien_000"].predictions
-                      if p.id == "hien-collapse-reverts")
-    text = " ".join((prediction.finding or "").split())
+    text = said("hien_000", "hien-collapse-reverts")
     number = r"(\d\.\d\d)"
     found = re.search(rf"NK-Russia ends at about {number} against {number} without it, NK-China "
                       rf"at {number} against {number}\.", text)
@@ -311,8 +322,7 @@ def test_hien_collapse_reverts_finding_states_what_the_runs_give():
     assert found and bought
 
     def mean(lens, scenario, column):
-        outcomes = comparison().cells[lens, scenario].result.outcomes
-        return round(float(np.mean(outcomes[column])), 2)
+        return round(float(np.mean(outcomes(lens, scenario)[column])), 2)
 
     hien = "hien_000"
     assert [float(x) for x in found.groups()] == [
@@ -328,8 +338,8 @@ def test_hien_collapse_reverts_finding_states_what_the_runs_give():
                       r"(\d+\.\d)% after the collapse\)", text)
     assert share
     assert [float(x) for x in share.groups()] == [
-        round(100 * float(np.mean(comparison().cells[hien, scenario].result.outcomes[
-            "prk_dependence_rus_final"])), 1) for scenario in ("baseline", "russian_collapse")]
+        round(100 * float(np.mean(outcomes(hien, scenario)["prk_dependence_rus_final"])), 1)
+        for scenario in ("baseline", "russian_collapse")]
     verdicts = re.search(r"\(about (\d\.\d{3}) at 1,000 runs, seed 0; it holds under the "
                          r"other lenses, (\d\.\d{3}) to (\d\.\d{3})\)", text)
     assert verdicts
@@ -347,9 +357,7 @@ def test_hien_drift_punished_finding_states_what_the_runs_give():
     from sim.engines.vectorized import simulate, start_world
     from sim.plan import load_plan
 
-    prediction = next(p for p in bundled_lenses()["hien_000"].predictions
-                      if p.id == "hien-drift-punished")
-    text = " ".join((prediction.finding or "").split())
+    text = said("hien_000", "hien-drift-punished")
     rises = re.search(r"the aid rises, by about (\d\.\d+) \(1,000 runs, seed 0\)", text)
     silent = re.search(r"\+(\d\.\d+) with NK's provocation response switched off", text)
     launches = re.search(r"\((\d\.\d\d) at the horizon against (\d\.\d\d) in 2025\)", text)
@@ -365,7 +373,7 @@ def test_hien_drift_punished_finding_states_what_the_runs_give():
         return float(np.mean(ceasefire["chinese_aid_mean"] - base["chinese_aid_mean"]))
 
     assert round(aid_effect({"provocation_response": 0.0}), 3) == float(silent.group(1))
-    baseline = comparison().cells["hien_000", "baseline"].result.outcomes
+    baseline = outcomes("hien_000", "baseline")
     assert round(float(np.mean(baseline["nk_provocation_final"])), 2) == float(launches.group(1))
     start = start_world(comparison().cells["hien_000", "baseline"].plan, 1).provocation[0]
     assert round(float(start), 2) == float(launches.group(2))
@@ -375,17 +383,15 @@ def test_rusi_ceasefire_endures_certain_states_what_the_runs_give():
     """seeds/rusi_004.yaml, rusi-ceasefire-endures' `certain`: China-Russia's lowest and mean
     value after a ceasefire under RUSI's lens, and the share of runs with an alliance, are the
     comparison's, to the hundredth the text writes."""
-    prediction = next(p for p in bundled_lenses()["rusi_004"].predictions
-                      if p.id == "rusi-ceasefire-endures")
-    text = " ".join((prediction.certain or "").split())
+    text = said("rusi_004", "rusi-ceasefire-endures", "certain")
     found = re.search(r"\(the lowest (\d\.\d\d), the mean (\d\.\d\d), an alliance in (\d+)%\)",
                       text)
     assert found
-    outcomes = comparison().cells["rusi_004", "ukraine_ceasefire"].result.outcomes
-    ends = outcomes["align_CHN-RUS_final"]
+    ceasefire = outcomes("rusi_004", "ukraine_ceasefire")
+    ends = ceasefire["align_CHN-RUS_final"]
     assert round(float(ends.min()), 2) == float(found.group(1))
     assert round(float(ends.mean()), 2) == float(found.group(2))
-    assert round(100 * float(np.mean(outcomes["chn_rus_alliance"]))) == int(found.group(3))
+    assert round(100 * float(np.mean(ceasefire["chn_rus_alliance"]))) == int(found.group(3))
 
 
 def test_rusi_autonomy_prior_reason_states_what_the_runs_give():
@@ -419,7 +425,8 @@ def test_rusi_autonomy_prior_reason_states_what_the_runs_give():
     low, high, share = float(old.group(1)), float(old.group(2)), int(old.group(3))
     assert round(100 * treaty("baseline", prior=(low, high))) == share
     drop, before, after = (float(x) for x in retreat.groups())
-    base, retrenched = treaty("baseline"), treaty("us_retrenchment")
+    base, retrenched = (float(np.mean(outcomes("rusi_004", scenario)["chn_rus_alliance"]))
+                        for scenario in ("baseline", "us_retrenchment"))  # the lens's own prior
     assert (round(base, 2), round(retrenched, 2)) == (before, after)
     assert round(base - retrenched, 2) == drop
 
@@ -430,24 +437,19 @@ def test_fm_rift_nk_russia_closer_finding_states_what_the_runs_give():
     NK's lifeline the finding names, and the prediction still fails with the lifeline weight cut
     to 0.5 and divide and rule at its maximum (a paired fall beyond 4 standard errors)."""
     from sim.engines.vectorized import simulate
-    from sim.model.params import Parameters
+    from sim.model.params import parameter_bounds
     from sim.plan import load_plan
 
-    prediction = next(p for p in bundled_lenses()["force_multiplier_001"].predictions
-                      if p.id == "fm-rift-nk-russia-closer")
-    text = " ".join((prediction.finding or "").split())
+    text = said("force_multiplier_001", "fm-rift-nk-russia-closer")
     share = re.search(r"China's share of NK's lifeline: about (\d+)% at the rift's horizon", text)
     assert share and "falls more but never below zero" in text
     lens = "force_multiplier_001"
-    rift = comparison().cells[lens, "china_russia_rift"].result.outcomes
-    base = comparison().cells[lens, "baseline"].result.outcomes
+    rift, base = outcomes(lens, "china_russia_rift"), outcomes(lens, "baseline")
     china_fall = np.mean(rift["align_CHN-PRK_final"] - base["align_CHN-PRK_final"])
     russia_fall = np.mean(rift["align_RUS-PRK_final"] - base["align_RUS-PRK_final"])
     assert china_fall < russia_fall < 0 and rift["align_CHN-PRK_min"].min() > 0
     assert round(100 * float(np.mean(rift["prk_dependence_chn_final"]))) == int(share.group(1))
-    divide_max = next(m.le for m in Parameters.model_fields["w_divide"].metadata
-                      if getattr(m, "le", None) is not None)
-    widest = {"w_lifeline": 0.5, "w_divide": divide_max}
+    widest = {"w_lifeline": 0.5, "w_divide": parameter_bounds("w_divide")[1]}
     cut = simulate(load_plan("china_russia_rift", lens).with_parameters(widest), RUNS, SEED)
     kept = simulate(load_plan("baseline", lens).with_parameters(widest), RUNS, SEED)
     change = cut.outcomes["align_RUS-PRK_final"] - kept.outcomes["align_RUS-PRK_final"]
@@ -463,9 +465,7 @@ def test_hien_nuclear_support_finding_says_how_long_the_crisis_lasts():
     from sim.model.params import Parameters
     from sim.plan import load_plan
 
-    prediction = next(p for p in bundled_lenses()["hien_000"].predictions
-                      if p.id == "hien-nuclear-support")
-    text = " ".join((prediction.finding or "").split())
+    text = said("hien_000", "hien-nuclear-support")
     named = re.search(r"only for the (\d+) quarters or so in which the test's shock fades", text)
     assert named
     plan = load_plan("nk_nuclear_test", "hien_000")

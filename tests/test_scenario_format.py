@@ -25,7 +25,7 @@ from sim.files.scenario import (
 )
 from sim.files.yamlfiles import MAX_BYTES
 from sim.model.actors import ACTORS, PARTNERS
-from sim.model.params import PARAMETER_NAMES, Parameters
+from sim.model.params import PARAMETER_NAMES, Parameters, parameter_bounds
 from sim.model.state import ENVIRONMENT, INSTRUMENT_NAMES
 from sim.plan import environment_path, forced_events, hazards, parameters
 
@@ -484,10 +484,8 @@ def _env_path(draw: st.DrawFn, start: int, horizon: int) -> dict[str, object]:
 
 
 def _parameter_value(name: str) -> st.SearchStrategy[float] | st.SearchStrategy[int]:
-    info = Parameters.model_fields[name]
-    low = next(m.ge for m in info.metadata if hasattr(m, "ge"))
-    high = next(m.le for m in info.metadata if hasattr(m, "le"))
-    if info.annotation is int:
+    low, high = parameter_bounds(name)
+    if Parameters.model_fields[name].annotation is int:
         return st.integers(low, high)
     return _unit(low, high)
 

@@ -506,6 +506,14 @@ MEASUREMENT_PARAMETERS: frozenset[str] = frozenset(
 )
 
 
+def parameter_bounds(name: str) -> tuple[float, float]:
+    """The lowest and highest value parameter ``name`` accepts (its ``ge`` and ``le``)."""
+    metadata = Parameters.model_fields[name].metadata
+    low = next(m.ge for m in metadata if getattr(m, "ge", None) is not None)
+    high = next(m.le for m in metadata if getattr(m, "le", None) is not None)
+    return low, high
+
+
 def parameter_provenance() -> list[tuple[str, Any, str, str]]:
     """Rows ``(name, default, meaning, source)`` for every parameter."""
     rows = []

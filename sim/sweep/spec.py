@@ -53,7 +53,7 @@ from sim.files.yamlfiles import (
     unknown_name,
     validate_document,
 )
-from sim.model.params import MEASUREMENT_PARAMETERS, PARAMETER_NAMES, Parameters
+from sim.model.params import MEASUREMENT_PARAMETERS, PARAMETER_NAMES, parameter_bounds
 
 DesignMethod = Literal["grid", "latin", "sobol", "morris"]
 
@@ -163,12 +163,9 @@ class SweepSpec(BaseModel):
                 raise FieldError((name,), f"{name!r} defines how an outcome is measured, so "
                                           "it may not be swept (every cell keeps the same "
                                           "yardstick, as every lens does)")
-            field = Parameters.model_fields[name]
-            bounds = {type(m).__name__: m for m in field.metadata}
-            low = getattr(bounds.get("Ge"), "ge", None)
-            high = getattr(bounds.get("Le"), "le", None)
+            low, high = parameter_bounds(name)
             for key, value in (("low", span.low), ("high", span.high)):
-                if (low is not None and value < low) or (high is not None and value > high):
+                if value < low or value > high:
                     raise FieldError((name, key), f"{value:g} is outside the bounds of "
                                                   f"{name!r}: [{low}, {high}]")
         return ranges

@@ -22,6 +22,7 @@ from sim.engines.vectorized import simulate, start_world
 from sim.files.quarters import quarter_label
 from sim.model.outcomes import watch_column
 from sim.plan import load_plan
+from sim.validation.effects import moments
 
 SCENARIO = "baseline"
 THREE_YEARS = 12  # quarters
@@ -53,8 +54,9 @@ def drift_of(lens: str, name: str, start: NDArray[np.float64],
              three_years: NDArray[np.float64], end: NDArray[np.float64],
              last_quarter: str) -> Drift:
     """The drift of one series from its values at the start, after three years and at the end."""
-    return Drift(lens, name, float(start.mean()), float(three_years.mean()), float(end.mean()),
-                 float(end.std(ddof=1) / np.sqrt(end.size)), last_quarter)
+    horizon, se, _ = moments(end)
+    return Drift(lens, name, float(start.mean()), float(three_years.mean()), horizon, se,
+                 last_quarter)
 
 
 def baseline_drift(lenses: Sequence[str], runs: int, seed: int) -> list[Drift]:
