@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from functools import cache
 from pathlib import Path
 
 import matplotlib.image
@@ -504,7 +505,8 @@ def test_the_frozen_verdicts_are_those_of_the_frozen_model(lens_path):
     done = api.compare(scenarios, lenses, runs=40, seed=3, workers=1)
     cells = done.comparison.cells
 
-    def frozen_outcomes(lens, scenario):
+    @cache
+    def frozen_outcomes(lens, scenario):  # once per cell, whichever predictions read it
         return simulate(cells[lens, scenario].plan.frozen(), 40, 3).outcomes
 
     expected = []

@@ -134,7 +134,7 @@ def test_the_summits_note_states_what_other_starts_give():
 
     check = next(c for c in history.CHECKS if c.episode == "summits_2018")
     note = " ".join(check.note.split())
-    assert "(neutral lens, 1,000 runs, seed 1914)" in note
+    assert f"(neutral lens, {RUNS:,} runs, seed {SEED})" in note
     found = re.search(r"from the episode's assumed (\d\.\d) it holds at NK-US (-\d\.\d) and "
                       r"(-\d\.\d) \(\+(\d\.\d+) at both\), from (\d\.\d) only at (-\d\.\d) "
                       r"\(\+(\d\.\d+); \+(\d\.\d+) at (-\d\.\d)\)", note)
@@ -149,7 +149,7 @@ def test_the_summits_note_states_what_other_starts_give():
     def effect(china_nk, nk_us):
         start = copy.deepcopy(plan.initial)
         start["alignment"].update({"CHN-PRK": china_nk, "PRK-USA": nk_us})
-        return history.measure(dataclasses.replace(plan, initial=start), check, 1000, 1914)
+        return history.measure(dataclasses.replace(plan, initial=start), check, RUNS, SEED)
 
     for nk_us in (first, second):
         warm = effect(assumed, nk_us)
