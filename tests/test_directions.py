@@ -291,6 +291,23 @@ def test_china_punishes_drift_in_calm_and_supports_when_core_interests_are_touch
     assert pull(buffer_state, w, params)[CHN, PRK] > no_drift_pull
 
 
+def test_china_answers_a_drift_with_its_support_not_its_enforcement():
+    """000 ¶21: Russia's influence would make China "quietly reduce its economic support"; ¶23:
+    it holds its economic levers through minimal trade. Neither has it enforce sanctions harder
+    on a drifting NK (the record has China's enforcement laxer in 2025 than in 2022, 001 ¶14,
+    ¶18): the drift lowers China's aid and leaves its enforcement where it was."""
+    params = lens_parameters(get_lens("hien_000"))
+    w = start(params)
+    set_align(w, PRK, CHN, 0.45)
+    set_align(w, PRK, RUS, 0.45)
+    aid = value(buffer_state, w, "CHN.aid", params)
+    enforcement = value(buffer_state, w, "CHN.sanctions_enforcement", params)
+    set_align(w, PRK, RUS, 0.85)  # NK drifts past China
+    assert value(buffer_state, w, "CHN.aid", params) < aid
+    assert value(buffer_state, w, "CHN.sanctions_enforcement", params) == pytest.approx(
+        enforcement)
+
+
 @pytest.mark.parametrize("rival", [RUS, USA, ROK])
 def test_china_courts_an_nk_that_warms_to_any_rival(rival):
     """002 ¶17: distancing too much could weaken Beijing's influence over its partners; 002 ¶11:

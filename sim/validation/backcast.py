@@ -265,9 +265,10 @@ FINDINGS: dict[str, str] = {
         "the sources, and inflow_dependence is an assumption"),
     "china_enforcement_2025": (
         "China's enforcement ends above its 2022 level (the estimate above) where the 2025 file "
-        "has it laxer: the neutral lens's China answers NK's drift toward Russia by squeezing it "
-        "(000 ¶21, buffer_state's drift response), and nothing in the model carries the "
-        "accommodation 001 ¶14 reports (workers accepted against the sanctions)"),
+        "has it laxer: the US engagement resumed from 2023 (001 ¶12) makes enforcing against a "
+        "provoking NK worth more to Beijing (balancing) by more than following Russia's cover "
+        "at the UN makes it worth less (structural balance), and nothing in the model carries "
+        "the accommodation 001 ¶14 reports (workers accepted against the sanctions)"),
 }
 
 

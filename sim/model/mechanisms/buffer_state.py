@@ -19,9 +19,12 @@ stability_PRK``; ``provocation`` is NK's):
 - entrapment: ``-w_entrapment · provocation · A[CHN, PRK]``: closeness to a provoking NK drags
   China into its confrontations (002 ¶9, ¶17);
 - instrument values: China's aid ``w_buffer · instability + response + w_courting · contested
-  - w_entrapment · provocation``; China's sanctions enforcement on NK ``-(w_buffer ·
-  instability + response)`` (squeezing NK costs the buffer; squeezing a drifting NK in calm
-  times is the punishment).
+  - w_entrapment · provocation``; China's sanctions enforcement on NK ``-w_buffer ·
+  instability`` (squeezing NK costs the buffer). The drift response moves the aid, not the
+  enforcement: 000 ¶21 has China "quietly reduce its economic support" and ¶23 keep "minimal
+  trade" as its lever; neither has it enforce sanctions harder, and China's enforcement fell
+  from 2022 to 2025 (001 ¶14, ¶18) while NK drifted. (It once moved both, and so squeezed a
+  drifting NK harder than the record shows: the backcast's enforcement check.)
 
 Parameters: ``w_buffer``, ``w_drift``, ``w_courting``, ``w_entrapment``,
 ``core_interest_threshold``.
@@ -86,4 +89,4 @@ def value_row(w, q, params, r, i, v):  # type: ignore[no-untyped-def]
         v[AID_LEVEL] += (params.w_buffer * instability + response
                          + params.w_courting * contested(w, r)
                          - params.w_entrapment * w.provocation[r])
-        v[ENFORCEMENT_LEVEL] += -(params.w_buffer * instability + response)
+        v[ENFORCEMENT_LEVEL] += -params.w_buffer * instability
