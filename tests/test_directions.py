@@ -272,40 +272,68 @@ def test_a_deterrent_of_its_own_lowers_nks_need_for_a_protector():
 
 
 def test_china_punishes_drift_in_calm_and_supports_when_core_interests_are_touched():
-    """000 ¶21: an NK too close to Moscow draws a Chinese reaction, diplomacy or quietly
-    reduced support; 000 ¶24: China would raise its support only if Taiwan or a nuclear crisis
-    touched its core interests. Under the lens of the article that argues it (the courting of
-    002 ¶17 pulls the other way, and the neutral lens weighs the two about evenly)."""
+    """000 ¶21: an NK too close to Moscow draws a Chinese reaction, quietly reduced economic
+    support; 000 ¶24: China would raise its support only if Taiwan or a nuclear crisis touched
+    its core interests. Under the lens of the article that argues it (the courting of 002 ¶17
+    pulls the other way)."""
     params = lens_parameters(get_lens("hien_000"))
     w = start(params, taiwan_tension=0.3)
     w.provocation[:] = 0.3
     set_align(w, PRK, CHN, 0.45)
     set_align(w, PRK, RUS, 0.45)
     no_drift_aid = value(buffer_state, w, "CHN.aid", params)
-    no_drift_pull = pull(buffer_state, w, params)[CHN, PRK]
     set_align(w, PRK, RUS, 0.85)  # NK drifts past China
     assert value(buffer_state, w, "CHN.aid", params) < no_drift_aid
-    assert pull(buffer_state, w, params)[CHN, PRK] < no_drift_pull
     set_env(w, taiwan_tension=0.9)  # a Taiwan crisis: core interests touched
     assert value(buffer_state, w, "CHN.aid", params) > no_drift_aid
-    assert pull(buffer_state, w, params)[CHN, PRK] > no_drift_pull
 
 
-def test_china_answers_a_drift_with_its_support_not_its_enforcement():
+def test_china_answers_a_drift_with_its_support_alone():
     """000 ¶21: Russia's influence would make China "quietly reduce its economic support"; ¶23:
-    it holds its economic levers through minimal trade. Neither has it enforce sanctions harder
-    on a drifting NK (the record has China's enforcement laxer in 2025 than in 2022, 001 ¶14,
-    ¶18): the drift lowers China's aid and leaves its enforcement where it was."""
-    params = lens_parameters(get_lens("hien_000"))
+    Beijing "has not publicly criticized" the tie and holds its levers through minimal trade.
+    The drift costs NK China's aid; China's pull on NK (its alignment) and its sanctions
+    enforcement do not move with it (the record has China's enforcement laxer in 2025 than in
+    2022 while NK drifted, 001 ¶14, ¶18). Courting, which also reads NK's warmth toward
+    Russia (002 ¶17), is held off to isolate the drift response."""
+    params = lens_parameters(get_lens("hien_000")).model_copy(update={"w_courting": 0.0})
     w = start(params)
     set_align(w, PRK, CHN, 0.45)
     set_align(w, PRK, RUS, 0.45)
     aid = value(buffer_state, w, "CHN.aid", params)
     enforcement = value(buffer_state, w, "CHN.sanctions_enforcement", params)
+    china_pull = pull(buffer_state, w, params)[CHN, PRK]
     set_align(w, PRK, RUS, 0.85)  # NK drifts past China
     assert value(buffer_state, w, "CHN.aid", params) < aid
     assert value(buffer_state, w, "CHN.sanctions_enforcement", params) == pytest.approx(
         enforcement)
+    assert pull(buffer_state, w, params)[CHN, PRK] == pytest.approx(china_pull)
+
+
+def test_the_calm_time_punishment_does_not_fade_toward_the_threshold():
+    """000 ¶21: an NK too close to Moscow draws a reaction while nothing touches China's core
+    interests; how calm the peninsula is does not set how hard. Just outside the width of the
+    turn below the threshold, the drift costs NK what it costs in a world with no launches at
+    all (the response was once proportional to the distance from the threshold, so a calmer NK
+    was punished harder), and past the threshold the same drift draws as much support.
+    Courting, which also reads NK's warmth toward Russia (002 ¶17), is held off."""
+    params = lens_parameters(get_lens("hien_000")).model_copy(update={"w_courting": 0.0})
+    edge = params.core_interest_threshold - params.core_interest_width
+
+    def drift_cost(provocation: float) -> float:
+        w = start(params, taiwan_tension=0.0)
+        w.provocation[:] = provocation
+        set_align(w, PRK, CHN, 0.45)
+        set_align(w, PRK, RUS, 0.45)
+        even = value(buffer_state, w, "CHN.aid", params)
+        set_align(w, PRK, RUS, 0.85)  # NK drifts past China
+        return even - value(buffer_state, w, "CHN.aid", params)
+
+    calm = drift_cost(0.0)
+    assert calm > 0.0
+    assert drift_cost(edge) == pytest.approx(calm)
+    assert drift_cost(0.4) == pytest.approx(calm)  # 2025's launches: calm
+    assert drift_cost(params.core_interest_threshold) == pytest.approx(0.0, abs=1e-12)
+    assert drift_cost(1.0) == pytest.approx(-calm)  # a nuclear test: support
 
 
 @pytest.mark.parametrize("rival", [RUS, USA, ROK])

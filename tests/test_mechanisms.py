@@ -244,13 +244,16 @@ def test_buffer_state_by_hand():
     _set(w, PRK, CHN, 0.45)
     w.provocation[:] = 0.4
     q = derive(w, P)
-    response = 0.8 * 0.25 * (0.4 - 0.5)  # w_drift · drift · core_gap (calm: punish)
+    # w_drift · drift · core_interest_sign: 0.4 is more than core_interest_width below
+    # core_interest_threshold (0.7), so calm: the full punishment
+    response = 0.8 * 0.25 * -1.0
     _set(w, PRK, USA, -0.8)
     _set(w, PRK, ROK, -0.6)
     # w_courting · mean of ((1 + A[PRK, k]) / 2)² over Russia, the US and South Korea
     courting = 1.0 * (0.85**2 + 0.1**2 + 0.2**2) / 3
     g = REGISTRY[buffer_state.NAME].pull(w, q, P)
-    assert g[0, CHN, PRK] == pytest.approx(0.8 * (0.4 + 0.25) + response + courting - 0.6 * 0.4)
+    # the drift response is economic: in the aid, not in China's pull on NK (000 ¶21, ¶23)
+    assert g[0, CHN, PRK] == pytest.approx(0.8 * (0.4 + 0.25) + courting - 0.6 * 0.4)
     v = REGISTRY[buffer_state.NAME].instrument_value(w, q, P)
     assert v[0, INSTRUMENT["CHN.aid"]] == pytest.approx(
         0.8 * 0.25 + response + courting - 0.6 * 0.4)

@@ -199,11 +199,20 @@ class Parameters(BaseModel):
         measurement=True,
     )
     core_interest_threshold: float = _p(
-        0.5, 0.0, 1.0,
+        0.7, 0.0, 1.0,
         "Taiwan tension or NK provocation above which China's core interests are touched and "
         "it backs a drifting NK instead of punishing it",
-        "000 ¶21 (reduce support), ¶24 (more support only if Taiwan or a nuclear crisis); "
-        "assumption for the level: above 2025's 0.4",
+        "000 ¶21 (reduce support), ¶24 (more support only if Taiwan or a genuine nuclear "
+        "crisis); assumption for the level: halfway between the record launches of 2022 (the "
+        "2025 start's 0.4, 001 ¶17), which drew no stepped-up support (000 ¶23), and a nuclear "
+        "test (1.0, sim/data/events.yaml)",
+    )
+    core_interest_width: float = _p(
+        0.1, 0.01, 0.3,
+        "how far either side of core_interest_threshold China's drift response turns from "
+        "punishment to support (a smooth step; flat beyond)",
+        "000 ¶21, ¶24 (the sign of China's response hangs on whether its core interests are "
+        "touched, its size on the drift); assumption for the width: a tenth of the scale",
     )
     secondary_sanction_threat: float = _p(
         0.3, 0.0, 1.0,

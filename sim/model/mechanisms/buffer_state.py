@@ -5,11 +5,18 @@ stability_PRK``; ``provocation`` is NK's):
 
 - buffer: ``w_buffer · (threat_CHN + instability) · A[CHN, PRK]``: the buffer is worth more
   when China feels threatened and when NK wobbles on its border;
-- drift, conditional: ``response = w_drift · drift · core_gap``. Calm (``core_gap < 0``): an NK
-  leaning to Russia past China is quietly punished, China cools and cuts its economic support
-  (000 ¶21, ¶23: sit still, hold the economic levers). Core interests touched (Taiwan tension
-  or a genuine nuclear crisis above ``core_interest_threshold``): China instead steps up its
-  support to keep NK from drifting (000 ¶24). ``g[CHN, PRK] += response``;
+- drift, conditional: ``response = w_drift · drift · core_interest_sign``, where the sign is -1
+  in calm, +1 with China's core interests touched (Taiwan tension or a genuine nuclear crisis
+  beyond ``core_interest_threshold``) and a smooth step within ``core_interest_width`` of it.
+  Calm: an NK leaning to Russia past China is quietly punished, China cuts its economic support
+  (000 ¶21, ¶23: sit still, hold the economic levers). Core interests touched: China instead
+  steps up its support to keep NK from drifting (000 ¶24). The response is economic only: it
+  moves China's aid, not its alignment with NK nor its enforcement (000 ¶21: "quietly reduce
+  its economic support"; ¶23: Beijing "has not publicly criticized" the Russia-NK tie and
+  keeps "minimal trade" as its lever; ¶24: "quietly increase its support"). How calm the
+  peninsula is sets the response's sign, not its size (it was once ``w_drift · drift ·
+  core_gap``, which shrank China's answer to nothing as routine launches neared the threshold,
+  and so punished a calmer NK harder);
 - courting: ``w_courting · contested · A[CHN, PRK]``, ``contested`` = the mean of ``((1 + A[PRK,
   k]) / 2)²`` over the partners that could take China's place (Russia, the US, South Korea): the
   warmer NK grows toward any of them, the more Beijing invests to keep its influence (002 ¶17:
@@ -20,14 +27,11 @@ stability_PRK``; ``provocation`` is NK's):
   China into its confrontations (002 ¶9, ¶17);
 - instrument values: China's aid ``w_buffer · instability + response + w_courting · contested
   - w_entrapment · provocation``; China's sanctions enforcement on NK ``-w_buffer ·
-  instability`` (squeezing NK costs the buffer). The drift response moves the aid, not the
-  enforcement: 000 ¶21 has China "quietly reduce its economic support" and ¶23 keep "minimal
-  trade" as its lever; neither has it enforce sanctions harder, and China's enforcement fell
-  from 2022 to 2025 (001 ¶14, ¶18) while NK drifted. (It once moved both, and so squeezed a
-  drifting NK harder than the record shows: the backcast's enforcement check.)
+  instability`` (squeezing NK costs the buffer; the record has China's enforcement laxer in
+  2025 than in 2022 while NK drifted, 001 ¶14, ¶18).
 
 Parameters: ``w_buffer``, ``w_drift``, ``w_courting``, ``w_entrapment``,
-``core_interest_threshold``.
+``core_interest_threshold``, ``core_interest_width``.
 Sources: 000 ¶11 (buffer zone; not an absolute patron; avoid the confrontation's vortex), ¶21
 (too pro-Russian an NK draws a reaction: diplomacy or quietly reduced economic support), ¶23
 (sit still, control from afar), ¶24 (more support only if Taiwan or a nuclear crisis touches
@@ -48,11 +52,24 @@ WEIGHTS = ("w_buffer", "w_drift", "w_courting", "w_entrapment")  # all 0: switch
 
 @rule
 def drift_response(q, params, r):  # type: ignore[no-untyped-def]
-    """China's reaction to NK's drift.
+    """China's economic reaction to NK's drift: its size the drift's, its sign the core interests'.
 
-    Negative (punish) in calm, positive (support) when its core interests are touched.
+    Negative (cut support) in calm, positive (more support) when its core interests are touched.
     """
-    return params.w_drift * q.drift[r] * q.core_gap[r]
+    return params.w_drift * q.drift[r] * core_interest_sign(q.core_gap[r], params)
+
+
+@rule
+def core_interest_sign(core_gap, params):  # type: ignore[no-untyped-def]
+    """-1 in calm, +1 with China's core interests touched, a smooth step between.
+
+    Flat beyond ``core_interest_width`` on either side of ``core_interest_threshold``: how calm
+    the peninsula is does not set how hard China answers a drift (000 ¶21), only whether it
+    punishes or supports (000 ¶24). Within, the cubic ``s (3 - s²) / 2`` of ``s = core_gap /
+    width`` turns without a kink.
+    """
+    s = min(max(core_gap / params.core_interest_width, -1.0), 1.0)
+    return s * (3.0 - s * s) / 2.0
 
 
 @rule
@@ -75,7 +92,6 @@ def pull_row(w, q, params, r, i, g):  # type: ignore[no-untyped-def]
     if i == CHN:
         instability = 1.0 - w.stability[r, PRK]
         g[PRK] += (params.w_buffer * (w.threat[r, CHN] + instability)
-                   + drift_response(q, params, r)
                    + params.w_courting * contested(w, r)
                    - params.w_entrapment * w.provocation[r])
 
