@@ -107,6 +107,17 @@ def test_the_contested_pairs_split_the_lenses():
         assert verdicts()[(prediction, opposing)] == "fails", (prediction, opposing)
 
 
+def test_sources_says_why_the_ceasefire_co_movement_is_no_longer_a_pair():
+    """SOURCES.md: fm-not-zero-sum-after-war was a pair with Hien's lens and is no longer one,
+    since it holds under Hien's lens too, while fm-not-zero-sum still splits the two. The runs
+    must agree."""
+    text = " ".join(SOURCES.read_text(encoding="utf-8").split())
+    assert "`fm-not-zero-sum-after-war` (after a ceasefire" in text
+    assert "it holds under Hien's lens too" in text
+    assert scores_of("fm-not-zero-sum-after-war")["hien_000"].verdict == "holds"
+    assert ("fm-not-zero-sum", "force_multiplier_001", "hien_000") in contested_pairs()
+
+
 def test_the_lenses_page_reports_what_the_runs_give():
     """The lenses page (docs/model/lenses.md) states how many predictions hold under their own
     lens, how many hold under every lens (and so do not tell the authors apart), how many do not

@@ -352,16 +352,24 @@ def test_china_courts_an_nk_that_warms_to_any_rival(rival):
 
 
 def test_the_author_who_fears_lost_influence_does_not_punish_drift():
-    """002 ¶17 makes distancing a cost to Beijing: under Singh's lens China's whole buffer pull on
-    NK rises, not falls, as NK drifts toward Russia past China (the drift weight was 1.0 with
-    this paragraph as its reason, and cooled China instead)."""
+    """002 ¶17 makes distancing a cost to Beijing: under Singh's lens China's aid to NK, where
+    the drift response acts, rises, not falls, as NK drifts toward Russia past China in calm
+    times (the courting outweighs the punishment at this lens's drift weight; the weight was
+    1.0 with this paragraph as its reason, and cut China's support instead), and so does its
+    pull on NK."""
     params = lens_parameters(get_lens("singh_002"))
+    once = params.model_copy(update={"w_drift": 1.0})  # the weight it once had
     w = start(params)
     set_align(w, PRK, CHN, 0.45)
     set_align(w, PRK, RUS, 0.45)
+    even_aid = value(buffer_state, w, "CHN.aid", params)
+    even_aid_once = value(buffer_state, w, "CHN.aid", once)
     even = pull(buffer_state, w, params)[CHN, PRK]
     set_align(w, PRK, RUS, 0.85)
+    assert value(buffer_state, w, "CHN.aid", params) > even_aid
     assert pull(buffer_state, w, params)[CHN, PRK] > even
+    # at the weight it once had the same drift costs NK China's aid: the weight decides
+    assert value(buffer_state, w, "CHN.aid", once) < even_aid_once
 
 
 def test_china_steadies_a_wobbling_buffer_and_recoils_from_provocation():

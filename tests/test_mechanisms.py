@@ -259,6 +259,13 @@ def test_buffer_state_by_hand():
         0.8 * 0.25 + response + courting - 0.6 * 0.4)
     # the drift response moves the aid, not the enforcement (000 ¶21: economic support)
     assert v[0, INSTRUMENT["CHN.sanctions_enforcement"]] == pytest.approx(-0.8 * 0.25)
+    # inside the turn: 0.65 is half a width below the threshold, s = -0.5, and the smooth step
+    # s (3 - s²) / 2 gives -0.6875 (a clamped straight ramp would give -0.5)
+    w.provocation[:] = 0.65
+    q = derive(w, P)
+    v = REGISTRY[buffer_state.NAME].instrument_value(w, q, P)
+    assert v[0, INSTRUMENT["CHN.aid"]] == pytest.approx(
+        0.8 * 0.25 + 0.8 * 0.25 * -0.6875 + courting - 0.6 * 0.65)
 
 
 def test_balancing_by_hand():

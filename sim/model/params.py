@@ -204,13 +204,14 @@ class Parameters(BaseModel):
         "it backs a drifting NK instead of punishing it",
         "000 ¶21 (reduce support), ¶24 (more support only if Taiwan or a genuine nuclear "
         "crisis); assumption for the level: halfway between the record launches of 2022 (the "
-        "2025 start's 0.4, 001 ¶17), which drew no stepped-up support (000 ¶23), and a nuclear "
-        "test (1.0, sim/data/events.yaml)",
+        "2025 start's 0.4, 001 ¶17), at which Beijing takes part in no direct support "
+        "initiatives (000 ¶23), and a nuclear test (1.0, sim/data/events.yaml)",
     )
     core_interest_width: float = _p(
         0.1, 0.01, 0.3,
         "how far either side of core_interest_threshold China's drift response turns from "
-        "punishment to support (a smooth step; flat beyond)",
+        "punishment to support (a smooth step; flat beyond; a nuclear test, 1.0, turns it "
+        "fully only while threshold + width <= 1)",
         "000 ¶21, ¶24 (the sign of China's response hangs on whether its core interests are "
         "touched, its size on the drift); assumption for the width: a tenth of the scale",
     )

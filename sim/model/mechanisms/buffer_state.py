@@ -1,22 +1,10 @@
 """Buffer state: China values a stable NK leaning to China, reacts to drift, fears entrapment.
 
-Utility terms for China (``drift``, ``core_gap`` from ``sim.model.quantities``; ``instability = 1 -
-stability_PRK``; ``provocation`` is NK's):
+Utility terms and instrument values for China (``drift``, ``core_gap`` from
+``sim.model.quantities``; ``instability = 1 - stability_PRK``; ``provocation`` is NK's):
 
 - buffer: ``w_buffer · (threat_CHN + instability) · A[CHN, PRK]``: the buffer is worth more
   when China feels threatened and when NK wobbles on its border;
-- drift, conditional: ``response = w_drift · drift · core_interest_sign``, where the sign is -1
-  in calm, +1 with China's core interests touched (Taiwan tension or a genuine nuclear crisis
-  beyond ``core_interest_threshold``) and a smooth step within ``core_interest_width`` of it.
-  Calm: an NK leaning to Russia past China is quietly punished, China cuts its economic support
-  (000 ¶21, ¶23: sit still, hold the economic levers). Core interests touched: China instead
-  steps up its support to keep NK from drifting (000 ¶24). The response is economic only: it
-  moves China's aid, not its alignment with NK nor its enforcement (000 ¶21: "quietly reduce
-  its economic support"; ¶23: Beijing "has not publicly criticized" the Russia-NK tie and
-  keeps "minimal trade" as its lever; ¶24: "quietly increase its support"). How calm the
-  peninsula is sets the response's sign, not its size (it was once ``w_drift · drift ·
-  core_gap``, which shrank China's answer to nothing as routine launches neared the threshold,
-  and so punished a calmer NK harder);
 - courting: ``w_courting · contested · A[CHN, PRK]``, ``contested`` = the mean of ``((1 + A[PRK,
   k]) / 2)²`` over the partners that could take China's place (Russia, the US, South Korea): the
   warmer NK grows toward any of them, the more Beijing invests to keep its influence (002 ¶17:
@@ -27,8 +15,24 @@ stability_PRK``; ``provocation`` is NK's):
   China into its confrontations (002 ¶9, ¶17);
 - instrument values: China's aid ``w_buffer · instability + response + w_courting · contested
   - w_entrapment · provocation``; China's sanctions enforcement on NK ``-w_buffer ·
-  instability`` (squeezing NK costs the buffer; the record has China's enforcement laxer in
-  2025 than in 2022 while NK drifted, 001 ¶14, ¶18).
+  instability`` (squeezing NK costs the buffer);
+- the drift response, in the aid only: ``response = w_drift · drift · core_interest_sign``,
+  where the sign is -1 in calm, +1 with China's core interests touched (Taiwan tension or a
+  genuine nuclear crisis beyond ``core_interest_threshold``) and a smooth step within
+  ``core_interest_width`` of it. Calm: an NK leaning to Russia past China is quietly punished,
+  China cuts its economic support (000 ¶21, ¶23: sit still, hold the economic levers). Core
+  interests touched: China instead steps up its support to keep NK from drifting (000 ¶24).
+  How calm the peninsula is sets the response's sign, not its size (it was once ``w_drift ·
+  drift · core_gap``, which shrank China's answer to nothing as routine launches neared the
+  threshold, and so punished a calmer NK harder). The response moves neither China's pull on
+  NK nor its enforcement. Of the two answers 000 ¶21 offers ("respond more diplomatically or
+  quietly reduce its economic support") the model carries the economic one, ¶24's is economic
+  too ("quietly increase its support"), and Beijing "has not publicly criticized" the Russia-NK
+  tie (¶23): an assumption, which departs from DESIGN.md's buffer-state pull (there the drift
+  also cools China on NK); the dimming of China-NK ties 000 ¶9 reports comes in the model from
+  the other terms and from NK's side. Nor does it squeeze NK with stricter enforcement: China
+  accommodated NK against the sanctions in 2024 (001 ¶14: workers accepted; ¶18: the Panel of
+  Experts ended with its abstention), from a 2022 level the reference file assumes.
 
 Parameters: ``w_buffer``, ``w_drift``, ``w_courting``, ``w_entrapment``,
 ``core_interest_threshold``, ``core_interest_width``.
