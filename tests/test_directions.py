@@ -136,6 +136,22 @@ def test_washington_presses_beijing_over_nks_arms():
     assert pull(balancing, w)[CHN, PRK] == pytest.approx(0.0)
 
 
+def test_a_lens_on_secondary_sanctions_says_nothing_about_washingtons_demands_over_nk():
+    """Two premises, two weights (DESIGN.md, "Honest targets"): RUSI's lens halves China's
+    secondary-sanctions brake on Moscow for 004 ¶7-8's reasons, which are about China and
+    Russia. That must not make Beijing heed Washington less over North Korea (001 ¶12): China's
+    pull on an NK arming Russia and its enforcement after NK's tests are the neutral lens's, while
+    its brake on Moscow is not. (Both once read w_sanctions_risk.)"""
+    rusi = lens_parameters(get_lens("rusi_004"))
+    assert rusi.w_sanctions_risk < P.w_sanctions_risk
+    w = start()
+    assert pull(balancing, w, rusi)[CHN, PRK] == pytest.approx(pull(balancing, w, P)[CHN, PRK])
+    assert pull(balancing, w, rusi)[CHN, PRK] < 0.0
+    assert value(balancing, w, "CHN.sanctions_enforcement", rusi) == pytest.approx(
+        value(balancing, w, "CHN.sanctions_enforcement", P))
+    assert pull(balancing, w, rusi)[CHN, RUS] > pull(balancing, w, P)[CHN, RUS]
+
+
 def test_a_partner_at_war_entangles_china():
     """002 ¶13, ¶17: aligning too closely with Russia ties China to Moscow's conflicts; the end
     of the war lifts that cost, more for an author who weights China's autonomy."""

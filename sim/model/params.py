@@ -113,8 +113,17 @@ class Parameters(BaseModel):
         "000 ¶11; 002 ¶9, ¶17",
     )
     w_sanctions_risk: float = _p(
-        0.8, 0.0, 5.0, "weight of China's exposure to Western sanctions and pressure",
-        "002 ¶11, ¶15, ¶17; 001 ¶12",
+        0.8, 0.0, 5.0,
+        "weight of China's exposure to Western secondary sanctions in its closeness to Russia",
+        "002 ¶11, ¶15, ¶17",
+    )
+    w_us_demands: float = _p(
+        0.8, 0.0, 5.0,
+        "weight of Washington's demands on Beijing over North Korea, as Beijing prizes its US "
+        "ties: distance from an NK arming Russia, enforcement after NK's tests",
+        "001 ¶11-12 (better US ties Beijing's priority; pressure over NK's arms), ¶23 (US-China "
+        "ties the independent variable); public record: the 2017 resolutions China enforced; "
+        "assumption for the level: the default of w_sanctions_risk, which carried it before",
     )
     w_autonomy: float = _p(
         3.0, 0.0, 5.0,

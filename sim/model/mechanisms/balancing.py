@@ -8,24 +8,26 @@ environment us_china_engagement, the weight Beijing gives to better ties with Wa
   · A[CHN, RUS]``: the more China trades with the West and the likelier or harsher the
   sanctions, the costlier closeness to Russia; imposed sanctions raise the cost at once, and
   only the slow decoupling of China's trade (``sim.model.dynamics``) lowers it later;
-- Washington's demands over NK's arms: ``-w_sanctions_risk · engagement · munitions ·
+- Washington's demands over NK's arms: ``-w_us_demands · engagement · munitions ·
   A[CHN, PRK]``: while NK arms Russia and Beijing prizes its US ties, it keeps NK at arm's length
-  (001 ¶12: lower-ranked delegations, abstention on the Panel);
+  (001 ¶12: lower-ranked delegations, abstention on the Panel). Its own weight, not
+  ``w_sanctions_risk``'s: a lens that reads secondary sanctions as a brake on China-Russia (002
+  ¶11, ¶15) or as no brake (004 ¶7-8) says nothing by that about Washington's demands over NK;
 - entanglement: ``-w_entanglement · war · A[CHN, RUS]``: closeness to a partner at war ties
   China to its conflicts and limits its freedom of action;
 - :func:`autonomy_cost` gives each actor's cost of binding itself (China ``w_autonomy``, others
   ``default_autonomy``), which the commitment rule (``sim.model.commitments``) weighs against its
   need for a treaty;
-- instrument value: China's sanctions enforcement on NK ``w_sanctions_risk · engagement ·
+- instrument value: China's sanctions enforcement on NK ``w_us_demands · engagement ·
   provocation``: enforcing after NK's tests and launches appeases Washington (public record: the
   2017 resolutions China voted for and enforced). NK's arms for Russia do not raise it: Beijing
   answered Washington's pressure over them with gestures (lower-ranked delegations, an abstention
   rather than a veto, 001 ¶12) while it kept accommodating Pyongyang against the sanctions (500
   workers in September 2024, 001 ¶14).
 
-Parameters: ``w_sanctions_risk``, ``w_entanglement``, ``w_autonomy`` and ``default_autonomy``
-(the commitment rule's, not a pull: switching this mechanism off leaves China's aversion to
-treaties in place), ``secondary_sanction_threat``, ``western_share_of_row``.
+Parameters: ``w_sanctions_risk``, ``w_us_demands``, ``w_entanglement``, ``w_autonomy`` and
+``default_autonomy`` (the commitment rule's, not a pull: switching this mechanism off leaves
+China's aversion to treaties in place), ``secondary_sanction_threat``, ``western_share_of_row``.
 Sources: 001 ¶11-12 (lower-ranked Chinese delegations explained by China's US policy: better US
 ties a top priority, US pressure over NK's arms), ¶23 (US-China ties the independent variable);
 002 ¶5 (no binding alliances; room to manoeuvre), ¶11 (wary of secondary sanctions), ¶13
@@ -52,7 +54,7 @@ from sim.model.state import (
 
 NAME = "balancing"
 ARTICLES = "002 ¶5, ¶11, ¶13, ¶15, ¶17; 004 ¶16; 001 ¶11-12, ¶23"
-WEIGHTS = ("w_sanctions_risk", "w_entanglement")  # all 0: switched off
+WEIGHTS = ("w_sanctions_risk", "w_us_demands", "w_entanglement")  # all 0: switched off
 
 
 @rule
@@ -83,12 +85,12 @@ def pull_row(w, q, params, r, i, g):  # type: ignore[no-untyped-def]
         engagement = w.environment[r, US_CHINA_ENGAGEMENT]
         entanglement = params.w_entanglement * w.environment[r, UKRAINE_WAR]
         g[RUS] += -sanctions_risk(w, q, params, r) - entanglement
-        g[PRK] += -params.w_sanctions_risk * engagement * w.flows[r, MUNITIONS]
+        g[PRK] += -params.w_us_demands * engagement * w.flows[r, MUNITIONS]
 
 
 @rule
 def value_row(w, q, params, r, i, v):  # type: ignore[no-untyped-def]
     """Add the value per unit of China's sanctions enforcement on NK."""
     if i == CHN:
-        v[ENFORCEMENT_LEVEL] += (params.w_sanctions_risk * w.environment[r, US_CHINA_ENGAGEMENT]
+        v[ENFORCEMENT_LEVEL] += (params.w_us_demands * w.environment[r, US_CHINA_ENGAGEMENT]
                                  * w.provocation[r])
