@@ -344,8 +344,8 @@ def test_hien_collapse_reverts_finding_states_what_the_runs_give():
                          r"other lenses, (\d\.\d{3}) to (\d\.\d{3})\)", text)
     assert verdicts
     # shares of 1,000 runs: exact thousandths
-    estimates = {s.lens: round(s.score.estimate, 3) for s in comparison().scores
-                 if s.authored.prediction.id == "hien-collapse-reverts"}
+    estimates = {lens: round(score.estimate, 3)
+                 for lens, score in scores_of("hien-collapse-reverts").items()}
     others = [v for lens, v in estimates.items() if lens != hien]
     assert [float(x) for x in verdicts.groups()] == [estimates[hien], min(others), max(others)]
 

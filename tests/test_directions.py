@@ -287,6 +287,24 @@ def test_a_deterrent_of_its_own_lowers_nks_need_for_a_protector():
 # --- buffer state: 000 ¶21, ¶23-24; 002 ¶9 ---------------------------------------------------
 
 
+#: NK-Russia in the drift tests: even with NK-China (0.45), then leaning to Moscow past China
+EVEN, DRIFTING = 0.45, 0.85
+
+
+def nk_leaning(world, nk_russia):
+    """NK at 0.45 with China and at ``nk_russia`` with Russia (past China above 0.45)."""
+    set_align(world, PRK, CHN, EVEN)
+    set_align(world, PRK, RUS, nk_russia)
+
+
+def across_the_lean(world, *readings):
+    """Each reading (a function of the world): ``(with NK even, with NK drifting)``."""
+    nk_leaning(world, EVEN)
+    even = [read(world) for read in readings]
+    nk_leaning(world, DRIFTING)
+    return [(before, read(world)) for before, read in zip(even, readings, strict=True)]
+
+
 def test_china_punishes_drift_in_calm_and_supports_when_core_interests_are_touched():
     """000 ¶21: an NK too close to Moscow draws a Chinese reaction, quietly reduced economic
     support; 000 ¶24: China would raise its support only if Taiwan or a nuclear crisis touched
@@ -295,10 +313,9 @@ def test_china_punishes_drift_in_calm_and_supports_when_core_interests_are_touch
     params = lens_parameters(get_lens("hien_000"))
     w = start(params, taiwan_tension=0.3)
     w.provocation[:] = 0.3
-    set_align(w, PRK, CHN, 0.45)
-    set_align(w, PRK, RUS, 0.45)
+    nk_leaning(w, EVEN)
     no_drift_aid = value(buffer_state, w, "CHN.aid", params)
-    set_align(w, PRK, RUS, 0.85)  # NK drifts past China
+    nk_leaning(w, DRIFTING)
     assert value(buffer_state, w, "CHN.aid", params) < no_drift_aid
     set_env(w, taiwan_tension=0.9)  # a Taiwan crisis: core interests touched
     assert value(buffer_state, w, "CHN.aid", params) > no_drift_aid
@@ -308,21 +325,17 @@ def test_china_answers_a_drift_with_its_support_alone():
     """000 ¶21: Russia's influence would make China "quietly reduce its economic support"; ¶23:
     Beijing "has not publicly criticized" the tie and holds its levers through minimal trade.
     The drift costs NK China's aid; China's pull on NK (its alignment) and its sanctions
-    enforcement do not move with it (the record has China's enforcement laxer in 2025 than in
-    2022 while NK drifted, 001 ¶14, ¶18). Courting, which also reads NK's warmth toward
-    Russia (002 ¶17), is held off to isolate the drift response."""
+    enforcement do not move with it (China accommodated NK against the sanctions in 2024, 001
+    ¶14, ¶18, from a 2022 level the reference file assumes). Courting, which also reads NK's
+    warmth toward Russia (002 ¶17), is held off to isolate the drift response."""
     params = lens_parameters(get_lens("hien_000")).model_copy(update={"w_courting": 0.0})
-    w = start(params)
-    set_align(w, PRK, CHN, 0.45)
-    set_align(w, PRK, RUS, 0.45)
-    aid = value(buffer_state, w, "CHN.aid", params)
-    enforcement = value(buffer_state, w, "CHN.sanctions_enforcement", params)
-    china_pull = pull(buffer_state, w, params)[CHN, PRK]
-    set_align(w, PRK, RUS, 0.85)  # NK drifts past China
-    assert value(buffer_state, w, "CHN.aid", params) < aid
-    assert value(buffer_state, w, "CHN.sanctions_enforcement", params) == pytest.approx(
-        enforcement)
-    assert pull(buffer_state, w, params)[CHN, PRK] == pytest.approx(china_pull)
+    aid, enforcement, china_pull = across_the_lean(
+        start(params), lambda w: value(buffer_state, w, "CHN.aid", params),
+        lambda w: value(buffer_state, w, "CHN.sanctions_enforcement", params),
+        lambda w: pull(buffer_state, w, params)[CHN, PRK])
+    assert aid[1] < aid[0]
+    assert enforcement[1] == pytest.approx(enforcement[0])
+    assert china_pull[1] == pytest.approx(china_pull[0])
 
 
 def test_the_calm_time_punishment_does_not_fade_toward_the_threshold():
@@ -338,11 +351,8 @@ def test_the_calm_time_punishment_does_not_fade_toward_the_threshold():
     def drift_cost(provocation: float) -> float:
         w = start(params, taiwan_tension=0.0)
         w.provocation[:] = provocation
-        set_align(w, PRK, CHN, 0.45)
-        set_align(w, PRK, RUS, 0.45)
-        even = value(buffer_state, w, "CHN.aid", params)
-        set_align(w, PRK, RUS, 0.85)  # NK drifts past China
-        return even - value(buffer_state, w, "CHN.aid", params)
+        [(even, drifting)] = across_the_lean(w, lambda w: value(buffer_state, w, "CHN.aid", params))
+        return even - drifting
 
     calm = drift_cost(0.0)
     assert calm > 0.0
@@ -375,17 +385,14 @@ def test_the_author_who_fears_lost_influence_does_not_punish_drift():
     pull on NK."""
     params = lens_parameters(get_lens("singh_002"))
     once = params.model_copy(update={"w_drift": 1.0})  # the weight it once had
-    w = start(params)
-    set_align(w, PRK, CHN, 0.45)
-    set_align(w, PRK, RUS, 0.45)
-    even_aid = value(buffer_state, w, "CHN.aid", params)
-    even_aid_once = value(buffer_state, w, "CHN.aid", once)
-    even = pull(buffer_state, w, params)[CHN, PRK]
-    set_align(w, PRK, RUS, 0.85)
-    assert value(buffer_state, w, "CHN.aid", params) > even_aid
-    assert pull(buffer_state, w, params)[CHN, PRK] > even
+    aid, aid_once, china_pull = across_the_lean(
+        start(params), lambda w: value(buffer_state, w, "CHN.aid", params),
+        lambda w: value(buffer_state, w, "CHN.aid", once),
+        lambda w: pull(buffer_state, w, params)[CHN, PRK])
+    assert aid[1] > aid[0]
+    assert china_pull[1] > china_pull[0]
     # at the weight it once had the same drift costs NK China's aid: the weight decides
-    assert value(buffer_state, w, "CHN.aid", once) < even_aid_once
+    assert aid_once[1] < aid_once[0]
 
 
 def test_china_steadies_a_wobbling_buffer_and_recoils_from_provocation():

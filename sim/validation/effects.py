@@ -47,8 +47,9 @@ DEFINING: tuple[Effect, ...] = (
     Effect("taiwan_crisis", "align_CHN-PRK_max", +1,
            "000 ¶11, 002 ¶11: a threatened China values its buffer more"),
     # Not China's enforcement after a test: the pressure to enforce after it (001 ¶11-12) gives
-    # +0.011 (SE 0.0002, 2,000 paired runs, seed 2025; +0.0007 while China's drift response
-    # also moved its enforcement), at the hundredth an effect must reach.
+    # +0.011 (SE 0.0002, 2,000 paired runs, seed 2025), a tenth of a hundredth above the
+    # smallest effect, and +0.0007 while China's drift response also moved its enforcement: an
+    # effect that close to the bar is not one a scenario is defined by.
     Effect("nk_nuclear_test", "chinese_aid_mean", -1,
            "002 ¶9, ¶17: China keeps out of NK's confrontations (entrapment)"),
     # Not China-NK (003 ¶4, ¶13: with Russia unable, NK leans on China), which held until NK's
