@@ -20,7 +20,7 @@ DEMO_RUNS ?= 2000
 # the wheel stay warning-free without it: tests/test_packaging.py).
 EDITABLE := PYTHONWARNINGS="ignore:Editable installation"
 
-.PHONY: demo test docs bench lint clean venv
+.PHONY: demo test docs bench lint clean venv readme-figure
 
 venv: $(STAMP)
 
@@ -45,6 +45,15 @@ demo: $(STAMP)
 	@$(BIN)/geosim sweep scenarios/sweeps/example.yaml --out $(DEMO_OUT)/sweep --quiet
 	@$(BIN)/geosim analyze $(DEMO_OUT)/sweep --quiet
 	@page=$$($(BIN)/geosim index $(DEMO_OUT)) && echo "Open $$page"
+
+# The README's figure (docs/_static), as the demo draws it: a Russian collapse, its runs and seed.
+# tests/test_docs.py checks that the committed copy draws the bands the model gives today.
+README_FIGURE := docs/_static/russian-collapse-fan-chart.png
+readme-figure: $(STAMP)
+	@rm -rf results/readme-figure
+	@$(BIN)/geosim run scenarios/russian_collapse.yaml --runs $(DEMO_RUNS) --seed 2025 \
+		--out results/readme-figure --quiet
+	@cp results/readme-figure/figures/fan_chart.png $(README_FIGURE) && echo "Wrote $(README_FIGURE)"
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q -p no:cacheprovider

@@ -12,6 +12,7 @@ the matplotlib backend of the caller, e.g. a notebook.
 
 from __future__ import annotations
 
+import hashlib
 import math
 from collections.abc import Sequence
 from pathlib import Path
@@ -53,11 +54,16 @@ def new_figure(width: float, height: float) -> Figure:
     return fig
 
 
-def save_figure(fig: Figure, path: str | Path) -> Path:
-    """Write ``fig`` as a PNG on white at :data:`DPI` (making the folder); return the path."""
+def save_figure(fig: Figure, path: str | Path, description: str | None = None) -> Path:
+    """Write ``fig`` as a PNG on white at :data:`DPI` (making the folder); return the path.
+
+    ``description`` goes into the PNG's ``Description`` text: what the figure shows, so that a
+    copy of it (the README's) can be checked against the model that made it.
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, format="png", dpi=DPI, facecolor="white")
+    metadata = {} if description is None else {"Description": description}
+    fig.savefig(path, format="png", dpi=DPI, facecolor="white", metadata=metadata)
     fig.clear()
     return path
 
@@ -93,13 +99,35 @@ def mark_rows(xs: Sequence[float], width: int) -> list[int]:
     return rows
 
 
+BAND_PERCENTILES = (5, 25, 50, 75, 95)
+
+
+def bands(values: NDArray[np.float64]) -> NDArray[np.float64]:
+    """The percentiles a fan chart draws of ``values`` (runs × points): shape ``(5, points)``.
+
+    NaN runs (a series not recorded) are left out.
+    """
+    return np.asarray(np.nanpercentile(values, BAND_PERCENTILES, axis=0))
+
+
+def bands_digest(key: ArrayLike, series_names: Sequence[str],
+                 series: Sequence[str] = DEFAULT_FAN_SERIES) -> str:
+    """A digest of every band a fan chart of ``series`` draws (to six decimals).
+
+    Two fan charts with the same digest draw the same bands, whatever renders them.
+    """
+    data = np.asarray(key, dtype=float)
+    drawn = np.stack([bands(data[:, :, list(series_names).index(name)]) for name in series])
+    return hashlib.sha256(np.round(drawn, 6).tobytes()).hexdigest()[:16]
+
+
 def draw_bands(ax: Any, xs: NDArray[np.integer[Any]], values: NDArray[np.float64],
                colour: str) -> NDArray[np.float64]:
     """The 90% and 50% bands and the median of ``values`` (runs × points) over ``xs``.
 
     Returns the median at each point. NaN runs (a series not recorded) are left out.
     """
-    p05, p25, p50, p75, p95 = np.nanpercentile(values, [5, 25, 50, 75, 95], axis=0)
+    p05, p25, p50, p75, p95 = bands(values)
     ax.fill_between(xs, p05, p95, color=colour, alpha=0.18, linewidth=0)
     ax.fill_between(xs, p25, p75, color=colour, alpha=0.38, linewidth=0)
     ax.plot(xs, p50, color=colour, linewidth=2.4)
@@ -193,7 +221,8 @@ def fan_chart(
     fig.legend(handles=handles, loc="outside lower center", ncols=3, frameon=False, fontsize=10)
     fig.suptitle(f"{title or 'Alignment over time'}: the spread of {n_runs:,} simulated futures",
                  fontsize=15, fontweight="bold")
-    return save_figure(fig, path)
+    digest = bands_digest(data, series_names, series)
+    return save_figure(fig, path, f"geosim fan chart; bands {digest}")
 
 
 def _bars(x: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.float64], float]:

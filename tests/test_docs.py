@@ -102,6 +102,38 @@ def test_the_readme_is_read_in_two_minutes():
     assert figure and (REPO / figure.group(1)).is_file()
 
 
+def png_description(path: Path) -> str | None:
+    """The ``Description`` text of a PNG (what geosim's figures record they show), or None."""
+    data = path.read_bytes()
+    pos = 8  # past the signature: chunks of length, type, body, CRC
+    while pos < len(data):
+        length = int.from_bytes(data[pos:pos + 4], "big")
+        kind, body = data[pos + 4:pos + 8], data[pos + 8:pos + 8 + length]
+        if kind == b"tEXt" and body.startswith(b"Description\0"):
+            return body.split(b"\0", 1)[1].decode("latin-1")
+        pos += 12 + length
+    return None
+
+
+def test_the_readme_figure_draws_what_the_model_gives(tmp_path):
+    """The README's fan chart is `make readme-figure`'s: a Russian collapse at the demo's runs
+    and seed. Each fan chart records a digest of the bands it draws, so the committed copy must
+    carry the digest a run of today's model gives: a change that moves the bands fails here
+    until the figure is drawn again (whatever version of matplotlib renders it)."""
+    from sim import api
+
+    makefile = page(REPO / "Makefile")
+    figure = REPO / re.search(r"^README_FIGURE := (\S+)", makefile, re.M).group(1)
+    assert f"]({figure.relative_to(REPO)})" in page(README)
+    runs = int(re.search(r"^DEMO_RUNS \?= (\d+)", makefile, re.M).group(1))
+    assert re.search(r"geosim run scenarios/russian_collapse\.yaml --runs \$\(DEMO_RUNS\) "
+                     r"--seed 2025 ", makefile)
+    api.run("russian_collapse", runs=runs, seed=2025, out=tmp_path / "run")
+    drawn = png_description(tmp_path / "run" / "figures" / "fan_chart.png")
+    assert drawn is not None and drawn.startswith("geosim fan chart; bands ")
+    assert png_description(figure) == drawn, "the README's figure is stale: make readme-figure"
+
+
 def test_the_readme_holds_nothing_the_docs_hold():
     """No generated table (they live on the validation page) and no sentence of a docs page
     but in the opening paragraph, what geosim is, which the site's front page gives too."""
