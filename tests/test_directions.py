@@ -167,6 +167,52 @@ def test_a_partner_at_war_entangles_china():
         - pull(balancing, start(ukraine_war=0.0), P)[CHN, RUS]
 
 
+def test_china_will_not_inherit_the_burdens_of_a_russia_in_crisis():
+    """002 ¶7: Beijing sees Russia as useful but vulnerable and does not want to inherit its
+    burdens. A Russia shaken by a crisis costs China closeness (balancing), the more so the
+    more a lens weighs it; and in the engine, under Singh's lens, a Russian collapse moves
+    China away from Moscow by the burden and not without it: the collapse's effect on
+    China-Russia (paired runs, 1,000, seed 3) is lower with the burden than with it switched
+    off by more than 5 standard errors of the paired difference."""
+    w = start()
+    steady = pull(balancing, w)[CHN, RUS]
+    w.stability[:, RUS] -= 0.45
+    assert pull(balancing, w)[CHN, RUS] < steady
+    singh = lens_parameters(get_lens("singh_002"))
+    assert singh.w_burden > P.w_burden
+
+    def collapse_effect(params):
+        column = "align_CHN-RUS_final"
+        crisis = simulate(make_plan(horizon=36, params=params,
+                                    forced=[("russian_collapse", 8)]), 1000, seed=3)
+        calm = simulate(make_plan(horizon=36, params=params), 1000, seed=3)
+        return crisis.outcomes[column] - calm.outcomes[column]
+
+    with_burden = collapse_effect(singh)
+    without = collapse_effect(singh.model_copy(update={"w_burden": 0.0}))
+    gap = with_burden - without
+    assert gap.mean() + 5 * gap.std(ddof=1) / np.sqrt(gap.size) < 0
+    assert with_burden.mean() + 5 * with_burden.std(ddof=1) / np.sqrt(with_burden.size) < 0
+
+
+def test_the_authors_read_a_wobbling_north_korea_two_ways():
+    """002 ¶9: supporting NK prevents instability on China's borders; 000 ¶11: Beijing
+    minimises its risks with an unstable partner and no longer wants to be an absolute patron.
+    Both keep the buffer's value (w_buffer); the instability's pull on China's aid is
+    w_stabilize's, weighted more by Singh than by Hien."""
+    singh = lens_parameters(get_lens("singh_002"))
+    hien = lens_parameters(get_lens("hien_000"))
+    rises = {}
+    for name, params in (("singh", singh), ("hien", hien)):
+        w = start(params)
+        steady = value(buffer_state, w, "CHN.aid", params)
+        w.stability[:, PRK] -= 0.4
+        rises[name] = value(buffer_state, w, "CHN.aid", params) - steady
+        assert rises[name] > 0
+    assert rises["singh"] > 2 * rises["hien"]
+    assert hien.w_buffer > P.w_buffer and hien.w_stabilize < P.w_stabilize
+
+
 def test_china_will_not_bind_itself_in_2025_but_a_crisis_can_tip_it():
     """002 ¶5, 004 ¶5: in 2025 Beijing's need for a treaty is below its autonomy cost, and the
     hazard of an alliance small; 004 ¶3, ¶16: enough pressure (a Taiwan crisis) multiplies it;

@@ -266,6 +266,15 @@ def test_buffer_state_by_hand():
     v = REGISTRY[buffer_state.NAME].instrument_value(w, q, P)
     assert v[0, INSTRUMENT["CHN.aid"]] == pytest.approx(
         0.8 * 0.25 + 0.8 * 0.25 * -0.6875 + courting - 0.6 * 0.65)
+    # propping up a wobbling NK has its own weight (002 ¶9 against 000 ¶11): w_stabilize, not
+    # w_buffer, carries the instability into China's pull, aid and enforcement
+    steadier = P.model_copy(update={"w_stabilize": 0.2, "w_buffer": 1.6})
+    g = REGISTRY[buffer_state.NAME].pull(w, q, steadier)
+    assert g[0, CHN, PRK] == pytest.approx(1.6 * 0.4 + 0.2 * 0.25 + courting - 0.6 * 0.65)
+    v = REGISTRY[buffer_state.NAME].instrument_value(w, q, steadier)
+    assert v[0, INSTRUMENT["CHN.aid"]] == pytest.approx(
+        0.2 * 0.25 + 0.8 * 0.25 * -0.6875 + courting - 0.6 * 0.65)
+    assert v[0, INSTRUMENT["CHN.sanctions_enforcement"]] == pytest.approx(-0.2 * 0.25)
 
 
 def test_balancing_by_hand():
@@ -273,17 +282,23 @@ def test_balancing_by_hand():
     w.dependence[0, CHN] = [0, 0.04, 0.002, 0.11, 0.05, 0.798]
     _set(w, CHN, RUS, 0.5)
     w.flows[0, FLOW["munitions"]] = 0.8
+    w.stability[:, RUS] = 0.8
     q = derive(w, P)
     exposure = 0.11 + 0.05 + 0.4 * 0.798
     entanglement = 0.1 * 1.0  # w_entanglement · war
+    burden = 0.2 * (1 - 0.8)  # w_burden · Russia's instability (002 ¶7)
     assert q.exposure[0] == pytest.approx(exposure)
     g = REGISTRY[balancing.NAME].pull(w, q, P)
-    assert g[0, CHN, RUS] == pytest.approx(-0.8 * exposure * 0.3 - entanglement)
+    assert g[0, CHN, RUS] == pytest.approx(-0.8 * exposure * 0.3 - entanglement - burden)
     assert g[0, CHN, PRK] == pytest.approx(-0.8 * 0.5 * 0.8)
     # imposed secondary sanctions add to the threat of them
     w.environment[0, ENV["secondary_sanctions"]] = 1.0
     assert REGISTRY[balancing.NAME].pull(w, derive(w, P), P)[0, CHN, RUS] == pytest.approx(
-        -0.8 * exposure * 1.3 - entanglement)
+        -0.8 * exposure * 1.3 - entanglement - burden)
+    # a Russia in crisis is a burden China would inherit: the cost grows as its stability falls
+    w.stability[:, RUS] = 0.35
+    assert REGISTRY[balancing.NAME].pull(w, derive(w, P), P)[0, CHN, RUS] == pytest.approx(
+        -0.8 * exposure * 1.3 - entanglement - 0.2 * 0.65)
     assert list(balancing.autonomy_cost(P)) == [3.0, 0.3, 0.3, 0.3, 0.3]
 
 

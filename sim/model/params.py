@@ -96,6 +96,15 @@ class Parameters(BaseModel):
         0.8, 0.0, 5.0, "weight of China's value of a stable NK aligned with China",
         "000 ¶11, ¶23; 002 ¶9, ¶11",
     )
+    w_stabilize: float = _p(
+        0.8, 0.0, 5.0,
+        "weight of China's propping up of a wobbling NK (aid, closeness, lighter enforcement) "
+        "per unit of NK's instability",
+        "002 ¶9 (supporting NK prevents instability on China's borders); 000 ¶11 (the "
+        "opposite reading: Beijing minimises its risks with an unstable partner and no longer "
+        "wants to be an absolute patron); assumption for the level: w_buffer's, which carried "
+        "it before",
+    )
     w_drift: float = _p(
         0.8, 0.0, 5.0, "weight of China's reaction when NK drifts toward Russia past China",
         "000 ¶21, ¶24",
@@ -134,6 +143,16 @@ class Parameters(BaseModel):
         "its 2025 value of 1.5 (0.4 + 0.7 + 0.4) and the tie at the alliance bar, a cost of "
         "3.0 gives a hazard of 0.6% a quarter, under which 44 quarters (2014-2025) pass "
         "without a treaty three times in four",
+    )
+    w_burden: float = _p(
+        0.2, 0.0, 5.0,
+        "China's cost of closeness to Russia per unit of Russia's instability (1 - stability): "
+        "a vulnerable partner that leans on China for survival is one whose burdens China "
+        "would inherit",
+        "002 ¶7 (Moscow depends on Beijing for economic survival; Beijing sees Russia as "
+        "useful but vulnerable and does not want to inherit its burdens), ¶17 (the risk of "
+        "overextension); assumption for the size: 0.04 at Russia's 2025 stability (0.8), under "
+        "half the entanglement cost of its war (0.1)",
     )
     w_entanglement: float = _p(
         0.1, 0.0, 5.0,

@@ -8,6 +8,9 @@ environment us_china_engagement, the weight Beijing gives to better ties with Wa
   · A[CHN, RUS]``: the more China trades with the West and the likelier or harsher the
   sanctions, the costlier closeness to Russia; imposed sanctions raise the cost at once, and
   only the slow decoupling of China's trade (``sim.model.dynamics``) lowers it later;
+- burden: ``-w_burden · (1 - stability_RUS) · A[CHN, RUS]``: a vulnerable Russia, leaning on
+  China for survival, is a partner whose burdens China would inherit (002 ¶7), so a Russian
+  crisis costs China closeness as it relieves it of the war's entanglement;
 - Washington's demands over NK's arms: ``-w_us_demands · engagement · munitions ·
   A[CHN, PRK]``: while NK arms Russia and Beijing prizes its US ties, it keeps NK at arm's length
   (001 ¶12: lower-ranked delegations, abstention on the Panel). Its own weight, not
@@ -25,15 +28,16 @@ environment us_china_engagement, the weight Beijing gives to better ties with Wa
   rather than a veto, 001 ¶12) while it kept accommodating Pyongyang against the sanctions (500
   workers in September 2024, 001 ¶14).
 
-Parameters: ``w_sanctions_risk``, ``w_us_demands``, ``w_entanglement``, ``w_autonomy`` and
-``default_autonomy`` (the commitment rule's, not a pull: switching this mechanism off leaves
-China's aversion to treaties in place), ``secondary_sanction_threat``, ``western_share_of_row``.
+Parameters: ``w_sanctions_risk``, ``w_us_demands``, ``w_entanglement``, ``w_burden``,
+``w_autonomy`` and ``default_autonomy`` (the commitment rule's, not a pull: switching this
+mechanism off leaves China's aversion to treaties in place), ``secondary_sanction_threat``,
+``western_share_of_row``.
 Sources: 001 ¶11-12 (lower-ranked Chinese delegations explained by China's US policy: better US
 ties a top priority, US pressure over NK's arms), ¶23 (US-China ties the independent variable);
-002 ¶5 (no binding alliances; room to manoeuvre), ¶11 (wary of secondary sanctions), ¶13
-(entanglements that could escalate), ¶15 and ¶17 (strength without overcommitting; aligning too
-closely ties China to Moscow's conflicts);
-004 ¶16 (Deng's non-alliance policy).
+002 ¶5 (no binding alliances; room to manoeuvre), ¶7 (Russia's burdens), ¶11 (wary of
+secondary sanctions), ¶13 (entanglements that could escalate), ¶15 and ¶17 (strength without
+overcommitting; aligning too closely ties China to Moscow's conflicts); 004 ¶16 (Deng's
+non-alliance policy).
 """
 
 from __future__ import annotations
@@ -53,8 +57,8 @@ from sim.model.state import (
 )
 
 NAME = "balancing"
-ARTICLES = "002 ¶5, ¶11, ¶13, ¶15, ¶17; 004 ¶16; 001 ¶11-12, ¶23"
-WEIGHTS = ("w_sanctions_risk", "w_us_demands", "w_entanglement")  # all 0: switched off
+ARTICLES = "002 ¶5, ¶7, ¶11, ¶13, ¶15, ¶17; 004 ¶16; 001 ¶11-12, ¶23"
+WEIGHTS = ("w_sanctions_risk", "w_us_demands", "w_entanglement", "w_burden")  # all 0: off
 
 
 @rule
@@ -84,7 +88,8 @@ def pull_row(w, q, params, r, i, g):  # type: ignore[no-untyped-def]
     if i == CHN:
         engagement = w.environment[r, US_CHINA_ENGAGEMENT]
         entanglement = params.w_entanglement * w.environment[r, UKRAINE_WAR]
-        g[RUS] += -sanctions_risk(w, q, params, r) - entanglement
+        burden = params.w_burden * (1.0 - w.stability[r, RUS])
+        g[RUS] += -sanctions_risk(w, q, params, r) - entanglement - burden
         g[PRK] += -params.w_us_demands * engagement * w.flows[r, MUNITIONS]
 
 
