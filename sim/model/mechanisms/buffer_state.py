@@ -3,8 +3,12 @@
 Utility terms and instrument values for China (``drift``, ``core_gap`` from
 ``sim.model.quantities``; ``instability = 1 - stability_PRK``; ``provocation`` is NK's):
 
-- buffer: ``w_buffer · (threat_CHN + instability) · A[CHN, PRK]``: the buffer is worth more
-  when China feels threatened and when NK wobbles on its border;
+- buffer: ``(w_buffer · threat_CHN + w_stabilize · instability) · A[CHN, PRK]``: the buffer is
+  worth more when China feels threatened, and a wobbling NK on its border draws China's hand
+  by ``w_stabilize``, a weight of its own because the authors read that wobble two ways: one
+  to steady (002 ¶9: supporting NK prevents instability on China's borders), one to keep at a
+  distance (000 ¶11: Beijing minimises its risks with an unstable partner and no longer wants
+  to be an absolute patron), while both keep the buffer's value (000 ¶11, 002 ¶11);
 - courting: ``w_courting · contested · A[CHN, PRK]``, ``contested`` = the mean of ``((1 + A[PRK,
   k]) / 2)²`` over the partners that could take China's place (Russia, the US, South Korea): the
   warmer NK grows toward any of them, the more Beijing invests to keep its influence (002 ¶17:
@@ -13,9 +17,9 @@ Utility terms and instrument values for China (``drift``, ``core_gap`` from
   influence at stake, so an NK opening to Washington or Seoul draws Beijing closer);
 - entrapment: ``-w_entrapment · provocation · A[CHN, PRK]``: closeness to a provoking NK drags
   China into its confrontations (002 ¶9, ¶17);
-- instrument values: China's aid ``w_buffer · instability + response + w_courting · contested
-  - w_entrapment · provocation``; China's sanctions enforcement on NK ``-w_buffer ·
-  instability`` (squeezing NK costs the buffer);
+- instrument values: China's aid ``w_stabilize · instability + response + w_courting ·
+  contested - w_entrapment · provocation``; China's sanctions enforcement on NK
+  ``-w_stabilize · instability`` (squeezing a wobbling NK costs the buffer);
 - the drift response, in the aid only: ``response = w_drift · drift · core_interest_sign``,
   where the sign is -1 in calm, +1 with China's core interests touched (Taiwan tension or a
   genuine nuclear crisis beyond ``core_interest_threshold``) and a smooth step within
@@ -34,7 +38,7 @@ Utility terms and instrument values for China (``drift``, ``core_gap`` from
   accommodated NK against the sanctions in 2024 (001 ¶14: workers accepted; ¶18: the Panel of
   Experts ended with its abstention), from a 2022 level the reference file assumes.
 
-Parameters: ``w_buffer``, ``w_drift``, ``w_courting``, ``w_entrapment``,
+Parameters: ``w_buffer``, ``w_stabilize``, ``w_drift``, ``w_courting``, ``w_entrapment``,
 ``core_interest_threshold``, ``core_interest_width``.
 Sources: 000 ¶11 (buffer zone; not an absolute patron; avoid the confrontation's vortex), ¶21
 (too pro-Russian an NK draws a reaction: diplomacy or quietly reduced economic support), ¶23
@@ -51,7 +55,7 @@ from sim.model.state import AID_LEVEL, ENFORCEMENT_LEVEL
 
 NAME = "buffer_state"
 ARTICLES = "000 ¶11, ¶21, ¶23-24; 002 ¶9, ¶11, ¶17"
-WEIGHTS = ("w_buffer", "w_drift", "w_courting", "w_entrapment")  # all 0: switched off
+WEIGHTS = ("w_buffer", "w_stabilize", "w_drift", "w_courting", "w_entrapment")  # all 0: off
 
 
 @rule
@@ -95,7 +99,7 @@ def pull_row(w, q, params, r, i, g):  # type: ignore[no-untyped-def]
     """Add China's buffer-state pull of run ``r`` to ``g`` (length 5)."""
     if i == CHN:
         instability = 1.0 - w.stability[r, PRK]
-        g[PRK] += (params.w_buffer * (w.threat[r, CHN] + instability)
+        g[PRK] += (params.w_buffer * w.threat[r, CHN] + params.w_stabilize * instability
                    + params.w_courting * contested(w, r)
                    - params.w_entrapment * w.provocation[r])
 
@@ -106,7 +110,7 @@ def value_row(w, q, params, r, i, v):  # type: ignore[no-untyped-def]
     if i == CHN:
         instability = 1.0 - w.stability[r, PRK]
         response = drift_response(q, params, r)
-        v[AID_LEVEL] += (params.w_buffer * instability + response
+        v[AID_LEVEL] += (params.w_stabilize * instability + response
                          + params.w_courting * contested(w, r)
                          - params.w_entrapment * w.provocation[r])
-        v[ENFORCEMENT_LEVEL] += -params.w_buffer * instability
+        v[ENFORCEMENT_LEVEL] += -params.w_stabilize * instability
