@@ -133,6 +133,11 @@ def test_the_lenses_page_reports_what_the_runs_give():
     failing = len(own) - held
     assert f"The {WORDS[failing]} that do not hold are marked" in readme
     assert f"the {WORDS[len(contested_pairs())]} pairs in `seeds/SOURCES.md`" in readme
+    edge = scores_of("rusi-hardening-alliance")["singh_002"]
+    assert edge.verdict == "undecided" and edge.low < 0.01 < edge.high
+    words = " ".join(readme.split())
+    assert (f"`rusi-hardening-alliance` is undecided, the chance of a treaty rising by "
+            f"{edge.estimate:.3f} (interval {edge.low:.3f} to {edge.high:.3f})") in words
     # the targets (issue 19): at least nine in ten under the own lens, at most a quarter under
     # every lens
     text = " ".join(readme.split())
@@ -348,6 +353,30 @@ def test_hien_collapse_reverts_finding_states_what_the_runs_give():
                  for lens, score in scores_of("hien-collapse-reverts").items()}
     others = [v for lens, v in estimates.items() if lens != hien]
     assert [float(x) for x in verdicts.groups()] == [estimates[hien], min(others), max(others)]
+
+
+def test_hien_collapse_reverts_finding_quotes_the_attribution():
+    """seeds/hien_000.yaml, hien-collapse-reverts' finding: the parts of NK-China's move it
+    quotes (what the collapse adds through balancing and the exchange, what courting, structural
+    balance, the lifeline and hedging take back) are what `geosim attribute` gives (200 runs per
+    coalition, seed 0), to the thousandth the finding writes."""
+    from sim.api import attribute
+
+    text = said("hien_000", "hien-collapse-reverts")
+    signed = r"([+-]\d\.\d{3})"
+    adds = re.search(rf"\(balancing about {signed}, the exchange {signed}\)", text)
+    courting = re.search(rf"\(buffer_state, about {signed}\)", text)
+    balance_lifeline = re.search(
+        rf"structural balance and NK's lifeline \(about {signed} and {signed}\)", text)
+    hedging = re.search(rf"by hedging \({signed}\)", text)
+    assert adds and courting and balance_lifeline and hedging
+    split = attribute("russian_collapse", "align_CHN-PRK_final", lens="hien_000", runs=200,
+                      seed=0, workers=1).attribution
+    part = {p.player: round(p.mean, 3) for p in split.parts}
+    quoted = [float(x) for x in (*adds.groups(), *courting.groups(), *balance_lifeline.groups(),
+                                 *hedging.groups())]
+    assert quoted == [part["balancing"], part["transactional"], part["buffer_state"],
+                      part["structural_balance"], part["lifeline"], part["hedging"]]
 
 
 def test_rusi_ceasefire_endures_certain_states_what_the_runs_give():
