@@ -107,6 +107,20 @@ def test_the_contested_pairs_split_the_lenses():
         assert verdicts()[(prediction, opposing)] == "fails", (prediction, opposing)
 
 
+def test_the_lenses_page_says_why_each_agreed_prediction_is_agreed():
+    """docs/model/lenses.md: the table of predictions that hold under every lens names exactly
+    those the runs give (1,000 runs, seed 0), each once."""
+    text = page(LENSES)
+    table = text.split("| prediction | why no lens disagrees |", 1)[1].split("\n\n", 1)[0]
+    named = re.findall(r"`([a-z0-9-]+)`", "\n".join(
+        row.split(" | ")[0] for row in table.splitlines() if row.startswith("| `")))
+    agreed = {s.authored.prediction.id for s in comparison().scores if s.own
+              and all(verdicts()[(s.authored.prediction.id, lens)] == "holds"
+                      for lens in comparison().lens_names)}
+    assert len(named) == len(set(named))
+    assert set(named) == agreed
+
+
 def test_sources_says_why_the_ceasefire_co_movement_is_no_longer_a_pair():
     """SOURCES.md: fm-not-zero-sum-after-war was a pair with Hien's lens and is no longer one,
     since it holds under Hien's lens too, while fm-not-zero-sum still splits the two. The runs
