@@ -98,6 +98,20 @@ def test_each_run_draws_its_own_values_in_the_range_from_its_key():
     assert not table.flags.writeable
 
 
+def test_a_runs_draw_is_keyed_by_the_parameters_name_not_its_place():
+    """Adding or reordering parameters must not reshuffle a lens's draws: each prior's draw sits
+    at a counter of its own name, and no two parameters share one."""
+    from sim.model.params import PARAMETER_ACTOR, draw_counter
+    from sim.model.rng import STREAM_PARAMETERS, uniforms
+
+    counters = [draw_counter(name) for name in PARAMETER_NAMES]
+    assert len(set(counters)) == len(counters)
+    keys = run_keys(9, np.arange(50))
+    table = draw_parameters(Parameters(), (("w_autonomy", 2.0, 4.0),), keys)
+    u = uniforms(keys, draw_counter("w_autonomy"), [PARAMETER_ACTOR], STREAM_PARAMETERS, 1)[:, 0, 0]
+    np.testing.assert_allclose(table["w_autonomy"], 2.0 + 2.0 * u)
+
+
 def test_runs_record_their_draws_and_the_engines_agree_on_them(tmp_path):
     plan = api.plan("russian_collapse", write_lens(tmp_path))
     assert [p[0] for p in plan.priors] == ["w_transactional", "w_autonomy"]

@@ -11,6 +11,7 @@ these defaults.
 from __future__ import annotations
 
 import math
+import zlib
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 from typing import Any
@@ -636,9 +637,19 @@ def run_parameters(table, r):  # type: ignore[no-untyped-def]
     return table[r] if table.shape[0] > 1 else table[0]
 
 
-#: The 'actor' coordinate of a run's parameter draws (quarter 0, stream STREAM_PARAMETERS, one
-#: slot per parameter, its place in PARAMETER_NAMES).
+#: The 'actor' coordinate of a run's parameter draws (stream STREAM_PARAMETERS, one slot; the
+#: 'quarter' coordinate is the parameter's :func:`draw_counter`).
 PARAMETER_ACTOR = 6
+
+
+def draw_counter(name: str) -> int:
+    """The counter a parameter's per-run draw sits at: a 16-bit CRC-32 of its name.
+
+    Keyed by the name, not by the parameter's place among the others, so that adding, removing
+    or reordering parameters leaves every lens's draws as they were (a test checks that no two
+    parameters share a counter).
+    """
+    return zlib.crc32(name.encode("utf-8")) & 0xFFFF
 
 
 def draw_parameters(base: Parameters, priors: Sequence[tuple[str, float, float]],
@@ -646,9 +657,9 @@ def draw_parameters(base: Parameters, priors: Sequence[tuple[str, float, float]]
     """Each run's own parameters: ``base``, with each prior's parameter drawn uniformly.
 
     A prior ``(name, low, high)`` gives run r the value ``low + u·(high − low)``, with ``u`` the
-    run's draw at (quarter 0, :data:`PARAMETER_ACTOR`, :data:`STREAM_PARAMETERS`, the parameter's
-    place in :data:`PARAMETER_NAMES`): a pure function of (seed, run), whatever the chunk, the
-    engine or the other priors.
+    run's draw at (:func:`draw_counter` of the name, :data:`PARAMETER_ACTOR`,
+    :data:`STREAM_PARAMETERS`, slot 0): a pure function of (seed, run, name), whatever the
+    chunk, the engine, the other priors or the other parameters.
 
     Returns:
         One row per key (read-only), the derived constants recomputed for each.
@@ -657,9 +668,9 @@ def draw_parameters(base: Parameters, priors: Sequence[tuple[str, float, float]]
 
     table = np.repeat(parameter_table(base), len(keys))
     if priors:
-        u = uniforms(keys, 0, [PARAMETER_ACTOR], STREAM_PARAMETERS, len(PARAMETER_NAMES))[:, 0]
         for name, low, high in priors:
-            table[name] = low + u[:, PARAMETER_NAMES.index(name)] * (high - low)
+            u = uniforms(keys, draw_counter(name), [PARAMETER_ACTOR], STREAM_PARAMETERS, 1)
+            table[name] = low + u[:, 0, 0] * (high - low)
         _fill_derived(table)
     table.flags.writeable = False
     return table
