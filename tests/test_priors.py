@@ -100,16 +100,22 @@ def test_each_run_draws_its_own_values_in_the_range_from_its_key():
 
 def test_a_runs_draw_is_keyed_by_the_parameters_name_not_its_place():
     """Adding or reordering parameters must not reshuffle a lens's draws: each prior's draw sits
-    at a counter of its own name, and no two parameters share one."""
-    from sim.model.params import PARAMETER_ACTOR, draw_counter
-    from sim.model.rng import STREAM_PARAMETERS, uniforms
+    at a counter of its own name, and no two parameters share one. The first draws of two
+    priors at seed 9 are pinned: they are the contract that the same seed gives the same
+    numbers from one version to the next, and they change only with a note in CHANGELOG.md."""
+    from sim.model.params import draw_counter
 
     counters = [draw_counter(name) for name in PARAMETER_NAMES]
     assert len(set(counters)) == len(counters)
-    keys = run_keys(9, np.arange(50))
-    table = draw_parameters(Parameters(), (("w_autonomy", 2.0, 4.0),), keys)
-    u = uniforms(keys, draw_counter("w_autonomy"), [PARAMETER_ACTOR], STREAM_PARAMETERS, 1)[:, 0, 0]
-    np.testing.assert_allclose(table["w_autonomy"], 2.0 + 2.0 * u)
+    table = draw_parameters(Parameters(), (("w_autonomy", 0.0, 1.0),
+                                           ("w_transactional", 0.0, 1.0)),
+                            run_keys(9, np.arange(3)))
+    np.testing.assert_allclose(table["w_autonomy"],
+                               [0.7460586712083739, 0.7723954052219585, 0.07340501765957763],
+                               rtol=0, atol=1e-15)
+    np.testing.assert_allclose(table["w_transactional"],
+                               [0.8362728388099823, 0.1432752202105816, 0.9113412704487703],
+                               rtol=0, atol=1e-15)
 
 
 def test_runs_record_their_draws_and_the_engines_agree_on_them(tmp_path):
@@ -169,6 +175,3 @@ def test_explain_shows_a_prior_as_its_range_and_paragraph(tmp_path):
     assert "004 ¶5" in rows["parameter.w_autonomy"][1]
     assert rows["parameter.w_pressure"][0] == "1.2"
 
-
-def test_the_slot_of_a_draw_is_the_parameters_place():
-    assert PARAMETER_NAMES.index("w_autonomy") != PARAMETER_NAMES.index("w_transactional")

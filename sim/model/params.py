@@ -94,8 +94,10 @@ class Parameters(BaseModel):
         "000 ¶16, ¶27 (door to dialogue with the US or South Korea)",
     )
     w_buffer: float = _p(
-        0.8, 0.0, 5.0, "weight of China's value of a stable NK aligned with China",
-        "000 ¶11, ¶23; 002 ¶9, ¶11",
+        0.8, 0.0, 5.0,
+        "weight of China's value of NK as a buffer, rising with the threat China feels (a "
+        "wobbling NK is w_stabilize's)",
+        "000 ¶11, ¶23; 002 ¶11",
     )
     w_stabilize: float = _p(
         0.8, 0.0, 5.0,

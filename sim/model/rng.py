@@ -88,7 +88,8 @@ def uniforms(
 
     Args:
         keys: per-run keys from :func:`run_keys`, shape ``(N,)``.
-        quarter: step index (0 = first quarter simulated).
+        quarter: step index (0 = first quarter simulated); for a run's parameter draws
+            (``STREAM_PARAMETERS``), the parameter's name hash (``sim.model.params.draw_counter``).
         actors: actor indices the draws belong to (or event indices for world draws).
         stream: which kind of draw (``STREAM_*``).
         slots: how many draws per (run, actor).
