@@ -102,36 +102,28 @@ def mark_rows(xs: Sequence[float], width: int) -> list[int]:
 BAND_PERCENTILES = (5, 25, 50, 75, 95)
 
 
-def bands(values: NDArray[np.float64]) -> NDArray[np.float64]:
-    """The percentiles a fan chart draws of ``values`` (runs × points): shape ``(5, points)``.
-
-    NaN runs (a series not recorded) are left out.
-    """
-    return np.asarray(np.nanpercentile(values, BAND_PERCENTILES, axis=0))
-
-
-def bands_digest(key: ArrayLike, series_names: Sequence[str],
-                 series: Sequence[str] = DEFAULT_FAN_SERIES) -> str:
-    """A digest of every band a fan chart of ``series`` draws (to six decimals).
+def bands_digest(drawn: ArrayLike) -> str:
+    """A digest of the bands a fan chart draws (:func:`draw_bands`' values, to six decimals).
 
     Two fan charts with the same digest draw the same bands, whatever renders them.
     """
-    data = np.asarray(key, dtype=float)
-    drawn = np.stack([bands(data[:, :, list(series_names).index(name)]) for name in series])
-    return hashlib.sha256(np.round(drawn, 6).tobytes()).hexdigest()[:16]
+    rounded = np.round(np.asarray(drawn, dtype=float), 6)
+    return hashlib.sha256(rounded.tobytes()).hexdigest()[:16]
 
 
 def draw_bands(ax: Any, xs: NDArray[np.integer[Any]], values: NDArray[np.float64],
                colour: str) -> NDArray[np.float64]:
     """The 90% and 50% bands and the median of ``values`` (runs × points) over ``xs``.
 
-    Returns the median at each point. NaN runs (a series not recorded) are left out.
+    Returns what it drew: the :data:`BAND_PERCENTILES` at each point, shape ``(5, points)``
+    (the median is row 2). NaN runs (a series not recorded) are left out.
     """
-    p05, p25, p50, p75, p95 = bands(values)
+    drawn = np.asarray(np.nanpercentile(values, BAND_PERCENTILES, axis=0))
+    p05, p25, p50, p75, p95 = drawn
     ax.fill_between(xs, p05, p95, color=colour, alpha=0.18, linewidth=0)
     ax.fill_between(xs, p25, p75, color=colour, alpha=0.38, linewidth=0)
     ax.plot(xs, p50, color=colour, linewidth=2.4)
-    return np.asarray(p50)
+    return drawn
 
 
 def style_quarter_axis(ax: Any, ticks: NDArray[np.int64], start_label: str,
@@ -188,6 +180,7 @@ def fan_chart(
     nrows = math.ceil(len(series) / ncols)
     fig = new_figure(6.2 * ncols, 3.9 * nrows + 0.9)
     axes = fig.subplots(nrows, ncols, squeeze=False, sharex=True)
+    drawn = []
     for k, ax in enumerate(axes.flat):
         if k >= len(series):
             ax.set_visible(False)
@@ -195,7 +188,8 @@ def fan_chart(
         name = series[k]
         values = data[:, :, list(series_names).index(name)]
         colour = SERIES_COLOURS.get(name, "#34495e")
-        p50 = draw_bands(ax, quarters, values, colour)
+        drawn.append(draw_bands(ax, quarters, values, colour))
+        p50 = drawn[-1][2]
         lo, hi, ylabel = _y_range(name)
         if not math.isnan(lo):
             ax.set_ylim(lo, hi)
@@ -221,8 +215,7 @@ def fan_chart(
     fig.legend(handles=handles, loc="outside lower center", ncols=3, frameon=False, fontsize=10)
     fig.suptitle(f"{title or 'Alignment over time'}: the spread of {n_runs:,} simulated futures",
                  fontsize=15, fontweight="bold")
-    digest = bands_digest(data, series_names, series)
-    return save_figure(fig, path, f"geosim fan chart; bands {digest}")
+    return save_figure(fig, path, f"geosim fan chart; bands {bands_digest(drawn)}")
 
 
 def _bars(x: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.float64], float]:

@@ -104,15 +104,10 @@ def test_the_readme_is_read_in_two_minutes():
 
 def png_description(path: Path) -> str | None:
     """The ``Description`` text of a PNG (what geosim's figures record they show), or None."""
-    data = path.read_bytes()
-    pos = 8  # past the signature: chunks of length, type, body, CRC
-    while pos < len(data):
-        length = int.from_bytes(data[pos:pos + 4], "big")
-        kind, body = data[pos + 4:pos + 8], data[pos + 8:pos + 8 + length]
-        if kind == b"tEXt" and body.startswith(b"Description\0"):
-            return body.split(b"\0", 1)[1].decode("latin-1")
-        pos += 12 + length
-    return None
+    from PIL import Image
+
+    with Image.open(path) as image:
+        return image.info.get("Description")
 
 
 def test_the_readme_figure_draws_what_the_model_gives(tmp_path):
