@@ -209,6 +209,9 @@ def test_defining_effect(effect: Effect) -> None:
             f"SE {result.se:.4f}, n {result.n}")
     if effect.name in EFFECT_FINDINGS:
         assert not result.holds, f"{said}: it holds, so its finding is stale"
+        # the finding quotes these runs' mean and SE
+        assert f"{result.mean:+.4f} (SE {result.se:.4f}" in EFFECT_FINDINGS[effect.name] or \
+            f"{result.mean:+.4f}, SE {result.se:.4f}" in EFFECT_FINDINGS[effect.name], said
     else:
         assert result.holds, said
 
