@@ -49,6 +49,14 @@ def verdicts() -> dict[tuple[str, str], str]:
     return {(s.authored.prediction.id, s.lens): s.score.verdict for s in comparison().scores}
 
 
+@cache
+def held_everywhere() -> frozenset[str]:
+    """The predictions that hold under every lens (they do not tell the authors apart)."""
+    return frozenset(s.authored.prediction.id for s in comparison().scores if s.own
+                     and all(verdicts()[(s.authored.prediction.id, lens)] == "holds"
+                             for lens in comparison().lens_names))
+
+
 def said(lens: str, prediction_id: str, field: str = "finding") -> str:
     """One prediction's ``finding`` (or ``certain``) text from its lens file, on one line."""
     prediction = next(p for p in bundled_lenses()[lens].predictions if p.id == prediction_id)
@@ -114,9 +122,7 @@ def test_the_lenses_page_says_why_each_agreed_prediction_is_agreed():
     table = text.split("| prediction | why no lens disagrees |", 1)[1].split("\n\n", 1)[0]
     named = re.findall(r"`([a-z0-9-]+)`", "\n".join(
         row.split(" | ")[0] for row in table.splitlines() if row.startswith("| `")))
-    agreed = {s.authored.prediction.id for s in comparison().scores if s.own
-              and all(verdicts()[(s.authored.prediction.id, lens)] == "holds"
-                      for lens in comparison().lens_names)}
+    agreed = held_everywhere()
     assert len(named) == len(set(named))
     assert set(named) == agreed
     assert f"Why the {len(agreed)} hold under every lens" in " ".join(text.split())
@@ -139,9 +145,7 @@ def test_the_lenses_page_reports_what_the_runs_give():
     hold and how many pairs are contested; each must be what the runs and SOURCES.md give."""
     own = [s for s in comparison().scores if s.own]
     held = sum(s.score.verdict == "holds" for s in own)
-    everywhere = sum(
-        all(verdicts()[(s.authored.prediction.id, lens)] == "holds"
-            for lens in comparison().lens_names) for s in own)
+    everywhere = len(held_everywhere())
     readme = page(LENSES)
     assert f"{held} of {len(own)} predictions hold under their author's own lens" in readme
     assert f"{everywhere} of them hold under every lens" in readme
