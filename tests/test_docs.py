@@ -121,6 +121,7 @@ def test_the_readme_figure_draws_what_the_model_gives(tmp_path):
     figure = REPO / re.search(r"^README_FIGURE := (\S+)", makefile, re.M).group(1)
     assert f"]({figure.relative_to(REPO)})" in page(README)
     runs = int(re.search(r"^DEMO_RUNS \?= (\d+)", makefile, re.M).group(1))
+    assert f"bands of {runs:,} futures]({figure.relative_to(REPO)})" in page(README)
     assert re.search(r"geosim run scenarios/russian_collapse\.yaml --runs \$\(DEMO_RUNS\) "
                      r"--seed 2025 ", makefile)
     api.run("russian_collapse", runs=runs, seed=2025, out=tmp_path / "run")
